@@ -1,0 +1,71 @@
+// A core/v1 Event exactly as the API server sends it in JSON (timestamps stay strings so
+// eventTime keeps its microseconds; nothing is converted to Date on the hot path).
+
+export interface ObjectMeta {
+  name?: string;
+  generateName?: string;
+  namespace?: string;
+  selfLink?: string;
+  uid?: string;
+  resourceVersion?: string;
+  generation?: number;
+  creationTimestamp?: string | null;
+  deletionTimestamp?: string | null;
+  deletionGracePeriodSeconds?: number;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+  ownerReferences?: unknown[];
+  finalizers?: string[];
+  clusterName?: string;
+  managedFields?: unknown[];
+}
+
+export interface ObjectReference {
+  kind?: string;
+  namespace?: string;
+  name?: string;
+  uid?: string;
+  apiVersion?: string;
+  resourceVersion?: string;
+  fieldPath?: string;
+}
+
+export interface EventSource {
+  component?: string;
+  host?: string;
+}
+
+export interface EventSeries {
+  count?: number;
+  lastObservedTime?: string | null;
+  state?: string;
+}
+
+export interface KubeEvent {
+  metadata: ObjectMeta;
+  involvedObject: ObjectReference;
+  reason?: string;
+  message?: string;
+  source?: EventSource;
+  firstTimestamp?: string | null;
+  lastTimestamp?: string | null;
+  count?: number;
+  type?: string;
+  eventTime?: string | null;
+  series?: EventSeries | null;
+  action?: string;
+  related?: ObjectReference | null;
+  reportingComponent?: string;
+  reportingInstance?: string;
+}
+
+/** Watch notification types the pipeline forwards (kube-eventer forwards ADDED and MODIFIED). */
+export type EventChange = 'ADDED' | 'MODIFIED';
+
+/** One event as it travels through the pipeline. Frozen: sinks never mutate shared events. */
+export interface EventRecord {
+  readonly change: EventChange;
+  readonly event: Readonly<KubeEvent>;
+  /** Milliseconds since the epoch when the watch delivered it (for latency metrics). */
+  readonly receivedAt: number;
+}

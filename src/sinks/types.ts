@@ -1,0 +1,52 @@
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import type { KubeEvent } from '../event/types.js';
+import type { Outcome } from '../pipeline/outcome.js';
+import type { SinkUri } from '../cli/uri.js';
+import type { KubeClient } from '../kube/client.js';
+
+/**
+ * A sink turns a batch of events into requests for one kind of endpoint.
+ * It never sleeps, retries or logs secrets: it reports one Outcome for the batch or one per event.
+ */
+export interface Sink {
+  /** The `exporter` metric label, as kube-eventer names the sink (e.g. `LogSink`, `webHook`). */
+  readonly name: string;
+  send(batch: readonly KubeEvent[], signal: AbortSignal): Promise<Outcome | readonly Outcome[]>;
+  close(): Promise<void>;
+}
+
+/** How the shared lane should treat this sink; every field has a default in the pipeline. */
+export interface LaneTuning {
+  /** Most events handed to one `send` call. */
+  maxBatch?: number;
+  /** Events waiting in the lane's queue before the overflow policy applies. */
+  queueCapacity?: number;
+  /** Concurrent `send` calls in flight. */
+  concurrency?: number;
+  /** Deadline of one `send` call. */
+  sendTimeoutMs?: number;
+  /** Most `send` calls per minute (chat robots); extra events wait and are batched together. */
+  sendsPerMinute?: number;
+  /** Collapse repeats of the same (object, reason) within this window; 0 = off. */
+  repeatWindowMs?: number;
+}
+
+export interface BuiltSink {
+  sink: Sink;
+  /** Events for which this returns false never enter the lane. */
+  accepts?: (event: KubeEvent) => boolean;
+  tuning?: LaneTuning;
+}
+
+export interface SinkContext {
+  readonly log: Logger;
+  readonly metrics: Registry;
+  /** The source's client, for sinks that read ConfigMaps; undefined in tests without a cluster. */
+  readonly kube?: KubeClient;
+  /** Aborted when the process shuts down. */
+  readonly shutdown: AbortSignal;
+}
+
+/** Builds a sink from its URI; throws ConfigError (naming option and value) on bad options. */
+export type SinkFactory = (uri: SinkUri, ctx: SinkContext) => Promise<BuiltSink>;
