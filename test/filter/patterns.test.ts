@@ -1,0 +1,61 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ConfigError } from '../../src/cli/errors.js';
+import { compilePatternOption, compileRegexp, splitPatternList } from '../../src/filter/patterns.js';
+
+test('splitPatternList splits on top-level commas only', () => {
+  assert.deepEqual(splitPatternList('BackOff,Failed'), ['BackOff', 'Failed']);
+  assert.deepEqual(splitPatternList('x{1,3},y'), ['x{1,3}', 'y']);
+  assert.deepEqual(splitPatternList('x{,3},y'), ['x{', '3}', 'y']); // `{,3}` is no repeat in RE2: literal braces
+  assert.deepEqual(splitPatternList('[,;],(a,b)'), ['[,;]', '(a,b)']);
+  assert.deepEqual(splitPatternList('[],]x,y'), ['[],]x', 'y']);
+  assert.deepEqual(splitPatternList('[[:punct:],]z,w'), ['[[:punct:],]z', 'w']);
+  assert.deepEqual(splitPatternList('a\\,b,c'), ['a\\,b', 'c']);
+  assert.deepEqual(splitPatternList('\\Qa,b\\E,c'), ['\\Qa,b\\E', 'c']);
+  assert.deepEqual(splitPatternList('\\Qa,b'), ['\\Qa,b']);
+  assert.deepEqual(splitPatternList(',a,,b,'), ['a', 'b']);
+  assert.deepEqual(splitPatternList(''), []);
+});
+
+test('compileRegexp accepts Go RE2 syntax and rejects what Go rejects', () => {
+  assert.ok(compileRegexp('webhook', 'reason', '(?i)back').test('BackOff'));
+  assert.ok(compileRegexp('webhook', 'reason', '(?P<n>a)(?<m>b)').test('ab'));
+  assert.ok(compileRegexp('webhook', 'reason', '[[:upper:]]\\pL+').test('Back'));
+  for (const [pattern, reason] of [
+    ['(?=a)', 'invalid or unsupported Perl syntax: `(?=`'],
+    ['(?<!a)b', 'invalid named capture'],
+    ['\\8', 'invalid escape sequence: `\\8`'],
+    ['a**', 'invalid nested repetition operator: `**`'],
+    ['(?P<n>a)(?P<n>b)', 'duplicate capture group name'],
+  ] as const) {
+    assert.throws(
+      () => compileRegexp('webhook', 'reason', pattern),
+      (err: unknown) =>
+        err instanceof ConfigError &&
+        err.message.startsWith(`webhook: option reason: invalid regexp ${JSON.stringify(pattern)}: `) &&
+        err.message.includes(reason),
+    );
+  }
+});
+
+test('an open \\Q in one pattern does not swallow the next', () => {
+  const m = compilePatternOption('webhook', 'reason', ['\\Qa.b', 'x'], 'full', false)!;
+  assert.equal(m.test('a.b'), true);
+  assert.equal(m.test('x'), true);
+  assert.equal(m.test('axb'), false);
+});
+
+test('a leading (?i) applies to its own pattern only', () => {
+  const m = compilePatternOption('webhook', 'exclude_kinds', ['(?i)pod,Node'], 'full', true)!;
+  assert.equal(m.test('POD'), true);
+  assert.equal(m.test('Node'), true);
+  assert.equal(m.test('NODE'), false);
+});
+
+test('full mode matches whole values, search mode anywhere', () => {
+  const full = compilePatternOption('w', 'o', ['Fail'], 'full', true)!;
+  const search = compilePatternOption('w', 'o', ['Fail'], 'search', false)!;
+  assert.equal(full.test('FailedMount'), false);
+  assert.equal(search.test('FailedMount'), true);
+  assert.equal(compilePatternOption('w', 'o', ['', ','], 'full', true), undefined);
+});
