@@ -1,4 +1,5 @@
 import { ConfigError } from './errors.js';
+import { redact } from '../log/redact.js';
 
 /**
  * A `--source`/`--sink` value parsed as kube-eventer does: `KEY[:REST]`, split on the first `:`,
@@ -165,30 +166,9 @@ export function parseUri(value: string, flagName: string, env: NodeJS.ProcessEnv
   const colon = value.indexOf(':');
   const key = colon < 0 ? value : value.slice(0, colon);
   const raw = colon < 0 ? '' : value.slice(colon + 1);
-  if (key === '') throw new ConfigError(`${flagName}: missing uri key in '${maskUriText(value)}'`);
+  if (key === '') throw new ConfigError(`${flagName}: missing uri key in '${redact(value)}'`);
   if (raw === '') return { key, raw, scheme: '', host: '', path: '', rawQuery: '', query: [] };
   const expanded = expandEnv(raw, env);
   const parts = parseGoUrl(expanded, `${flagName}=${key}`);
   return { key, raw, ...parts, query: parseQuery(parts.rawQuery).pairs };
-}
-
-const SECRET_KEY =
-  /(token|secret|password|passwd|pwd|^pw$|key|sign|signature|credential|auth|writekey|dsn|corp_secret)/i;
-
-/** True for option names whose values must never be shown. */
-export function isSecretOption(name: string): boolean {
-  return SECRET_KEY.test(name);
-}
-
-/**
- * Masks secrets in any text that looks like a URI or a command line: userinfo passwords,
- * values of secret-looking query keys, and DSN credentials (`user:pw@tcp(...)`).
- */
-export function maskUriText(text: string): string {
-  return text
-    .replace(/(\/\/[^/\s:@?#]*:)[^@\s/?#]*@/g, '$1***@')
-    .replace(/((?:^|[?&\s])([A-Za-z0-9_.-]+)=)([^&\s#]*)/g, (m, prefix: string, name: string, value: string) =>
-      isSecretOption(name) && value !== '' ? `${prefix}***` : m,
-    )
-    .replace(/([?\s=]|^)([^\s:@?/&=]+):[^@\s/&]*@(tcp|unix)\(/g, '$1$2:***@$3(');
 }

@@ -1,0 +1,150 @@
+import { ConfigError } from './errors.js';
+import { FlagError, parseGoBool, parseGoFlags, type FlagSpec } from './goflag.js';
+import { formatGoDuration, parseGoDuration } from './duration.js';
+import { parseUri, type SinkUri } from './uri.js';
+
+export type LogFormat = 'auto' | 'text' | 'json';
+
+/** Everything the daemon needs from its command line, validated. */
+export interface DaemonConfig {
+  readonly source: SinkUri;
+  readonly sinks: readonly SinkUri[];
+  readonly frequencyMs: number;
+  readonly healthzIp: string;
+  readonly healthzPort: number;
+  readonly eventMetrics: boolean;
+  /** klog's -v: 0 = info, 1-4 = debug, 5+ = trace. */
+  readonly verbosity: number;
+  readonly logFormat: LogFormat;
+  readonly shutdownGraceMs: number;
+  /** How long the watch may be down (reconnecting) before /healthz reports unhealthy. */
+  readonly watchUnhealthyAfterMs: number;
+}
+
+const KLOG_BOOL = ['logtostderr', 'alsologtostderr', 'skip_headers', 'skip_log_headers', 'add_dir_header', 'one_output', 'legacy_stderr_threshold_behavior'];
+const KLOG_STRING = ['vmodule', 'log_dir', 'log_file', 'log_backtrace_at', 'stderrthreshold', 'alsologtostderrthreshold'];
+
+export const FLAG_SPECS: readonly FlagSpec[] = [
+  { name: 'source', kind: 'list', usage: 'source(s) to read events from (exactly one: kubernetes:<url>?<options>)', defaultText: '[]' },
+  { name: 'sink', kind: 'list', usage: 'external sink(s) that receive events (repeatable: <name>:<url>?<options>)', defaultText: '[]' },
+  { name: 'frequency', kind: 'duration', usage: 'longest time an event waits before its sink lane flushes (5s..3m)', defaultText: '30s' },
+  { name: 'healthz-ip', kind: 'string', usage: 'ip eventer health check service uses', defaultText: '0.0.0.0' },
+  { name: 'healthz-port', kind: 'uint', usage: 'port eventer health check listens on', defaultText: '8084' },
+  { name: 'event-metrics', kind: 'bool', usage: 'whether to export per-event Prometheus counters', defaultText: 'true' },
+  { name: 'max_procs', kind: 'int', usage: 'accepted for compatibility (Go GOMAXPROCS); has no effect', defaultText: '0' },
+  { name: 'version', kind: 'bool', usage: 'print version info and exit', defaultText: 'false' },
+  { name: 'log-format', kind: 'string', usage: 'log format: auto (text on a terminal, else json), text or json', defaultText: 'auto' },
+  { name: 'shutdown-grace', kind: 'duration', usage: 'on SIGTERM/SIGINT, how long sinks may drain queued events', defaultText: '25s' },
+  { name: 'watch-unhealthy-after', kind: 'duration', usage: 'how long the event watch may be reconnecting before /healthz fails', defaultText: '1m0s' },
+  { name: 'v', kind: 'int', usage: 'log level verbosity (klog)', defaultText: '0' },
+  { name: 'log_file_max_size', kind: 'uint', usage: 'klog flag, accepted and ignored', defaultText: '1800' },
+  ...KLOG_BOOL.map((name): FlagSpec => ({ name, kind: 'bool', usage: 'klog flag, accepted and ignored' })),
+  ...KLOG_STRING.map((name): FlagSpec => ({ name, kind: 'string', usage: 'klog flag, accepted and ignored' })),
+];
+
+export type Command =
+  | { readonly kind: 'run'; readonly config: DaemonConfig }
+  | { readonly kind: 'version' }
+  | { readonly kind: 'help' };
+
+function last(values: Map<string, string[]>, name: string): string | undefined {
+  const list = values.get(name);
+  return list?.[list.length - 1];
+}
+
+function durationFlag(values: Map<string, string[]>, name: string, fallbackNs: number): number {
+  const text = last(values, name);
+  if (text === undefined) return fallbackNs;
+  const ns = parseGoDuration(text);
+  if (ns === undefined) throw new FlagError(`invalid value ${JSON.stringify(text)} for flag -${name}: parse error`);
+  return ns;
+}
+
+function intFlag(values: Map<string, string[]>, name: string, fallback: number, unsigned: boolean): number {
+  const text = last(values, name);
+  if (text === undefined) return fallback;
+  const ok = unsigned ? /^(0x[0-9a-fA-F]+|[0-9]+)$/.test(text) : /^[+-]?(0x[0-9a-fA-F]+|[0-9]+)$/.test(text);
+  const n = Number(text);
+  if (!ok || !Number.isSafeInteger(n)) {
+    throw new FlagError(`invalid value ${JSON.stringify(text)} for flag -${name}: parse error`);
+  }
+  return n;
+}
+
+function parseUriFlag(value: string, flag: string): SinkUri {
+  try {
+    return parseUri(value, `--${flag}`);
+  } catch (err) {
+    // Go's flag package reports a bad URI as a flag error (exit 2).
+    throw new FlagError(`invalid value for flag -${flag}: ${(err as Error).message}`);
+  }
+}
+
+/**
+ * Parses and validates kube-eventer's command line. FlagError = syntax (Go exits 2);
+ * ConfigError = validation that kube-eventer reports with klog.Fatal (exit 255).
+ */
+export function parseCommandLine(args: readonly string[]): Command {
+  const parsed = parseGoFlags(args, FLAG_SPECS);
+  if (parsed.help) return { kind: 'help' };
+  const v = parsed.values;
+  if (v.has('version') && parseGoBool(last(v, 'version')!)) return { kind: 'version' };
+
+  const sourceTexts = v.get('source') ?? [];
+  const sinkUris = (v.get('sink') ?? []).map((s) => parseUriFlag(s, 'sink'));
+  const sourceUris = sourceTexts.map((s) => parseUriFlag(s, 'source'));
+  const frequencyNs = durationFlag(v, 'frequency', 30e9);
+  const healthzPort = intFlag(v, 'healthz-port', 8084, true);
+  const shutdownGraceNs = durationFlag(v, 'shutdown-grace', 25e9);
+  const unhealthyNs = durationFlag(v, 'watch-unhealthy-after', 60e9);
+  const verbosity = intFlag(v, 'v', 0, false);
+  intFlag(v, 'max_procs', 0, false);
+  intFlag(v, 'log_file_max_size', 1800, true);
+  const logFormat = last(v, 'log-format') ?? 'auto';
+  if (logFormat !== 'auto' && logFormat !== 'text' && logFormat !== 'json') {
+    throw new FlagError(`invalid value ${JSON.stringify(logFormat)} for flag -log-format: must be auto, text or json`);
+  }
+
+  if (healthzPort > 65534) throw new ConfigError(`invalid port supplied for healthz ${healthzPort}`);
+  if (frequencyNs < 5e9) {
+    throw new ConfigError(`frequency needs to be no less than 5s, supplied ${formatGoDuration(frequencyNs)}`);
+  }
+  if (frequencyNs > 180e9) {
+    throw new ConfigError(`frequency needs to be no greater than 3m0s, supplied ${formatGoDuration(frequencyNs)}`);
+  }
+  if (shutdownGraceNs < 0) throw new ConfigError(`shutdown-grace must not be negative, supplied ${formatGoDuration(shutdownGraceNs)}`);
+  if (unhealthyNs <= 0) throw new ConfigError(`watch-unhealthy-after must be positive, supplied ${formatGoDuration(unhealthyNs)}`);
+  if (sourceUris.length !== 1) throw new ConfigError('Wrong number of sources specified');
+  if (sourceUris[0]!.key !== 'kubernetes') {
+    throw new ConfigError(`Source not recognized: ${sourceUris[0]!.key} (the only source is kubernetes)`);
+  }
+
+  return {
+    kind: 'run',
+    config: {
+      source: sourceUris[0]!,
+      sinks: sinkUris,
+      frequencyMs: frequencyNs / 1e6,
+      healthzIp: last(v, 'healthz-ip') ?? '0.0.0.0',
+      healthzPort,
+      eventMetrics: parseGoBool(last(v, 'event-metrics') ?? 'true')!,
+      verbosity,
+      logFormat,
+      shutdownGraceMs: shutdownGraceNs / 1e6,
+      watchUnhealthyAfterMs: unhealthyNs / 1e6,
+    },
+  };
+}
+
+/** Go's flag.PrintDefaults-like usage text. */
+export function usageText(program = 'kube-eventer'): string {
+  const lines = [`Usage of ${program}:`];
+  for (const spec of FLAG_SPECS) {
+    const type = spec.kind === 'bool' ? '' : spec.kind === 'list' ? ' value' : ` ${spec.kind}`;
+    const def = spec.defaultText && spec.defaultText !== 'false' && spec.defaultText !== '[]' && spec.defaultText !== '0'
+      ? ` (default ${spec.kind === 'string' ? JSON.stringify(spec.defaultText) : spec.defaultText})`
+      : '';
+    lines.push(`  -${spec.name}${type}`, `    \t${spec.usage}${def}`);
+  }
+  return lines.join('\n') + '\n';
+}

@@ -1,0 +1,70 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Registry } from 'prom-client';
+
+export interface Check {
+  readonly name: string;
+  check(): { readonly healthy: boolean; readonly reason: string };
+}
+
+export interface HealthServerOptions {
+  readonly host: string;
+  readonly port: number;
+  readonly registry: Registry;
+  /** /healthz (and kube-eventer's misspelled /healtz): is the daemon alive and receiving events? */
+  readonly liveness: readonly Check[];
+  /** /readyz: has it finished starting (first list done, sinks built)? */
+  readonly readiness: readonly Check[];
+}
+
+function evaluate(checks: readonly Check[]): { ok: boolean; body: string } {
+  const failures: string[] = [];
+  for (const c of checks) {
+    const r = c.check();
+    if (!r.healthy) failures.push(`${c.name}: ${r.reason}`);
+  }
+  return failures.length === 0 ? { ok: true, body: 'ok' } : { ok: false, body: `error: ${failures.join('; ')}` };
+}
+
+/** The health and metrics endpoint; exact paths, any method, like kube-eventer's Go mux. */
+export async function startHealthServer(opts: HealthServerOptions): Promise<{ port: number; close(): Promise<void> }> {
+  const server = http.createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0];
+    const reply = (status: number, body: string, type = 'text/plain; charset=utf-8') => {
+      res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(body) });
+      res.end(body);
+    };
+    if (path === '/healthz' || path === '/healtz') {
+      const r = evaluate(opts.liveness);
+      return reply(r.ok ? 200 : 500, r.body);
+    }
+    if (path === '/readyz') {
+      const r = evaluate([...opts.liveness, ...opts.readiness]);
+      return reply(r.ok ? 200 : 503, r.body);
+    }
+    if (path === '/metrics') {
+      opts.registry.metrics().then(
+        (text) => reply(200, text, opts.registry.contentType),
+        (err: Error) => reply(500, `error: ${err.message}`),
+      );
+      return;
+    }
+    reply(404, '404 page not found\n');
+  });
+  server.keepAliveTimeout = 5000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port, opts.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  return {
+    port: (server.address() as AddressInfo).port,
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

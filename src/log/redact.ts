@@ -1,0 +1,59 @@
+// The one place where secrets are masked: log lines, error messages and the startup command line.
+
+const SECRET_OPTION =
+  /(token|secret|password|passwd|pwd|^pw$|key|sign|signature|credential|auth|dsn)/i;
+
+/** True for option and header names whose values must never be shown. */
+export function isSecretName(name: string): boolean {
+  return SECRET_OPTION.test(name);
+}
+
+const knownSecrets = new Set<string>();
+
+/**
+ * Remembers a secret value seen at startup (a token in a URL path, an env-expanded key) so it is
+ * masked wherever it shows up, even where no pattern would recognise it.
+ */
+export function registerSecret(value: string | undefined): void {
+  if (value !== undefined && value.length >= 4) knownSecrets.add(value);
+}
+
+const ESCAPES = /[.*+?^${}()|[\]\\]/g;
+let knownPattern: RegExp | undefined;
+let knownCount = 0;
+
+function knownSecretPattern(): RegExp | undefined {
+  if (knownSecrets.size === 0) return undefined;
+  if (knownPattern === undefined || knownCount !== knownSecrets.size) {
+    const alternatives = [...knownSecrets]
+      .sort((a, b) => b.length - a.length)
+      .flatMap((s) => [s, encodeURIComponent(s)])
+      .map((s) => s.replace(ESCAPES, '\\$&'));
+    knownPattern = new RegExp(alternatives.join('|'), 'g');
+    knownCount = knownSecrets.size;
+  }
+  return knownPattern;
+}
+
+/**
+ * Masks secrets in free text: registered secret values, userinfo passwords (`//user:pw@`),
+ * values of secret-looking query keys (`access_token=…`, `header=Authorization=…`) and Go MySQL
+ * DSN credentials (`user:pw@tcp(…)`).
+ */
+export function redact(text: string): string {
+  let out = text;
+  const known = knownSecretPattern();
+  if (known !== undefined) out = out.replace(known, '***');
+  return out
+    .replace(/(\/\/[^/\s:@?#"]*:)[^@\s/?#"]*@/g, '$1***@')
+    .replace(
+      /((?:^|[?&\s"'])([A-Za-z0-9_.-]+)=)((?:[A-Za-z0-9_-]+=)?)([^&\s#"']*)/g,
+      (m, prefix: string, name: string, headerName: string, value: string) => {
+        if (value === '') return m;
+        if (isSecretName(name)) return `${prefix}${headerName === '' ? '' : headerName}***`;
+        if (headerName !== '' && isSecretName(headerName.slice(0, -1))) return `${prefix}${headerName}***`;
+        return m;
+      },
+    )
+    .replace(/([?\s=:"]|^)([^\s:@?/&="]+):[^@\s/&"?]*@(tcp|unix)\(/g, '$1$2:***@$3(');
+}

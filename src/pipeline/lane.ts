@@ -1,0 +1,258 @@
+import type { Logger } from 'pino';
+import type { EventRecord, KubeEvent } from '../event/types.js';
+import type { BuiltSink, Sink } from '../sinks/types.js';
+import { backoffDelay, delay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.js';
+import type { DropReason, PipelineMetrics } from './metrics.js';
+import type { Outcome } from './outcome.js';
+import { BoundedQueue } from './queue.js';
+import { SlidingWindowLimiter } from './rate-limit.js';
+
+export type OverflowPolicy = 'drop-oldest' | 'drop-newest';
+
+/** Lane settings after defaults; the sink's own tuning and the user's lane options are merged in. */
+export interface LaneSettings {
+  readonly maxBatch: number;
+  readonly queueCapacity: number;
+  readonly overflow: OverflowPolicy;
+  readonly concurrency: number;
+  readonly sendTimeoutMs: number;
+  readonly sendsPerMinute: number | undefined;
+  readonly backoff: BackoffPolicy;
+  /** Give up on an event after retrying it this long (0 = retry until shutdown or overflow). */
+  readonly retryMaxElapsedMs: number;
+}
+
+export const DEFAULT_LANE_SETTINGS: LaneSettings = {
+  maxBatch: 100,
+  queueCapacity: 100_000,
+  overflow: 'drop-oldest',
+  concurrency: 1,
+  sendTimeoutMs: 10_000,
+  sendsPerMinute: undefined,
+  backoff: DEFAULT_BACKOFF,
+  retryMaxElapsedMs: 10 * 60_000,
+};
+
+/** Called with events whose fate is settled (delivered, rejected or dropped), for checkpoints. */
+export type SettledListener = (records: readonly EventRecord[]) => void;
+
+interface RetryState {
+  attempt: number;
+  firstFailureAt: number;
+}
+
+/**
+ * One sink's lane: filter → bounded queue → batch → rate limit → send with deadline → outcome →
+ * retry with backoff. Lanes share nothing, so a slow or hung sink never delays another.
+ */
+export class Lane {
+  private readonly queue: BoundedQueue<EventRecord>;
+  private readonly limiter: SlidingWindowLimiter | undefined;
+  private readonly sink: Sink;
+  private readonly accepts: ((e: KubeEvent) => boolean) | undefined;
+  private readonly labels: { sink: string; exporter: string };
+  private readonly hardStop = new AbortController();
+  private readonly retries = new WeakMap<EventRecord, RetryState>();
+  private workers: Promise<void>[] = [];
+  private closing = false;
+  private inFlight = 0;
+  private lastDropLogAt = 0;
+  private settledListener: SettledListener | undefined;
+
+  constructor(
+    readonly id: string,
+    built: BuiltSink,
+    readonly settings: LaneSettings,
+    private readonly metrics: PipelineMetrics,
+    private readonly log: Logger,
+  ) {
+    this.sink = built.sink;
+    this.accepts = built.accepts;
+    this.queue = new BoundedQueue(settings.queueCapacity);
+    this.limiter = settings.sendsPerMinute ? new SlidingWindowLimiter(settings.sendsPerMinute, 60_000) : undefined;
+    this.labels = { sink: id, exporter: built.sink.name };
+    this.metrics.queued.set(this.labels, 0);
+  }
+
+  get sinkName(): string {
+    return this.sink.name;
+  }
+
+  get pending(): number {
+    return this.queue.size + this.inFlight;
+  }
+
+  onSettled(listener: SettledListener): void {
+    this.settledListener = listener;
+  }
+
+  /** Never blocks: the watch must not wait for any sink. */
+  offer(record: EventRecord): void {
+    if (this.accepts && !this.accepts(record.event)) {
+      this.metrics.filtered.inc(this.labels);
+      return;
+    }
+    if (this.closing) {
+      this.drop([record], 'shutdown');
+      return;
+    }
+    this.metrics.accepted.inc(this.labels);
+    const evicted = this.queue.push(record, this.settings.overflow);
+    if (evicted !== undefined) this.drop([evicted], 'overflow');
+    this.metrics.queued.set(this.labels, this.queue.size);
+  }
+
+  start(): void {
+    for (let i = 0; i < this.settings.concurrency; i++) this.workers.push(this.work());
+  }
+
+  /**
+   * Stops accepting events and delivers what is queued until `deadlineMs` elapses; then aborts
+   * what is in flight, counts the rest as dropped (reason shutdown) and closes the sink.
+   */
+  async drain(deadlineMs: number): Promise<{ delivered: boolean; remaining: number }> {
+    this.closing = true;
+    this.queue.wakeAll();
+    const all = Promise.all(this.workers);
+    const timer = new AbortController();
+    const finished = await Promise.race([all.then(() => true), delay(deadlineMs, timer.signal).then(() => false)]);
+    timer.abort();
+    if (!finished) {
+      this.hardStop.abort();
+      this.queue.wakeAll();
+      await all;
+    }
+    const remaining = this.queue.take(this.queue.size);
+    if (remaining.length > 0) this.drop(remaining, 'shutdown');
+    this.metrics.queued.set(this.labels, 0);
+    try {
+      await this.sink.close();
+    } catch (err) {
+      this.log.warn({ sink: this.id, err }, 'sink close failed');
+    }
+    return { delivered: remaining.length === 0 && finished, remaining: remaining.length };
+  }
+
+  private async work(): Promise<void> {
+    const stop = this.hardStop.signal;
+    while (!stop.aborted) {
+      if (this.queue.size === 0) {
+        if (this.closing) return;
+        await this.queue.whenNonEmpty();
+        continue;
+      }
+      const wait = this.limiter?.waitMs() ?? 0;
+      if (wait > 0) {
+        await delay(wait, stop);
+        continue;
+      }
+      const batch = this.queue.take(this.settings.maxBatch);
+      this.limiter?.record();
+      this.metrics.queued.set(this.labels, this.queue.size);
+      this.inFlight += batch.length;
+      try {
+        await this.deliver(batch);
+      } finally {
+        this.inFlight -= batch.length;
+      }
+    }
+  }
+
+  /** Sends a batch; events to retry are sent again by this worker after a backoff. */
+  private async deliver(batch: EventRecord[]): Promise<void> {
+    let current = batch;
+    while (current.length > 0) {
+      const outcomes = await this.sendOnce(current);
+      const now = Date.now();
+      const settled: EventRecord[] = [];
+      const again: EventRecord[] = [];
+      let retryAfterMs = 0;
+      let lastReason = '';
+      for (let i = 0; i < current.length; i++) {
+        const record = current[i]!;
+        const outcome = outcomes[i]!;
+        if (outcome.status === 'ok') {
+          this.metrics.sent.inc(this.labels);
+          this.metrics.latency.observe(this.labels, (now - record.receivedAt) / 1000);
+          settled.push(record);
+        } else if (outcome.status === 'reject') {
+          this.metrics.rejected.inc(this.labels);
+          this.log.warn({ sink: this.id, exporter: this.sink.name, reason: outcome.reason, event: describe(record.event) }, 'sink rejected event');
+          settled.push(record);
+        } else {
+          lastReason = outcome.reason;
+          retryAfterMs = Math.max(retryAfterMs, outcome.retryAfterMs ?? 0);
+          const state = this.retries.get(record) ?? { attempt: 0, firstFailureAt: now };
+          state.attempt++;
+          this.retries.set(record, state);
+          const expired = this.settings.retryMaxElapsedMs > 0 && now - state.firstFailureAt >= this.settings.retryMaxElapsedMs;
+          if (expired) this.drop([record], 'retries_exhausted', outcome.reason);
+          else again.push(record);
+        }
+      }
+      if (settled.length > 0) this.settledListener?.(settled);
+      if (again.length === 0) return;
+      this.metrics.retried.inc(this.labels, again.length);
+      const attempt = Math.max(...again.map((r) => this.retries.get(r)!.attempt));
+      const wait = Math.max(backoffDelay(attempt, this.settings.backoff), retryAfterMs);
+      if (retryAfterMs > 0) this.limiter?.block(retryAfterMs);
+      this.log.warn({ sink: this.id, exporter: this.sink.name, events: again.length, attempt, retryInMs: wait, reason: lastReason }, 'sink delivery failed, will retry');
+      await delay(wait, this.hardStop.signal);
+      if (this.hardStop.signal.aborted) {
+        this.drop(again, 'shutdown');
+        return;
+      }
+      const limiterWait = this.limiter?.waitMs() ?? 0;
+      if (limiterWait > 0) await delay(limiterWait, this.hardStop.signal);
+      this.limiter?.record();
+      current = again;
+    }
+  }
+
+  private async sendOnce(batch: readonly EventRecord[]): Promise<readonly Outcome[]> {
+    const timeout = AbortSignal.timeout(this.settings.sendTimeoutMs);
+    const signal = AbortSignal.any([timeout, this.hardStop.signal]);
+    const started = performance.now();
+    let result: Outcome | readonly Outcome[];
+    let label: string;
+    try {
+      result = await this.sink.send(batch.map((r) => r.event), signal);
+      label = Array.isArray(result) ? summarise(result) : (result as Outcome).status;
+    } catch (err) {
+      const timedOut = timeout.aborted;
+      label = timedOut ? 'timeout' : 'error';
+      result = {
+        status: 'retry',
+        reason: timedOut ? `send timed out after ${this.settings.sendTimeoutMs} ms` : `send failed: ${(err as Error)?.message ?? String(err)}`,
+      };
+    }
+    this.metrics.exporterDuration.observe({ exporter: this.sink.name }, performance.now() - started);
+    this.metrics.requests.inc({ ...this.labels, result: label });
+    if (!Array.isArray(result)) return new Array<Outcome>(batch.length).fill(result as Outcome);
+    if (result.length !== batch.length) {
+      const reason = `sink returned ${result.length} outcomes for ${batch.length} events`;
+      this.log.error({ sink: this.id }, reason);
+      return new Array<Outcome>(batch.length).fill({ status: 'reject', reason });
+    }
+    return result;
+  }
+
+  private drop(records: readonly EventRecord[], reason: DropReason, detail?: string): void {
+    this.metrics.dropped.inc({ ...this.labels, reason }, records.length);
+    this.settledListener?.(records);
+    const now = Date.now();
+    if (now - this.lastDropLogAt >= 10_000) {
+      this.lastDropLogAt = now;
+      this.log.warn({ sink: this.id, exporter: this.sink.name, reason, detail, events: records.length }, 'events dropped (counted in eventer_sink_events_dropped_total)');
+    }
+  }
+}
+
+function summarise(outcomes: readonly Outcome[]): string {
+  const first = outcomes[0]?.status ?? 'ok';
+  return outcomes.every((o) => o.status === first) ? first : 'partial';
+}
+
+function describe(e: KubeEvent): string {
+  return `${e.metadata.namespace ?? ''}/${e.metadata.name ?? ''} ${e.reason ?? ''}`;
+}

@@ -1,0 +1,20 @@
+import { ConfigError } from '../cli/errors.js';
+import type { SinkUri } from '../cli/uri.js';
+import type { BuiltSink, SinkContext, SinkFactory } from './types.js';
+
+/** URI key → factory, loaded lazily so unused sinks cost nothing at startup. */
+const FACTORIES: Readonly<Record<string, () => Promise<SinkFactory>>> = {
+  log: async () => (await import('./log/index.js')).createLogSink,
+};
+
+export function knownSinkKeys(): string[] {
+  return Object.keys(FACTORIES).sort();
+}
+
+export async function buildSink(uri: SinkUri, ctx: SinkContext): Promise<BuiltSink> {
+  const load = FACTORIES[uri.key];
+  if (load === undefined) {
+    throw new ConfigError(`Sink not recognized: ${uri.key} (known sinks: ${knownSinkKeys().join(', ')})`);
+  }
+  return (await load())(uri, ctx);
+}

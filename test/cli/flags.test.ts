@@ -1,0 +1,92 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { parseCommandLine } from '../../src/cli/flags.js';
+import { ConfigError } from '../../src/cli/errors.js';
+import { FlagError } from '../../src/cli/goflag.js';
+import { formatGoDuration, parseGoDuration } from '../../src/cli/duration.js';
+
+const SRC = '--source=kubernetes:https://kubernetes.default';
+
+function run(...args: string[]) {
+  const c = parseCommandLine(args);
+  assert.equal(c.kind, 'run');
+  return (c as Extract<typeof c, { kind: 'run' }>).config;
+}
+
+test('defaults match kube-eventer', () => {
+  const c = run(SRC);
+  assert.equal(c.frequencyMs, 30_000);
+  assert.equal(c.healthzIp, '0.0.0.0');
+  assert.equal(c.healthzPort, 8084);
+  assert.equal(c.eventMetrics, true);
+  assert.equal(c.sinks.length, 0);
+});
+
+test('Go flag forms: -name=value, --name=value, -name value, bare booleans, repeated sinks', () => {
+  const c = run('-source', 'kubernetes:', '--sink=log', '-sink', 'log:?format=json', '-frequency=1m', '--event-metrics=false', '-v', '3', '-logtostderr');
+  assert.equal(c.sinks.length, 2);
+  assert.equal(c.frequencyMs, 60_000);
+  assert.equal(c.eventMetrics, false);
+  assert.equal(c.verbosity, 3);
+});
+
+test('parsing stops at the first non-flag argument', () => {
+  const c = run(SRC, 'positional', '--frequency=1s');
+  assert.equal(c.frequencyMs, 30_000);
+});
+
+test('klog flags and --max_procs are accepted', () => {
+  run(SRC, '--max_procs=4', '--logtostderr=true', '--alsologtostderr', '--log_dir=/tmp', '--vmodule=x=2', '--stderrthreshold=INFO', '--log_file_max_size=10', '--skip_headers');
+});
+
+test('frequency bounds give kube-eventer messages', () => {
+  assert.throws(() => run(SRC, '--frequency=1s'), (e: Error) => e instanceof ConfigError && e.message === 'frequency needs to be no less than 5s, supplied 1s');
+  assert.throws(() => run(SRC, '--frequency=3m1s'), (e: Error) => e instanceof ConfigError && e.message === 'frequency needs to be no greater than 3m0s, supplied 3m1s');
+  assert.equal(run(SRC, '--frequency=5s').frequencyMs, 5000);
+  assert.equal(run(SRC, '--frequency=3m').frequencyMs, 180_000);
+});
+
+test('bad port: over 65534 is fatal, negative or text is a flag error', () => {
+  assert.throws(() => run(SRC, '--healthz-port=65535'), (e: Error) => e instanceof ConfigError && /invalid port supplied for healthz 65535/.test(e.message));
+  assert.throws(() => run(SRC, '--healthz-port=-1'), FlagError);
+  assert.throws(() => run(SRC, '--healthz-port=http'), FlagError);
+  assert.equal(run(SRC, '--healthz-port=0').healthzPort, 0);
+});
+
+test('unknown flags, missing values and bad values are flag errors', () => {
+  assert.throws(() => parseCommandLine(['--nope']), /flag provided but not defined: -nope/);
+  assert.throws(() => parseCommandLine([SRC, '--frequency']), /flag needs an argument: -frequency/);
+  assert.throws(() => parseCommandLine([SRC, '--frequency=soon']), /invalid value "soon" for flag -frequency/);
+  assert.throws(() => parseCommandLine([SRC, '--event-metrics=maybe']), /invalid boolean value/);
+});
+
+test('source count and key', () => {
+  assert.throws(() => parseCommandLine([]), /Wrong number of sources specified/);
+  assert.throws(() => parseCommandLine([SRC, SRC]), /Wrong number of sources specified/);
+  assert.throws(() => parseCommandLine(['--source=prometheus:http://x']), /Source not recognized: prometheus/);
+});
+
+test('an unparsable URI is a flag error that names the problem', () => {
+  assert.throws(() => parseCommandLine(['--source=kubernetes:https://h:port']), (e: Error) => e instanceof FlagError && /invalid port/.test(e.message));
+  assert.throws(() => parseCommandLine([SRC, '--sink=:x']), (e: Error) => e instanceof FlagError && /missing uri key/.test(e.message));
+});
+
+test('--version and -h', () => {
+  assert.equal(parseCommandLine(['--version']).kind, 'version');
+  assert.equal(parseCommandLine(['-h']).kind, 'help');
+  assert.equal(parseCommandLine(['--help']).kind, 'help');
+});
+
+test('Go durations', () => {
+  assert.equal(parseGoDuration('1m30s'), 90e9);
+  assert.equal(parseGoDuration('1.5h'), 5400e9);
+  assert.equal(parseGoDuration('300ms'), 300e6);
+  assert.equal(parseGoDuration('0'), 0);
+  assert.equal(parseGoDuration('5'), undefined);
+  assert.equal(parseGoDuration(''), undefined);
+  assert.equal(formatGoDuration(90e9), '1m30s');
+  assert.equal(formatGoDuration(180e9), '3m0s');
+  assert.equal(formatGoDuration(500e6), '500ms');
+  assert.equal(formatGoDuration(1.5e9), '1.5s');
+  assert.equal(formatGoDuration(3600e9), '1h0m0s');
+});

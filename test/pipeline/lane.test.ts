@@ -1,0 +1,208 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { Registry } from 'prom-client';
+import type { EventRecord } from '../../src/event/types.js';
+import { Router } from '../../src/pipeline/router.js';
+import { PipelineMetrics } from '../../src/pipeline/metrics.js';
+import { DEFAULT_LANE_SETTINGS, Lane } from '../../src/pipeline/lane.js';
+import { retry, reject, OK } from '../../src/pipeline/outcome.js';
+import { SlidingWindowLimiter } from '../../src/pipeline/rate-limit.js';
+import { makeEvent, makeLane, metricValue, ScriptedSink, silentLog, untilAborted } from './helpers.js';
+
+const record = (over = {}): EventRecord => ({ change: 'ADDED', event: makeEvent(over), receivedAt: Date.now() });
+
+test('delivers at once, without waiting for a tick', async () => {
+  const sink = new ScriptedSink('s');
+  const { lane } = makeLane(sink);
+  lane.start();
+  const started = Date.now();
+  lane.offer(record());
+  await sink.waitForDelivered(1);
+  assert.ok(Date.now() - started < 200, `took ${Date.now() - started} ms`);
+  await lane.drain(1000);
+});
+
+test('events arriving while a send is in flight are batched together', async () => {
+  let release!: () => void;
+  const gate = new Promise<void>((r) => (release = r));
+  const sink = new ScriptedSink('s', async (_b, _s, call) => {
+    if (call === 1) await gate;
+    return OK;
+  });
+  const { lane } = makeLane(sink, { maxBatch: 50 });
+  lane.start();
+  lane.offer(record());
+  await new Promise((r) => setImmediate(r));
+  for (let i = 0; i < 30; i++) lane.offer(record());
+  release();
+  await sink.waitForDelivered(31);
+  assert.deepEqual(sink.calls.map((c) => c.batch.length), [1, 30]);
+  await lane.drain(1000);
+});
+
+test('retryable failures are retried with backoff until delivered exactly once', async () => {
+  const sink = new ScriptedSink('s', async (_b, _s, call) => (call <= 2 ? retry('503') : OK));
+  const { lane, registry } = makeLane(sink);
+  lane.start();
+  lane.offer(record());
+  await sink.waitForDelivered(1);
+  assert.equal(sink.calls.length, 3);
+  assert.equal(sink.delivered.length, 1);
+  assert.equal(await metricValue(registry, 'eventer_sink_events_retried_total'), 2);
+  assert.equal(await metricValue(registry, 'eventer_sink_events_sent_total'), 1);
+  await lane.drain(1000);
+});
+
+test('Retry-After is honoured', async () => {
+  const sink = new ScriptedSink('s', async (_b, _s, call) => (call === 1 ? retry('429', 400) : OK));
+  const { lane } = makeLane(sink);
+  lane.start();
+  lane.offer(record());
+  await sink.waitForDelivered(1);
+  const gap = sink.calls[1]!.at - sink.calls[0]!.at;
+  assert.ok(gap >= 395, `second attempt after ${gap} ms`);
+  await lane.drain(1000);
+});
+
+test('per-event outcomes: only the failed events are retried; rejected ones are not', async () => {
+  const sink = new ScriptedSink('s', async (batch, _s, call) =>
+    call === 1 ? batch.map((_, i) => (i === 0 ? OK : i === 1 ? reject('400 bad body') : retry('timeout'))) : batch.map(() => OK),
+  );
+  const { lane, registry } = makeLane(sink, { maxBatch: 10 });
+  const settled: EventRecord[] = [];
+  lane.onSettled((r) => settled.push(...r));
+  for (let i = 0; i < 3; i++) lane.offer(record());
+  lane.start();
+  await sink.waitForDelivered(2);
+  assert.equal(sink.calls[1]!.batch.length, 1);
+  assert.equal(await metricValue(registry, 'eventer_sink_events_rejected_total'), 1);
+  assert.equal(settled.length, 3);
+  await lane.drain(1000);
+});
+
+test('a send that exceeds its deadline is aborted and retried', async () => {
+  const sink = new ScriptedSink('s', async (_b, signal, call) => {
+    if (call === 1) await untilAborted(signal);
+    return OK;
+  });
+  const { lane, registry } = makeLane(sink, { sendTimeoutMs: 100 });
+  lane.start();
+  lane.offer(record());
+  await sink.waitForDelivered(1);
+  assert.equal(await metricValue(registry, 'eventer_sink_send_calls_total', { result: 'timeout' }), 1);
+  await lane.drain(1000);
+});
+
+test('overflow drops the oldest event and counts it', async () => {
+  const sink = new ScriptedSink('s');
+  const { lane, registry } = makeLane(sink, { queueCapacity: 3 });
+  const events = [record(), record(), record(), record(), record()];
+  for (const r of events) lane.offer(r);
+  assert.equal(await metricValue(registry, 'eventer_sink_events_dropped_total', { reason: 'overflow' }), 2);
+  lane.start();
+  await sink.waitForDelivered(3);
+  assert.deepEqual(sink.delivered.map((e) => e.metadata.uid), events.slice(2).map((r) => r.event.metadata.uid));
+  await lane.drain(1000);
+});
+
+test('drop-newest keeps the queued events instead', async () => {
+  const sink = new ScriptedSink('s');
+  const { lane } = makeLane(sink, { queueCapacity: 2, overflow: 'drop-newest' });
+  const events = [record(), record(), record()];
+  for (const r of events) lane.offer(r);
+  lane.start();
+  await sink.waitForDelivered(2);
+  assert.deepEqual(sink.delivered.map((e) => e.metadata.uid), events.slice(0, 2).map((r) => r.event.metadata.uid));
+  await lane.drain(1000);
+});
+
+test('a filter keeps events out of the lane', async () => {
+  const sink = new ScriptedSink('s');
+  const registry = new Registry();
+  const lane = new Lane('f#1', { sink, accepts: (e) => e.type === 'Warning' }, DEFAULT_LANE_SETTINGS, new PipelineMetrics(registry), silentLog);
+  lane.start();
+  lane.offer(record({ type: 'Normal' }));
+  lane.offer(record({ type: 'Warning' }));
+  await sink.waitForDelivered(1);
+  assert.equal(await metricValue(registry, 'eventer_sink_events_filtered_total'), 1);
+  await lane.drain(1000);
+  assert.equal(sink.delivered.length, 1);
+});
+
+test('a hung sink never delays another sink', async () => {
+  const hung = new ScriptedSink('hung', async (_b, signal) => untilAborted(signal));
+  const fast = new ScriptedSink('fast');
+  const registry = new Registry();
+  const metrics = new PipelineMetrics(registry);
+  const settings = { ...DEFAULT_LANE_SETTINGS, sendTimeoutMs: 60_000 };
+  const router = new Router([new Lane('hung#1', { sink: hung }, settings, metrics, silentLog), new Lane('fast#1', { sink: fast }, settings, metrics, silentLog)], registry);
+  router.start();
+  const latencies: number[] = [];
+  for (let i = 0; i < 20; i++) {
+    const sent = Date.now();
+    router.dispatch('ADDED', makeEvent());
+    await fast.waitForDelivered(i + 1);
+    latencies.push(Date.now() - sent);
+  }
+  assert.ok(Math.max(...latencies) < 500, `max latency ${Math.max(...latencies)} ms`);
+  assert.equal(hung.calls.length, 1);
+  const results = await router.drain(200);
+  assert.deepEqual(results.find((r) => r.sink === 'hung#1')!.remaining, 19);
+});
+
+test('drain delivers everything queued behind a slow sink within the grace period', async () => {
+  const sink = new ScriptedSink('slow', async () => {
+    await new Promise((r) => setTimeout(r, 50));
+    return OK;
+  });
+  const { lane } = makeLane(sink, { maxBatch: 5 });
+  lane.start();
+  for (let i = 0; i < 50; i++) lane.offer(record());
+  const started = Date.now();
+  const result = await lane.drain(5000);
+  assert.equal(result.remaining, 0);
+  assert.equal(sink.delivered.length, 50);
+  assert.ok(sink.closed);
+  assert.ok(Date.now() - started < 2000);
+});
+
+test('drain gives up at the deadline and counts what is left', async () => {
+  const sink = new ScriptedSink('hung', async (_b, signal) => untilAborted(signal));
+  const { lane, registry } = makeLane(sink, { maxBatch: 1 });
+  lane.start();
+  for (let i = 0; i < 5; i++) lane.offer(record());
+  const started = Date.now();
+  await lane.drain(300);
+  const took = Date.now() - started;
+  assert.ok(took >= 295 && took < 1500, `took ${took} ms`);
+  assert.equal(await metricValue(registry, 'eventer_sink_events_dropped_total', { reason: 'shutdown' }), 5);
+});
+
+test('sliding window limiter never allows more than the limit per window', () => {
+  let now = 0;
+  const limiter = new SlidingWindowLimiter(20, 60_000, () => now);
+  const sends: number[] = [];
+  while (now < 180_000) {
+    const wait = limiter.waitMs();
+    if (wait === 0) {
+      limiter.record();
+      sends.push(now);
+    } else now += wait;
+  }
+  for (let i = 20; i < sends.length; i++) assert.ok(sends[i]! - sends[i - 20]! >= 60_000);
+  assert.equal(sends.length, 60);
+  limiter.block(5000);
+  assert.ok(limiter.waitMs() >= 5000);
+});
+
+test('a rate-limited lane batches the waiting events into fewer sends', async () => {
+  const sink = new ScriptedSink('robot');
+  const { lane } = makeLane(sink, { sendsPerMinute: 2, maxBatch: 100 });
+  lane.start();
+  lane.offer(record());
+  await sink.waitForDelivered(1);
+  for (let i = 0; i < 10; i++) lane.offer(record());
+  await sink.waitForDelivered(11);
+  assert.deepEqual(sink.calls.map((c) => c.batch.length), [1, 10]);
+  await lane.drain(100);
+});
