@@ -16,6 +16,7 @@ export const LANE_OPTION_NAMES = [
   'timeout',
   'retry_max_elapsed',
   'rate_limit',
+  'repeat_window',
 ] as const;
 
 const LANE_OPTIONS: ReadonlySet<string> = new Set(LANE_OPTION_NAMES);
@@ -60,5 +61,6 @@ export function laneSettingsFor(uri: SinkUri, tuning: LaneTuning = {}): LaneSett
     sendTimeoutMs: durationMs(uri, 'timeout', false) ?? tuning.sendTimeoutMs ?? DEFAULT_LANE_SETTINGS.sendTimeoutMs,
     sendsPerMinute: rateLimit ?? tuning.sendsPerMinute,
     retryMaxElapsedMs: durationMs(uri, 'retry_max_elapsed', true) ?? DEFAULT_LANE_SETTINGS.retryMaxElapsedMs,
+    repeatWindowMs: durationMs(uri, 'repeat_window', true) ?? tuning.repeatWindowMs ?? DEFAULT_LANE_SETTINGS.repeatWindowMs,
   };
 }

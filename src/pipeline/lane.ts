@@ -6,6 +6,7 @@ import type { DropReason, PipelineMetrics } from './metrics.js';
 import type { Outcome } from './outcome.js';
 import { BoundedQueue } from './queue.js';
 import { SlidingWindowLimiter } from './rate-limit.js';
+import { RepeatCollapser } from './repeats.js';
 
 export type OverflowPolicy = 'drop-oldest' | 'drop-newest';
 
@@ -20,6 +21,8 @@ export interface LaneSettings {
   readonly backoff: BackoffPolicy;
   /** Give up on an event after retrying it this long (0 = retry until shutdown or overflow). */
   readonly retryMaxElapsedMs: number;
+  /** Collapse repeats of one (object, reason) within this window (0 = off). */
+  readonly repeatWindowMs: number;
 }
 
 export const DEFAULT_LANE_SETTINGS: LaneSettings = {
@@ -31,6 +34,7 @@ export const DEFAULT_LANE_SETTINGS: LaneSettings = {
   sendsPerMinute: undefined,
   backoff: DEFAULT_BACKOFF,
   retryMaxElapsedMs: 10 * 60_000,
+  repeatWindowMs: 0,
 };
 
 /** Called with events whose fate is settled (delivered, rejected or dropped), for checkpoints. */
@@ -48,6 +52,7 @@ interface RetryState {
 export class Lane {
   private readonly queue: BoundedQueue<EventRecord>;
   private readonly limiter: SlidingWindowLimiter | undefined;
+  private readonly repeats: RepeatCollapser | undefined;
   private readonly sink: Sink;
   private readonly accepts: ((e: KubeEvent) => boolean) | undefined;
   private readonly labels: { sink: string; exporter: string };
@@ -71,6 +76,17 @@ export class Lane {
     this.queue = new BoundedQueue(settings.queueCapacity);
     this.limiter = settings.sendsPerMinute ? new SlidingWindowLimiter(settings.sendsPerMinute, 60_000) : undefined;
     this.labels = { sink: id, exporter: built.sink.name };
+    this.repeats =
+      settings.repeatWindowMs > 0
+        ? new RepeatCollapser(
+            settings.repeatWindowMs,
+            (record) => this.enqueue(record),
+            (record) => {
+              this.metrics.collapsed.inc(this.labels);
+              this.settledListener?.([record]);
+            },
+          )
+        : undefined;
     this.metrics.queued.set(this.labels, 0);
   }
 
@@ -92,11 +108,16 @@ export class Lane {
       this.metrics.filtered.inc(this.labels);
       return;
     }
+    this.metrics.accepted.inc(this.labels);
+    if (this.repeats) this.repeats.offer(record);
+    else this.enqueue(record);
+  }
+
+  private enqueue(record: EventRecord): void {
     if (this.closing) {
       this.drop([record], 'shutdown');
       return;
     }
-    this.metrics.accepted.inc(this.labels);
     const evicted = this.queue.push(record, this.settings.overflow);
     if (evicted !== undefined) this.drop([evicted], 'overflow');
     this.metrics.queued.set(this.labels, this.queue.size);
@@ -111,6 +132,7 @@ export class Lane {
    * what is in flight, counts the rest as dropped (reason shutdown) and closes the sink.
    */
   async drain(deadlineMs: number): Promise<{ delivered: boolean; remaining: number }> {
+    this.repeats?.flush();
     this.closing = true;
     this.queue.wakeAll();
     const all = Promise.all(this.workers);

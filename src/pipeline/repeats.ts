@@ -1,0 +1,92 @@
+import type { EventRecord, KubeEvent } from '../event/types.js';
+
+/** Most (object, reason) pairs tracked at once; beyond it events pass through uncollapsed. */
+export const MAX_TRACKED_REPEATS = 50_000;
+
+interface RepeatState {
+  windowStart: number;
+  /** The latest repeat seen inside the window, sent when the window closes. */
+  pending: EventRecord | undefined;
+}
+
+function repeatKey(e: KubeEvent): string {
+  const o = e.involvedObject;
+  return `${o.uid || `${o.kind ?? ''}/${o.namespace ?? ''}/${o.name ?? ''}`}\0${e.reason ?? ''}\0${e.type ?? ''}`;
+}
+
+/**
+ * Collapses repeats of one (involved object, reason) within a window: the first event passes at once;
+ * later ones inside the window are held, and only the latest (carrying the highest count) is sent
+ * when the window closes. A crash loop thus costs one message plus at most one notice per window.
+ */
+export class RepeatCollapser {
+  private readonly states = new Map<string, RepeatState>();
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    readonly windowMs: number,
+    private readonly emit: (record: EventRecord) => void,
+    private readonly onCollapsed: (record: EventRecord) => void,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  offer(record: EventRecord): void {
+    const key = repeatKey(record.event);
+    const t = this.now();
+    const state = this.states.get(key);
+    if (state !== undefined && t - state.windowStart < this.windowMs) {
+      if (state.pending !== undefined) this.onCollapsed(state.pending);
+      state.pending = record;
+      return;
+    }
+    // The window closed: the new event supersedes any held repeat (it carries the higher count).
+    if (state !== undefined && state.pending !== undefined) this.onCollapsed(state.pending);
+    if (state === undefined && this.states.size >= MAX_TRACKED_REPEATS) {
+      this.emit(record);
+      return;
+    }
+    this.states.set(key, { windowStart: t, pending: undefined });
+    this.emit(record);
+    this.schedule();
+  }
+
+  /** Sends held repeats whose window has closed and forgets idle keys. */
+  sweep(): void {
+    const t = this.now();
+    for (const [key, state] of this.states) {
+      if (t - state.windowStart < this.windowMs) continue;
+      if (state.pending !== undefined) {
+        this.emit(state.pending);
+        state.pending = undefined;
+        state.windowStart = t;
+      } else {
+        this.states.delete(key);
+      }
+    }
+    if (this.states.size === 0) this.cancel();
+  }
+
+  /** On shutdown: send every held repeat now, so none is lost. */
+  flush(): void {
+    for (const state of this.states.values()) {
+      if (state.pending !== undefined) this.emit(state.pending);
+    }
+    this.states.clear();
+    this.cancel();
+  }
+
+  get tracked(): number {
+    return this.states.size;
+  }
+
+  private schedule(): void {
+    if (this.timer !== undefined) return;
+    this.timer = setInterval(() => this.sweep(), Math.min(1000, Math.max(10, this.windowMs / 10)));
+    this.timer.unref();
+  }
+
+  private cancel(): void {
+    if (this.timer !== undefined) clearInterval(this.timer);
+    this.timer = undefined;
+  }
+}
