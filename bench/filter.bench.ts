@@ -33,5 +33,7 @@ for (const [name, uri] of Object.entries(cases)) {
   for (let r = 0; r < rounds; r++) for (const e of events) if (accepts(e)) kept++;
   const ns = Number(process.hrtime.bigint() - start) / (rounds * events.length);
   const heapGrowthKb = (process.memoryUsage().heapUsed - heapBefore) / 1024;
-  console.log(`${name.padEnd(36)} ${ns.toFixed(1).padStart(7)} ns/event  heap +${heapGrowthKb.toFixed(0)} KiB  (${kept})`);
+  console.log(
+    `${name.padEnd(36)} ${ns.toFixed(1).padStart(7)} ns/event  heap +${heapGrowthKb.toFixed(0)} KiB  (${kept})`,
+  );
 }

@@ -82,7 +82,7 @@ export function compileRegexp(sinkKey: string, option: string, pattern: string):
   }
 }
 
-/** How a pattern list is applied: `search` finds the pattern anywhere (Go regexp.MatchString); `full` must match the whole value. */
+/** `search` finds a pattern anywhere (Go regexp.MatchString); `full` must match the whole value. */
 export type MatchMode = 'search' | 'full';
 
 /** Values remembered per matcher before the memo starts over (names are few; this bounds memory). */
