@@ -68,4 +68,6 @@ export interface EventRecord {
   readonly event: Readonly<KubeEvent>;
   /** Milliseconds since the epoch when the watch delivered it (for latency metrics). */
   readonly receivedAt: number;
+  /** Dispatch order, assigned by the router; checkpoints track which sequence numbers are settled. */
+  readonly seq: number;
 }

@@ -63,6 +63,8 @@ export class Lane {
   private inFlight = 0;
   private lastDropLogAt = 0;
   private settledListener: SettledListener | undefined;
+  /** Accepted events not yet delivered, rejected or dropped, in dispatch order (for checkpoints). */
+  private readonly unsettled = new Set<number>();
 
   constructor(
     readonly id: string,
@@ -83,7 +85,7 @@ export class Lane {
             (record) => this.enqueue(record),
             (record) => {
               this.metrics.collapsed.inc(this.labels);
-              this.settledListener?.([record]);
+              this.settle([record]);
             },
           )
         : undefined;
@@ -102,6 +104,20 @@ export class Lane {
     this.settledListener = listener;
   }
 
+  /**
+   * The highest dispatch sequence number up to which every event is settled in this lane, given
+   * the last number the router dispatched (events the filter refused count as settled).
+   */
+  watermark(lastDispatched: number): number {
+    for (const seq of this.unsettled) return seq - 1;
+    return lastDispatched;
+  }
+
+  private settle(records: readonly EventRecord[]): void {
+    for (const r of records) this.unsettled.delete(r.seq);
+    this.settledListener?.(records);
+  }
+
   /** Never blocks: the watch must not wait for any sink. */
   offer(record: EventRecord): void {
     if (this.accepts && !this.accepts(record.event)) {
@@ -109,6 +125,7 @@ export class Lane {
       return;
     }
     this.metrics.accepted.inc(this.labels);
+    this.unsettled.add(record.seq);
     if (this.repeats) this.repeats.offer(record);
     else this.enqueue(record);
   }
@@ -212,7 +229,7 @@ export class Lane {
           else again.push(record);
         }
       }
-      if (settled.length > 0) this.settledListener?.(settled);
+      if (settled.length > 0) this.settle(settled);
       if (again.length === 0) return;
       this.metrics.retried.inc(this.labels, again.length);
       const attempt = Math.max(...again.map((r) => this.retries.get(r)!.attempt));
@@ -261,7 +278,7 @@ export class Lane {
 
   private drop(records: readonly EventRecord[], reason: DropReason, detail?: string): void {
     this.metrics.dropped.inc({ ...this.labels, reason }, records.length);
-    this.settledListener?.(records);
+    this.settle(records);
     const now = Date.now();
     if (now - this.lastDropLogAt >= 10_000) {
       this.lastDropLogAt = now;

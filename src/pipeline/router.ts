@@ -8,6 +8,9 @@ export class Router {
   private readonly total: Counter;
   private readonly duration: Summary;
   private readonly managerLastTime: Gauge;
+  private lastSeq = 0;
+  /** seq → resourceVersion of dispatched events not yet behind every lane's watermark. */
+  private readonly positions = new Map<number, string>();
 
   constructor(
     readonly lanes: readonly Lane[],
@@ -23,13 +26,37 @@ export class Router {
 
   dispatch(change: EventChange, event: KubeEvent): void {
     const started = performance.now();
-    const record: EventRecord = Object.freeze({ change, event: deepFreeze(event), receivedAt: Date.now() });
+    const seq = ++this.lastSeq;
+    const record: EventRecord = Object.freeze({ change, event: deepFreeze(event), receivedAt: Date.now(), seq });
+    this.positions.set(seq, event.metadata.resourceVersion ?? '');
     for (const lane of this.lanes) lane.offer(record);
     const nowSeconds = record.receivedAt / 1000;
     this.total.inc();
     this.lastTime.set(nowSeconds);
     this.managerLastTime.set(nowSeconds);
     this.duration.observe(performance.now() - started);
+  }
+
+  /**
+   * Where a restart must resume so no lane misses an event: the resourceVersion of the last event
+   * every lane has settled, and the same per sink. `idleResourceVersion` (the watch's latest, bookmarks
+   * included) is used when every lane has settled everything. Undefined before the first event.
+   */
+  checkpoint(idleResourceVersion?: string): { resourceVersion: string; sinks: Record<string, string> } | undefined {
+    const sinks: Record<string, string> = {};
+    let lowest = this.lastSeq;
+    for (const lane of this.lanes) {
+      const mark = lane.watermark(this.lastSeq);
+      lowest = Math.min(lowest, mark);
+      const rv = mark === this.lastSeq && idleResourceVersion ? idleResourceVersion : this.positions.get(mark);
+      if (rv) sinks[lane.id] = rv;
+    }
+    for (const seq of this.positions.keys()) {
+      if (seq >= lowest) break;
+      this.positions.delete(seq);
+    }
+    const resourceVersion = lowest === this.lastSeq && idleResourceVersion ? idleResourceVersion : this.positions.get(lowest);
+    return resourceVersion ? { resourceVersion, sinks } : undefined;
   }
 
   start(): void {

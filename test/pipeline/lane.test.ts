@@ -9,7 +9,11 @@ import { retry, reject, OK } from '../../src/pipeline/outcome.js';
 import { SlidingWindowLimiter } from '../../src/pipeline/rate-limit.js';
 import { makeEvent, makeLane, metricValue, ScriptedSink, silentLog, untilAborted } from './helpers.js';
 
-const record = (over = {}): EventRecord => ({ change: 'ADDED', event: makeEvent(over), receivedAt: Date.now() });
+/** Lets the lane process a send's outcome (promise continuations), without waiting on time. */
+const afterPendingCallbacks = () => new Promise((r) => setImmediate(r));
+
+let seq = 0;
+const record = (over = {}): EventRecord => ({ change: 'ADDED', event: makeEvent(over), receivedAt: Date.now(), seq: ++seq });
 
 test('delivers at once, without waiting for a tick', async () => {
   const sink = new ScriptedSink('s');
@@ -205,4 +209,38 @@ test('a rate-limited lane batches the waiting events into fewer sends', async ()
   await sink.waitForDelivered(11);
   assert.deepEqual(sink.calls.map((c) => c.batch.length), [1, 10]);
   await lane.drain(100);
+});
+
+test('checkpoint position: the last resourceVersion every lane has settled, per sink too', async () => {
+  let release!: () => void;
+  const gate = new Promise<void>((r) => (release = r));
+  const slow = new ScriptedSink('slow', async (_b, _s, call) => {
+    if (call === 2) await gate;
+    return OK;
+  });
+  const fast = new ScriptedSink('fast');
+  const registry = new Registry();
+  const metrics = new PipelineMetrics(registry);
+  const router = new Router(
+    [new Lane('slow#1', { sink: slow }, DEFAULT_LANE_SETTINGS, metrics, silentLog), new Lane('fast#1', { sink: fast, accepts: (e) => e.type === 'Warning' }, DEFAULT_LANE_SETTINGS, metrics, silentLog)],
+    registry,
+  );
+  assert.equal(router.checkpoint(), undefined);
+  router.start();
+  router.dispatch('ADDED', makeEvent({ metadata: { uid: 'a', resourceVersion: '10' } }));
+  await slow.waitForDelivered(1);
+  await fast.waitForDelivered(1);
+  await afterPendingCallbacks();
+  assert.deepEqual(router.checkpoint('12'), { resourceVersion: '12', sinks: { 'slow#1': '12', 'fast#1': '12' } });
+  router.dispatch('ADDED', makeEvent({ metadata: { uid: 'b', resourceVersion: '20' } }));
+  router.dispatch('ADDED', makeEvent({ type: 'Normal', metadata: { uid: 'c', resourceVersion: '30' } }));
+  await fast.waitForDelivered(2);
+  await afterPendingCallbacks();
+  // slow holds rv 20 in flight: a restart must resume after 10; fast has settled everything (30 was filtered).
+  assert.deepEqual(router.checkpoint('31'), { resourceVersion: '10', sinks: { 'slow#1': '10', 'fast#1': '31' } });
+  release();
+  await slow.waitForDelivered(3);
+  await afterPendingCallbacks();
+  assert.deepEqual(router.checkpoint('31'), { resourceVersion: '31', sinks: { 'slow#1': '31', 'fast#1': '31' } });
+  await router.drain(500);
 });

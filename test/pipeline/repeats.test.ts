@@ -13,7 +13,7 @@ test('a pod crash-looping for 10 minutes gives one message plus one notice per w
   const base = makeEvent({ reason: 'BackOff', involvedObject: { kind: 'Pod', namespace: 'shop', name: 'web-1', uid: 'pod-uid-1' } });
   for (let count = 1; count <= 60; count++) {
     now = (count - 1) * 10_000;
-    collapser.offer({ change: count === 1 ? 'ADDED' : 'MODIFIED', event: { ...base, count }, receivedAt: now });
+    collapser.offer({ change: count === 1 ? 'ADDED' : 'MODIFIED', event: { ...base, count }, receivedAt: now, seq: count });
     collapser.sweep();
   }
   now = 600_000;
@@ -30,7 +30,7 @@ test('different objects or reasons are not collapsed together', () => {
   const a = makeEvent({ reason: 'BackOff', involvedObject: { kind: 'Pod', namespace: 'n', name: 'a', uid: 'a' } });
   const b = makeEvent({ reason: 'BackOff', involvedObject: { kind: 'Pod', namespace: 'n', name: 'b', uid: 'b' } });
   const c = makeEvent({ reason: 'Unhealthy', involvedObject: { kind: 'Pod', namespace: 'n', name: 'a', uid: 'a' } });
-  for (const event of [a, b, c]) collapser.offer({ change: 'ADDED', event, receivedAt: 0 });
+  for (const event of [a, b, c]) collapser.offer({ change: 'ADDED', event, receivedAt: 0, seq: 0 });
   assert.equal(sent.length, 3);
 });
 
@@ -39,7 +39,7 @@ test('held repeats are delivered on shutdown, not lost', async () => {
   const { lane, registry } = makeLane(sink, { repeatWindowMs: 60_000 });
   lane.start();
   const base = makeEvent({ involvedObject: { kind: 'Pod', namespace: 'n', name: 'x', uid: 'x' } });
-  for (let count = 1; count <= 5; count++) lane.offer({ change: 'MODIFIED', event: { ...base, count }, receivedAt: Date.now() });
+  for (let count = 1; count <= 5; count++) lane.offer({ change: 'MODIFIED', event: { ...base, count }, receivedAt: Date.now(), seq: count });
   await sink.waitForDelivered(1);
   await lane.drain(2000);
   assert.deepEqual(sink.delivered.map((e) => e.count), [1, 5]);
