@@ -1,0 +1,112 @@
+// Turns an HTTP reply or a transport failure into an Outcome the lane acts on.
+import { redact } from '../../log/redact.js';
+import { OK, reject, retry, type Outcome } from '../../pipeline/outcome.js';
+import { checkRobotReply, type ReplyCheck } from './robots.js';
+
+/** What the classifier needs of a reply. */
+export interface ReplySummary {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  readonly body: string;
+}
+
+/** A server asking for more than this is retried after this instead (the lane bounds the total). */
+export const MAX_RETRY_AFTER_MS = 10 * 60_000;
+
+function header(headers: ReplySummary['headers'], name: string): string | undefined {
+  const v = headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+/**
+ * `Retry-After` as delay-seconds or an HTTP-date (RFC 9110 §10.2.3), or Feishu's
+ * `x-ogw-ratelimit-reset` seconds; undefined when absent or unreadable.
+ */
+export function retryAfterMs(headers: ReplySummary['headers'], now: number = Date.now()): number | undefined {
+  const value = header(headers, 'retry-after')?.trim() ?? header(headers, 'x-ogw-ratelimit-reset')?.trim();
+  if (value === undefined || value === '') return undefined;
+  let ms: number;
+  if (/^\d+$/.test(value)) {
+    ms = Number(value) * 1000;
+  } else {
+    const at = Date.parse(value);
+    if (Number.isNaN(at)) return undefined;
+    ms = Math.max(0, at - now);
+  }
+  return Math.min(ms, MAX_RETRY_AFTER_MS);
+}
+
+/** First part of a reply body on one line, for reasons (bodies can be pages of HTML). */
+export function bodyExcerpt(body: string, max = 200): string {
+  const line = body.replace(/\s+/g, ' ').trim();
+  return line.length > max ? `${line.slice(0, max)}…` : line;
+}
+
+/** Statuses worth retrying: the request may succeed later unchanged. */
+function isTransientStatus(status: number): boolean {
+  return status === 408 || status === 425 || status === 429 || status >= 500;
+}
+
+/**
+ * 2xx → ok unless the robot's body says otherwise; 408/425/429/5xx → retry (honouring
+ * Retry-After); any other status → reject. `target` names the endpoint without its query.
+ */
+export function classifyReply(reply: ReplySummary, check: ReplyCheck, target: string, now: number = Date.now()): Outcome {
+  const after = retryAfterMs(reply.headers, now);
+  if (reply.status >= 200 && reply.status < 300) {
+    const verdict = checkRobotReply(check, reply.body, after);
+    return verdict.status === 'ok' ? OK : withTarget(verdict, target);
+  }
+  const body = bodyExcerpt(reply.body);
+  const reason = redact(`${target}: HTTP ${reply.status}${body === '' ? '' : `: ${body}`}`);
+  return isTransientStatus(reply.status) ? retry(reason, after) : reject(reason);
+}
+
+function withTarget(outcome: Exclude<Outcome, { status: 'ok' }>, target: string): Outcome {
+  const reason = redact(`${target}: ${outcome.reason}`);
+  return outcome.status === 'retry' ? retry(reason, outcome.retryAfterMs) : reject(reason);
+}
+
+/** undici error codes for requests that cannot succeed as built (retrying would not help). */
+const PERMANENT_CODES = new Set(['UND_ERR_INVALID_ARG', 'UND_ERR_NOT_SUPPORTED', 'ERR_INVALID_URL', 'ERR_INVALID_ARG_TYPE']);
+
+const DESCRIPTIONS: Readonly<Record<string, string>> = {
+  UND_ERR_HEADERS_TIMEOUT: 'no response headers in time',
+  UND_ERR_BODY_TIMEOUT: 'response body stalled',
+  UND_ERR_CONNECT_TIMEOUT: 'connect timed out',
+  UND_ERR_SOCKET: 'connection closed by the server',
+  UND_ERR_CLOSED: 'client closed',
+  UND_ERR_DESTROYED: 'client destroyed',
+  UND_ERR_RES_EXCEEDED_MAX_SIZE: 'response too large',
+  UND_ERR_REQ_CONTENT_LENGTH_MISMATCH: 'request length mismatch',
+  ECONNREFUSED: 'connection refused',
+  ECONNRESET: 'connection reset',
+  EPIPE: 'connection broken',
+  ETIMEDOUT: 'connection timed out',
+  ENOTFOUND: 'host not found',
+  EAI_AGAIN: 'DNS lookup failed (temporary)',
+  EHOSTUNREACH: 'host unreachable',
+  ENETUNREACH: 'network unreachable',
+};
+
+function errorCode(err: unknown): string | undefined {
+  const e = err as { code?: unknown; cause?: { code?: unknown } } | undefined;
+  if (typeof e?.code === 'string') return e.code;
+  if (typeof e?.cause?.code === 'string') return e.cause.code;
+  return undefined;
+}
+
+/**
+ * A request that got no usable reply. Aborts (send deadline, shutdown) and network failures are
+ * retried; requests undici refuses to build are rejected.
+ */
+export function classifyFailure(err: unknown, target: string, signal?: AbortSignal): Outcome {
+  if (signal?.aborted || (err as { name?: string })?.name === 'AbortError' || errorCode(err) === 'UND_ERR_ABORTED') {
+    return retry(redact(`${target}: request aborted (send deadline passed or shutting down)`));
+  }
+  const code = errorCode(err);
+  const message = err instanceof Error ? err.message : String(err);
+  const what = code !== undefined && DESCRIPTIONS[code] !== undefined ? `${DESCRIPTIONS[code]} (${code})` : `${message}${code ? ` (${code})` : ''}`;
+  const reason = redact(`${target}: ${what}`);
+  return code !== undefined && PERMANENT_CODES.has(code) ? reject(reason) : retry(reason);
+}

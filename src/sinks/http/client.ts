@@ -1,0 +1,136 @@
+// The one HTTP client every HTTP sink uses: keep-alive connections, a bound per origin,
+// timeouts, any method with a body, replies classified into Outcomes.
+import { Agent, interceptors, type Dispatcher } from 'undici';
+import type { Outcome } from '../../pipeline/outcome.js';
+import { VERSION } from '../../version.js';
+import { classifyFailure, classifyReply } from './classify.js';
+import type { ReplyCheck } from './robots.js';
+
+export interface HttpClientOptions {
+  /** Keep-alive connections per origin; further requests queue for a free one. */
+  readonly connectionsPerOrigin?: number;
+  /** Time allowed from sending a request to receiving the reply headers. */
+  readonly headersTimeoutMs?: number;
+  /** Longest pause while receiving a reply body. */
+  readonly bodyTimeoutMs?: number;
+  readonly connectTimeoutMs?: number;
+  /** Redirects followed, as Go's client does (0 = none). */
+  readonly maxRedirections?: number;
+  /** Reply bytes kept for classification and reasons; the rest is read and discarded. */
+  readonly maxReplyBytes?: number;
+  /** Sent unless the request sets its own `User-Agent`. */
+  readonly userAgent?: string;
+}
+
+export const DEFAULT_HTTP_CLIENT_OPTIONS: Required<HttpClientOptions> = {
+  connectionsPerOrigin: 8,
+  headersTimeoutMs: 30_000,
+  bodyTimeoutMs: 30_000,
+  connectTimeoutMs: 10_000,
+  maxRedirections: 10,
+  maxReplyBytes: 64 * 1024,
+  userAgent: `kube-eventer/${VERSION}`,
+};
+
+export interface HttpRequest {
+  readonly url: URL;
+  /** Any HTTP token; GET and HEAD may carry a body too (kube-eventer's webhook sends GET with a body). */
+  readonly method: string;
+  /** In order; a repeated name sends the header several times. */
+  readonly headers?: ReadonlyArray<readonly [string, string]>;
+  readonly body?: string | Uint8Array;
+  readonly signal?: AbortSignal;
+}
+
+export interface HttpReply {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  /** The first `maxReplyBytes` of the body, decoded as UTF-8. */
+  readonly body: string;
+  readonly truncated: boolean;
+}
+
+/** `METHOD scheme://host/path` — how reasons name an endpoint (the query may hold secrets). */
+export function describeTarget(method: string, url: URL): string {
+  return `${method} ${url.origin}${url.pathname}`;
+}
+
+export class HttpClient {
+  private readonly agent: Agent;
+  private readonly dispatcher: Dispatcher;
+  private readonly settings: Required<HttpClientOptions>;
+
+  constructor(options: HttpClientOptions = {}) {
+    this.settings = { ...DEFAULT_HTTP_CLIENT_OPTIONS, ...options };
+    this.agent = new Agent({
+      connections: this.settings.connectionsPerOrigin,
+      headersTimeout: this.settings.headersTimeoutMs,
+      bodyTimeout: this.settings.bodyTimeoutMs,
+      connectTimeout: this.settings.connectTimeoutMs,
+      keepAliveTimeout: 30_000,
+    });
+    this.dispatcher =
+      this.settings.maxRedirections > 0
+        ? this.agent.compose(interceptors.redirect({ maxRedirections: this.settings.maxRedirections }))
+        : this.agent;
+  }
+
+  /** Sends one request; rejects on network failure, timeout or abort (see `exchange`). */
+  async request(req: HttpRequest): Promise<HttpReply> {
+    const headers: string[] = [];
+    let hasUserAgent = false;
+    for (const [name, value] of req.headers ?? []) {
+      if (name.toLowerCase() === 'user-agent') hasUserAgent = true;
+      headers.push(name, value);
+    }
+    if (!hasUserAgent) headers.push('user-agent', this.settings.userAgent);
+    const res = await this.dispatcher.request({
+      origin: req.url.origin,
+      path: `${req.url.pathname}${req.url.search}`,
+      method: req.method as Dispatcher.HttpMethod,
+      headers,
+      body: req.body === undefined ? null : typeof req.body === 'string' ? req.body : Buffer.from(req.body.buffer, req.body.byteOffset, req.body.byteLength),
+      signal: req.signal,
+    });
+    const { text, truncated } = await readCapped(res.body, this.settings.maxReplyBytes);
+    return { status: res.statusCode, headers: res.headers, body: text, truncated };
+  }
+
+  /** Sends one request and classifies the result; never rejects. */
+  async exchange(req: HttpRequest, check: ReplyCheck): Promise<Outcome> {
+    const target = describeTarget(req.method, req.url);
+    try {
+      return classifyReply(await this.request(req), check, target);
+    } catch (err) {
+      return classifyFailure(err, target, req.signal);
+    }
+  }
+
+  /** Closes idle connections and waits for requests in flight. */
+  async close(): Promise<void> {
+    await this.agent.close();
+  }
+
+  /** Aborts everything in flight. */
+  async destroy(): Promise<void> {
+    await this.agent.destroy();
+  }
+}
+
+/** Reads a whole body (so the connection can be reused) keeping only the first `max` bytes. */
+async function readCapped(body: AsyncIterable<Buffer>, max: number): Promise<{ text: string; truncated: boolean }> {
+  const kept: Buffer[] = [];
+  let size = 0;
+  let truncated = false;
+  for await (const chunk of body) {
+    if (size < max) {
+      const part = size + chunk.length > max ? chunk.subarray(0, max - size) : chunk;
+      kept.push(part);
+      size += part.length;
+      if (part.length < chunk.length) truncated = true;
+    } else {
+      truncated = true;
+    }
+  }
+  return { text: Buffer.concat(kept, size).toString('utf8'), truncated };
+}

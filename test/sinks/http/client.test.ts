@@ -1,0 +1,263 @@
+// The shared HTTP client against a real local node:http server: methods with bodies, reply
+// classification (statuses, Retry-After, robot error codes), timeouts, keep-alive, no secret leaks.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { HttpClient } from '../../../src/sinks/http/client.js';
+import type { ReplyCheck } from '../../../src/sinks/http/robots.js';
+import type { Outcome } from '../../../src/pipeline/outcome.js';
+import { registerSecret } from '../../../src/log/redact.js';
+import { startHttpReceiver, type HttpReceiver, type Reply } from '../../fixtures/http-receiver/server.js';
+
+let receiver: HttpReceiver;
+let client: HttpClient;
+
+before(async () => {
+  receiver = await startHttpReceiver();
+  client = new HttpClient({ connectionsPerOrigin: 4 });
+});
+
+after(async () => {
+  await client.destroy();
+  await receiver.close();
+});
+
+async function exchangeWith(reply: Reply, check: ReplyCheck = 'status', init: { method?: string; path?: string; body?: string } = {}): Promise<Outcome> {
+  receiver.respond(() => reply);
+  return client.exchange(
+    { url: new URL(init.path ?? '/hook', receiver.url), method: init.method ?? 'POST', body: init.body ?? '{}' },
+    check,
+  );
+}
+
+test('GET with a body arrives with the body, headers in order and a content-length', async () => {
+  receiver.respond(() => ({ status: 200 }));
+  const before = receiver.requests.length;
+  const outcome = await client.exchange(
+    {
+      url: new URL('/cgi-bin/webhook/send?key=abc&x=1', receiver.url),
+      method: 'GET',
+      headers: [
+        ['Content-Type', 'application/json'],
+        ['X-Token', 'a=b=c'],
+      ],
+      body: '{"msgtype":"text"}',
+    },
+    'status',
+  );
+  assert.deepEqual(outcome, { status: 'ok' });
+  const req = receiver.requests[before]!;
+  assert.equal(req.method, 'GET');
+  assert.equal(req.target, '/cgi-bin/webhook/send?key=abc&x=1');
+  assert.equal(req.body, '{"msgtype":"text"}');
+  assert.equal(req.headers['content-type'], 'application/json');
+  assert.equal(req.headers['x-token'], 'a=b=c');
+  assert.equal(req.headers['content-length'], '18');
+  assert.match(String(req.headers['user-agent']), /^kube-eventer\//);
+});
+
+test('any method token is sent as given, with its body', async () => {
+  for (const method of ['PUT', 'PATCH', 'DELETE', 'PROPFIND']) {
+    const before = receiver.requests.length;
+    assert.deepEqual(await exchangeWith({ status: 200 }, 'status', { method, body: `body of ${method}` }), { status: 'ok' });
+    assert.equal(receiver.requests[before]!.method, method);
+    assert.equal(receiver.requests[before]!.body, `body of ${method}`);
+  }
+});
+
+test('every 2xx is success', async () => {
+  for (const status of [200, 201, 202, 204]) {
+    assert.deepEqual(await exchangeWith({ status }), { status: 'ok' }, `HTTP ${status}`);
+  }
+});
+
+test('400 and 404 are rejected with the status and the reply body', async () => {
+  const bad = await exchangeWith({ status: 400, body: 'invalid\n payload' });
+  assert.equal(bad.status, 'reject');
+  assert.match((bad as { reason: string }).reason, /^POST http:\/\/127\.0\.0\.1:\d+\/hook: HTTP 400: invalid payload$/);
+  const missing = await exchangeWith({ status: 404, body: 'no such hook' });
+  assert.equal(missing.status, 'reject');
+  assert.match((missing as { reason: string }).reason, /HTTP 404: no such hook/);
+});
+
+test('429 honours Retry-After in seconds and as an HTTP-date', async () => {
+  const seconds = await exchangeWith({ status: 429, headers: { 'retry-after': '7' } });
+  assert.equal(seconds.status, 'retry');
+  assert.equal((seconds as { retryAfterMs?: number }).retryAfterMs, 7000);
+  const date = new Date(Date.now() + 30_000).toUTCString();
+  const dated = await exchangeWith({ status: 429, headers: { 'retry-after': date } });
+  assert.equal(dated.status, 'retry');
+  const ms = (dated as { retryAfterMs?: number }).retryAfterMs!;
+  assert.ok(ms > 25_000 && ms <= 30_000, `retryAfterMs ${ms}`);
+  const huge = await exchangeWith({ status: 429, headers: { 'retry-after': '999999' } });
+  assert.equal((huge as { retryAfterMs?: number }).retryAfterMs, 10 * 60_000);
+});
+
+test('500, 502, 503, 408 and 425 are retried; 503 without Retry-After leaves the delay to the lane', async () => {
+  for (const status of [500, 502, 503, 408, 425]) {
+    const outcome = await exchangeWith({ status, body: 'busy' });
+    assert.equal(outcome.status, 'retry', `HTTP ${status}`);
+    assert.equal((outcome as { retryAfterMs?: number }).retryAfterMs, undefined);
+    assert.match((outcome as { reason: string }).reason, new RegExp(`HTTP ${status}: busy`));
+  }
+  const withAfter = await exchangeWith({ status: 503, headers: { 'retry-after': '2' } });
+  assert.equal((withAfter as { retryAfterMs?: number }).retryAfterMs, 2000);
+});
+
+test('a redirect is followed with method and body (307)', async () => {
+  receiver.respond((req) => (req.path === '/old' ? { status: 307, headers: { location: '/new' } } : { status: 200 }));
+  const before = receiver.requests.length;
+  const outcome = await client.exchange({ url: new URL('/old', receiver.url), method: 'POST', body: 'moved' }, 'status');
+  assert.deepEqual(outcome, { status: 'ok' });
+  assert.deepEqual(
+    receiver.requests.slice(before).map((r) => [r.method, r.path, r.body]),
+    [
+      ['POST', '/old', 'moved'],
+      ['POST', '/new', 'moved'],
+    ],
+  );
+});
+
+test('robot replies: WeChat Work errcodes', async () => {
+  const ok = await exchangeWith({ status: 200, body: '{"errcode":0,"errmsg":"ok"}' }, 'wechat');
+  assert.deepEqual(ok, { status: 'ok' });
+  const limited = await exchangeWith({ status: 200, body: '{"errcode":45009,"errmsg":"api freq out of limit"}' }, 'wechat');
+  assert.equal(limited.status, 'retry');
+  assert.equal((limited as { retryAfterMs?: number }).retryAfterMs, 60_000);
+  assert.match((limited as { reason: string }).reason, /wechat refused the message: errcode 45009 "api freq out of limit" \(rate limited\)/);
+  const busy = await exchangeWith({ status: 200, body: '{"errcode":-1,"errmsg":"system busy"}' }, 'wechat');
+  assert.equal(busy.status, 'retry');
+  const badKey = await exchangeWith({ status: 200, body: '{"errcode":93000,"errmsg":"invalid webhook url"}' }, 'wechat');
+  assert.equal(badKey.status, 'reject');
+  assert.match((badKey as { reason: string }).reason, /errcode 93000/);
+});
+
+test('robot replies: DingTalk errcodes', async () => {
+  for (const code of [130101, 660026]) {
+    const limited = await exchangeWith({ status: 200, body: JSON.stringify({ errcode: code, errmsg: 'send too fast, exceed 20 times per minute' }) }, 'dingtalk');
+    assert.equal(limited.status, 'retry', `errcode ${code}`);
+    assert.equal((limited as { retryAfterMs?: number }).retryAfterMs, 60_000);
+  }
+  const keyword = await exchangeWith({ status: 200, body: '{"errcode":310000,"errmsg":"keywords not in content"}' }, 'dingtalk');
+  assert.equal(keyword.status, 'reject');
+  const token = await exchangeWith({ status: 200, body: '{"errcode":300001,"errmsg":"token is not exist"}' }, 'dingtalk');
+  assert.equal(token.status, 'reject');
+  assert.deepEqual(await exchangeWith({ status: 200, body: '{"errcode":0,"errmsg":"ok"}' }, 'dingtalk'), { status: 'ok' });
+});
+
+test('robot replies: Feishu codes (11232 and frequency 9499 retried, other codes rejected)', async () => {
+  assert.deepEqual(await exchangeWith({ status: 200, body: '{"code":0,"msg":"success","data":{}}' }, 'feishu'), { status: 'ok' });
+  assert.deepEqual(await exchangeWith({ status: 200, body: '{"Extra":null,"StatusCode":0,"StatusMessage":"success"}' }, 'feishu'), { status: 'ok' });
+  const limited = await exchangeWith({ status: 200, body: '{"code":11232,"msg":"frequency limited"}' }, 'feishu');
+  assert.equal(limited.status, 'retry');
+  const tooMany = await exchangeWith({ status: 200, body: '{"code":9499,"msg":"too many request"}' }, 'feishu');
+  assert.equal(tooMany.status, 'retry');
+  const badRequest = await exchangeWith({ status: 200, body: '{"code":9499,"msg":"Bad Request","data":{}}' }, 'feishu');
+  assert.equal(badRequest.status, 'reject');
+  const sign = await exchangeWith({ status: 200, body: '{"code":19021,"msg":"sign match fail or timestamp is not within one hour from current time"}' }, 'feishu');
+  assert.equal(sign.status, 'reject');
+  const openApi = await exchangeWith({ status: 429, headers: { 'x-ogw-ratelimit-reset': '52' }, body: '{"code":99991400,"msg":"request trigger frequency limit"}' }, 'feishu');
+  assert.equal(openApi.status, 'retry');
+  assert.equal((openApi as { retryAfterMs?: number }).retryAfterMs, 52_000);
+});
+
+test('robot replies: Slack text', async () => {
+  assert.deepEqual(await exchangeWith({ status: 200, body: 'ok' }, 'slack'), { status: 'ok' });
+  const bad = await exchangeWith({ status: 200, body: 'invalid_payload' }, 'slack');
+  assert.equal(bad.status, 'reject');
+  assert.match((bad as { reason: string }).reason, /slack refused the message: "invalid_payload"/);
+  const limited = await exchangeWith({ status: 429, headers: { 'retry-after': '3' }, body: 'rate_limited' }, 'slack');
+  assert.equal((limited as { retryAfterMs?: number }).retryAfterMs, 3000);
+});
+
+test('status-only checking ignores robot-looking bodies', async () => {
+  assert.deepEqual(await exchangeWith({ status: 200, body: '{"errcode":45009}' }, 'status'), { status: 'ok' });
+});
+
+test('a hung server ends in a retry when the send deadline aborts the request', async () => {
+  receiver.respond(() => ({ hang: true }));
+  const started = performance.now();
+  const outcome = await client.exchange({ url: new URL('/slow', receiver.url), method: 'POST', body: 'x', signal: AbortSignal.timeout(200) }, 'status');
+  const took = performance.now() - started;
+  assert.equal(outcome.status, 'retry');
+  assert.match((outcome as { reason: string }).reason, /request aborted/);
+  assert.ok(took < 2000, `took ${took} ms`);
+});
+
+test('the client headers timeout applies without a signal', async () => {
+  const quick = new HttpClient({ headersTimeoutMs: 150 });
+  try {
+    receiver.respond(() => ({ hang: true }));
+    const outcome = await quick.exchange({ url: new URL('/slow', receiver.url), method: 'POST', body: 'x' }, 'status');
+    assert.equal(outcome.status, 'retry');
+    assert.match((outcome as { reason: string }).reason, /no response headers in time \(UND_ERR_HEADERS_TIMEOUT\)/);
+  } finally {
+    await quick.destroy();
+  }
+});
+
+test('connection refused is retried', async () => {
+  const closed: Server = createServer();
+  await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', () => resolve()));
+  const port = (closed.address() as AddressInfo).port;
+  await new Promise<void>((resolve) => closed.close(() => resolve()));
+  const outcome = await client.exchange({ url: new URL(`http://127.0.0.1:${port}/hook`), method: 'POST', body: 'x' }, 'status');
+  assert.equal(outcome.status, 'retry');
+  assert.match((outcome as { reason: string }).reason, /connection refused \(ECONNREFUSED\)/);
+});
+
+test('reasons never show the query or header secrets', async () => {
+  registerSecret('s3cr3t-header-value');
+  receiver.respond(() => ({ status: 400, body: 'bad key s3cr3t-header-value and key=topsecretkey' }));
+  const outcome = await client.exchange(
+    {
+      url: new URL('/cgi-bin/webhook/send?key=topsecretkey', receiver.url),
+      method: 'POST',
+      headers: [['Authorization', 'Bearer s3cr3t-header-value']],
+      body: 'x',
+    },
+    'status',
+  );
+  const reason = (outcome as { reason: string }).reason;
+  assert.equal(outcome.status, 'reject');
+  assert.ok(!reason.includes('topsecretkey'), reason);
+  assert.ok(!reason.includes('s3cr3t-header-value'), reason);
+  assert.match(reason, /\/cgi-bin\/webhook\/send: HTTP 400/);
+});
+
+test('keep-alive: many sequential and concurrent requests use at most the connection bound', async () => {
+  const own = await startHttpReceiver(() => ({ status: 204 }));
+  const bounded = new HttpClient({ connectionsPerOrigin: 3 });
+  try {
+    for (let i = 0; i < 20; i++) {
+      assert.deepEqual(await bounded.exchange({ url: new URL('/a', own.url), method: 'POST', body: `${i}` }, 'status'), { status: 'ok' });
+    }
+    // undici may open a second connection while the first is finishing its reply; never more.
+    assert.ok(own.connectionsAccepted <= 2, `connections ${own.connectionsAccepted}`);
+    const all = await Promise.all(
+      Array.from({ length: 60 }, (_, i) => bounded.exchange({ url: new URL('/b', own.url), method: 'POST', body: `${i}` }, 'status')),
+    );
+    assert.ok(all.every((o) => o.status === 'ok'));
+    assert.ok(own.connectionsAccepted <= 3, `connections ${own.connectionsAccepted}`);
+    assert.equal(own.requests.length, 80);
+  } finally {
+    await bounded.destroy();
+    await own.close();
+  }
+});
+
+test('large replies are cut to the configured size and the connection stays usable', async () => {
+  const own = await startHttpReceiver(() => ({ status: 500, body: 'x'.repeat(100_000) }));
+  const small = new HttpClient({ maxReplyBytes: 1000 });
+  try {
+    const reply = await small.request({ url: new URL('/big', own.url), method: 'POST', body: 'x' });
+    assert.equal(reply.body.length, 1000);
+    assert.equal(reply.truncated, true);
+    for (let i = 0; i < 5; i++) await small.request({ url: new URL('/big', own.url), method: 'POST', body: 'x' });
+    assert.ok(own.connectionsAccepted <= 2, `connections ${own.connectionsAccepted}`);
+  } finally {
+    await small.destroy();
+    await own.close();
+  }
+});
