@@ -1,0 +1,172 @@
+// webhook sink options: kube-eventer's (method, header, custom_body_configmap[_namespace], the
+// filters) with its defaults, plus ours. Everything is validated here, before anything starts.
+import { ConfigError } from '../../cli/errors.js';
+import { option, options, type SinkUri } from '../../cli/uri.js';
+import { FILTER_OPTIONS } from '../../filter/filter.js';
+import { isSecretName, redact } from '../../log/redact.js';
+import { isLaneOption, LANE_OPTION_NAMES } from '../../pipeline/lane-options.js';
+import { endpointUrl } from '../http/endpoint.js';
+import { REPLY_CHECKS, replyCheckForHost, type ReplyCheck } from '../http/robots.js';
+import { choiceOption } from '../options.js';
+
+/** How interpolated values are written into the body (see docs/sinks/webhook.md). */
+export type BodyMode = 'raw' | 'json';
+/** What a missing ConfigMap (or `content` key) does at startup. */
+export type MissingConfigMap = 'fail' | 'default';
+
+export interface ConfigMapRef {
+  readonly namespace: string;
+  readonly name: string;
+}
+
+export interface WebhookOptions {
+  /** Where requests go: the URI without our options (its own query, e.g. `key=`, kept in order). */
+  readonly endpoint: URL;
+  readonly method: string;
+  /** In order; a repeated name keeps only its last value (Go's Header.Set). */
+  readonly headers: ReadonlyArray<readonly [string, string]>;
+  readonly configMap: ConfigMapRef | undefined;
+  readonly bodyMode: BodyMode;
+  readonly missingConfigMap: MissingConfigMap;
+  readonly replyCheck: ReplyCheck;
+  /** Requests in flight at once for this sink. */
+  readonly maxInFlight: number;
+  /** Query parameters forwarded to the endpoint whose names look like a misspelt option of ours. */
+  readonly suspiciousParameters: readonly string[];
+}
+
+export const DEFAULT_METHOD = 'GET';
+export const DEFAULT_CONFIGMAP_NAMESPACE = 'default';
+export const DEFAULT_MAX_IN_FLIGHT = 8;
+const MAX_IN_FLIGHT_LIMIT = 64;
+
+/** Options this sink reads itself (besides the filter and lane options). */
+export const WEBHOOK_OPTIONS = [
+  'method',
+  'header',
+  'custom_body_configmap',
+  'custom_body_configmap_namespace',
+  'body_mode',
+  'missing_configmap',
+  'response_check',
+  'max_in_flight',
+] as const;
+
+const OWN_OPTIONS: ReadonlySet<string> = new Set<string>([...WEBHOOK_OPTIONS, ...FILTER_OPTIONS]);
+
+/** True for the query parameters the webhook sink consumes (never sent to the endpoint). */
+export function isWebhookOption(name: string): boolean {
+  return OWN_OPTIONS.has(name) || isLaneOption(name);
+}
+
+/** RFC 9110 token: methods and header names. */
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+/** Header field value: visible characters, spaces and tabs (no CR, LF or NUL). */
+const HEADER_VALUE = /^[\t\x20-\x7e\x80-\uffff]*$/;
+/** Kubernetes object name (DNS subdomain) and namespace name (DNS label). */
+const OBJECT_NAME = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
+const NAMESPACE_NAME = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+
+const SINK = 'sink webhook';
+
+function parseMethod(uri: SinkUri): string {
+  const method = option(uri, 'method') ?? DEFAULT_METHOD;
+  if (!TOKEN.test(method) || method.toUpperCase() === 'CONNECT') {
+    throw new ConfigError(`${SINK}: option method=${JSON.stringify(redact(method))} is not a valid HTTP method (e.g. GET, POST, PUT)`);
+  }
+  return method;
+}
+
+/** `header=Name=Value`: split on the first `=`, so values may contain `=` (base64, signatures). */
+function parseHeaders(uri: SinkUri): Array<[string, string]> {
+  const byName = new Map<string, [string, string]>();
+  for (const text of options(uri, 'header')) {
+    const eq = text.indexOf('=');
+    const name = eq < 0 ? text : text.slice(0, eq);
+    const value = eq < 0 ? undefined : text.slice(eq + 1);
+    const shown = value === undefined || !isSecretName(name) ? text : `${name}=***`;
+    if (value === undefined || !TOKEN.test(name)) {
+      throw new ConfigError(`${SINK}: option header=${JSON.stringify(redact(shown))} must be Name=Value with a valid header name (e.g. header=Content-Type=application/json)`);
+    }
+    if (!HEADER_VALUE.test(value)) {
+      throw new ConfigError(`${SINK}: option header=${JSON.stringify(redact(shown))} has a control character in its value`);
+    }
+    byName.delete(name.toLowerCase());
+    byName.set(name.toLowerCase(), [name, value]);
+  }
+  return [...byName.values()];
+}
+
+function parseConfigMap(uri: SinkUri): ConfigMapRef | undefined {
+  const name = option(uri, 'custom_body_configmap');
+  const namespace = option(uri, 'custom_body_configmap_namespace');
+  if (namespace !== undefined && (name === undefined || name === '')) {
+    throw new ConfigError(`${SINK}: option custom_body_configmap_namespace=${JSON.stringify(namespace)} is given without custom_body_configmap`);
+  }
+  // kube-eventer treats an empty name as "no ConfigMap" (default body).
+  if (name === undefined || name === '') return undefined;
+  if (!OBJECT_NAME.test(name)) {
+    throw new ConfigError(`${SINK}: option custom_body_configmap=${JSON.stringify(name)} is not a valid ConfigMap name (lower-case letters, digits, '-' and '.')`);
+  }
+  const ns = namespace === undefined || namespace === '' ? DEFAULT_CONFIGMAP_NAMESPACE : namespace;
+  if (!NAMESPACE_NAME.test(ns)) {
+    throw new ConfigError(`${SINK}: option custom_body_configmap_namespace=${JSON.stringify(ns)} is not a valid namespace name`);
+  }
+  return { namespace: ns, name };
+}
+
+function parseMaxInFlight(uri: SinkUri): number {
+  const text = option(uri, 'max_in_flight');
+  if (text === undefined) return DEFAULT_MAX_IN_FLIGHT;
+  const n = Number(text);
+  if (!/^[0-9]+$/.test(text) || n < 1 || n > MAX_IN_FLIGHT_LIMIT) {
+    throw new ConfigError(`${SINK}: option max_in_flight=${JSON.stringify(text)} must be an integer from 1 to ${MAX_IN_FLIGHT_LIMIT}`);
+  }
+  return n;
+}
+
+function parseReplyCheck(uri: SinkUri, endpoint: URL): ReplyCheck {
+  const choice = choiceOption(uri, 'response_check', ['auto', ...REPLY_CHECKS] as const, 'auto');
+  return choice === 'auto' ? replyCheckForHost(endpoint.host) : choice;
+}
+
+/** Levenshtein distance up to a small bound (typo detection only). */
+function closeTo(a: string, b: string): boolean {
+  if (Math.abs(a.length - b.length) > 2) return false;
+  const prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let diag = prev[0]!;
+    prev[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const up = prev[j]!;
+      prev[j] = Math.min(prev[j]! + 1, prev[j - 1]! + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diag = up;
+    }
+  }
+  return prev[b.length]! <= 2;
+}
+
+/**
+ * The URI's own parameters are the endpoint's (WeChat's `key=`, a signature…) and are forwarded,
+ * so they cannot be rejected as unknown; those that look like a misspelt option are reported.
+ */
+function suspicious(uri: SinkUri): string[] {
+  const ours = [...OWN_OPTIONS, ...LANE_OPTION_NAMES].filter((n) => n.length >= 4);
+  const names = new Set(uri.query.map(([name]) => name).filter((name) => !isWebhookOption(name)));
+  return [...names].filter((name) => ours.some((own) => closeTo(name.toLowerCase(), own)));
+}
+
+export function parseWebhookOptions(uri: SinkUri): WebhookOptions {
+  const endpoint = endpointUrl(uri, isWebhookOption, SINK);
+  return {
+    endpoint,
+    method: parseMethod(uri),
+    headers: parseHeaders(uri),
+    configMap: parseConfigMap(uri),
+    bodyMode: choiceOption(uri, 'body_mode', ['raw', 'json'] as const, 'raw'),
+    missingConfigMap: choiceOption(uri, 'missing_configmap', ['fail', 'default'] as const, 'fail'),
+    replyCheck: parseReplyCheck(uri, endpoint),
+    maxInFlight: parseMaxInFlight(uri),
+    suspiciousParameters: suspicious(uri),
+  };
+}
