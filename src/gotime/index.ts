@@ -1,0 +1,21 @@
+export {
+  type GoTime,
+  type GoCivil,
+  zeroGoTime,
+  isZeroGoTime,
+  inZone,
+  utc,
+  local,
+  goTimeFromUnix,
+  nowGoTime,
+  parseKubeTime,
+  goFormat,
+  goTimeString,
+  goDateTime,
+  rfc3339NanoUTC,
+  unixNano,
+  civil,
+  monthName,
+  weekdayName,
+} from './time.js';
+export { Location, UTC, loadLocation, localFromEnv, localLocation, parseTZif, type ZoneInfo } from './zone.js';
