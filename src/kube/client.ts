@@ -1,4 +1,369 @@
-// Placeholder replaced by the kube client implementation (see src/kube/).
-export interface KubeClient {
-  readonly server: string;
+// A small Kubernetes API client: JSON requests and line-by-line watch streams over a keep-alive
+// agent, with a timeout on every request. Credentials come from KubeConnectionConfig.
+import http from 'node:http';
+import https from 'node:https';
+import type { SinkUri } from '../cli/uri.js';
+import { buildKubeConnection, type KubeConfigEnvironment, type KubeConnectionConfig } from './config.js';
+import { runReflector, type ReflectorTuning } from './reflector.js';
+import type { ConfigMap, KubeList, KubeStatus, Lease, WatchEvent } from './types.js';
+
+export type Query = Record<string, string | number | boolean | undefined>;
+
+export interface RequestOptions {
+  readonly query?: Query;
+  /** Sent as JSON. */
+  readonly body?: unknown;
+  /** Defaults to application/json, or application/merge-patch+json for PATCH. */
+  readonly contentType?: string;
+  readonly signal?: AbortSignal;
+  /** Whole request, body included. Defaults to the client's requestTimeoutMs. */
+  readonly timeoutMs?: number;
 }
+
+export interface WatchOptions {
+  readonly query?: Query;
+  readonly signal?: AbortSignal;
+  /** The stream is abandoned (KubeApiError reason `Timeout`) after this long without a byte. */
+  readonly idleTimeoutMs?: number;
+  /** Called once the API server has accepted the watch (HTTP 200), before any event. */
+  readonly onOpen?: () => void;
+}
+
+export interface KubeClientOptions {
+  /** Timeout of every non-watch request, and of a watch until its response headers. Default 30 s. */
+  readonly requestTimeoutMs?: number;
+  readonly userAgent?: string;
+}
+
+/**
+ * An API request that failed. `status` is the HTTP status, or 0 when no response came (`reason`
+ * is then `NetworkError` or `Timeout`). Never carries credentials.
+ */
+export class KubeApiError extends Error {
+  override readonly name = 'KubeApiError';
+  constructor(
+    readonly method: string,
+    readonly path: string,
+    readonly status: number,
+    readonly reason: string,
+    readonly detail: string,
+    readonly retryAfterMs?: number,
+  ) {
+    super(`${method} ${path}: ${status === 0 ? reason : `HTTP ${status}${reason === '' ? '' : ` ${reason}`}`}: ${detail}`);
+  }
+
+  /** 410 Gone/Expired: the requested resourceVersion has been compacted away. */
+  get expired(): boolean {
+    return this.status === 410;
+  }
+}
+
+const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+const MAX_ERROR_TEXT = 300;
+
+function queryString(query: Query | undefined): string {
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined) params.set(k, String(v));
+  const text = params.toString();
+  return text === '' ? '' : `?${text}`;
+}
+
+function retryAfterMs(res: http.IncomingMessage): number | undefined {
+  const header = res.headers['retry-after'];
+  const seconds = header === undefined ? NaN : Number(header);
+  return Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : undefined;
+}
+
+/** Builds the error for a non-2xx response from its Status body (or its text when it is not one). */
+function errorFromResponse(method: string, path: string, res: http.IncomingMessage, text: string): KubeApiError {
+  const status = res.statusCode ?? 0;
+  let reason = res.statusMessage ?? '';
+  let detail = text.slice(0, MAX_ERROR_TEXT).trim() || '(empty body)';
+  try {
+    const parsed = JSON.parse(text) as KubeStatus;
+    if (parsed.kind === 'Status') {
+      reason = parsed.reason ?? reason;
+      detail = parsed.message ?? detail;
+    }
+  } catch {
+    // not JSON: keep the text
+  }
+  return new KubeApiError(method, path, status, reason, detail, retryAfterMs(res));
+}
+
+/** Builds the error for a watch ERROR event. */
+export function errorFromStatus(path: string, status: KubeStatus): KubeApiError {
+  return new KubeApiError('WATCH', path, status.code ?? 500, status.reason ?? '', status.message ?? 'watch error', status.details?.retryAfterSeconds === undefined ? undefined : status.details.retryAfterSeconds * 1000);
+}
+
+function networkError(method: string, path: string, err: unknown): KubeApiError {
+  const e = err as NodeJS.ErrnoException;
+  return new KubeApiError(method, path, 0, 'NetworkError', e.code === undefined ? e.message : `${e.code}: ${e.message}`);
+}
+
+/** Aborts with the caller's signal, or after `ms` (then `timedOut` is true). */
+class Deadline {
+  readonly controller = new AbortController();
+  timedOut = false;
+  private timer: NodeJS.Timeout | undefined;
+  private readonly onAbort = () => this.controller.abort();
+
+  constructor(
+    private readonly signal: AbortSignal | undefined,
+    ms: number,
+  ) {
+    if (signal?.aborted) this.controller.abort();
+    signal?.addEventListener('abort', this.onAbort, { once: true });
+    this.restart(ms);
+  }
+
+  restart(ms: number): void {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timedOut = true;
+      this.controller.abort();
+    }, ms);
+  }
+
+  /** Pushes the current timer back by its full length. */
+  refresh(): void {
+    this.timer?.refresh();
+  }
+
+  stopTimer(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  dispose(): void {
+    this.stopTimer();
+    this.signal?.removeEventListener('abort', this.onAbort);
+  }
+}
+
+export class KubeClient {
+  readonly server: string;
+  /** How the connection was configured, for the startup log. */
+  readonly description: string;
+  readonly warnings: readonly string[];
+  private readonly base: URL;
+  private readonly agent: http.Agent;
+  private readonly requestTimeoutMs: number;
+  private readonly userAgent: string;
+
+  constructor(
+    private readonly connection: KubeConnectionConfig,
+    options: KubeClientOptions = {},
+  ) {
+    this.server = connection.server;
+    this.description = connection.description;
+    this.warnings = connection.warnings;
+    this.base = new URL(connection.server);
+    this.requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+    this.userAgent = options.userAgent ?? 'kube-eventer';
+    const tls = connection.tls;
+    this.agent =
+      connection.proxyAgent ??
+      (this.base.protocol === 'https:'
+        ? new https.Agent({
+            keepAlive: true,
+            rejectUnauthorized: tls.rejectUnauthorized,
+            ...(tls.ca === undefined ? {} : { ca: tls.ca }),
+            ...(tls.cert === undefined ? {} : { cert: tls.cert }),
+            ...(tls.key === undefined ? {} : { key: tls.key }),
+            ...(tls.servername === undefined ? {} : { servername: tls.servername }),
+          })
+        : new http.Agent({ keepAlive: true }));
+  }
+
+  /** Builds the connection from the `--source` URI (see config.ts) and a client on it. */
+  static async fromUri(uri: SinkUri, environment?: KubeConfigEnvironment, options?: KubeClientOptions): Promise<KubeClient> {
+    return new KubeClient(await buildKubeConnection(uri, environment), options);
+  }
+
+  /** Closes idle keep-alive connections. In-flight requests are ended by their own signals. */
+  close(): void {
+    this.agent.destroy();
+  }
+
+  private async open(method: string, path: string, query: Query | undefined, body: string | undefined, contentType: string | undefined, signal: AbortSignal): Promise<http.IncomingMessage> {
+    const url = new URL(`${this.base.pathname.replace(/\/+$/, '')}${path}${queryString(query)}`, this.base);
+    const headers: Record<string, string> = {
+      Accept: 'application/json',
+      'User-Agent': this.userAgent,
+      ...(await this.connection.authHeaders()),
+    };
+    if (body !== undefined) {
+      headers['Content-Type'] = contentType ?? 'application/json';
+      headers['Content-Length'] = String(Buffer.byteLength(body));
+    }
+    const transport = url.protocol === 'https:' ? https : http;
+    return new Promise((resolve, reject) => {
+      const req = transport.request(url, { method, headers, agent: this.agent, signal });
+      req.once('response', resolve);
+      req.once('error', reject);
+      req.end(body);
+    });
+  }
+
+  /**
+   * One JSON request. Resolves with the parsed body of a 2xx response; throws KubeApiError for
+   * API errors, network errors and timeouts, or the abort reason when `signal` aborts.
+   */
+  async requestJson<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
+    const deadline = new Deadline(options.signal, options.timeoutMs ?? this.requestTimeoutMs);
+    const body = options.body === undefined ? undefined : JSON.stringify(options.body);
+    const contentType = options.contentType ?? (method === 'PATCH' ? 'application/merge-patch+json' : undefined);
+    try {
+      const res = await this.open(method, path, options.query, body, contentType, deadline.controller.signal);
+      res.setEncoding('utf8');
+      let text = '';
+      for await (const chunk of res) text += chunk as string;
+      const status = res.statusCode ?? 0;
+      if (status < 200 || status > 299) throw errorFromResponse(method, path, res, text);
+      try {
+        return JSON.parse(text) as T;
+      } catch {
+        throw new KubeApiError(method, path, status, 'BadResponse', 'the response body is not JSON');
+      }
+    } catch (err) {
+      throw this.translate(err, method, path, deadline, options.signal);
+    } finally {
+      deadline.dispose();
+    }
+  }
+
+  private translate(err: unknown, method: string, path: string, deadline: Deadline, signal: AbortSignal | undefined): unknown {
+    if (err instanceof KubeApiError) return err;
+    if (signal?.aborted) return signal.reason ?? err;
+    if (deadline.timedOut) return new KubeApiError(method, path, 0, 'Timeout', 'no response in time');
+    return networkError(method, path, err);
+  }
+
+  /**
+   * Opens a watch (`?watch=true` is added) and yields its events as they arrive, one JSON line
+   * at a time. Returns when the server ends the stream; throws KubeApiError when the watch cannot
+   * start or the connection breaks, or the abort reason when `signal` aborts.
+   */
+  async *watch<T = unknown>(path: string, options: WatchOptions = {}): AsyncGenerator<WatchEvent<T>, void, undefined> {
+    const deadline = new Deadline(options.signal, this.requestTimeoutMs);
+    let res: http.IncomingMessage | undefined;
+    try {
+      res = await this.open('GET', path, { ...options.query, watch: 'true' }, undefined, undefined, deadline.controller.signal);
+      res.setEncoding('utf8');
+      if (res.statusCode !== 200) {
+        let text = '';
+        for await (const chunk of res) text += chunk as string;
+        throw errorFromResponse('WATCH', path, res, text);
+      }
+      if (options.idleTimeoutMs === undefined) deadline.stopTimer();
+      else deadline.restart(options.idleTimeoutMs);
+      options.onOpen?.();
+      let buffered = '';
+      for await (const chunk of res) {
+        deadline.refresh();
+        buffered += chunk as string;
+        let newline: number;
+        while ((newline = buffered.indexOf('\n')) >= 0) {
+          const line = buffered.slice(0, newline).trim();
+          buffered = buffered.slice(newline + 1);
+          if (line === '') continue;
+          let event: WatchEvent<T>;
+          try {
+            event = JSON.parse(line) as WatchEvent<T>;
+          } catch {
+            throw new KubeApiError('WATCH', path, 200, 'BadResponse', 'a watch event is not valid JSON');
+          }
+          yield event;
+        }
+      }
+      if (buffered.trim() !== '') throw new KubeApiError('WATCH', path, 0, 'NetworkError', 'the watch stream ended in the middle of an event');
+    } catch (err) {
+      if (deadline.timedOut && res?.statusCode === 200) throw new KubeApiError('WATCH', path, 0, 'Timeout', `no data for ${options.idleTimeoutMs} ms`);
+      throw this.translate(err, 'WATCH', path, deadline, options.signal);
+    } finally {
+      deadline.dispose();
+      // A consumer that stops early leaves the response open: end the connection.
+      if (res !== undefined && !res.complete) res.destroy();
+    }
+  }
+
+  getConfigMap(namespace: string, name: string, signal?: AbortSignal): Promise<ConfigMap | undefined> {
+    return this.getOptional<ConfigMap>(`${configMapsPath(namespace)}/${encodeURIComponent(name)}`, signal);
+  }
+
+  createConfigMap(namespace: string, configMap: ConfigMap, signal?: AbortSignal): Promise<ConfigMap> {
+    return this.requestJson<ConfigMap>('POST', configMapsPath(namespace), { body: configMap, ...(signal ? { signal } : {}) });
+  }
+
+  /** PUT; with metadata.resourceVersion set, a concurrent change makes it fail with HTTP 409. */
+  updateConfigMap(namespace: string, configMap: ConfigMap, signal?: AbortSignal): Promise<ConfigMap> {
+    return this.requestJson<ConfigMap>('PUT', `${configMapsPath(namespace)}/${encodeURIComponent(configMap.metadata.name ?? '')}`, { body: configMap, ...(signal ? { signal } : {}) });
+  }
+
+  getLease(namespace: string, name: string, signal?: AbortSignal): Promise<Lease | undefined> {
+    return this.getOptional<Lease>(`${leasesPath(namespace)}/${encodeURIComponent(name)}`, signal);
+  }
+
+  createLease(namespace: string, lease: Lease, signal?: AbortSignal): Promise<Lease> {
+    return this.requestJson<Lease>('POST', leasesPath(namespace), { body: { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', ...lease }, ...(signal ? { signal } : {}) });
+  }
+
+  /** PUT; with metadata.resourceVersion set, a concurrent change makes it fail with HTTP 409. */
+  updateLease(namespace: string, lease: Lease, signal?: AbortSignal): Promise<Lease> {
+    return this.requestJson<Lease>('PUT', `${leasesPath(namespace)}/${encodeURIComponent(lease.metadata.name ?? '')}`, {
+      body: { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', ...lease },
+      ...(signal ? { signal } : {}),
+    });
+  }
+
+  private async getOptional<T>(path: string, signal: AbortSignal | undefined): Promise<T | undefined> {
+    try {
+      return await this.requestJson<T>('GET', path, signal ? { signal } : {});
+    } catch (err) {
+      if (err instanceof KubeApiError && err.status === 404) return undefined;
+      throw err;
+    }
+  }
+
+  /**
+   * Follows one ConfigMap (list + watch on its name, resumed across disconnects, relisted on 410)
+   * until `signal` aborts. `onChange` gets the current object after the first list and after
+   * every change (undefined while it does not exist); it is not called for a relist that finds
+   * the same resourceVersion. API errors are retried with backoff and reported to `onError`.
+   */
+  async watchConfigMap(
+    namespace: string,
+    name: string,
+    onChange: (configMap: ConfigMap | undefined) => void | Promise<void>,
+    signal: AbortSignal,
+    options: ReflectorTuning & { onError?: (err: unknown) => void } = {},
+  ): Promise<void> {
+    let current: ConfigMap | undefined;
+    let known = false;
+    const publish = async (next: ConfigMap | undefined) => {
+      if (known && next?.metadata.resourceVersion === current?.metadata.resourceVersion) return;
+      known = true;
+      current = next;
+      await onChange(next);
+    };
+    await runReflector<ConfigMap>({
+      ...options,
+      client: this,
+      path: configMapsPath(namespace),
+      query: { fieldSelector: `metadata.name=${name}` },
+      signal,
+      handlers: {
+        onList: (items) => publish(items[0]),
+        onChange: (type, object) => publish(type === 'DELETED' ? undefined : object),
+        ...(options.onError ? { onError: (_op: string, err: unknown) => options.onError!(err) } : {}),
+      },
+    });
+  }
+}
+
+export const configMapsPath = (namespace: string) => `/api/v1/namespaces/${encodeURIComponent(namespace)}/configmaps`;
+export const leasesPath = (namespace: string) => `/apis/coordination.k8s.io/v1/namespaces/${encodeURIComponent(namespace)}/leases`;
+export const eventsPath = (namespace?: string) => (namespace === undefined ? '/api/v1/events' : `/api/v1/namespaces/${encodeURIComponent(namespace)}/events`);
+
+export type { ConfigMap, KubeList, KubeStatus, Lease, WatchEvent };
