@@ -212,6 +212,11 @@ export function localLocation(): Location {
   return local;
 }
 
+/** Replaces the Local zone (tests that compare several zones in one process). */
+export function setLocalLocation(loc: Location): void {
+  local = loc;
+}
+
 // ---- POSIX TZ strings (the TZif footer), following Go's tzset ----
 
 interface Rule {

@@ -1,0 +1,32 @@
+// Runs one oracle case through our engine (shared by the golden and live-oracle tests).
+import type { OracleCase } from '../fixtures/go-template-oracle/corpus.js';
+import type { OracleResult } from '../fixtures/go-template-oracle/oracle.js';
+import { goFormat, goTimeFromUnix, goTimeString, inZone, loadLocation, localFromEnv, parseKubeTime, setLocalLocation } from '../../src/gotime/index.js';
+import { eventToGoValue, kubeEventerTemplateData, parseTemplate, TemplateError } from '../../src/gotemplate/index.js';
+
+export function runCase(c: OracleCase): OracleResult {
+  setLocalLocation(localFromEnv({ TZ: c.tz }));
+  try {
+    if (c.kind === 'time') {
+      const parsed = parseKubeTime(c.time)!;
+      const t = inZone(goTimeFromUnix(parsed.sec, parsed.nsec), loadLocation(c.zone)!);
+      return { id: c.id, output: c.layout === '' ? goTimeString(t) : goFormat(t, c.layout) };
+    }
+    const now = parseKubeTime(c.now)!;
+    const data = c.data === 'event' ? eventToGoValue(c.event) : kubeEventerTemplateData(c.event, now);
+    return { id: c.id, output: parseTemplate('body', c.template).execute(data) };
+  } catch (err) {
+    if (err instanceof TemplateError) return { id: c.id, error: err.message };
+    throw err;
+  }
+}
+
+export function describeMismatches(cases: OracleCase[], expected: OracleResult[], actual: OracleResult[]): string[] {
+  const out: string[] = [];
+  cases.forEach((c, i) => {
+    const e = expected[i]!;
+    const a = actual[i]!;
+    if (e.output !== a.output || e.error !== a.error) out.push(`${c.id}\n  go: ${JSON.stringify(e)}\n  ts: ${JSON.stringify(a)}`);
+  });
+  return out;
+}
