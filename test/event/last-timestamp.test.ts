@@ -20,7 +20,10 @@ test('eventTime (microseconds kept) when lastTimestamp is null, empty or the zer
 });
 
 test('now (with its monotonic reading) when neither is set', () => {
-  assert.equal(lastTimestamp({ ...base, eventTime: null }, () => fixedNow), fixedNow);
+  assert.equal(
+    lastTimestamp({ ...base, eventTime: null }, () => fixedNow),
+    fixedNow,
+  );
   const real = lastTimestamp(base);
   assert.ok(real.mono !== undefined && Math.abs(real.sec - Date.now() / 1000) < 5);
 });

@@ -1,0 +1,159 @@
+// DingTalk robot message bodies: kube-eventer's text and markdown messages byte for byte (with its
+// label bugs fixed), and a summary of several events in one message for rate-limited batches.
+import type { KubeEvent } from '../../event/types.js';
+import { lastTimestamp } from '../../event/last-timestamp.js';
+import { goDateTime, goTimeString, nowGoTime } from '../../gotime/index.js';
+import { goJson, goJsonStringBytes } from '../chat/go-json.js';
+import { fitLines, groupRepeats, summaryLine, truncateToCost, typeCounts, type Now } from '../chat/summary.js';
+
+export interface DingTalkFormat {
+  readonly msgType: 'text' | 'markdown';
+  /** `label` options, shown first, in the order given. */
+  readonly labels: readonly string[];
+  /** `cluster_id` and `region`: markdown title and Alibaba Cloud console links. */
+  readonly clusterId: string;
+  readonly region: string;
+}
+
+/** DingTalk refuses request bodies above this many bytes (errcode 460101). */
+export const DINGTALK_MAX_BODY_BYTES = 20_000;
+
+interface DingTalkBody {
+  msgtype: string;
+  text: { content: string };
+  markdown: { title: string; text: string };
+}
+
+function body(msgType: 'text' | 'markdown', content: string, title: string, text: string): string {
+  // kube-eventer always sends both sub-objects, in this order.
+  const b: DingTalkBody = { msgtype: msgType, text: { content }, markdown: { title, text } };
+  return goJson(b);
+}
+
+/**
+ * kube-eventer's robot text (DingTalk text, WeChat): labels first, one per line, in the order given
+ * (kube-eventer reversed them and read them as printf formats), then its fixed layout.
+ */
+export function robotTextContent(e: KubeEvent, labels: readonly string[], timestamp: string): string {
+  const head = labels.map((l) => `${l}\n`).join('');
+  return (
+    `${head}Level:${e.type ?? ''} \nKind:${e.involvedObject.kind ?? ''} \nNamespace:${e.metadata.namespace ?? ''} ` +
+    `\nName:${e.metadata.name ?? ''} \nReason:${e.reason ?? ''} \nTimestamp:${timestamp} \nMessage:${e.message ?? ''}`
+  );
+}
+
+/** DingTalk's text content: the event time as `2006-01-02 15:04:05` local time. */
+export function dingTalkTextContent(e: KubeEvent, labels: readonly string[], now: Now = nowGoTime): string {
+  return robotTextContent(e, labels, goDateTime(lastTimestamp(e, now)));
+}
+
+const CONSOLE = 'https://cs.console.aliyun.com/#/k8s';
+const WORKLOAD_PAGES: Record<string, string> = {
+  Deployment: 'deployment',
+  StatefulSet: 'statefulset',
+  DaemonSet: 'daemonset',
+};
+
+/** The event name, linked to the Alibaba Cloud console page of its object where kube-eventer links it. */
+function nameLink(e: KubeEvent, f: DingTalkFormat): string {
+  const name = e.metadata.name ?? '';
+  const ns = e.metadata.namespace ?? '';
+  const base = name.split('.')[0]!;
+  const kind = e.involvedObject.kind ?? '';
+  const workload = WORKLOAD_PAGES[kind];
+  if (workload) return `[${name}](${CONSOLE}/${workload}/detail/${f.region}/${f.clusterId}/${ns}/${base}/pods)`;
+  if (kind === 'Pod') return `[${name}](${CONSOLE}/pod/${f.clusterId}/${ns}/${base}/container)`;
+  if (kind === 'CronJob') return `[${name}](${CONSOLE}/cronjob/detail/${f.region}/${f.clusterId}/${ns}/${base}/jobs)`;
+  if (kind === 'Service') return `[${name}](${CONSOLE}/service/detail/${f.region}/${f.clusterId}/${ns}/${base})`;
+  return name;
+}
+
+/** Labels as kube-eventer's markdown shows them; blank labels are skipped but keep their index. */
+function markdownLabels(labels: readonly string[]): string {
+  return labels.map((l, i) => (l.trim() === '' ? '' : `label[${i}]: **${l}**\n\n`)).join('');
+}
+
+function markdownTitle(f: DingTalkFormat, what: string): string {
+  return `Kubernetes(ID:${f.clusterId}) ${what}`;
+}
+
+/** kube-eventer's markdown title and text. */
+export function dingTalkMarkdown(
+  e: KubeEvent,
+  f: DingTalkFormat,
+  now: Now = nowGoTime,
+): { title: string; text: string } {
+  const ns = e.metadata.namespace ?? '';
+  let text =
+    `Level: **${e.type ?? ''}** \n\nKind: **${e.involvedObject.kind ?? ''}** \n\n` +
+    `Namespace: [${ns}](https://cs.console.aliyun.com/#/k8s/namespace) \n\nName: ${nameLink(e, f)} \n\n` +
+    `Reason: **${e.reason ?? ''}** \n\nTimestamp: **${goTimeString(lastTimestamp(e, now))}** \n\n` +
+    `Message: **${e.message ?? ''}**`;
+  const host = e.source?.host ?? '';
+  if (host !== '') {
+    const parts = host.split('.');
+    text =
+      parts.length > 1
+        ? `Node: [${host}](https://ecs.console.aliyun.com/#/server/${parts[1]}/detail?regionId=${parts[0]}) \n\n${text}`
+        : `Node: **${host}** \n\n${text}`;
+  }
+  return { title: markdownTitle(f, 'Event'), text: markdownLabels(f.labels) + text };
+}
+
+/** The request body for one event, as kube-eventer sends it; a message too big for DingTalk is cut. */
+export function encodeDingTalkEvent(
+  e: KubeEvent,
+  f: DingTalkFormat,
+  now: Now = nowGoTime,
+  maxBytes = DINGTALK_MAX_BODY_BYTES,
+): string {
+  const render = (event: KubeEvent) => {
+    if (f.msgType === 'text') return body('text', dingTalkTextContent(event, f.labels, now), '', '');
+    const md = dingTalkMarkdown(event, f, now);
+    return body('markdown', '', md.title, md.text);
+  };
+  const out = render(e);
+  const excess = Buffer.byteLength(out) - maxBytes;
+  const message = e.message ?? '';
+  if (excess <= 0 || message === '') return out;
+  const budget = Math.max(0, goJsonStringBytes(message) - excess);
+  return render({ ...e, message: truncateToCost(message, budget, goJsonStringBytes) });
+}
+
+/**
+ * Several events in one message (used when the robot's rate limit makes events wait): a count by
+ * type, one line per object and reason with its repeat count, and "… and N more" for what does not
+ * fit in `maxBytes`. One event gives the ordinary single-event body.
+ */
+export function encodeDingTalkEvents(
+  events: readonly KubeEvent[],
+  f: DingTalkFormat,
+  now: Now = nowGoTime,
+  maxBytes = DINGTALK_MAX_BODY_BYTES,
+): string {
+  if (events.length === 1) return encodeDingTalkEvent(events[0]!, f, now, maxBytes);
+  const groups = groupRepeats(events);
+  const lines = groups.map((g) => summaryLine(g, now));
+  const headline = `${events.length} events (${typeCounts(events)})`;
+  if (f.msgType === 'text') {
+    const who = f.clusterId === '' ? 'Kubernetes' : `Kubernetes(ID:${f.clusterId})`;
+    const head = `${f.labels.map((l) => `${l}\n`).join('')}${who} ${headline}\n`;
+    const fit = fitLines(
+      lines,
+      groups,
+      Buffer.byteLength(body('text', head, '', '')),
+      maxBytes,
+      goJsonStringBytes,
+      '\n',
+    );
+    const content = head + [...lines.slice(0, fit.shown), ...(fit.more ? [fit.more] : [])].join('\n');
+    return body('text', content, '', '');
+  }
+  const title = markdownTitle(f, `${events.length} Events`);
+  const head = `${markdownLabels(f.labels)}**${headline}**\n\n`;
+  const items = lines.map((l) => `- ${l}`);
+  const fixed = Buffer.byteLength(body('markdown', '', title, head));
+  const fit = fitLines(items, groups, fixed, maxBytes, goJsonStringBytes, '\n', '- ');
+  const text = head + [...items.slice(0, fit.shown), ...(fit.more ? [fit.more] : [])].join('\n');
+  return body('markdown', '', title, text);
+}

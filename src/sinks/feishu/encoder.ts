@@ -1,0 +1,123 @@
+// Feishu/Lark custom bot message bodies: a plain text message or an interactive card per event,
+// and a summary card or text for several events, within the bot's 20 KB request limit.
+import type { KubeEvent } from '../../event/types.js';
+import { lastTimestamp } from '../../event/last-timestamp.js';
+import { nowGoTime } from '../../gotime/index.js';
+import {
+  displayTime,
+  fitLines,
+  groupRepeats,
+  objectRef,
+  summaryLine,
+  truncateToCost,
+  typeCounts,
+  type Now,
+} from '../chat/summary.js';
+
+export interface FeishuFormat {
+  readonly msgType: 'text' | 'interactive';
+  /** `label` options, shown first. */
+  readonly labels: readonly string[];
+}
+
+/** Set when the bot has a signing secret; computed by the transport for each request. */
+export interface FeishuSignature {
+  readonly timestamp: string;
+  readonly sign: string;
+}
+
+/** Feishu refuses request bodies above 20 KB; this leaves room for the signature fields. */
+export const FEISHU_MAX_BODY_BYTES = 20 * 1024 - 256;
+
+const jsonBytes = (s: string) => Buffer.byteLength(JSON.stringify(s)) - 2;
+
+function withSignature(signature: FeishuSignature | undefined, message: Record<string, unknown>): string {
+  return JSON.stringify(signature ? { timestamp: signature.timestamp, sign: signature.sign, ...message } : message);
+}
+
+/** `Warning BackOff: Pod default/nginx` */
+function headline(e: KubeEvent): string {
+  return `${[e.type, e.reason].filter((x) => x).join(' ')}: ${objectRef(e)}`;
+}
+
+/** `2024-03-05 14:07:09 CST · count 5 · kubelet, node-1` */
+function details(e: KubeEvent, now: Now): string {
+  const parts = [displayTime(lastTimestamp(e, now))];
+  if ((e.count ?? 0) > 1) parts.push(`count ${e.count}`);
+  const source = [e.source?.component, e.source?.host].filter((x) => x).join(', ');
+  if (source) parts.push(source);
+  return parts.join(' · ');
+}
+
+function cardTemplate(types: ReadonlyArray<string | undefined>): string {
+  if (types.includes('Warning')) return 'red';
+  return types.every((t) => t === 'Normal') ? 'blue' : 'grey';
+}
+
+function card(title: string, template: string, elements: unknown[]): Record<string, unknown> {
+  return {
+    msg_type: 'interactive',
+    card: {
+      config: { wide_screen_mode: true },
+      header: { title: { tag: 'plain_text', content: title }, template },
+      elements,
+    },
+  };
+}
+
+const plainDiv = (content: string) => ({ tag: 'div', text: { tag: 'plain_text', content } });
+const note = (content: string) => ({ tag: 'note', elements: [{ tag: 'plain_text', content }] });
+
+function render(e: KubeEvent, f: FeishuFormat, now: Now): Record<string, unknown> {
+  const labels = f.labels.filter((l) => l.trim() !== '').join(' · ');
+  if (f.msgType === 'text') {
+    const text = [labels, headline(e), e.message ?? '', details(e, now)].filter((x) => x).join('\n');
+    return { msg_type: 'text', content: { text } };
+  }
+  const elements: unknown[] = [];
+  if (e.message) elements.push(plainDiv(e.message));
+  elements.push(note([details(e, now), labels].filter((x) => x).join(' · ')));
+  return card(headline(e), cardTemplate([e.type]), elements);
+}
+
+/** The body for one event; a message too big for Feishu is cut. */
+export function encodeFeishuEvent(
+  e: KubeEvent,
+  f: FeishuFormat,
+  signature?: FeishuSignature,
+  now: Now = nowGoTime,
+  maxBytes = FEISHU_MAX_BODY_BYTES,
+): string {
+  const out = withSignature(signature, render(e, f, now));
+  const excess = Buffer.byteLength(out) - maxBytes;
+  const message = e.message ?? '';
+  if (excess <= 0 || message === '') return out;
+  const cut = truncateToCost(message, Math.max(0, jsonBytes(message) - excess), jsonBytes);
+  return withSignature(signature, render({ ...e, message: cut }, f, now));
+}
+
+/** Several events in one message: counts by type, a line per object and reason, "… and N more". */
+export function encodeFeishuEvents(
+  events: readonly KubeEvent[],
+  f: FeishuFormat,
+  signature?: FeishuSignature,
+  now: Now = nowGoTime,
+  maxBytes = FEISHU_MAX_BODY_BYTES,
+): string {
+  if (events.length === 1) return encodeFeishuEvent(events[0]!, f, signature, now, maxBytes);
+  const groups = groupRepeats(events);
+  const lines = groups.map((g) => summaryLine(g, now));
+  const title = `${events.length} Kubernetes events (${typeCounts(events)})`;
+  const labels = f.labels.filter((l) => l.trim() !== '').join(' · ');
+  const build = (shown: string[]): Record<string, unknown> =>
+    f.msgType === 'text'
+      ? { msg_type: 'text', content: { text: [labels, title, ...shown].filter((x) => x).join('\n') } }
+      : card(title, cardTemplate(events.map((e) => e.type)), [
+          plainDiv(shown.join('\n')),
+          ...(labels ? [note(labels)] : []),
+        ]);
+  // In a text message the first line also needs the newline after the title.
+  const fixed = Buffer.byteLength(withSignature(signature, build([]))) + (f.msgType === 'text' ? jsonBytes('\n') : 0);
+  const fit = fitLines(lines, groups, fixed, maxBytes, jsonBytes, '\n');
+  return withSignature(signature, build([...lines.slice(0, fit.shown), ...(fit.more ? [fit.more] : [])]));
+}

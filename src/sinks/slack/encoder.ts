@@ -1,0 +1,91 @@
+// Slack incoming-webhook payloads: `text` (the notification fallback) plus Block Kit blocks, for one
+// event or a summary of several, within Slack's block limits (3000 characters a section, 50 blocks).
+import type { KubeEvent } from '../../event/types.js';
+import { lastTimestamp } from '../../event/last-timestamp.js';
+import { nowGoTime } from '../../gotime/index.js';
+import {
+  displayTime,
+  fitLines,
+  groupRepeats,
+  objectRef,
+  summaryLine,
+  truncate,
+  typeCounts,
+  type Now,
+} from '../chat/summary.js';
+
+export interface SlackFormat {
+  /** `label` options, shown in the context line. */
+  readonly labels: readonly string[];
+}
+
+/** Slack's limit on a section's text. */
+export const SLACK_SECTION_CHARS = 3000;
+/** Characters of event lines in a summary (Slack allows more; a chat message should not). */
+export const SLACK_SUMMARY_CHARS = 12_000;
+
+/** Slack reads `&`, `<` and `>` as markup in text; these are its escapes. */
+export function slackEscape(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+const section = (text: string) => ({ type: 'section', text: { type: 'mrkdwn', text } });
+const context = (text: string) => ({ type: 'context', elements: [{ type: 'mrkdwn', text }] });
+
+function labelText(f: SlackFormat): string {
+  return f.labels
+    .filter((l) => l.trim() !== '')
+    .map(slackEscape)
+    .join(' · ');
+}
+
+/** The payload for one event. */
+export function encodeSlackEvent(e: KubeEvent, f: SlackFormat, now: Now = nowGoTime): string {
+  const what = [e.type, e.reason]
+    .filter((x) => x)
+    .map((x) => `*${slackEscape(x!)}*`)
+    .join(' ');
+  const ref = slackEscape(objectRef(e));
+  const head = `${what} ${ref}\n`;
+  const message = truncate(slackEscape(e.message ?? ''), SLACK_SECTION_CHARS - head.length);
+  const facts = [displayTime(lastTimestamp(e, now))];
+  if ((e.count ?? 0) > 1) facts.push(`count ${e.count}`);
+  const source = [e.source?.component, e.source?.host].filter((x) => x).join(', ');
+  if (source) facts.push(slackEscape(source));
+  const labels = labelText(f);
+  if (labels) facts.push(labels);
+  const fallback = `${[e.type, e.reason].filter((x) => x).join(' ')} ${objectRef(e)}: ${e.message ?? ''}`;
+  return JSON.stringify({
+    text: truncate(slackEscape(fallback), SLACK_SECTION_CHARS),
+    blocks: [section(head + message), context(truncate(facts.join(' · '), SLACK_SECTION_CHARS))],
+  });
+}
+
+/**
+ * Several events in one message: a count by type, lines per object and reason packed into
+ * sections, and "… and N more" for what exceeds `maxChars`.
+ */
+export function encodeSlackEvents(
+  events: readonly KubeEvent[],
+  f: SlackFormat,
+  now: Now = nowGoTime,
+  maxChars = SLACK_SUMMARY_CHARS,
+): string {
+  if (events.length === 1) return encodeSlackEvent(events[0]!, f, now);
+  const groups = groupRepeats(events);
+  const lines = groups.map((g) => `• ${slackEscape(summaryLine(g, now))}`);
+  const fit = fitLines(lines, groups, 0, maxChars, (s) => s.length, '\n', '');
+  const shown = [...lines.slice(0, fit.shown), ...(fit.more ? [slackEscape(fit.more)] : [])];
+  const sections: string[] = [];
+  for (const line of shown) {
+    const last = sections.length - 1;
+    if (last >= 0 && sections[last]!.length + 1 + line.length <= SLACK_SECTION_CHARS) sections[last] += `\n${line}`;
+    else sections.push(truncate(line, SLACK_SECTION_CHARS));
+  }
+  const title = `${events.length} Kubernetes events (${typeCounts(events)})`;
+  const labels = labelText(f);
+  return JSON.stringify({
+    text: slackEscape(title),
+    blocks: [section(`*${slackEscape(title)}*`), ...sections.map(section), ...(labels ? [context(labels)] : [])],
+  });
+}

@@ -1,0 +1,3 @@
+module kube-eventer-ts/chat-oracle
+
+go 1.22
