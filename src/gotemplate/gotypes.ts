@@ -8,9 +8,10 @@ function method(ptrRecv: boolean, params: GoType[], results: GoType[], call: (re
   return { ptrRecv, params, results, call };
 }
 
-function struct(name: string, fields: [string, GoType, boolean?][]): GoType {
+/** A struct type; each field is [name, type, json tag, embedded]. */
+function struct(name: string, fields: [string, GoType, string, boolean?][]): GoType {
   const t = new GoType('struct', name);
-  t.fields = fields.map(([n, type, embedded]): Field => ({ name: n, type, embedded: embedded ?? false }));
+  t.fields = fields.map(([n, type, json, embedded]): Field => ({ name: n, type, json, embedded: embedded ?? false }));
   return t;
 }
 
@@ -128,7 +129,7 @@ export const UIDType = namedType('string', 'types.UID');
 
 /** metav1.Time / MicroTime: a struct embedding time.Time, with their own pointer methods. */
 function metaTime(name: string): GoType {
-  const t = struct(name, [['Time', TimeType, true]]);
+  const t = struct(name, [['Time', TimeType, '', true]]);
   const inner = (v: Value): GoTime => ((v.raw as Box).v as { Time: GoTime }).Time;
   t.methods.set('IsZero', method(true, [], [T.bool], (r) => new Value(T.bool, r.raw === null || isZeroGoTime(inner(r)))));
   t.methods.set('Before', method(true, [t.pointer()], [T.bool], (r, [u]) => new Value(T.bool, unixNano(inner(r)) < unixNano(inner(u!)))));
@@ -138,6 +139,15 @@ function metaTime(name: string): GoType {
 
 export const MetaTimeType = metaTime('v1.Time');
 export const MicroTimeType = metaTime('v1.MicroTime');
+TimeType.marshalJSON = (raw) => JSON.stringify(goFormat(raw as GoTime, '2006-01-02T15:04:05.999999999Z07:00'));
+MetaTimeType.marshalJSON = (raw) => {
+  const t = (raw as { Time: GoTime }).Time;
+  return isZeroGoTime(t) ? 'null' : JSON.stringify(goFormat(utc(t), '2006-01-02T15:04:05Z07:00'));
+};
+MicroTimeType.marshalJSON = (raw) => {
+  const t = (raw as { Time: GoTime }).Time;
+  return isZeroGoTime(t) ? 'null' : JSON.stringify(goFormat(utc(t), '2006-01-02T15:04:05.000000Z07:00'));
+};
 MetaTimeType.methods.set(
   'Rfc3339Copy',
   method(false, [], [MetaTimeType], (r) => {
@@ -190,18 +200,18 @@ function gogoMap(raw: unknown): string {
 }
 
 export const TypeMetaType = struct('v1.TypeMeta', [
-  ['Kind', T.string],
-  ['APIVersion', T.string],
+  ['Kind', T.string, 'kind,omitempty'],
+  ['APIVersion', T.string, 'apiVersion,omitempty'],
 ]);
 gogoString(TypeMetaType, (r) => `&TypeMeta{Kind:${v(T.string, r.Kind)},APIVersion:${v(T.string, r.APIVersion)},}`);
 
 export const OwnerReferenceType = struct('v1.OwnerReference', [
-  ['APIVersion', T.string],
-  ['Kind', T.string],
-  ['Name', T.string],
-  ['UID', UIDType],
-  ['Controller', T.bool.pointer()],
-  ['BlockOwnerDeletion', T.bool.pointer()],
+  ['APIVersion', T.string, 'apiVersion'],
+  ['Kind', T.string, 'kind'],
+  ['Name', T.string, 'name'],
+  ['UID', UIDType, 'uid'],
+  ['Controller', T.bool.pointer(), 'controller,omitempty'],
+  ['BlockOwnerDeletion', T.bool.pointer(), 'blockOwnerDeletion,omitempty'],
 ]);
 gogoString(
   OwnerReferenceType,
@@ -210,17 +220,18 @@ gogoString(
     `Controller:${valueToString(T.bool, r.Controller)},BlockOwnerDeletion:${valueToString(T.bool, r.BlockOwnerDeletion)},}`,
 );
 
-export const FieldsV1Type = struct('v1.FieldsV1', [['Raw', sliceOf(T.uint8)]]);
+export const FieldsV1Type = struct('v1.FieldsV1', [['Raw', sliceOf(T.uint8), '-']]);
+FieldsV1Type.marshalJSON = (raw) => Buffer.from((raw as { Raw: number[] | null }).Raw ?? []).toString('utf8') || 'null';
 gogoString(FieldsV1Type, (r) => `&FieldsV1{Raw:${r.Raw === null ? 'nil' : '*' + v(sliceOf(T.uint8), r.Raw)},}`);
 
 const OperationType = namedType('string', 'v1.ManagedFieldsOperationType');
 export const ManagedFieldsEntryType = struct('v1.ManagedFieldsEntry', [
-  ['Manager', T.string],
-  ['Operation', OperationType],
-  ['APIVersion', T.string],
-  ['Time', MetaTimeType.pointer()],
-  ['FieldsType', T.string],
-  ['FieldsV1', FieldsV1Type.pointer()],
+  ['Manager', T.string, 'manager,omitempty'],
+  ['Operation', OperationType, 'operation,omitempty'],
+  ['APIVersion', T.string, 'apiVersion,omitempty'],
+  ['Time', MetaTimeType.pointer(), 'time,omitempty'],
+  ['FieldsType', T.string, 'fieldsType,omitempty'],
+  ['FieldsV1', FieldsV1Type.pointer(), 'fieldsV1,omitempty'],
 ]);
 gogoString(
   ManagedFieldsEntryType,
@@ -237,22 +248,22 @@ function callString(t: GoType, box: unknown): string {
 const StringMap = mapOf(T.string, T.string);
 
 export const ObjectMetaType = struct('v1.ObjectMeta', [
-  ['Name', T.string],
-  ['GenerateName', T.string],
-  ['Namespace', T.string],
-  ['SelfLink', T.string],
-  ['UID', UIDType],
-  ['ResourceVersion', T.string],
-  ['Generation', T.int64],
-  ['CreationTimestamp', MetaTimeType],
-  ['DeletionTimestamp', MetaTimeType.pointer()],
-  ['DeletionGracePeriodSeconds', T.int64.pointer()],
-  ['Labels', StringMap],
-  ['Annotations', StringMap],
-  ['OwnerReferences', sliceOf(OwnerReferenceType)],
-  ['Finalizers', sliceOf(T.string)],
-  ['ClusterName', T.string],
-  ['ManagedFields', sliceOf(ManagedFieldsEntryType)],
+  ['Name', T.string, 'name,omitempty'],
+  ['GenerateName', T.string, 'generateName,omitempty'],
+  ['Namespace', T.string, 'namespace,omitempty'],
+  ['SelfLink', T.string, 'selfLink,omitempty'],
+  ['UID', UIDType, 'uid,omitempty'],
+  ['ResourceVersion', T.string, 'resourceVersion,omitempty'],
+  ['Generation', T.int64, 'generation,omitempty'],
+  ['CreationTimestamp', MetaTimeType, 'creationTimestamp,omitempty'],
+  ['DeletionTimestamp', MetaTimeType.pointer(), 'deletionTimestamp,omitempty'],
+  ['DeletionGracePeriodSeconds', T.int64.pointer(), 'deletionGracePeriodSeconds,omitempty'],
+  ['Labels', StringMap, 'labels,omitempty'],
+  ['Annotations', StringMap, 'annotations,omitempty'],
+  ['OwnerReferences', sliceOf(OwnerReferenceType), 'ownerReferences,omitempty'],
+  ['Finalizers', sliceOf(T.string), 'finalizers,omitempty'],
+  ['ClusterName', T.string, 'clusterName,omitempty'],
+  ['ManagedFields', sliceOf(ManagedFieldsEntryType), 'managedFields,omitempty'],
 ]);
 gogoString(ObjectMetaType, (r) => {
   const owners = ((r.OwnerReferences as unknown[] | null) ?? []).map((o) => replaceFirst(callString(OwnerReferenceType, { v: o }), '&', '') + ',').join('');
@@ -299,13 +310,13 @@ for (const [name, field, type] of metaGetters) {
 // ---- core/v1 ----
 
 export const ObjectReferenceType = struct('v1.ObjectReference', [
-  ['Kind', T.string],
-  ['Namespace', T.string],
-  ['Name', T.string],
-  ['UID', UIDType],
-  ['APIVersion', T.string],
-  ['ResourceVersion', T.string],
-  ['FieldPath', T.string],
+  ['Kind', T.string, 'kind,omitempty'],
+  ['Namespace', T.string, 'namespace,omitempty'],
+  ['Name', T.string, 'name,omitempty'],
+  ['UID', UIDType, 'uid,omitempty'],
+  ['APIVersion', T.string, 'apiVersion,omitempty'],
+  ['ResourceVersion', T.string, 'resourceVersion,omitempty'],
+  ['FieldPath', T.string, 'fieldPath,omitempty'],
 ]);
 gogoString(
   ObjectReferenceType,
@@ -315,16 +326,16 @@ gogoString(
 );
 
 export const EventSourceType = struct('v1.EventSource', [
-  ['Component', T.string],
-  ['Host', T.string],
+  ['Component', T.string, 'component,omitempty'],
+  ['Host', T.string, 'host,omitempty'],
 ]);
 gogoString(EventSourceType, (r) => `&EventSource{Component:${v(T.string, r.Component)},Host:${v(T.string, r.Host)},}`);
 
 const SeriesStateType = namedType('string', 'v1.EventSeriesState');
 export const EventSeriesType = struct('v1.EventSeries', [
-  ['Count', T.int32],
-  ['LastObservedTime', MicroTimeType],
-  ['State', SeriesStateType],
+  ['Count', T.int32, 'count,omitempty'],
+  ['LastObservedTime', MicroTimeType, 'lastObservedTime,omitempty'],
+  ['State', SeriesStateType, 'state,omitempty'],
 ]);
 gogoString(
   EventSeriesType,
@@ -333,22 +344,22 @@ gogoString(
 );
 
 export const EventType = struct('v1.Event', [
-  ['TypeMeta', TypeMetaType, true],
-  ['ObjectMeta', ObjectMetaType, true],
-  ['InvolvedObject', ObjectReferenceType],
-  ['Reason', T.string],
-  ['Message', T.string],
-  ['Source', EventSourceType],
-  ['FirstTimestamp', MetaTimeType],
-  ['LastTimestamp', MetaTimeType],
-  ['Count', T.int32],
-  ['Type', T.string],
-  ['EventTime', MicroTimeType],
-  ['Series', EventSeriesType.pointer()],
-  ['Action', T.string],
-  ['Related', ObjectReferenceType.pointer()],
-  ['ReportingController', T.string],
-  ['ReportingInstance', T.string],
+  ['TypeMeta', TypeMetaType, ',inline', true],
+  ['ObjectMeta', ObjectMetaType, 'metadata', true],
+  ['InvolvedObject', ObjectReferenceType, 'involvedObject'],
+  ['Reason', T.string, 'reason,omitempty'],
+  ['Message', T.string, 'message,omitempty'],
+  ['Source', EventSourceType, 'source,omitempty'],
+  ['FirstTimestamp', MetaTimeType, 'firstTimestamp,omitempty'],
+  ['LastTimestamp', MetaTimeType, 'lastTimestamp,omitempty'],
+  ['Count', T.int32, 'count,omitempty'],
+  ['Type', T.string, 'type,omitempty'],
+  ['EventTime', MicroTimeType, 'eventTime,omitempty'],
+  ['Series', EventSeriesType.pointer(), 'series,omitempty'],
+  ['Action', T.string, 'action,omitempty'],
+  ['Related', ObjectReferenceType.pointer(), 'related,omitempty'],
+  ['ReportingController', T.string, 'reportingComponent'],
+  ['ReportingInstance', T.string, 'reportingInstance'],
 ]);
 gogoString(EventType, (r) => {
   const time = (t: GoType, raw: unknown, from: string): string => replaceFirst(replaceFirst(v(t, raw), from, 'v1.' + from), '&', '');

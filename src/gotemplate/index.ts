@@ -4,3 +4,5 @@ export { type FuncMap, type TemplateFunc } from './exec.js';
 export { eventToGoValue, kubeEventerTemplateData } from './event.js';
 export { Value, GoError, GoType, T, type Val } from './values.js';
 export { sprint, sprintf, sprintln } from './fmt.js';
+export { extraFuncs } from './extra-funcs.js';
+export { marshalJSON, jsonEscape } from './json.js';

@@ -42,6 +42,8 @@ export interface Field {
   readonly name: string;
   readonly type: GoType;
   readonly embedded: boolean;
+  /** The Go struct tag's json part, e.g. "name,omitempty" ("" when untagged). */
+  readonly json: string;
 }
 
 export interface GoFunc {
@@ -56,6 +58,8 @@ export class GoType {
   fields: readonly Field[] = [];
   /** Struct whose internals are not a plain field list (time.Time): printing goes through methods only. */
   opaque = false;
+  /** A MarshalJSON method: the JSON text for a raw value of this type. */
+  marshalJSON?: (raw: unknown) => string;
 
   constructor(
     readonly kind: Kind,
