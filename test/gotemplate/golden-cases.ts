@@ -2,7 +2,7 @@
 import type { OracleCase } from '../fixtures/go-template-oracle/corpus.js';
 import type { OracleResult } from '../fixtures/go-template-oracle/oracle.js';
 import { goFormat, goTimeFromUnix, goTimeString, inZone, loadLocation, localFromEnv, parseKubeTime, setLocalLocation } from '../../src/gotime/index.js';
-import { eventToGoValue, kubeEventerTemplateData, parseTemplate, TemplateError } from '../../src/gotemplate/index.js';
+import { eventToGoValue, extraFuncs, kubeEventerTemplateData, parseTemplate, TemplateError } from '../../src/gotemplate/index.js';
 
 export function runCase(c: OracleCase): OracleResult {
   setLocalLocation(localFromEnv({ TZ: c.tz }));
@@ -14,7 +14,7 @@ export function runCase(c: OracleCase): OracleResult {
     }
     const now = parseKubeTime(c.now)!;
     const data = c.data === 'event' ? eventToGoValue(c.event) : kubeEventerTemplateData(c.event, now);
-    return { id: c.id, output: parseTemplate('body', c.template).execute(data) };
+    return { id: c.id, output: parseTemplate('body', c.template, c.funcs === 'extra' ? extraFuncs : {}).execute(data) };
   } catch (err) {
     if (err instanceof TemplateError) return { id: c.id, error: err.message };
     throw err;
