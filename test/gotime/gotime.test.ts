@@ -80,7 +80,7 @@ test('every layout element formats as Go formats it', () => {
   assert.equal(goFormat(t, '-0700 -07:00 -07 -070000 -07:00:00 Z0700 Z07:00 Z07 MST'), '+0800 +08:00 +08 +080000 +08:00:00 +0800 +08:00 +08 CST');
   assert.equal(goFormat(t, '.0 .000 .000000000 .9 .999 .999999999 ,000 ,999'), '.0 .012 .012345678  .012 .012345678 ,012 ,012');
   assert.equal(goFormat(utc(t), 'Z07:00 Z0700'), 'Z Z');
-  assert.equal(goFormat(t, 'Janet Monday2 _2006'), 'Maret Tuesday5 _2024');
+  assert.equal(goFormat(t, 'Janet Monday2 _2006'), 'Janet Tuesday5 _2024');
   assert.equal(goDateTime(t), '2024-03-05 22:07:09');
   assert.equal(rfc3339NanoUTC(t), '2024-03-05T14:07:09.012345678Z');
 });
