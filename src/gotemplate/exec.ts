@@ -609,15 +609,18 @@ class ExecState {
 
   private printValue(n: Node, v: Val): void {
     this.at(n);
+    // Fast path: a plain string prints as itself.
+    if (v !== null && v.type === T.string) {
+      this.out += v.raw as string;
+      return;
+    }
     const p = printableValue(v);
     if (p === undefined) this.errorf(`can't print ${nodeString(n)} of type ${v!.type.name}`);
     if (typeof p === 'string') {
       this.out += p;
       return;
     }
-    // Fast path for the common case of a plain string.
-    if (p !== null && p.type === T.string) this.out += p.raw as string;
-    else this.out += sprint([p]);
+    this.out += sprint([p]);
   }
 }
 

@@ -284,6 +284,7 @@ export interface BoundMethod {
  */
 export function findMethod(v: Value, name: string): BoundMethod | undefined {
   const t = v.type;
+  if (!mayHaveMethod(t, name)) return undefined;
   if (t.kind === 'ptr') {
     const elem = t.elem!;
     const own = elem.methods.get(name);
@@ -304,6 +305,26 @@ export function findMethod(v: Value, name: string): BoundMethod | undefined {
   }
   if (t.kind === 'struct' && !t.opaque) return promoted(v, name);
   return undefined;
+}
+
+const methodNames = new WeakMap<GoType, Set<string>>();
+
+/** Every method name reachable from t (own, pointer's, promoted), cached: most lookups are fields. */
+function mayHaveMethod(t: GoType, name: string): boolean {
+  let names = methodNames.get(t);
+  if (!names) {
+    names = new Set();
+    const collect = (x: GoType, seen: Set<GoType>): void => {
+      if (seen.has(x)) return;
+      seen.add(x);
+      for (const n of x.methods.keys()) names!.add(n);
+      if (x.kind === 'ptr') collect(x.elem!, seen);
+      if (x.kind === 'struct') for (const f of x.fields) if (f.embedded) collect(f.type, seen);
+    };
+    collect(t, new Set());
+    methodNames.set(t, names);
+  }
+  return names.has(name);
 }
 
 function promoted(v: Value, name: string): BoundMethod | undefined {

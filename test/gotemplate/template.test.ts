@@ -1,0 +1,58 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { KubeEvent } from '../../src/event/types.js';
+import { localFromEnv, parseKubeTime, setLocalLocation } from '../../src/gotime/index.js';
+import { eventToGoValue, extraFuncs, kubeEventerTemplateData, parseTemplate, TemplateError } from '../../src/gotemplate/index.js';
+
+setLocalLocation(localFromEnv({ TZ: 'Asia/Shanghai' }));
+const NOW = parseKubeTime('2026-11-25T10:00:00.123456789Z')!;
+
+const event: KubeEvent = {
+  metadata: { name: 'demo.1', namespace: 'default', labels: { app: 'demo' } },
+  involvedObject: { kind: 'Pod', namespace: 'default', name: 'demo' },
+  reason: 'OOMKilled',
+  message: 'pod "demo" OOMKilled',
+  type: 'Warning',
+  count: 2,
+};
+
+test('kube-eventer data: quotes stripped from Message, LastTimestamp falls back to now', () => {
+  const out = parseTemplate('body', '{{ .Message }}|{{ .LastTimestamp }}').execute(kubeEventerTemplateData(event, NOW));
+  assert.equal(out, 'pod demo OOMKilled|2026-11-25 18:00:00.123456789 +0800 CST');
+  const raw = parseTemplate('body', '{{ .Message }}|{{ .LastTimestamp }}').execute(eventToGoValue(event));
+  assert.equal(raw, 'pod "demo" OOMKilled|0001-01-01 00:00:00 +0000 UTC');
+});
+
+test('parse errors and execution errors are TemplateErrors with Go text', () => {
+  assert.throws(() => parseTemplate('body', '{{ .Type }'), (e: unknown) => e instanceof TemplateError && e.message === 'template: body:1: unexpected "}" in operand');
+  const t = parseTemplate('body', 'x\n  {{ .Nope }}');
+  assert.throws(
+    () => t.execute(eventToGoValue(event)),
+    (e: unknown) => e instanceof TemplateError && e.message === 'template: body:2:5: executing "body" at <.Nope>: can\'t evaluate field Nope in type *v1.Event',
+  );
+});
+
+test('extra functions are opt-in', () => {
+  assert.throws(() => parseTemplate('body', '{{ json . }}'), /function "json" not defined/);
+  const t = parseTemplate(
+    'body',
+    '{{ .Action | default "none" }}|{{ .Reason | default "none" }}|{{ trunc 3 .Reason }}|{{ trunc -3 .Reason }}|{{ upper .Type }}|{{ jsonEscape .Message }}|{{ json .Labels }}',
+    extraFuncs,
+  );
+  assert.equal(t.execute(eventToGoValue(event)), 'none|OOMKilled|OOM|led|WARNING|pod \\"demo\\" OOMKilled|{"app":"demo"}');
+});
+
+test('a parsed template renders a typical 10-action body in well under 20 µs', () => {
+  const body = parseTemplate(
+    'body',
+    '{"type":"{{ .Type }}","kind":"{{ .InvolvedObject.Kind }}","ns":"{{ .InvolvedObject.Namespace }}","name":"{{ .InvolvedObject.Name }}","reason":"{{ .Reason }}","time":"{{ .LastTimestamp }}","msg":"{{ .Message }}","count":{{ .Count }},"src":"{{ .Source.Component }}","event":"{{ .Name }}"}',
+  );
+  const data = kubeEventerTemplateData({ ...event, lastTimestamp: '2024-03-05T06:07:09Z' }, NOW);
+  for (let i = 0; i < 2000; i++) body.execute(data);
+  const n = 20000;
+  const start = process.hrtime.bigint();
+  for (let i = 0; i < n; i++) body.execute(data);
+  const perRender = Number(process.hrtime.bigint() - start) / n / 1000;
+  console.log(`render: ${perRender.toFixed(2)} µs`);
+  assert.ok(perRender < 20, `${perRender} µs per render`);
+});
