@@ -1,3 +1,4 @@
+import { Registry } from 'prom-client';
 import { ConfigError } from './cli/errors.js';
 import { parseCommandLine, usageText } from './cli/flags.js';
 import { FlagError } from './cli/goflag.js';
@@ -42,11 +43,13 @@ export async function main(argv: readonly string[]): Promise<number> {
 
   let daemon;
   try {
-    const { source, kube } = await createKubeEventSource(config, log);
-    daemon = await startDaemon(config, { log, source, kube });
+    const registry = new Registry();
+    const { source, kube } = await createKubeEventSource(config, log, { registry });
+    daemon = await startDaemon(config, { log, source, kube, registry });
   } catch (err) {
     if (err instanceof ConfigError) {
-      log.fatal(err.message);
+      // A plain line, not JSON: the person fixing the flags reads it.
+      process.stderr.write(`${redact(err.message)}\n`);
       return EXIT_FATAL;
     }
     log.fatal({ err }, 'startup failed');

@@ -16,6 +16,7 @@ export const LANE_OPTION_NAMES = [
   'timeout',
   'retry_max_elapsed',
   'rate_limit',
+  'rate_window',
   'repeat_window',
 ] as const;
 
@@ -60,6 +61,7 @@ export function laneSettingsFor(uri: SinkUri, tuning: LaneTuning = {}): LaneSett
     concurrency: positiveInt(uri, 'concurrency', 64) ?? tuning.concurrency ?? DEFAULT_LANE_SETTINGS.concurrency,
     sendTimeoutMs: durationMs(uri, 'timeout', false) ?? tuning.sendTimeoutMs ?? DEFAULT_LANE_SETTINGS.sendTimeoutMs,
     sendsPerMinute: rateLimit ?? tuning.sendsPerMinute,
+    rateWindowMs: durationMs(uri, 'rate_window', false) ?? tuning.rateWindowMs ?? DEFAULT_LANE_SETTINGS.rateWindowMs,
     retryMaxElapsedMs: durationMs(uri, 'retry_max_elapsed', true) ?? DEFAULT_LANE_SETTINGS.retryMaxElapsedMs,
     repeatWindowMs: durationMs(uri, 'repeat_window', true) ?? tuning.repeatWindowMs ?? DEFAULT_LANE_SETTINGS.repeatWindowMs,
   };

@@ -17,7 +17,9 @@ export interface LaneSettings {
   readonly overflow: OverflowPolicy;
   readonly concurrency: number;
   readonly sendTimeoutMs: number;
+  /** Most sends per `rateWindowMs` (named for the usual one-minute window of chat robots). */
   readonly sendsPerMinute: number | undefined;
+  readonly rateWindowMs: number;
   readonly backoff: BackoffPolicy;
   /** Give up on an event after retrying it this long (0 = retry until shutdown or overflow). */
   readonly retryMaxElapsedMs: number;
@@ -32,6 +34,7 @@ export const DEFAULT_LANE_SETTINGS: LaneSettings = {
   concurrency: 1,
   sendTimeoutMs: 10_000,
   sendsPerMinute: undefined,
+  rateWindowMs: 60_000,
   backoff: DEFAULT_BACKOFF,
   retryMaxElapsedMs: 10 * 60_000,
   repeatWindowMs: 0,
@@ -76,7 +79,7 @@ export class Lane {
     this.sink = built.sink;
     this.accepts = built.accepts;
     this.queue = new BoundedQueue(settings.queueCapacity);
-    this.limiter = settings.sendsPerMinute ? new SlidingWindowLimiter(settings.sendsPerMinute, 60_000) : undefined;
+    this.limiter = settings.sendsPerMinute ? new SlidingWindowLimiter(settings.sendsPerMinute, settings.rateWindowMs) : undefined;
     this.labels = { sink: id, exporter: built.sink.name };
     this.repeats =
       settings.repeatWindowMs > 0

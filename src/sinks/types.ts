@@ -28,6 +28,8 @@ export interface LaneTuning {
   sendTimeoutMs?: number;
   /** Most `send` calls per minute (chat robots); extra events wait and are batched together. */
   sendsPerMinute?: number;
+  /** The window `sendsPerMinute` counts over (default one minute). */
+  rateWindowMs?: number;
   /** Collapse repeats of the same (object, reason) within this window; 0 = off. */
   repeatWindowMs?: number;
 }
