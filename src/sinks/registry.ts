@@ -5,6 +5,7 @@ import type { BuiltSink, SinkContext, SinkFactory } from './types.js';
 /** URI key → factory, loaded lazily so unused sinks cost nothing at startup. */
 const FACTORIES: Readonly<Record<string, () => Promise<SinkFactory>>> = {
   log: async () => (await import('./log/index.js')).createLogSink,
+  webhook: async () => (await import('./webhook/index.js')).createWebhookSink,
 };
 
 export function knownSinkKeys(): string[] {

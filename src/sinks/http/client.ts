@@ -59,6 +59,7 @@ export class HttpClient {
   private readonly agent: Agent;
   private readonly dispatcher: Dispatcher;
   private readonly settings: Required<HttpClientOptions>;
+  private closing: Promise<void> | undefined;
 
   constructor(options: HttpClientOptions = {}) {
     this.settings = { ...DEFAULT_HTTP_CLIENT_OPTIONS, ...options };
@@ -106,14 +107,16 @@ export class HttpClient {
     }
   }
 
-  /** Closes idle connections and waits for requests in flight. */
-  async close(): Promise<void> {
-    await this.agent.close();
+  /** Closes idle connections and waits for requests in flight. Safe to call more than once. */
+  close(): Promise<void> {
+    this.closing ??= this.agent.close();
+    return this.closing;
   }
 
-  /** Aborts everything in flight. */
-  async destroy(): Promise<void> {
-    await this.agent.destroy();
+  /** Aborts everything in flight. Safe to call more than once. */
+  destroy(): Promise<void> {
+    this.closing ??= this.agent.destroy();
+    return this.closing;
   }
 }
 

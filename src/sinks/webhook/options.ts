@@ -37,6 +37,8 @@ export interface WebhookOptions {
 
 export const DEFAULT_METHOD = 'GET';
 export const DEFAULT_CONFIGMAP_NAMESPACE = 'default';
+/** The ConfigMap key kube-eventer reads the body template from. */
+export const CONFIGMAP_KEY = 'content';
 export const DEFAULT_MAX_IN_FLIGHT = 8;
 const MAX_IN_FLIGHT_LIMIT = 64;
 

@@ -1,0 +1,191 @@
+// The webhook sink: one request per event, its body rendered from a Go template (kube-eventer's
+// default or a ConfigMap's `content`, hot-reloaded), sent with bounded concurrency.
+import { Counter, type Registry } from 'prom-client';
+import type { Logger } from 'pino';
+import { ConfigError } from '../../cli/errors.js';
+import type { SinkUri } from '../../cli/uri.js';
+import type { KubeEvent } from '../../event/types.js';
+import { buildEventFilter } from '../../filter/filter.js';
+import type { ConfigMap, KubeClient } from '../../kube/client.js';
+import { redact } from '../../log/redact.js';
+import { reject, retry, type Outcome } from '../../pipeline/outcome.js';
+import { HttpClient, type HttpRequest } from '../http/client.js';
+import type { BuiltSink, Sink, SinkContext } from '../types.js';
+import { compileWebhookTemplate, DEFAULT_BODY_TEMPLATE, type WebhookEncoder } from './encoder.js';
+import { CONFIGMAP_KEY, parseWebhookOptions, type ConfigMapRef, type WebhookOptions } from './options.js';
+
+/** The ConfigMap reads the sink needs (the source's KubeClient provides them). */
+export type ConfigMapReader = Pick<KubeClient, 'getConfigMap' | 'watchConfigMap'>;
+
+function describeRef(ref: ConfigMapRef): string {
+  return `ConfigMap ${ref.namespace}/${ref.name}`;
+}
+
+/** Compiles a ConfigMap's template, or says why it cannot be used (Go's error text included). */
+function templateFromConfigMap(ref: ConfigMapRef, configMap: ConfigMap | undefined, bodyMode: WebhookOptions['bodyMode']): WebhookEncoder | string {
+  if (configMap === undefined) return `${describeRef(ref)} not found`;
+  const text = configMap.data?.[CONFIGMAP_KEY];
+  if (text === undefined) {
+    const keys = Object.keys(configMap.data ?? {}).sort();
+    return `${describeRef(ref)} has no key "${CONFIGMAP_KEY}" (keys: ${keys.length === 0 ? 'none' : keys.join(', ')})`;
+  }
+  try {
+    return compileWebhookTemplate(text, { name: ref.name, bodyMode });
+  } catch (err) {
+    return `${describeRef(ref)} key "${CONFIGMAP_KEY}": ${(err as Error).message}`;
+  }
+}
+
+interface ReloadCounters {
+  readonly reloads: Counter<'sink'>;
+  readonly errors: Counter<'sink'>;
+}
+
+function counter(registry: Registry, name: string, help: string): Counter<'sink'> {
+  const existing = registry.getSingleMetric(name);
+  if (existing instanceof Counter) return existing as Counter<'sink'>;
+  return new Counter({ name, help, labelNames: ['sink'], registers: [registry] });
+}
+
+function reloadCounters(registry: Registry): ReloadCounters {
+  return {
+    reloads: counter(registry, 'eventer_webhook_template_reloads_total', 'Webhook body templates replaced after a ConfigMap change'),
+    errors: counter(registry, 'eventer_webhook_template_reload_errors_total', 'ConfigMap changes whose template could not be used (the last good one stays)'),
+  };
+}
+
+class WebhookSink implements Sink {
+  readonly name = 'webHook';
+  private readonly stopWatch = new AbortController();
+
+  constructor(
+    private readonly options: WebhookOptions,
+    private readonly client: HttpClient,
+    /** Replaced as a whole on reload; a batch renders with the encoder it started with. */
+    private encoder: WebhookEncoder,
+    private readonly headers: ReadonlyArray<readonly [string, string]>,
+  ) {}
+
+  get template(): WebhookEncoder {
+    return this.encoder;
+  }
+
+  swapTemplate(next: WebhookEncoder): void {
+    this.encoder = next;
+  }
+
+  get watchSignal(): AbortSignal {
+    return this.stopWatch.signal;
+  }
+
+  async send(batch: readonly KubeEvent[], signal: AbortSignal): Promise<Outcome[]> {
+    const encoder = this.encoder;
+    const outcomes = new Array<Outcome>(batch.length);
+    let next = 0;
+    const worker = async () => {
+      for (let i = next++; i < batch.length; i = next++) outcomes[i] = await this.deliver(batch[i]!, encoder, signal);
+    };
+    await Promise.all(Array.from({ length: Math.min(this.options.maxInFlight, batch.length) }, worker));
+    return outcomes;
+  }
+
+  private async deliver(event: KubeEvent, encoder: WebhookEncoder, signal: AbortSignal): Promise<Outcome> {
+    let body: string;
+    try {
+      body = encoder.render(event);
+    } catch (err) {
+      return reject(redact(`template ${encoder.name}: ${(err as Error).message}`));
+    }
+    if (signal.aborted) return retry('not sent: send deadline passed or shutting down');
+    const request: HttpRequest = { url: this.options.endpoint, method: this.options.method, headers: this.headers, body, signal };
+    return this.client.exchange(request, this.options.replyCheck);
+  }
+
+  async close(): Promise<void> {
+    this.stopWatch.abort();
+    await this.client.close();
+  }
+}
+
+interface StartingTemplate {
+  readonly encoder: WebhookEncoder;
+  /** resourceVersion of the ConfigMap read at startup (undefined when there was none). */
+  readonly version: string | undefined;
+}
+
+/** The template to start with; a missing ConfigMap is fatal unless `missing_configmap=default`. */
+async function initialTemplate(options: WebhookOptions, kube: ConfigMapReader | undefined, log: Logger): Promise<StartingTemplate> {
+  const fallback = (): StartingTemplate => ({ encoder: compileWebhookTemplate(DEFAULT_BODY_TEMPLATE, { name: 'default', bodyMode: options.bodyMode }), version: undefined });
+  const ref = options.configMap;
+  if (ref === undefined) return fallback();
+  const useDefault = (problem: string): StartingTemplate => {
+    if (options.missingConfigMap === 'fail') {
+      throw new ConfigError(`sink webhook: custom_body_configmap: ${problem} (set missing_configmap=default to start with kube-eventer's default body instead)`);
+    }
+    log.warn({ configMap: `${ref.namespace}/${ref.name}`, problem }, 'webhook body template unavailable: using the default body until the ConfigMap is usable');
+    return fallback();
+  };
+  if (kube === undefined) return useDefault(`${describeRef(ref)} cannot be read: the source has no Kubernetes client`);
+  let configMap: ConfigMap | undefined;
+  try {
+    configMap = await kube.getConfigMap(ref.namespace, ref.name);
+  } catch (err) {
+    return useDefault(`${describeRef(ref)} cannot be read: ${redact((err as Error).message)}`);
+  }
+  if (configMap?.data?.[CONFIGMAP_KEY] !== undefined) {
+    const compiled = templateFromConfigMap(ref, configMap, options.bodyMode);
+    // A template that does not parse is a mistake to fix, whatever missing_configmap says.
+    if (typeof compiled === 'string') throw new ConfigError(`sink webhook: ${compiled}`);
+    return { encoder: compiled, version: configMap.metadata.resourceVersion };
+  }
+  return useDefault(templateFromConfigMap(ref, configMap, options.bodyMode) as string);
+}
+
+/** Follows the ConfigMap: a good change swaps the template, a bad one keeps the last good one. */
+function watchTemplate(sink: WebhookSink, options: WebhookOptions, ref: ConfigMapRef, kube: ConfigMapReader, ctx: SinkContext, sinkLabel: string, startVersion: string | undefined): void {
+  const counters = reloadCounters(ctx.metrics);
+  const signal = AbortSignal.any([sink.watchSignal, ctx.shutdown]);
+  const where = `${ref.namespace}/${ref.name}`;
+  let seenVersion = startVersion;
+  const onChange = (configMap: ConfigMap | undefined) => {
+    // The watch starts with a list that usually finds what startup already read.
+    const version = configMap?.metadata.resourceVersion;
+    if (version === seenVersion) return;
+    seenVersion = version;
+    const text = configMap?.data?.[CONFIGMAP_KEY];
+    if (text !== undefined && text === sink.template.text) return;
+    const compiled = templateFromConfigMap(ref, configMap, options.bodyMode);
+    if (typeof compiled === 'string') {
+      counters.errors.inc({ sink: sinkLabel });
+      ctx.log.error({ configMap: where, problem: compiled }, 'webhook body template not reloaded: keeping the last good template');
+      return;
+    }
+    sink.swapTemplate(compiled);
+    counters.reloads.inc({ sink: sinkLabel });
+    ctx.log.info({ configMap: where, resourceVersion: configMap?.metadata.resourceVersion }, 'webhook body template reloaded');
+  };
+  const onError = (err: unknown) => ctx.log.warn({ configMap: where, err: redact((err as Error)?.message ?? String(err)) }, 'watching the webhook body ConfigMap failed; retrying');
+  kube.watchConfigMap(ref.namespace, ref.name, onChange, signal, { onError }).catch((err: unknown) => {
+    if (!signal.aborted) ctx.log.error({ configMap: where, err: redact((err as Error)?.message ?? String(err)) }, 'stopped watching the webhook body ConfigMap');
+  });
+}
+
+export async function createWebhookSink(uri: SinkUri, ctx: SinkContext): Promise<BuiltSink> {
+  const options = parseWebhookOptions(uri);
+  const accepts = buildEventFilter(uri, 'webhook');
+  if (options.suspiciousParameters.length > 0) {
+    ctx.log.warn({ parameters: options.suspiciousParameters }, 'webhook: these URI parameters are not options of this sink and are sent to the endpoint; check their spelling');
+  }
+  const starting = await initialTemplate(options, ctx.kube, ctx.log);
+  const headers = [...options.headers];
+  if (options.bodyMode === 'json' && !headers.some(([name]) => name.toLowerCase() === 'content-type')) {
+    headers.push(['Content-Type', 'application/json']);
+  }
+  const client = new HttpClient({ connectionsPerOrigin: options.maxInFlight });
+  const sink = new WebhookSink(options, client, starting.encoder, headers);
+  if (options.configMap !== undefined && ctx.kube !== undefined) {
+    const sinkLabel = (ctx.log.bindings() as { sink?: string }).sink ?? `webhook ${options.configMap.namespace}/${options.configMap.name}`;
+    watchTemplate(sink, options, options.configMap, ctx.kube, ctx, sinkLabel, starting.version);
+  }
+  return accepts === undefined ? { sink } : { sink, accepts };
+}

@@ -1,0 +1,281 @@
+// The webhook sink end to end within the process: a real local HTTP endpoint, a ConfigMap reader
+// driven by hand. Requests, per-event outcomes, bounded concurrency, startup errors, hot reload.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ConfigError } from '../../../src/cli/errors.js';
+import { parseUri } from '../../../src/cli/uri.js';
+import type { KubeEvent } from '../../../src/event/types.js';
+import type { Outcome } from '../../../src/pipeline/outcome.js';
+import type { BuiltSink } from '../../../src/sinks/types.js';
+import { createWebhookSink, type ConfigMapReader } from '../../../src/sinks/webhook/index.js';
+import { startHttpReceiver, type HttpReceiver, type Reply } from '../../fixtures/http-receiver/server.js';
+import { captureLog, eventually, FakeConfigMaps, makeEvent, sinkContext } from './helpers.js';
+
+let receiver: HttpReceiver;
+const built: BuiltSink[] = [];
+
+before(async () => {
+  receiver = await startHttpReceiver();
+});
+
+after(async () => {
+  for (const b of built) await b.sink.close();
+  await receiver.close();
+});
+
+async function build(query: string, kube?: ConfigMapReader, log = captureLog()) {
+  const ctx = sinkContext(log.log, kube);
+  const sink = await createWebhookSink(parseUri(`webhook:${receiver.url}${query}`, '--sink', {}), ctx);
+  built.push(sink);
+  return { ...sink, ctx, log };
+}
+
+function fresh(): number {
+  receiver.respond(() => ({ status: 200 }));
+  return receiver.requests.length;
+}
+
+/** The webhook sink answers per event. */
+async function send(b: BuiltSink, events: readonly KubeEvent[], signal = new AbortController().signal): Promise<readonly Outcome[]> {
+  const outcomes = await b.sink.send(events, signal);
+  assert.ok(Array.isArray(outcomes), 'one outcome per event');
+  return outcomes as readonly Outcome[];
+}
+
+test('one request per event: default GET with kube-eventer\'s default body, endpoint query kept, our options dropped', async () => {
+  const b = await build('/cgi-bin/webhook/send?key=xxxxxxx&level=Warning&kinds=Pod&queue_size=50');
+  assert.equal(b.sink.name, 'webHook');
+  const start = fresh();
+  const events = [makeEvent({ message: 'pod "web-0" OOMKilled' }), makeEvent({ reason: 'Failed', message: 'second' })];
+  const outcomes = await send(b, events);
+  assert.deepEqual(outcomes, [{ status: 'ok' }, { status: 'ok' }]);
+  const got = receiver.requests.slice(start);
+  assert.equal(got.length, 2);
+  for (const r of got) {
+    assert.equal(r.method, 'GET');
+    assert.equal(r.target, '/cgi-bin/webhook/send?key=xxxxxxx');
+    assert.equal(r.headers['content-type'], undefined, 'kube-eventer sends no default Content-Type');
+  }
+  const bodies = got.map((r) => r.body).sort();
+  assert.ok(bodies.some((body) => body.includes('"EventMessage": "pod web-0 OOMKilled"')), bodies.join('\n'));
+  assert.ok(bodies.every((body) => body.startsWith('\n{\n\t"EventType": "Warning",\n\t"EventKind": "Pod",\n')));
+});
+
+test('the filter from src/filter decides which events enter the lane', async () => {
+  const b = await build('/x?level=Warning&namespaces=team&reason=[^Unhealthy]');
+  assert.ok(b.accepts);
+  assert.equal(b.accepts(makeEvent({ reason: 'BackOff' })), true);
+  assert.equal(b.accepts(makeEvent({ reason: 'Unhealthy' })), false, '[^Unhealthy] needs a character outside the set');
+  assert.equal(b.accepts(makeEvent({ type: 'Normal' })), false);
+  assert.equal(b.accepts(makeEvent({ namespace: 'other' })), false);
+  const all = await build('/x');
+  assert.equal(all.accepts, undefined);
+});
+
+test('method, headers (values with =) and the body arrive as configured', async () => {
+  const b = await build('/hook?method=POST&header=Content-Type=application/json&header=Authorization=Basic%20dXNlcjpwYXNz%3D&header=X-Sig=a=b');
+  const start = fresh();
+  assert.deepEqual(await send(b, [makeEvent()]), [{ status: 'ok' }]);
+  const r = receiver.requests[start]!;
+  assert.equal(r.method, 'POST');
+  assert.equal(r.target, '/hook');
+  assert.equal(r.headers['content-type'], 'application/json');
+  assert.equal(r.headers.authorization, 'Basic dXNlcjpwYXNz=');
+  assert.equal(r.headers['x-sig'], 'a=b');
+});
+
+test('outcomes are per event: a 500 for one event is retried, a 400 rejected, the rest delivered', async () => {
+  const b = await build('/hook?method=POST');
+  const start = fresh();
+  receiver.respond((req): Reply => {
+    if (req.body.includes('"EventReason": "Boom"')) return { status: 503, headers: { 'retry-after': '3' } };
+    if (req.body.includes('"EventReason": "Bad"')) return { status: 400, body: 'no' };
+    return { status: 204 };
+  });
+  const outcomes = await send(b, [makeEvent({ reason: 'Fine' }), makeEvent({ reason: 'Boom' }), makeEvent({ reason: 'Bad' }), makeEvent({ reason: 'Fine2' })]);
+  assert.equal(receiver.requests.length - start, 4);
+  assert.deepEqual(outcomes[0], { status: 'ok' });
+  assert.equal(outcomes[1]!.status, 'retry');
+  assert.equal((outcomes[1] as { retryAfterMs?: number }).retryAfterMs, 3000);
+  assert.equal(outcomes[2]!.status, 'reject');
+  assert.deepEqual(outcomes[3], { status: 'ok' });
+});
+
+test('a render error rejects only that event, with Go\'s error text; the others are sent', async () => {
+  const kube = new FakeConfigMaps();
+  kube.set('team', 'series', { content: '{"count": {{ .Series.Count }}}' });
+  const b = await build('/hook?custom_body_configmap=series&custom_body_configmap_namespace=team', kube);
+  const start = fresh();
+  const outcomes = await send(b, [makeEvent({ series: { count: 5, lastObservedTime: '2024-03-05T06:07:09.000000Z' } }), makeEvent({ series: null })]);
+  assert.deepEqual(outcomes[0], { status: 'ok' });
+  assert.equal(outcomes[1]!.status, 'reject');
+  assert.match((outcomes[1] as { reason: string }).reason, /^template series: template: series:1:\d+: executing "series" at <\.Series\.Count>: nil pointer evaluating \*v1\.EventSeries\.Count$/);
+  assert.deepEqual(receiver.requests.slice(start).map((r) => r.body), ['{"count": 5}']);
+});
+
+test('requests in flight stay within max_in_flight and every event is answered', async () => {
+  const b = await build('/slow?max_in_flight=3');
+  const start = fresh();
+  let held: Array<() => void> = [];
+  let maxHeld = 0;
+  receiver.respond(
+    () =>
+      new Promise<Reply>((resolve) => {
+        held.push(() => resolve({ status: 200 }));
+        maxHeld = Math.max(maxHeld, held.length);
+        if (held.length === 3) {
+          const release = held;
+          held = [];
+          setImmediate(() => release.forEach((r) => r()));
+        }
+      }),
+  );
+  const events = Array.from({ length: 12 }, (_, i) => makeEvent({ reason: `R${i}` }));
+  const outcomes = await send(b, events);
+  assert.ok(outcomes.every((o) => o.status === 'ok'));
+  assert.equal(receiver.requests.length - start, 12);
+  assert.equal(maxHeld, 3);
+});
+
+test('an aborted send (deadline or shutdown) reports retry for what was not delivered', async () => {
+  const b = await build('/hang?max_in_flight=2');
+  fresh();
+  receiver.respond(() => ({ hang: true }));
+  const outcomes = await send(b, [makeEvent(), makeEvent(), makeEvent()], AbortSignal.timeout(150));
+  assert.deepEqual(
+    outcomes.map((o) => o.status),
+    ['retry', 'retry', 'retry'],
+  );
+});
+
+test('response_check=wechat turns errcode 45009 into a retry', async () => {
+  const b = await build('/cgi-bin/webhook/send?key=k&method=POST&response_check=wechat');
+  receiver.respond(() => ({ status: 200, body: '{"errcode":45009,"errmsg":"api freq out of limit"}' }));
+  const [outcome] = await send(b, [makeEvent()]);
+  assert.equal(outcome!.status, 'retry');
+  assert.equal((outcome as { retryAfterMs?: number }).retryAfterMs, 60_000);
+});
+
+test('body_mode=json: newlines, tabs, backslashes and quotes still give valid JSON; Content-Type defaults to JSON', async () => {
+  const b = await build('/json?method=POST&body_mode=json');
+  const start = fresh();
+  const message = 'line1\nline2\twith "quotes" and C:\\path \u0001';
+  assert.deepEqual(await send(b, [makeEvent({ message })]), [{ status: 'ok' }]);
+  const r = receiver.requests[start]!;
+  assert.equal(r.headers['content-type'], 'application/json');
+  const parsed = JSON.parse(r.body) as Record<string, string>;
+  assert.equal(parsed.EventMessage, message);
+  const raw = await build('/raw?method=POST');
+  const rawStart = fresh();
+  await send(raw, [makeEvent({ message })]);
+  assert.throws(() => JSON.parse(receiver.requests[rawStart]!.body), SyntaxError, 'raw mode is kube-eventer byte for byte (invalid JSON here)');
+});
+
+test('startup: a missing ConfigMap is a ConfigError naming namespace and name', async () => {
+  const kube = new FakeConfigMaps();
+  await assert.rejects(build('/x?custom_body_configmap=absent&custom_body_configmap_namespace=team', kube), (err: unknown) => {
+    assert.ok(err instanceof ConfigError);
+    assert.match(err.message, /sink webhook: custom_body_configmap: ConfigMap team\/absent not found \(set missing_configmap=default/);
+    return true;
+  });
+});
+
+test('startup: a ConfigMap without the content key names the key and the keys it has', async () => {
+  const kube = new FakeConfigMaps();
+  kube.set('default', 'body', { template: 'x', other: 'y' });
+  await assert.rejects(build('/x?custom_body_configmap=body', kube), /ConfigMap default\/body has no key "content" \(keys: other, template\)/);
+});
+
+test('startup: no Kubernetes client, or an API error, with missing_configmap=fail', async () => {
+  await assert.rejects(build('/x?custom_body_configmap=body'), /ConfigMap default\/body cannot be read: the source has no Kubernetes client/);
+  const kube = new FakeConfigMaps();
+  kube.failGet = new Error('GET /api/v1/namespaces/default/configmaps/body: HTTP 403 Forbidden: configmaps "body" is forbidden');
+  await assert.rejects(build('/x?custom_body_configmap=body', kube), /cannot be read: GET .*HTTP 403 Forbidden/);
+});
+
+test('startup: a template that does not parse stops startup with the ConfigMap, key and Go\'s position', async () => {
+  const kube = new FakeConfigMaps();
+  kube.set('team', 'broken', { content: '{\n"a": "{{ .Type }}",\n"b": "{{ .Reason }"\n}' });
+  for (const mode of ['fail', 'default']) {
+    await assert.rejects(build(`/x?custom_body_configmap=broken&custom_body_configmap_namespace=team&missing_configmap=${mode}`, kube), (err: unknown) => {
+      assert.ok(err instanceof ConfigError);
+      assert.match(err.message, /^sink webhook: ConfigMap team\/broken key "content": template: broken:3: unexpected "}" in operand$/);
+      return true;
+    });
+  }
+});
+
+test('missing_configmap=default keeps kube-eventer\'s fallback, logged, and picks the ConfigMap up when it appears', async () => {
+  const kube = new FakeConfigMaps();
+  const b = await build('/x?custom_body_configmap=later&missing_configmap=default&method=POST', kube);
+  assert.ok(b.log.lines.some((l) => l.level === 40 && /using the default body/.test(String(l.msg)) && /ConfigMap default\/later not found/.test(String(l.problem))));
+  let start = fresh();
+  await send(b, [makeEvent()]);
+  assert.match(receiver.requests[start]!.body, /^\n\{\n\t"EventType": "Warning"/);
+  await eventually('watch started', () => kube.watcherCount('default', 'later') === 1);
+  kube.set('default', 'later', { content: 'reason={{ .Reason }}' });
+  start = fresh();
+  await eventually('template swapped', () => b.log.lines.some((l) => l.msg === 'webhook body template reloaded'));
+  await send(b, [makeEvent()]);
+  assert.equal(receiver.requests[start]!.body, 'reason=BackOff');
+});
+
+test('hot reload: a good update swaps the template, a bad one keeps the last good one and is counted', async () => {
+  const kube = new FakeConfigMaps();
+  kube.set('team', 'body0', { content: 'v1 {{ .Reason }}' });
+  const b = await build('/x?custom_body_configmap=body0&custom_body_configmap_namespace=team&method=POST', kube);
+  const metric = async (name: string) => (await b.ctx.registry.getSingleMetric(name)!.get()).values.find((v) => v.labels.sink === 'webhook#1')?.value ?? 0;
+  const body = async () => {
+    const start = fresh();
+    await send(b, [makeEvent()]);
+    return receiver.requests[start]!.body;
+  };
+  assert.equal(await body(), 'v1 BackOff');
+  await eventually('watch started', () => kube.watcherCount('team', 'body0') === 1);
+  assert.equal(await metric('eventer_webhook_template_reloads_total'), 0, 'the first list finds what startup read');
+
+  kube.set('team', 'body0', { content: 'v2 {{ .Type }}' });
+  await eventually('reload counted', () => b.log.lines.filter((l) => l.msg === 'webhook body template reloaded').length === 1);
+  assert.equal(await body(), 'v2 Warning');
+  assert.equal(await metric('eventer_webhook_template_reloads_total'), 1);
+
+  kube.set('team', 'body0', { content: 'v3 {{ .Type ' });
+  await eventually('error logged', () => b.log.lines.some((l) => l.level === 50 && /keeping the last good template/.test(String(l.msg))));
+  const problem = String(b.log.lines.find((l) => l.level === 50)!.problem);
+  assert.match(problem, /ConfigMap team\/body0 key "content": template: body0:1: unclosed action/);
+  assert.equal(await body(), 'v2 Warning');
+  assert.equal(await metric('eventer_webhook_template_reload_errors_total'), 1);
+
+  kube.set('team', 'body0', { other: 'x' });
+  kube.remove('team', 'body0');
+  await eventually('two more errors', () => b.log.lines.filter((l) => l.level === 50).length === 3);
+  assert.equal(await body(), 'v2 Warning');
+  assert.equal(await metric('eventer_webhook_template_reload_errors_total'), 3);
+
+  kube.set('team', 'body0', { content: 'v4' });
+  await eventually('recovered', () => b.log.lines.filter((l) => l.msg === 'webhook body template reloaded').length === 2);
+  assert.equal(await body(), 'v4');
+
+  await b.sink.close();
+  await eventually('watch stopped on close', () => kube.watcherCount('team', 'body0') === 0);
+});
+
+test('two webhook sinks share one registry without clashing metrics', async () => {
+  const kube = new FakeConfigMaps();
+  kube.set('default', 'a', { content: 'a' });
+  const registryLog = captureLog({ sink: 'webhook#2' });
+  const first = await build('/x?custom_body_configmap=a', kube);
+  const ctx = sinkContext(registryLog.log, kube, first.ctx.registry);
+  const second = await createWebhookSink(parseUri(`webhook:${receiver.url}/y?custom_body_configmap=a`, '--sink', {}), ctx);
+  built.push(second);
+  assert.ok(first.ctx.registry.getSingleMetric('eventer_webhook_template_reloads_total'));
+});
+
+test('parameters that look like misspelt options are warned about (and still forwarded)', async () => {
+  const b = await build('/x?namespace=team&key=secretkeyvalue');
+  const warning = b.log.lines.find((l) => /check their spelling/.test(String(l.msg)));
+  assert.deepEqual(warning?.parameters, ['namespace']);
+  const start = fresh();
+  await send(b, [makeEvent()]);
+  assert.equal(receiver.requests[start]!.target, '/x?namespace=team&key=secretkeyvalue');
+});
