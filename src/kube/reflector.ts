@@ -152,10 +152,12 @@ export async function runReflector<T extends KubeObject>(options: ReflectorOptio
       if (operation === 'watch') handlers.onWatchClosed?.(err);
       if (watchStarted > 0 && (received > 0 || Date.now() - watchStarted >= healthyWatchMs)) failures = 0;
       const expired = isExpired(err);
+      // A stream that breaks after it opened is a restart, not an API error (unless the API said so).
+      const broken = watchStarted > 0 && !(err instanceof KubeApiError && err.status !== 0);
       if (expired) {
         handlers.onExpired?.();
         listReason = 'expired';
-      } else {
+      } else if (!broken) {
         handlers.onError?.(operation, err);
       }
       failures++;

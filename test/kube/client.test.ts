@@ -88,7 +88,7 @@ describe('requests', () => {
 
   test('ConfigMap create/get/update; a stale resourceVersion → 409 Conflict', async () => {
     const created = await client.createConfigMap('default', { metadata: { name: 'tpl' }, data: { body: 'v1' } });
-    assert.ok(created.metadata.uid);
+    assert.ok(created.metadata.uid, 'the server set a uid');
     const got = (await client.getConfigMap('default', 'tpl'))!;
     assert.equal(got.data?.body, 'v1');
     const updated = await client.updateConfigMap('default', { ...got, data: { body: 'v2' } });
@@ -126,7 +126,7 @@ describe('requests', () => {
     const wrong = await clientFor(api, 'wrong-token-5e1d');
     const err = await rejectsApi(wrong.requestJson('GET', '/api/v1/events'), 401, 'Unauthorized');
     assert.equal(err.message, 'GET /api/v1/events: HTTP 401 Unauthorized: Unauthorized');
-    assert.ok(!err.message.includes('wrong-token-5e1d') && !err.stack?.includes('wrong-token-5e1d'));
+    assert.ok(!err.message.includes('wrong-token-5e1d') && !err.stack?.includes('wrong-token-5e1d'), 'token not in the error');
     wrong.close();
     const none = await clientFor(api);
     await rejectsApi(none.requestJson('GET', '/api/v1/events'), 401, 'Unauthorized');
@@ -153,7 +153,7 @@ describe('transport failures', () => {
     const client = await clientFor(hangingUrl);
     const started = Date.now();
     const err = await rejectsApi(client.requestJson('GET', '/api/v1/events', { timeoutMs: 150 }), 0, 'Timeout');
-    assert.ok(Date.now() - started < 2000);
+    assert.ok(Date.now() - started < 2000, `took ${Date.now() - started} ms`);
     assert.match(err.message, /GET \/api\/v1\/events: Timeout/);
     client.close();
   });
@@ -215,7 +215,7 @@ describe('watch streams', () => {
     let opened = false;
     const done = collect(client.watch('/api/v1/events', { query: { resourceVersion: rv }, onOpen: () => (opened = true) }), events);
     await waitUntil(() => events.length === 1, 'replayed event');
-    assert.ok(opened);
+    assert.ok(opened, 'onOpen called');
     api.updateEvent(a);
     api.deleteEvent(a);
     await waitUntil(() => events.length === 3, 'live events');
@@ -298,7 +298,7 @@ describe('watchConfigMap', () => {
     api.deleteObject('configmaps', 'ns', 'tpl');
     await waitUntil(() => seen.length === 5, 'deleted');
     assert.deepEqual(seen, [undefined, 'one', 'two', 'three', undefined]);
-    assert.ok(api.requests.some((r) => r.verb === 'watch' && r.query.get('fieldSelector') === 'metadata.name=tpl'));
+    assert.ok(api.requests.some((r) => r.verb === 'watch' && r.query.get('fieldSelector') === 'metadata.name=tpl'), 'watch narrowed to the name');
     controller.abort();
     await done;
     client.close();

@@ -1,0 +1,324 @@
+// Watches core/v1 Events and forwards every ADDED/MODIFIED exactly once per (uid, resourceVersion),
+// across dropped connections and 410 Expired (reference §2.1 and §10 item 7, fixed).
+import type { Logger } from 'pino';
+import { Counter, Gauge, Registry } from 'prom-client';
+import type { EventChange, KubeEvent } from '../event/types.js';
+import { eventsPath, type KubeClient } from './client.js';
+import { runReflector, type ChangeType, type ListReason, type ReflectorTuning } from './reflector.js';
+import type { KubeObject, WatchEvent } from './types.js';
+
+export type WatchLogger = Pick<Logger, 'debug' | 'info' | 'warn' | 'error'>;
+
+export type EventHandler = (change: EventChange, event: KubeEvent) => void | Promise<void>;
+
+export interface EventWatcherOptions extends ReflectorTuning {
+  readonly client: KubeClient;
+  /** Only this namespace; all namespaces by default. */
+  readonly namespace?: string;
+  /**
+   * Resume from a checkpoint instead of starting at "now": the watch starts there directly. If it
+   * has expired (410), a relist forwards every Event newer than it.
+   */
+  readonly startResourceVersion?: string;
+  /** How long the watch may be disconnected before health() turns unhealthy. Default 60 s. */
+  readonly unhealthyAfterMs?: number;
+  readonly registry?: Registry;
+  readonly logger?: WatchLogger;
+  readonly now?: () => number;
+}
+
+export interface WatchHealth {
+  readonly healthy: boolean;
+  readonly reason: string;
+  /** When the API server last answered (ms since the epoch; 0 = never). */
+  readonly lastContactAt: number;
+  /** A watch stream is open. */
+  readonly connected: boolean;
+}
+
+class WatchMetrics {
+  readonly restarts: Counter;
+  readonly relists: Counter;
+  readonly expired: Counter;
+  readonly apiErrors: Counter<'operation'>;
+  readonly events: Counter<'type'>;
+  readonly recovered: Counter<'type'>;
+  readonly bookmarks: Counter;
+  readonly skipped: Counter;
+  readonly connected: Gauge;
+
+  constructor(registry: Registry) {
+    const registers = [registry];
+    this.restarts = new Counter({ name: 'eventer_watch_restarts_total', help: 'Event watches opened again after the first one (resumed from the last resourceVersion).', registers });
+    this.relists = new Counter({ name: 'eventer_watch_relists_total', help: 'Full lists of Events made to recover from an expired resourceVersion.', registers });
+    this.expired = new Counter({ name: 'eventer_watch_expired_total', help: 'Watch or list answers 410 Expired (resourceVersion compacted away).', registers });
+    this.apiErrors = new Counter({ name: 'eventer_watch_api_errors_total', help: 'Failed Event list or watch requests (retried with backoff).', labelNames: ['operation'], registers });
+    this.events = new Counter({ name: 'eventer_watch_events_total', help: 'Event notifications received from the watch, by type.', labelNames: ['type'], registers });
+    this.recovered = new Counter({ name: 'eventer_watch_relist_recovered_total', help: 'Events forwarded from a relist because the watch missed them, by type.', labelNames: ['type'], registers });
+    this.bookmarks = new Counter({ name: 'eventer_watch_bookmarks_total', help: 'Watch bookmarks received.', registers });
+    this.skipped = new Counter({ name: 'eventer_watch_skipped_objects_total', help: 'Watch notifications skipped because they did not carry an Event.', registers });
+    this.connected = new Gauge({ name: 'eventer_watch_connected', help: '1 while an Event watch stream is open.', registers });
+  }
+}
+
+const silentLogger: WatchLogger = { debug() {}, info() {}, warn() {}, error() {} } as unknown as WatchLogger;
+
+function isKubeEvent(object: unknown): object is KubeEvent {
+  const o = object as Partial<KubeEvent> & { kind?: string };
+  return (
+    typeof o === 'object' &&
+    o !== null &&
+    (o.kind === undefined || o.kind === 'Event') &&
+    typeof o.metadata?.uid === 'string' &&
+    typeof o.metadata.resourceVersion === 'string' &&
+    typeof o.involvedObject === 'object' &&
+    o.involvedObject !== null
+  );
+}
+
+const NUMERIC = /^\d+$/;
+
+/** a > b for resourceVersions; etcd's are integers, anything else is treated as newer (deliver rather than lose). */
+function newerThan(a: string, b: string): boolean {
+  return NUMERIC.test(a) && NUMERIC.test(b) ? BigInt(a) > BigInt(b) : true;
+}
+
+function byResourceVersion(a: KubeEvent, b: KubeEvent): number {
+  const x = a.metadata.resourceVersion!;
+  const y = b.metadata.resourceVersion!;
+  if (!NUMERIC.test(x) || !NUMERIC.test(y)) return 0;
+  return x.length - y.length || (x < y ? -1 : x > y ? 1 : 0);
+}
+
+function describe(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+export class EventWatcher {
+  private readonly client: KubeClient;
+  private readonly options: EventWatcherOptions;
+  private readonly log: WatchLogger;
+  private readonly metrics: WatchMetrics;
+  private readonly now: () => number;
+  private readonly unhealthyAfterMs: number;
+  /** uid → resourceVersion of every Event known to exist: what a relist compares against. */
+  private seen = new Map<string, string>();
+  /** Until the first relist, Events not in `seen` are compared with the checkpoint instead. */
+  private floor: string | undefined;
+  private controller: AbortController | undefined;
+  private running: Promise<void> | undefined;
+  private onEvent: EventHandler | undefined;
+  private state: 'new' | 'running' | 'stopped' = 'new';
+  private connected = false;
+  private watchesOpened = 0;
+  private synced = false;
+  private syncWaiters: Array<{ resolve: () => void; reject: (err: Error) => void }> = [];
+  private disconnectedSince = 0;
+  private lastContact = 0;
+  private lastError: string | undefined;
+  private resourceVersion: string | undefined;
+
+  constructor(options: EventWatcherOptions) {
+    this.options = options;
+    this.client = options.client;
+    this.log = options.logger ?? silentLogger;
+    this.metrics = new WatchMetrics(options.registry ?? new Registry());
+    this.now = options.now ?? Date.now;
+    this.unhealthyAfterMs = options.unhealthyAfterMs ?? 60_000;
+    this.resourceVersion = options.startResourceVersion;
+    this.floor = options.startResourceVersion;
+  }
+
+  /** The resourceVersion a resumed watch would start from (events and bookmarks advance it). */
+  get lastResourceVersion(): string | undefined {
+    return this.resourceVersion;
+  }
+
+  /** How many Events the watcher remembers (bounded by what exists: DELETED and relists prune it). */
+  get knownEvents(): number {
+    return this.seen.size;
+  }
+
+  /** Starts listing and watching in the background; `onEvent` gets every ADDED and MODIFIED Event. */
+  start(onEvent: EventHandler): void {
+    if (this.state !== 'new') throw new Error('EventWatcher.start: already started');
+    this.state = 'running';
+    this.onEvent = onEvent;
+    this.controller = new AbortController();
+    this.disconnectedSince = this.now();
+    const { namespace, startResourceVersion, pageSize, watchTimeoutSeconds, watchIdleTimeoutMs, backoff, healthyWatchMs, random } = this.options;
+    this.running = runReflector<KubeObject>({
+      pageSize,
+      watchTimeoutSeconds,
+      watchIdleTimeoutMs,
+      backoff,
+      healthyWatchMs,
+      random,
+      client: this.client,
+      path: eventsPath(namespace),
+      signal: this.controller.signal,
+      ...(startResourceVersion === undefined ? {} : { startResourceVersion }),
+      handlers: {
+        onList: (items, rv, reason) => this.handleList(items, rv, reason),
+        onChange: (type, object) => this.handleChange(type, object),
+        onBookmark: (rv) => {
+          this.metrics.bookmarks.inc();
+          this.lastContact = this.now();
+          this.resourceVersion = rv;
+        },
+        onWatchOpen: () => this.handleWatchOpen(),
+        onWatchClosed: (err) => this.handleWatchClosed(err),
+        onExpired: () => {
+          this.metrics.expired.inc();
+          this.log.info({ resourceVersion: this.resourceVersion }, 'Event watch: resourceVersion expired (410); relisting to recover missed events');
+        },
+        onError: (operation, err) => {
+          this.metrics.apiErrors.inc({ operation });
+          this.lastError = describe(err);
+          this.log.warn({ operation, err: this.lastError }, `Event ${operation} failed; retrying with backoff`);
+        },
+        onUnexpected: (event) => this.skip(event),
+      },
+    }).catch((err: unknown) => {
+      this.lastError = describe(err);
+      this.log.error({ err: this.lastError }, 'Event watch stopped by an unexpected error');
+    });
+  }
+
+  /** Stops watching: in-flight requests are aborted; resolves once the loop has exited. */
+  async stop(): Promise<void> {
+    if (this.state === 'stopped') return;
+    const wasRunning = this.state === 'running';
+    this.state = 'stopped';
+    this.controller?.abort();
+    if (wasRunning) await this.running;
+    this.setConnected(false);
+    for (const waiter of this.syncWaiters.splice(0)) waiter.reject(new Error('event watcher stopped before the first list completed'));
+  }
+
+  /** Resolves once the watcher is live: the first list is done (or, from a checkpoint, the first watch is open). */
+  whenSynced(): Promise<void> {
+    if (this.synced) return Promise.resolve();
+    if (this.state === 'stopped') return Promise.reject(new Error('event watcher stopped'));
+    return new Promise((resolve, reject) => this.syncWaiters.push({ resolve, reject }));
+  }
+
+  /** Liveness: healthy while connected, or while reconnecting for less than unhealthyAfterMs. */
+  health(): WatchHealth {
+    const base = { lastContactAt: this.lastContact, connected: this.connected };
+    if (this.state === 'new') return { ...base, healthy: false, reason: 'event watch not started' };
+    if (this.state === 'stopped') return { ...base, healthy: false, reason: 'event watch stopped' };
+    if (this.connected) return { ...base, healthy: true, reason: 'event watch connected' };
+    const downMs = this.now() - this.disconnectedSince;
+    const cause = this.lastError === undefined ? '' : ` (last error: ${this.lastError})`;
+    return {
+      ...base,
+      healthy: downMs < this.unhealthyAfterMs,
+      reason: `event watch not connected for ${(downMs / 1000).toFixed(1)} s${cause}`,
+    };
+  }
+
+  /** Readiness: the first list has completed. */
+  ready(): { healthy: boolean; reason: string } {
+    if (this.synced) return { healthy: true, reason: 'initial event list done' };
+    const cause = this.lastError === undefined ? '' : ` (last error: ${this.lastError})`;
+    return { healthy: false, reason: `initial event list not done yet${cause}` };
+  }
+
+  private markSynced(): void {
+    if (this.synced) return;
+    this.synced = true;
+    for (const waiter of this.syncWaiters.splice(0)) waiter.resolve();
+  }
+
+  private setConnected(connected: boolean): void {
+    this.connected = connected;
+    this.metrics.connected.set(connected ? 1 : 0);
+  }
+
+  private handleWatchOpen(): void {
+    if (this.watchesOpened++ > 0) this.metrics.restarts.inc();
+    this.setConnected(true);
+    this.lastContact = this.now();
+    this.lastError = undefined;
+    this.markSynced();
+    this.log.debug({ resourceVersion: this.resourceVersion }, 'Event watch open');
+  }
+
+  private handleWatchClosed(err: unknown): void {
+    if (this.connected) this.disconnectedSince = this.now();
+    this.setConnected(false);
+    if (err === undefined) {
+      this.log.debug({ resourceVersion: this.resourceVersion }, 'Event watch ended; resuming');
+    } else {
+      this.lastError = describe(err);
+      this.log.info({ resourceVersion: this.resourceVersion, err: this.lastError }, 'Event watch interrupted; resuming');
+    }
+  }
+
+  private skip(event: WatchEvent<unknown>): void {
+    this.metrics.skipped.inc();
+    this.log.warn({ type: event.type }, 'Wrong object received');
+  }
+
+  private async deliver(change: EventChange, event: KubeEvent): Promise<void> {
+    try {
+      await this.onEvent!(change, event);
+    } catch (err) {
+      this.log.error({ err: describe(err), uid: event.metadata.uid }, 'event handler failed');
+    }
+  }
+
+  private async handleList(items: KubeObject[], resourceVersion: string, reason: ListReason): Promise<void> {
+    this.lastContact = this.now();
+    const events: KubeEvent[] = [];
+    for (const item of items) {
+      if (isKubeEvent(item)) events.push(item);
+      else this.skip({ type: 'ADDED', object: item });
+    }
+    const previous = this.seen;
+    this.seen = new Map(events.map((e) => [e.metadata.uid!, e.metadata.resourceVersion!]));
+    this.resourceVersion = resourceVersion;
+    if (reason === 'initial') {
+      // Like kube-eventer: start at "now"; what already exists is remembered, not forwarded.
+      this.markSynced();
+      this.log.info({ resourceVersion, existing: events.length }, 'Event list done; watching for new events');
+      return;
+    }
+    this.metrics.relists.inc();
+    const floor = this.floor;
+    this.floor = undefined;
+    const missed = events
+      .filter((e) => {
+        const known = previous.get(e.metadata.uid!);
+        return known === undefined ? floor === undefined || newerThan(e.metadata.resourceVersion!, floor) : known !== e.metadata.resourceVersion;
+      })
+      .sort(byResourceVersion);
+    this.log.info({ resourceVersion, listed: events.length, missed: missed.length }, 'Event relist done; forwarding events the watch missed');
+    for (const event of missed) {
+      const change: EventChange = previous.has(event.metadata.uid!) ? 'MODIFIED' : 'ADDED';
+      this.metrics.recovered.inc({ type: change });
+      await this.deliver(change, event);
+    }
+  }
+
+  private async handleChange(type: ChangeType, object: KubeObject): Promise<void> {
+    this.lastContact = this.now();
+    // The reflector only passes objects that carry a resourceVersion.
+    this.resourceVersion = object.metadata.resourceVersion!;
+    if (!isKubeEvent(object)) {
+      this.skip({ type, object });
+      return;
+    }
+    this.metrics.events.inc({ type });
+    const uid = object.metadata.uid!;
+    const version = object.metadata.resourceVersion!;
+    if (type === 'DELETED') {
+      this.seen.delete(uid);
+      return;
+    }
+    if (this.seen.get(uid) === version) return;
+    this.seen.set(uid, version);
+    await this.deliver(type, object);
+  }
+}
