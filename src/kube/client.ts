@@ -275,6 +275,8 @@ export class KubeClient {
             throw new KubeApiError('WATCH', path, 200, 'BadResponse', 'a watch event is not valid JSON');
           }
           yield event;
+          // Time the consumer spent on the event (back-pressure) is not silence from the server.
+          deadline.refresh();
         }
       }
       if (buffered.trim() !== '') throw new KubeApiError('WATCH', path, 0, 'NetworkError', 'the watch stream ended in the middle of an event');

@@ -163,7 +163,8 @@ export async function runReflector<T extends KubeObject>(options: ReflectorOptio
       failures++;
       // Relisting at once is the normal answer to a first 410; only repeated failures back off.
       if (expired && failures === 1) continue;
-      const retryAfterMs = err instanceof KubeApiError ? (err.retryAfterMs ?? 0) : 0;
+      // Retry-After is honoured up to the backoff ceiling, so one answer cannot park the watch for hours.
+      const retryAfterMs = Math.min(err instanceof KubeApiError ? (err.retryAfterMs ?? 0) : 0, policy.maxMs);
       await delay(Math.max(retryAfterMs, backoffDelay(failures, policy, random)), signal);
     }
   }

@@ -219,6 +219,17 @@ describe('EventWatcher', () => {
     assert.ok(Date.now() - dropAt < 500, `reconnected after ${Date.now() - dropAt} ms`);
   });
 
+  test('Retry-After on 429 is honoured', async () => {
+    const h = await harness({ watcher: { backoff: { initialMs: 5, maxMs: 5000, multiplier: 2 } } });
+    await h.watcher.whenSynced();
+    await waitUntil(() => h.api.openWatches === 1 && h.watcher.health().connected, 'watch open');
+    h.api.failNext(1, 429, { verb: 'watch', retryAfterSeconds: 1 });
+    h.api.dropWatches();
+    await waitUntil(() => h.api.counts.watch === 3 && h.api.openWatches === 1, 'watch after the 429', 5000);
+    const [, rejected, accepted] = h.api.requests.filter((r) => r.verb === 'watch');
+    assert.ok(accepted!.at - rejected!.at >= 998, `waited ${accepted!.at - rejected!.at} ms`);
+  });
+
   test('list errors at startup: not ready, then ready once the list succeeds', async () => {
     const h = await harness({ start: false });
     h.api.failNext(3, 503, { verb: 'list', message: 'etcdserver: leader changed' });
