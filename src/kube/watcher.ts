@@ -262,6 +262,9 @@ export class EventWatcher {
   }
 
   private async deliver(change: EventChange, event: KubeEvent): Promise<void> {
+    // As kube-eventer's typed client does: no TypeMeta, whether the Event came from a watch or a list.
+    delete (event as { kind?: string }).kind;
+    delete (event as { apiVersion?: string }).apiVersion;
     try {
       await this.onEvent!(change, event);
     } catch (err) {

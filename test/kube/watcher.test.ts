@@ -81,6 +81,7 @@ describe('EventWatcher', () => {
     await waitUntil(() => h.deliveries.length === 1, 'the new event');
     assert.equal(h.deliveries[0]!.change, 'ADDED');
     assert.equal(h.deliveries[0]!.event.metadata.uid, fresh.metadata.uid);
+    assert.deepEqual(h.deliveries[0]!.event, fresh, 'the Event as stored, without kind/apiVersion');
     const watch = h.api.requests.find((r) => r.verb === 'watch')!;
     assert.equal(watch.path, '/api/v1/events');
     assert.equal(watch.query.get('allowWatchBookmarks'), 'true');
