@@ -1,53 +1,10 @@
 // Go's encoding/json over the Go value model: struct tags, omitempty, embedded structs,
-// sorted map keys, MarshalJSON hooks, and Go's string escaping (<, >, &, U+2028/9).
+// sorted map keys, MarshalJSON hooks; strings are escaped by the shared src/event/go-json.ts.
+import { goJsonString, jsonEscape } from '../event/go-json.js';
 import { formatFloat } from './strconv.js';
 import { type Box, type Val, GoError, type GoType, isFloatKind, isIntKind, isUintKind, sortedMapKeys, Value } from './values.js';
 
-/** Go's JSON string contents (without the quotes). */
-export function jsonEscape(s: string): string {
-  let out = '';
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c >= 0x20 && c !== 0x22 && c !== 0x5c && c !== 0x3c && c !== 0x3e && c !== 0x26 && c !== 0x2028 && c !== 0x2029 && (c < 0xd800 || c > 0xdfff)) {
-      out += s[i];
-      continue;
-    }
-    switch (c) {
-      case 0x22:
-        out += '\\"';
-        continue;
-      case 0x5c:
-        out += '\\\\';
-        continue;
-      case 0x0a:
-        out += '\\n';
-        continue;
-      case 0x0d:
-        out += '\\r';
-        continue;
-      case 0x09:
-        out += '\\t';
-        continue;
-      case 0x08:
-        out += '\\b';
-        continue;
-      case 0x0c:
-        out += '\\f';
-        continue;
-    }
-    if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
-      const d = s.charCodeAt(i + 1);
-      if (d >= 0xdc00 && d <= 0xdfff) {
-        out += s[i]! + s[i + 1]!;
-        i++;
-        continue;
-      }
-    }
-    if (c >= 0xd800 && c <= 0xdfff) out += '\ufffd';
-    else out += '\\u' + c.toString(16).padStart(4, '0');
-  }
-  return out;
-}
+export { jsonEscape };
 
 function jsonFloat(f: number, bits: 32 | 64): string {
   if (!Number.isFinite(f)) throw new GoError(`json: unsupported value: ${formatFloat(f, 'g', -1)}`);
@@ -98,7 +55,7 @@ export function marshalJSON(v: Val): string {
   if (t.marshalJSON) return t.marshalJSON(v.raw);
   const k = t.kind;
   if (k === 'bool') return v.raw ? 'true' : 'false';
-  if (k === 'string') return '"' + jsonEscape(v.raw as string) + '"';
+  if (k === 'string') return goJsonString(v.raw as string);
   if (isIntKind(k) || isUintKind(k)) return String(v.raw);
   if (isFloatKind(k)) return jsonFloat(v.raw as number, k === 'float32' ? 32 : 64);
   if (k === 'interface') return marshalJSON(v.raw as Val);
@@ -115,12 +72,12 @@ export function marshalJSON(v: Val): string {
   if (k === 'map') {
     const m = v.raw as Map<unknown, unknown> | null;
     if (m === null) return 'null';
-    return '{' + sortedMapKeys(m).map((key) => `"${jsonEscape(String(key))}":${marshalJSON(new Value(t.elem!, m.get(key)))}`).join(',') + '}';
+    return '{' + sortedMapKeys(m).map((key) => `${goJsonString(String(key))}:${marshalJSON(new Value(t.elem!, m.get(key)))}`).join(',') + '}';
   }
   if (k === 'struct') {
     const parts = structFields(t, v.raw as Record<string, unknown>)
       .filter((f) => !(f.omitEmpty && isEmpty(f.value)))
-      .map((f) => `"${jsonEscape(f.key)}":${marshalJSON(f.value)}`);
+      .map((f) => `${goJsonString(f.key)}:${marshalJSON(f.value)}`);
     return '{' + parts.join(',') + '}';
   }
   throw new GoError(`json: unsupported type: ${t.name}`);

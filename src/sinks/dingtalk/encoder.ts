@@ -3,7 +3,7 @@
 import type { KubeEvent } from '../../event/types.js';
 import { lastTimestamp } from '../../event/last-timestamp.js';
 import { goDateTime, goTimeString, nowGoTime } from '../../gotime/index.js';
-import { goJson, goJsonStringBytes } from '../chat/go-json.js';
+import { goJson, goJsonStringBytes } from '../../event/go-json.js';
 import { fitLines, groupRepeats, summaryLine, truncateToCost, typeCounts, type Now } from '../chat/summary.js';
 
 export interface DingTalkFormat {

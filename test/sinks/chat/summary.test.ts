@@ -1,7 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { KubeEvent } from '../../../src/event/types.js';
-import { goJson } from '../../../src/sinks/chat/go-json.js';
 import {
   fitLines,
   groupRepeats,
@@ -71,11 +70,4 @@ test('fitLines: everything when it fits; otherwise whole lines plus a "more" lin
   );
   // Nothing fits: no lines, only the "more" line (the caller's fixed part was already too big).
   assert.equal(fitLines(lines, groups, 1000, 10, len, '\n').shown, 0);
-});
-
-test('goJson escapes like Go: <>& and U+2028/9 as \\u, lone surrogates become U+FFFD', () => {
-  assert.equal(
-    goJson({ a: '<&>\u2028\u2029', b: 'x\ud800y', c: '😀' }),
-    '{"a":"\\u003c\\u0026\\u003e\\u2028\\u2029","b":"x\uFFFDy","c":"😀"}',
-  );
 });
