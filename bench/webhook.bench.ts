@@ -98,7 +98,8 @@ async function main(): Promise<void> {
   const built = await createWebhookSink(uri, { log, metrics: registry, shutdown: new AbortController().signal });
   const lane = new Lane('webhook#1', built, laneSettingsFor(uri, built.tuning), new PipelineMetrics(registry), log);
   lane.start();
-  const offer = (i: number) => lane.offer({ change: 'ADDED', event: event(i), receivedAt: Date.now() } satisfies EventRecord);
+  let seq = 0;
+  const offer = (i: number) => lane.offer({ change: 'ADDED', event: event(i), receivedAt: Date.now(), seq: seq++ } satisfies EventRecord);
 
   // Warm-up: connections, JIT.
   for (let i = 0; i < 2000; i++) offer(1_000_000 + i);
