@@ -1,9 +1,9 @@
 // webhook sink options: kube-eventer's (method, header, custom_body_configmap[_namespace], the
 // filters) with its defaults, plus ours. Everything is validated here, before anything starts.
 import { ConfigError } from '../../cli/errors.js';
-import { option, options, type SinkUri } from '../../cli/uri.js';
+import { expandEnv, goUnescape, option, options, type SinkUri } from '../../cli/uri.js';
 import { FILTER_OPTIONS } from '../../filter/filter.js';
-import { isSecretName, redact } from '../../log/redact.js';
+import { isSecretName, redact, registerSecret } from '../../log/redact.js';
 import { isLaneOption, LANE_OPTION_NAMES } from '../../pipeline/lane-options.js';
 import { endpointUrl } from '../http/endpoint.js';
 import { REPLY_CHECKS, replyCheckForHost, type ReplyCheck } from '../http/robots.js';
@@ -99,6 +99,25 @@ function parseHeaders(uri: SinkUri): Array<[string, string]> {
   return [...byName.values()];
 }
 
+/**
+ * `http://user:password@host/…`: Go's client sends these as Basic credentials unless an
+ * Authorization header is set; SinkUri keeps only the host, so read them from the URI text.
+ */
+function basicAuth(uri: SinkUri, env: NodeJS.ProcessEnv): [string, string] | undefined {
+  const authority = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/([^/?#]*)/.exec(expandEnv(uri.raw, env))?.[1] ?? '';
+  const at = authority.lastIndexOf('@');
+  if (at < 0) return undefined;
+  const userinfo = authority.slice(0, at);
+  const colon = userinfo.indexOf(':');
+  const user = goUnescape(colon < 0 ? userinfo : userinfo.slice(0, colon), false);
+  const password = colon < 0 ? '' : goUnescape(userinfo.slice(colon + 1), false);
+  if (user === undefined || password === undefined) throw new ConfigError(`${SINK}: invalid escape in the user information of the URL`);
+  registerSecret(password);
+  const credentials = Buffer.from(`${user}:${password}`).toString('base64');
+  registerSecret(credentials);
+  return ['Authorization', `Basic ${credentials}`];
+}
+
 function parseConfigMap(uri: SinkUri): ConfigMapRef | undefined {
   const name = option(uri, 'custom_body_configmap');
   const namespace = option(uri, 'custom_body_configmap_namespace');
@@ -158,12 +177,16 @@ function suspicious(uri: SinkUri): string[] {
   return [...names].filter((name) => ours.some((own) => closeTo(name.toLowerCase(), own)));
 }
 
-export function parseWebhookOptions(uri: SinkUri): WebhookOptions {
+/** `env` is what the URI was expanded with (user information is read from the raw text). */
+export function parseWebhookOptions(uri: SinkUri, env: NodeJS.ProcessEnv = process.env): WebhookOptions {
   const endpoint = endpointUrl(uri, isWebhookOption, SINK);
+  const headers = parseHeaders(uri);
+  const credentials = basicAuth(uri, env);
+  if (credentials !== undefined && !headers.some(([name]) => name.toLowerCase() === 'authorization')) headers.push(credentials);
   return {
     endpoint,
     method: parseMethod(uri),
-    headers: parseHeaders(uri),
+    headers,
     configMap: parseConfigMap(uri),
     bodyMode: choiceOption(uri, 'body_mode', ['raw', 'json'] as const, 'raw'),
     missingConfigMap: choiceOption(uri, 'missing_configmap', ['fail', 'default'] as const, 'fail'),

@@ -6,7 +6,7 @@ import { ConfigError } from '../../../src/cli/errors.js';
 import { parseUri } from '../../../src/cli/uri.js';
 import { isWebhookOption, parseWebhookOptions } from '../../../src/sinks/webhook/options.js';
 
-const parse = (rest: string) => parseWebhookOptions(parseUri(`webhook:${rest}`, '--sink', {}));
+const parse = (rest: string, env: NodeJS.ProcessEnv = {}) => parseWebhookOptions(parseUri(`webhook:${rest}`, '--sink', env), env);
 
 function configError(rest: string, pattern: RegExp, secret?: string): void {
   assert.throws(
@@ -62,6 +62,15 @@ test('header values may contain = (base64 padding, signatures); repeated names k
     ['x-a', '2'],
     ['X-Empty', ''],
   ]);
+});
+
+test('user information in the URL becomes Basic credentials unless an Authorization header is given', () => {
+  const o = parse('https://bob:p%40ss@hooks.example.com/k8s?key=1');
+  assert.equal(o.endpoint.href, 'https://hooks.example.com/k8s?key=1');
+  assert.deepEqual(o.headers, [['Authorization', `Basic ${Buffer.from('bob:p@ss').toString('base64')}`]]);
+  const fromEnv = parse('https://bob:$PW@hooks.example.com/k8s', { PW: 'envsecret' });
+  assert.deepEqual(fromEnv.headers, [['Authorization', `Basic ${Buffer.from('bob:envsecret').toString('base64')}`]]);
+  assert.deepEqual(parse('https://bob:x@h/k8s?header=Authorization=Bearer%20t').headers, [['Authorization', 'Bearer t']]);
 });
 
 test('methods: any token passes through, a bad one stops startup', () => {
