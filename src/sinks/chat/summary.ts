@@ -1,5 +1,5 @@
-// Shared pieces of the chat encoders: readable names and times, repeat grouping, and fitting a
-// message of several events into a robot's size limit ("… and N more").
+// Shared pieces of the chat encoders: readable names and times, repeat grouping, and packing as many
+// events of a batch as fit into one message of a robot's size limit (the rest go in the next message).
 import type { KubeEvent } from '../../event/types.js';
 import { lastTimestamp } from '../../event/last-timestamp.js';
 import { goFormat, local, type GoTime } from '../../gotime/index.js';
@@ -52,22 +52,47 @@ export interface EventGroup {
   readonly event: KubeEvent;
   /** How many events of the batch fell into the group. */
   readonly occurrences: number;
+  /** Their positions in the batch. */
+  readonly members: readonly number[];
 }
 
 /** Groups repeats (same type, reason and involved object), in order of first appearance. */
 export function groupRepeats(events: readonly KubeEvent[]): EventGroup[] {
-  const groups = new Map<string, { event: KubeEvent; occurrences: number }>();
-  for (const e of events) {
+  const groups = new Map<string, { event: KubeEvent; occurrences: number; members: number[] }>();
+  events.forEach((e, i) => {
     const o = e.involvedObject;
     const key = [e.type, e.reason, o.kind, o.namespace, o.name, o.uid].join('\u0000');
     const g = groups.get(key);
-    if (g === undefined) groups.set(key, { event: e, occurrences: 1 });
+    if (g === undefined) groups.set(key, { event: e, occurrences: 1, members: [i] });
     else {
       g.event = e;
       g.occurrences++;
+      g.members.push(i);
     }
-  }
+  });
   return [...groups.values()];
+}
+
+/**
+ * One message for a batch: the body, and the positions of the batch's events it shows. A chat sink
+ * reports the send's outcome for those and defers the others to the next message.
+ */
+export interface BatchMessage {
+  readonly body: string;
+  readonly shown: readonly number[];
+}
+
+/** Positions of the events in the first `count` groups, in batch order. */
+export function shownPositions(groups: readonly EventGroup[], count: number): number[] {
+  return groups
+    .slice(0, count)
+    .flatMap((g) => g.members)
+    .sort((a, b) => a - b);
+}
+
+/** The events at `positions`. */
+export function pick(events: readonly KubeEvent[], positions: readonly number[]): KubeEvent[] {
+  return positions.map((i) => events[i]!);
 }
 
 function countsBy(pairs: Iterable<readonly [string, number]>): Array<[string, number]> {
@@ -92,11 +117,11 @@ export function summaryLine(g: EventGroup, now: Now, maxMessage = 300): string {
   return `${head}${times} ${when}: ${truncate(oneLine(e.message ?? ''), maxMessage)}`;
 }
 
-/** `… and 9 more events: FailedMount ×5, Unhealthy ×3`, at most `maxChars` long. */
+/** `… and 9 more events in the next message: FailedMount ×5, Unhealthy ×3`, at most `maxChars` long. */
 export function moreLine(hidden: readonly EventGroup[], maxChars = 400): string {
   const total = hidden.reduce((n, g) => n + g.occurrences, 0);
   const reasons = countsBy(hidden.map((g) => [g.event.reason || 'no reason', g.occurrences] as const));
-  let line = `… and ${total} more event${total === 1 ? '' : 's'}:`;
+  let line = `… and ${total} more event${total === 1 ? '' : 's'} in the next message:`;
   for (let i = 0; i < reasons.length; i++) {
     const [reason, n] = reasons[i]!;
     const item = `${i === 0 ? ' ' : ', '}${reason}${n > 1 ? ` ×${n}` : ''}`;

@@ -1,10 +1,20 @@
 // DingTalk robot message bodies: kube-eventer's text and markdown messages byte for byte (with its
-// label bugs fixed), and a summary of several events in one message for rate-limited batches.
+// label bugs fixed), and several events in one message for batches that waited for the rate limit.
 import type { KubeEvent } from '../../event/types.js';
 import { lastTimestamp } from '../../event/last-timestamp.js';
 import { goDateTime, goTimeString, nowGoTime } from '../../gotime/index.js';
 import { goJson, goJsonStringBytes } from '../../event/go-json.js';
-import { fitLines, groupRepeats, summaryLine, truncateToCost, typeCounts, type Now } from '../chat/summary.js';
+import {
+  fitLines,
+  groupRepeats,
+  pick,
+  shownPositions,
+  summaryLine,
+  truncateToCost,
+  typeCounts,
+  type BatchMessage,
+  type Now,
+} from '../chat/summary.js';
 
 export interface DingTalkFormat {
   readonly msgType: 'text' | 'markdown';
@@ -121,39 +131,42 @@ export function encodeDingTalkEvent(
 }
 
 /**
- * Several events in one message (used when the robot's rate limit makes events wait): a count by
- * type, one line per object and reason with its repeat count, and "… and N more" for what does not
- * fit in `maxBytes`. One event gives the ordinary single-event body.
+ * Several events in one message (events that waited for the robot's rate limit): a count by type,
+ * one line per object and reason with its repeat count, as many as fit in `maxBytes`, and a last line
+ * naming what goes in the next message. One event gives kube-eventer's single-event body.
  */
 export function encodeDingTalkEvents(
   events: readonly KubeEvent[],
   f: DingTalkFormat,
   now: Now = nowGoTime,
   maxBytes = DINGTALK_MAX_BODY_BYTES,
-): string {
-  if (events.length === 1) return encodeDingTalkEvent(events[0]!, f, now, maxBytes);
+): BatchMessage {
+  const single = (): BatchMessage => ({ body: encodeDingTalkEvent(events[0]!, f, now, maxBytes), shown: [0] });
+  if (events.length === 1) return single();
   const groups = groupRepeats(events);
   const lines = groups.map((g) => summaryLine(g, now));
-  const headline = `${events.length} events (${typeCounts(events)})`;
+  const headline = (part: readonly KubeEvent[]) => `${part.length} events (${typeCounts(part)})`;
+  // Sizes are reserved for the whole batch's headline and title, never shorter than those of a part.
+  let fixed: number;
+  let render: (part: readonly KubeEvent[], shownLines: readonly string[]) => string;
+  let items = lines;
+  let morePrefix = '';
   if (f.msgType === 'text') {
     const who = f.clusterId === '' ? 'Kubernetes' : `Kubernetes(ID:${f.clusterId})`;
-    const head = `${f.labels.map((l) => `${l}\n`).join('')}${who} ${headline}\n`;
-    const fit = fitLines(
-      lines,
-      groups,
-      Buffer.byteLength(body('text', head, '', '')),
-      maxBytes,
-      goJsonStringBytes,
-      '\n',
-    );
-    const content = head + [...lines.slice(0, fit.shown), ...(fit.more ? [fit.more] : [])].join('\n');
-    return body('text', content, '', '');
+    const head = (part: readonly KubeEvent[]) => `${f.labels.map((l) => `${l}\n`).join('')}${who} ${headline(part)}\n`;
+    render = (part, shownLines) => body('text', head(part) + shownLines.join('\n'), '', '');
+    fixed = Buffer.byteLength(render(events, []));
+  } else {
+    items = lines.map((l) => `- ${l}`);
+    morePrefix = '- ';
+    const head = (part: readonly KubeEvent[]) => `${markdownLabels(f.labels)}**${headline(part)}**\n\n`;
+    render = (part, shownLines) =>
+      body('markdown', '', markdownTitle(f, `${part.length} Events`), head(part) + shownLines.join('\n'));
+    fixed = Buffer.byteLength(render(events, []));
   }
-  const title = markdownTitle(f, `${events.length} Events`);
-  const head = `${markdownLabels(f.labels)}**${headline}**\n\n`;
-  const items = lines.map((l) => `- ${l}`);
-  const fixed = Buffer.byteLength(body('markdown', '', title, head));
-  const fit = fitLines(items, groups, fixed, maxBytes, goJsonStringBytes, '\n', '- ');
-  const text = head + [...items.slice(0, fit.shown), ...(fit.more ? [fit.more] : [])].join('\n');
-  return body('markdown', '', title, text);
+  const fit = fitLines(items, groups, fixed, maxBytes, goJsonStringBytes, '\n', morePrefix);
+  if (fit.shown === 0) return single();
+  const shown = shownPositions(groups, fit.shown);
+  const shownLines = [...items.slice(0, fit.shown), ...(fit.more === undefined ? [] : [fit.more])];
+  return { body: render(pick(events, shown), shownLines), shown };
 }

@@ -1,5 +1,5 @@
 // Feishu/Lark custom bot message bodies: a plain text message or an interactive card per event,
-// and a summary card or text for several events, within the bot's 20 KB request limit.
+// and a card or text for several events, within the bot's 20 KB request limit.
 import type { KubeEvent } from '../../event/types.js';
 import { lastTimestamp } from '../../event/last-timestamp.js';
 import { nowGoTime } from '../../gotime/index.js';
@@ -8,9 +8,12 @@ import {
   fitLines,
   groupRepeats,
   objectRef,
+  pick,
+  shownPositions,
   summaryLine,
   truncateToCost,
   typeCounts,
+  type BatchMessage,
   type Now,
 } from '../chat/summary.js';
 
@@ -96,28 +99,34 @@ export function encodeFeishuEvent(
   return withSignature(signature, render({ ...e, message: cut }, f, now));
 }
 
-/** Several events in one message: counts by type, a line per object and reason, "… and N more". */
+/**
+ * Several events in one message: counts by type, a line per object and reason, as many as fit in
+ * `maxBytes`, and a last line naming what goes in the next message.
+ */
 export function encodeFeishuEvents(
   events: readonly KubeEvent[],
   f: FeishuFormat,
   signature?: FeishuSignature,
   now: Now = nowGoTime,
   maxBytes = FEISHU_MAX_BODY_BYTES,
-): string {
-  if (events.length === 1) return encodeFeishuEvent(events[0]!, f, signature, now, maxBytes);
+): BatchMessage {
+  const single = (): BatchMessage => ({ body: encodeFeishuEvent(events[0]!, f, signature, now, maxBytes), shown: [0] });
+  if (events.length === 1) return single();
   const groups = groupRepeats(events);
   const lines = groups.map((g) => summaryLine(g, now));
-  const title = `${events.length} Kubernetes events (${typeCounts(events)})`;
   const labels = f.labels.filter((l) => l.trim() !== '').join(' · ');
-  const build = (shown: string[]): Record<string, unknown> =>
-    f.msgType === 'text'
-      ? { msg_type: 'text', content: { text: [labels, title, ...shown].filter((x) => x).join('\n') } }
-      : card(title, cardTemplate(events.map((e) => e.type)), [
-          plainDiv(shown.join('\n')),
-          ...(labels ? [note(labels)] : []),
-        ]);
-  // In a text message the first line also needs the newline after the title.
-  const fixed = Buffer.byteLength(withSignature(signature, build([]))) + (f.msgType === 'text' ? jsonBytes('\n') : 0);
+  const build = (part: readonly KubeEvent[], shownLines: string[]): Record<string, unknown> => {
+    const title = `${part.length} Kubernetes events (${typeCounts(part)})`;
+    return f.msgType === 'text'
+      ? { msg_type: 'text', content: { text: [labels, title, ...shownLines].filter((x) => x).join('\n') } }
+      : card(title, cardTemplate(part.map((e) => e.type)), [plainDiv(shownLines.join('\n')), ...(labels ? [note(labels)] : [])]);
+  };
+  // The whole batch's title is never shorter than that of the part shown: reserve its size, plus
+  // a byte for the header colour (red → blue). A text message also needs the newline after the title.
+  const fixed = Buffer.byteLength(withSignature(signature, build(events, []))) + (f.msgType === 'text' ? jsonBytes('\n') : 1);
   const fit = fitLines(lines, groups, fixed, maxBytes, jsonBytes, '\n');
-  return withSignature(signature, build([...lines.slice(0, fit.shown), ...(fit.more ? [fit.more] : [])]));
+  if (fit.shown === 0) return single();
+  const shown = shownPositions(groups, fit.shown);
+  const shownLines = [...lines.slice(0, fit.shown), ...(fit.more === undefined ? [] : [fit.more])];
+  return { body: withSignature(signature, build(pick(events, shown), shownLines)), shown };
 }

@@ -1,5 +1,5 @@
 // Slack incoming-webhook payloads: `text` (the notification fallback) plus Block Kit blocks, for one
-// event or a summary of several, within Slack's block limits (3000 characters a section, 50 blocks).
+// event or several in one message, within Slack's block limits (3000 characters a section, 50 blocks).
 import type { KubeEvent } from '../../event/types.js';
 import { lastTimestamp } from '../../event/last-timestamp.js';
 import { nowGoTime } from '../../gotime/index.js';
@@ -8,15 +8,23 @@ import {
   fitLines,
   groupRepeats,
   objectRef,
+  pick,
+  shownPositions,
   summaryLine,
   truncate,
   typeCounts,
+  type BatchMessage,
   type Now,
 } from '../chat/summary.js';
 
 export interface SlackFormat {
   /** `label` options, shown in the context line. */
   readonly labels: readonly string[];
+  /**
+   * `channel`, `username`, `icon_emoji`, `icon_url` payload fields: honoured by legacy incoming
+   * webhooks and Slack-compatible servers (Mattermost, Rocket.Chat); Slack app webhooks ignore them.
+   */
+  readonly overrides?: Readonly<Record<string, string>>;
 }
 
 /** Slack's limit on a section's text. */
@@ -58,34 +66,40 @@ export function encodeSlackEvent(e: KubeEvent, f: SlackFormat, now: Now = nowGoT
   return JSON.stringify({
     text: truncate(slackEscape(fallback), SLACK_SECTION_CHARS),
     blocks: [section(head + message), context(truncate(facts.join(' · '), SLACK_SECTION_CHARS))],
+    ...f.overrides,
   });
 }
 
 /**
  * Several events in one message: a count by type, lines per object and reason packed into
- * sections, and "… and N more" for what exceeds `maxChars`.
+ * sections, as many as fit in `maxChars`, and a last line naming what goes in the next message.
  */
 export function encodeSlackEvents(
   events: readonly KubeEvent[],
   f: SlackFormat,
   now: Now = nowGoTime,
   maxChars = SLACK_SUMMARY_CHARS,
-): string {
-  if (events.length === 1) return encodeSlackEvent(events[0]!, f, now);
+): BatchMessage {
+  if (events.length === 1) return { body: encodeSlackEvent(events[0]!, f, now), shown: [0] };
   const groups = groupRepeats(events);
   const lines = groups.map((g) => `• ${slackEscape(summaryLine(g, now))}`);
   const fit = fitLines(lines, groups, 0, maxChars, (s) => s.length, '\n', '');
-  const shown = [...lines.slice(0, fit.shown), ...(fit.more ? [slackEscape(fit.more)] : [])];
+  if (fit.shown === 0) return { body: encodeSlackEvent(events[0]!, f, now), shown: [0] };
+  const shownLines = [...lines.slice(0, fit.shown), ...(fit.more === undefined ? [] : [slackEscape(fit.more)])];
   const sections: string[] = [];
-  for (const line of shown) {
+  for (const line of shownLines) {
     const last = sections.length - 1;
     if (last >= 0 && sections[last]!.length + 1 + line.length <= SLACK_SECTION_CHARS) sections[last] += `\n${line}`;
     else sections.push(truncate(line, SLACK_SECTION_CHARS));
   }
-  const title = `${events.length} Kubernetes events (${typeCounts(events)})`;
+  const shown = shownPositions(groups, fit.shown);
+  const part = pick(events, shown);
+  const title = `${part.length} Kubernetes events (${typeCounts(part)})`;
   const labels = labelText(f);
-  return JSON.stringify({
+  const body = JSON.stringify({
     text: slackEscape(title),
     blocks: [section(`*${slackEscape(title)}*`), ...sections.map(section), ...(labels ? [context(labels)] : [])],
+    ...f.overrides,
   });
+  return { body, shown };
 }

@@ -1,10 +1,20 @@
 // WeChat Work application message bodies (`POST /cgi-bin/message/send`): kube-eventer's text
-// message, addressed to every user at once, and a summary of several events in one message.
+// message, addressed to every user at once, and several events in one message.
 import type { KubeEvent } from '../../event/types.js';
 import { lastTimestamp } from '../../event/last-timestamp.js';
 import { goTimeString, nowGoTime } from '../../gotime/index.js';
 import { goJson } from '../../event/go-json.js';
-import { fitLines, groupRepeats, summaryLine, truncateToCost, typeCounts, type Now } from '../chat/summary.js';
+import {
+  fitLines,
+  groupRepeats,
+  pick,
+  shownPositions,
+  summaryLine,
+  truncateToCost,
+  typeCounts,
+  type BatchMessage,
+  type Now,
+} from '../chat/summary.js';
 import { robotTextContent } from '../dingtalk/encoder.js';
 
 export interface WeChatFormat {
@@ -52,17 +62,26 @@ export function encodeWeChatEvent(
   return body(f, weChatTextContent({ ...e, message: cut }, f.labels, now));
 }
 
-/** Several events in one message: counts by type, a line per object and reason, "… and N more". */
+/**
+ * Several events in one message: counts by type, a line per object and reason, as many as fit in
+ * `maxBytes`, and a last line naming what goes in the next message.
+ */
 export function encodeWeChatEvents(
   events: readonly KubeEvent[],
   f: WeChatFormat,
   now: Now = nowGoTime,
   maxBytes = WECHAT_MAX_CONTENT_BYTES,
-): string {
-  if (events.length === 1) return encodeWeChatEvent(events[0]!, f, now, maxBytes);
+): BatchMessage {
+  const single = (): BatchMessage => ({ body: encodeWeChatEvent(events[0]!, f, now, maxBytes), shown: [0] });
+  if (events.length === 1) return single();
   const groups = groupRepeats(events);
   const lines = groups.map((g) => summaryLine(g, now, 200));
-  const head = `${f.labels.map((l) => `${l}\n`).join('')}Kubernetes ${events.length} events (${typeCounts(events)})\n`;
-  const fit = fitLines(lines, groups, utf8Bytes(head), maxBytes, utf8Bytes, '\n');
-  return body(f, head + [...lines.slice(0, fit.shown), ...(fit.more ? [fit.more] : [])].join('\n'));
+  const head = (part: readonly KubeEvent[]) =>
+    `${f.labels.map((l) => `${l}\n`).join('')}Kubernetes ${part.length} events (${typeCounts(part)})\n`;
+  // The whole batch's headline is never shorter than that of the part shown: reserve its size.
+  const fit = fitLines(lines, groups, utf8Bytes(head(events)), maxBytes, utf8Bytes, '\n');
+  if (fit.shown === 0) return single();
+  const shown = shownPositions(groups, fit.shown);
+  const text = [...lines.slice(0, fit.shown), ...(fit.more === undefined ? [] : [fit.more])].join('\n');
+  return { body: body(f, head(pick(events, shown)) + text), shown };
 }

@@ -44,10 +44,10 @@ test('groupRepeats: same type, reason and object together, latest event kept, fi
 
 test('moreLine counts hidden events by reason, most frequent first, within its length', () => {
   const hidden = groupRepeats(burst(40));
-  assert.equal(moreLine(hidden), '… and 40 more events: BackOff ×10, FailedMount ×10, Pulled ×10, Unhealthy ×10');
+  assert.equal(moreLine(hidden), '… and 40 more events in the next message: BackOff ×10, FailedMount ×10, Pulled ×10, Unhealthy ×10');
   assert.equal(
     moreLine(hidden.slice(0, 1)),
-    `… and ${hidden[0]!.occurrences} more events: BackOff ×${hidden[0]!.occurrences}`,
+    `… and ${hidden[0]!.occurrences} more events in the next message: BackOff ×${hidden[0]!.occurrences}`,
   );
   const long = moreLine(groupRepeats(burst(200, 200).map((e, i) => ({ ...e, reason: `Reason${i}` }))), 120);
   assert.ok(long.length <= 120 && long.endsWith(', …'), long);

@@ -90,12 +90,14 @@ test('a message too long for DingTalk is cut to fit 20000 bytes, and the fake ro
 });
 
 test('one event in a batch gives the single-event body', () => {
-  assert.equal(encodeDingTalkEvents([backOff], text), encodeDingTalkEvent(backOff, text));
+  assert.deepEqual(encodeDingTalkEvents([backOff], text), { body: encodeDingTalkEvent(backOff, text), shown: [0] });
 });
 
-test('summary text: counts by type, one line per object and reason with repeats, in order', () => {
+test('several events: counts by type, one line per object and reason with repeats, in order', () => {
   const events = [backOff, { ...backOff, lastTimestamp: '2024-03-05T06:08:00Z', message: 'again' }, scheduled];
-  const body = JSON.parse(encodeDingTalkEvents(events, { ...text, labels: ['prod'] })) as { text: { content: string } };
+  const message = encodeDingTalkEvents(events, { ...text, labels: ['prod'] });
+  assert.deepEqual(message.shown, [0, 1, 2]);
+  const body = JSON.parse(message.body) as { text: { content: string } };
   assert.equal(
     body.text.content,
     'prod\nKubernetes 3 events (Warning: 2, Normal: 1)\n' +
@@ -104,31 +106,56 @@ test('summary text: counts by type, one line per object and reason with repeats,
   );
 });
 
-test('summary keeps within the byte limit and says what it left out', () => {
-  const events = burst(400);
+test('a batch too big for one message: whole lines that fit, the rest named and left for the next message', () => {
+  const events = burst(400, 100);
   for (const f of [text, markdown]) {
     const small = encodeDingTalkEvents(events, f, fixedNow, 1500);
-    assert.ok(Buffer.byteLength(small) <= 1500, `${f.msgType}: ${Buffer.byteLength(small)} bytes`);
-    const parsed = JSON.parse(small) as { text: { content: string }; markdown: { title: string; text: string } };
+    assert.ok(Buffer.byteLength(small.body) <= 1500, `${f.msgType}: ${Buffer.byteLength(small.body)} bytes`);
+    const parsed = JSON.parse(small.body) as { text: { content: string }; markdown: { title: string; text: string } };
     const shown = f.msgType === 'text' ? parsed.text.content : parsed.markdown.text;
-    const more = /… and (\d+) more events: (.*)$/.exec(shown);
+    const more = /… and (\d+) more events in the next message: (.*)$/.exec(shown);
     assert.ok(more, shown);
     const listed = shown.split('\n').filter((l) => /^(- )?(Warning|Normal) /.test(l));
     const shownCount = listed.reduce((n, l) => n + Number(/×(\d+)/.exec(l)?.[1] ?? 1), 0);
-    assert.equal(shownCount + Number(more[1]), 400, 'shown + left out = all events');
+    assert.equal(shownCount, small.shown.length, 'the lines show exactly the events reported as shown');
+    assert.equal(shownCount + Number(more[1]), 400, 'shown + left for later = all events');
     assert.match(more[2]!, /^(BackOff|Unhealthy|FailedMount|Pulled) ×\d+/);
-    if (f.msgType === 'markdown') assert.equal(parsed.markdown.title, 'Kubernetes(ID:c123) 400 Events');
+    assert.ok(shown.includes(`${shownCount} events (`), 'the headline counts what is shown');
+    if (f.msgType === 'markdown') assert.equal(parsed.markdown.title, `Kubernetes(ID:c123) ${shownCount} Events`);
   }
 });
 
-test("a 500-event summary fits DingTalk's limit and the fake robot accepts it", async () => {
+test('the events left out of a message are the ones later in the batch, never half a group', () => {
+  const events = burst(60, 60);
+  const first = encodeDingTalkEvents(events, text, fixedNow, 2000);
+  assert.ok(first.shown.length > 0 && first.shown.length < 60);
+  assert.deepEqual(first.shown, [...first.shown.keys()], 'a prefix: each event is its own group here');
+  // burst(60, 3): 12 groups (pod i % 3, reason i % 4) of 5 events each.
+  const grouped = encodeDingTalkEvents(burst(60, 3), text, fixedNow, 600);
+  const shown = new Set(grouped.shown);
+  assert.ok(shown.size > 0 && shown.size < 60);
+  for (let i = 0; i < 60; i++) {
+    for (let j = 0; j < 60; j++) {
+      if (i % 3 === j % 3 && i % 4 === j % 4) assert.equal(shown.has(i), shown.has(j), `events ${i} and ${j}`);
+    }
+  }
+});
+
+test('a line too long for any summary falls back to the first event alone, cut to fit', () => {
+  const huge = burst(3).map((e) => ({ ...e, reason: 'R'.repeat(3000) }));
+  const m = encodeDingTalkEvents(huge, text, fixedNow, 1000);
+  assert.deepEqual(m.shown, [0]);
+  assert.equal(m.body, encodeDingTalkEvent(huge[0]!, text, fixedNow, 1000));
+});
+
+test("500 events: what fits DingTalk's limit goes in one message and the fake robot accepts it", async () => {
   const fake = await startDingTalkFake({ tok: { keywords: ['Kubernetes'] } });
   try {
     for (const f of [text, markdown]) {
-      const body = encodeDingTalkEvents(burst(500, 250), f);
+      const { body } = encodeDingTalkEvents(burst(500, 250), f);
       assert.ok(Buffer.byteLength(body) <= DINGTALK_MAX_BODY_BYTES);
       assert.ok(Buffer.byteLength(body) > DINGTALK_MAX_BODY_BYTES - 400, 'the space is used');
-      assert.match(body, /… and \d+ more events: /);
+      assert.match(body, /… and \d+ more events in the next message: /);
       const res = await fetch(fake.webhookUrl('tok'), { method: 'POST', body });
       assert.deepEqual(await res.json(), { errcode: 0, errmsg: 'ok' }, f.msgType);
     }

@@ -47,10 +47,13 @@ test('a huge message stays within the 3000-character section limit', () => {
   assert.ok(p.text.length <= 3000);
 });
 
-test('summary: title with counts, lines packed into sections of at most 3000 characters, then "… more"', () => {
-  const p = JSON.parse(encodeSlackEvents(burst(500, 250), { labels: ['prod'] }, fixedNow)) as Payload;
-  assert.equal(p.text, '500 Kubernetes events (Warning: 375, Normal: 125)');
-  assert.equal(p.blocks[0]!.text!.text, '*500 Kubernetes events (Warning: 375, Normal: 125)*');
+test('several events: title with counts of what is shown, lines packed into sections of at most 3000 characters, then what follows', () => {
+  const message = encodeSlackEvents(burst(500, 250), { labels: ['prod'] }, fixedNow);
+  const p = JSON.parse(message.body) as Payload;
+  const title = /^(\d+) Kubernetes events \(Warning: \d+, Normal: \d+\)$/.exec(p.text);
+  assert.ok(title, p.text);
+  assert.equal(Number(title[1]), message.shown.length);
+  assert.equal(p.blocks[0]!.text!.text, `*${p.text}*`);
   const sections = p.blocks.filter((b) => b.type === 'section').slice(1);
   assert.ok(sections.length > 1 && p.blocks.length <= 50);
   for (const s of sections) assert.ok(s.text!.text.length <= 3000);
@@ -60,10 +63,19 @@ test('summary: title with counts, lines packed into sections of at most 3000 cha
     /^• Warning BackOff Pod prod\/app-0 (×\d+ )?2024-03-05 \d\d:\d\d:00: BackOff on app-0: &lt;details&gt; &amp; more/,
   );
   assert.ok(all.length <= 12_000 + sections.length);
-  assert.match(all, /\n… and \d+ more events: \w+ ×\d+/);
+  assert.match(all, new RegExp(`\n… and ${500 - message.shown.length} more events in the next message: \\w+ ×\\d+`));
   assert.deepEqual(p.blocks.at(-1), { type: 'context', elements: [{ type: 'mrkdwn', text: 'prod' }] });
-  const few = JSON.parse(encodeSlackEvents(burst(3), { labels: [] }, fixedNow)) as Payload;
-  assert.ok(!JSON.stringify(few).includes('more events'));
+  const few = encodeSlackEvents(burst(3), { labels: [] }, fixedNow);
+  assert.ok(!few.body.includes('more events'));
+  assert.deepEqual(few.shown, [0, 1, 2]);
+});
+
+test('channel, username and icon overrides are added to the payload', () => {
+  const overrides = { channel: '#alerts', username: 'kube-eventer', icon_emoji: ':warning:' };
+  for (const body of [encodeSlackEvent(backOff, { labels: [], overrides }), encodeSlackEvents(burst(2), { labels: [], overrides }).body]) {
+    const p = JSON.parse(body) as Record<string, unknown>;
+    assert.deepEqual([p.channel, p.username, p.icon_emoji], ['#alerts', 'kube-eventer', ':warning:']);
+  }
 });
 
 test('the fake Slack webhook accepts single and summary payloads', async () => {
@@ -72,7 +84,7 @@ test('the fake Slack webhook accepts single and summary payloads', async () => {
   try {
     for (const body of [
       encodeSlackEvent(backOff, { labels: ['a'] }),
-      encodeSlackEvents(burst(500, 250), { labels: [] }),
+      encodeSlackEvents(burst(500, 250), { labels: [] }).body,
     ]) {
       const res = await fetch(fake.hookUrl(hook), {
         method: 'POST',
