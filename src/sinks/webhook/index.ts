@@ -3,14 +3,15 @@
 import { Counter, type Registry } from 'prom-client';
 import type { Logger } from 'pino';
 import { ConfigError } from '../../cli/errors.js';
-import type { SinkUri } from '../../cli/uri.js';
+import { option, type SinkUri } from '../../cli/uri.js';
 import type { KubeEvent } from '../../event/types.js';
 import { buildEventFilter } from '../../filter/filter.js';
 import type { ConfigMap, KubeClient } from '../../kube/client.js';
 import { redact } from '../../log/redact.js';
 import { reject, retry, type Outcome } from '../../pipeline/outcome.js';
 import { HttpClient, type HttpRequest } from '../http/client.js';
-import type { BuiltSink, Sink, SinkContext } from '../types.js';
+import type { ReplyCheck } from '../http/robots.js';
+import type { BuiltSink, LaneTuning, Sink, SinkContext } from '../types.js';
 import { compileWebhookTemplate, DEFAULT_BODY_TEMPLATE, type WebhookEncoder } from './encoder.js';
 import { CONFIGMAP_KEY, parseWebhookOptions, type ConfigMapRef, type WebhookOptions } from './options.js';
 
@@ -170,6 +171,24 @@ function watchTemplate(sink: WebhookSink, options: WebhookOptions, ref: ConfigMa
   });
 }
 
+/** Messages per minute each robot accepts (their documented limits). */
+const ROBOT_MESSAGES_PER_MINUTE: Readonly<Record<Exclude<ReplyCheck, 'status'>, number>> = {
+  dingtalk: 20,
+  wechat: 20,
+  feishu: 100,
+  slack: 60,
+};
+
+/**
+ * A robot endpoint gets its documented rate limit. A rate limit counts send calls, and this sink
+ * makes one request per event, so with a limit each send carries one event.
+ */
+function laneTuning(uri: SinkUri, replyCheck: ReplyCheck): LaneTuning {
+  const robotLimit = replyCheck === 'status' ? undefined : ROBOT_MESSAGES_PER_MINUTE[replyCheck];
+  const limited = robotLimit !== undefined || option(uri, 'rate_limit') !== undefined;
+  return { ...(robotLimit === undefined ? {} : { sendsPerMinute: robotLimit }), ...(limited ? { maxBatch: 1 } : {}) };
+}
+
 export async function createWebhookSink(uri: SinkUri, ctx: SinkContext): Promise<BuiltSink> {
   const options = parseWebhookOptions(uri);
   const accepts = buildEventFilter(uri, 'webhook');
@@ -187,5 +206,6 @@ export async function createWebhookSink(uri: SinkUri, ctx: SinkContext): Promise
     const sinkLabel = (ctx.log.bindings() as { sink?: string }).sink ?? `webhook ${options.configMap.namespace}/${options.configMap.name}`;
     watchTemplate(sink, options, options.configMap, ctx.kube, ctx, sinkLabel, starting.version);
   }
-  return accepts === undefined ? { sink } : { sink, accepts };
+  const tuning = laneTuning(uri, options.replyCheck);
+  return accepts === undefined ? { sink, tuning } : { sink, accepts, tuning };
 }

@@ -271,6 +271,21 @@ test('two webhook sinks share one registry without clashing metrics', async () =
   assert.ok(first.ctx.registry.getSingleMetric('eventer_webhook_template_reloads_total'));
 });
 
+test('robot endpoints get their documented rate limit, one event per send; a rate_limit also sends one event per call', async () => {
+  const ctx = sinkContext(captureLog().log);
+  const tuningOf = async (text: string) => {
+    const b = await createWebhookSink(parseUri(text, '--sink', {}), ctx);
+    built.push(b);
+    return b.tuning;
+  };
+  assert.deepEqual(await tuningOf('webhook:https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k'), { sendsPerMinute: 20, maxBatch: 1 });
+  assert.deepEqual(await tuningOf('webhook:https://oapi.dingtalk.com/robot/send?access_token=t'), { sendsPerMinute: 20, maxBatch: 1 });
+  assert.deepEqual(await tuningOf('webhook:https://open.feishu.cn/open-apis/bot/v2/hook/x'), { sendsPerMinute: 100, maxBatch: 1 });
+  assert.deepEqual(await tuningOf('webhook:https://hooks.slack.com/services/T/B/X'), { sendsPerMinute: 60, maxBatch: 1 });
+  assert.deepEqual(await tuningOf(`webhook:${receiver.url}/x?rate_limit=5`), { maxBatch: 1 });
+  assert.deepEqual(await tuningOf(`webhook:${receiver.url}/x`), {});
+});
+
 test('parameters that look like misspelt options are warned about (and still forwarded)', async () => {
   const b = await build('/x?namespace=team&key=secretkeyvalue');
   const warning = b.log.lines.find((l) => /check their spelling/.test(String(l.msg)));
