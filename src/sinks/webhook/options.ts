@@ -177,9 +177,27 @@ function suspicious(uri: SinkUri): string[] {
   return [...names].filter((name) => ours.some((own) => closeTo(name.toLowerCase(), own)));
 }
 
+/**
+ * Go's query parsing drops a pair containing `;` (kube-eventer then silently loses e.g.
+ * `header=Content-Type=application/json;charset=utf-8`); for our own options that is an error.
+ */
+function rejectSemicolons(uri: SinkUri): void {
+  for (const part of uri.rawQuery.split('&')) {
+    if (!part.includes(';')) continue;
+    const eq = part.indexOf('=');
+    const name = goUnescape(eq < 0 ? part : part.slice(0, eq), true) ?? '';
+    if (!isWebhookOption(name)) continue;
+    const value = eq < 0 ? '' : part.slice(eq + 1);
+    const header = /^([^=]*)=/.exec(value)?.[1];
+    const shown = isSecretName(name) || (header !== undefined && isSecretName(header)) ? `${header === undefined ? '' : `${header}=`}***` : value;
+    throw new ConfigError(`${SINK}: option ${name}=${JSON.stringify(redact(shown))} contains ";", which URL query parsing drops; write it as %3B`);
+  }
+}
+
 /** `env` is what the URI was expanded with (user information is read from the raw text). */
 export function parseWebhookOptions(uri: SinkUri, env: NodeJS.ProcessEnv = process.env): WebhookOptions {
   const endpoint = endpointUrl(uri, isWebhookOption, SINK);
+  rejectSemicolons(uri);
   const headers = parseHeaders(uri);
   const credentials = basicAuth(uri, env);
   if (credentials !== undefined && !headers.some(([name]) => name.toLowerCase() === 'authorization')) headers.push(credentials);

@@ -89,6 +89,13 @@ test('bad headers stop startup, naming the option; secret header values are mask
   configError('http://h/x?header=Authorization=Bearer%20s3cr3tvalue%0A', /header="Authorization=\*\*\*"/, 's3cr3tvalue');
 });
 
+test('a ; in one of our options is an error (Go would drop the pair silently); %3B works', () => {
+  configError('http://h/x?header=Content-Type=application/json;charset=utf-8', /option header="Content-Type=application\/json;charset=utf-8" contains ";".*write it as %3B/);
+  configError('http://h/x?header=Authorization=Bearer;abc123secret', /option header="Authorization=\*\*\*" contains ";"/, 'abc123secret');
+  assert.deepEqual(parse('http://h/x?header=Content-Type=application/json%3Bcharset=utf-8').headers, [['Content-Type', 'application/json;charset=utf-8']]);
+  assert.equal(parse('http://h/x?sig=a;b&level=Warning').endpoint.href, 'http://h/x?sig=a;b', 'the endpoint\'s own parameters are its business');
+});
+
 test('the host and scheme are checked', () => {
   configError('?level=Warning', /sink webhook: uri host is not valid/);
   configError('/only/a/path', /uri host is not valid/);
