@@ -5,6 +5,10 @@ import type { BuiltSink, SinkContext, SinkFactory } from './types.js';
 /** URI key → factory, loaded lazily so unused sinks cost nothing at startup. */
 const FACTORIES: Readonly<Record<string, () => Promise<SinkFactory>>> = {
   log: async () => (await import('./log/index.js')).createLogSink,
+  dingtalk: async () => (await import('./dingtalk/index.js')).createDingTalkSink,
+  wechat: async () => (await import('./wechat/index.js')).createWeChatSink,
+  feishu: async () => (await import('./feishu/index.js')).createFeishuSink,
+  slack: async () => (await import('./slack/index.js')).createSlackSink,
   webhook: async () => (await import('./webhook/index.js')).createWebhookSink,
 };
 

@@ -1,0 +1,113 @@
+// The feishu sink: a Feishu/Lark custom bot (`POST /open-apis/bot/v2/hook/<token>`), one text
+// message or interactive card per batch, signed when the bot has a signing secret.
+import { createHmac } from 'node:crypto';
+import { ConfigError } from '../../cli/errors.js';
+import { option, type SinkUri } from '../../cli/uri.js';
+import type { KubeEvent } from '../../event/types.js';
+import { buildEventFilter, FILTER_OPTIONS } from '../../filter/filter.js';
+import { registerSecret } from '../../log/redact.js';
+import type { Outcome } from '../../pipeline/outcome.js';
+import { batchOutcomes, labelOptions, rejectRepeated, robotTuning } from '../chat/robot.js';
+import { HttpClient } from '../http/client.js';
+import { endpointUrl } from '../http/endpoint.js';
+import { choiceOption, rejectUnknownOptions } from '../options.js';
+import type { BuiltSink, Sink, SinkContext } from '../types.js';
+import { encodeFeishuEvents, type FeishuFormat, type FeishuSignature } from './encoder.js';
+
+export const FEISHU_OPTIONS = ['token', 'secret', 'sign', 'msg_type', 'label'] as const;
+
+export const DEFAULT_FEISHU_HOST = 'open.feishu.cn';
+export const FEISHU_HOOK_PATH = '/open-apis/bot/v2/hook/';
+
+/** Events per message at most; what does not fit in 20 KB goes in the next message. */
+export const FEISHU_MAX_BATCH = 100;
+
+/** What a bot token looks like (a UUID in practice); anything else in a URL path is a mistake. */
+const TOKEN = /^[A-Za-z0-9_-]{8,128}$/;
+
+export interface FeishuOptions {
+  readonly url: URL;
+  readonly secret: string | undefined;
+  readonly format: FeishuFormat;
+}
+
+/**
+ * The hook URL: `feishu:https://open.feishu.cn/open-apis/bot/v2/hook/<token>` as Feishu shows it,
+ * or `feishu:?token=<token>` (host open.feishu.cn; `feishu:https://open.larksuite.com?token=…` for Lark).
+ */
+function hookUrl(uri: SinkUri): URL {
+  const token = option(uri, 'token');
+  const hasPath = uri.path !== '' && uri.path !== '/';
+  if (token !== undefined && hasPath) {
+    throw new ConfigError('sink feishu: the bot token is given twice, in the URL path and as token=; keep one');
+  }
+  if (token === undefined && !hasPath) {
+    throw new ConfigError(`sink feishu: no bot token (use feishu:https://${DEFAULT_FEISHU_HOST}${FEISHU_HOOK_PATH}<token> or feishu:?token=<token>)`);
+  }
+  if (token !== undefined && !TOKEN.test(token)) {
+    throw new ConfigError('sink feishu: option token is not a bot token (letters, digits, - and _; the last part of the hook URL)');
+  }
+  const path = token === undefined ? uri.path : `${FEISHU_HOOK_PATH}${token}`;
+  const pathToken = path.slice(path.lastIndexOf('/') + 1);
+  if (pathToken === '') throw new ConfigError('sink feishu: the URL path ends in "/": the bot token (its last part) is missing');
+  registerSecret(pathToken);
+  const host = uri.host === '' && uri.scheme === '' ? DEFAULT_FEISHU_HOST : uri.host;
+  return endpointUrl({ ...uri, scheme: uri.scheme || 'https', host, path, rawQuery: '' }, () => true, 'sink feishu');
+}
+
+export function parseFeishuOptions(uri: SinkUri): FeishuOptions {
+  rejectUnknownOptions(uri, [...FEISHU_OPTIONS, ...FILTER_OPTIONS]);
+  rejectRepeated(uri, ['token', 'secret', 'sign', 'msg_type']);
+  const secret = option(uri, 'secret');
+  const sign = option(uri, 'sign');
+  if (secret !== undefined && sign !== undefined) {
+    throw new ConfigError('sink feishu: options secret and sign are the same setting (the signing secret); give one');
+  }
+  const signingSecret = secret ?? sign;
+  if (signingSecret === '') throw new ConfigError('sink feishu: the signing secret is empty (give the bot\'s secret, or leave the option out)');
+  registerSecret(signingSecret);
+  return {
+    url: hookUrl(uri),
+    secret: signingSecret,
+    format: { msgType: choiceOption(uri, 'msg_type', ['interactive', 'text'] as const, 'interactive'), labels: labelOptions(uri) },
+  };
+}
+
+/** Feishu's signature: base64(HMAC-SHA256(key = `${timestamp}\n${secret}`, message = "")), timestamp in seconds. */
+export function feishuSignature(nowMs: number, secret: string): FeishuSignature {
+  const timestamp = String(Math.floor(nowMs / 1000));
+  return { timestamp, sign: createHmac('sha256', `${timestamp}\n${secret}`).update('').digest('base64') };
+}
+
+class FeishuSink implements Sink {
+  readonly name = 'FeishuSink';
+
+  constructor(
+    private readonly options: FeishuOptions,
+    private readonly client: HttpClient,
+    private readonly now: () => number,
+  ) {}
+
+  async send(batch: readonly KubeEvent[], signal: AbortSignal): Promise<Outcome | Outcome[]> {
+    const { secret, format, url } = this.options;
+    const signature = secret === undefined ? undefined : feishuSignature(this.now(), secret);
+    const message = encodeFeishuEvents(batch, format, signature);
+    const outcome = await this.client.exchange(
+      { url, method: 'POST', headers: [['Content-Type', 'application/json; charset=utf-8']], body: message.body, signal },
+      'feishu',
+    );
+    return batchOutcomes(batch.length, message.shown, outcome);
+  }
+
+  async close(): Promise<void> {
+    await this.client.close();
+  }
+}
+
+export async function createFeishuSink(uri: SinkUri, _ctx: SinkContext, now: () => number = Date.now): Promise<BuiltSink> {
+  const options = parseFeishuOptions(uri);
+  const accepts = buildEventFilter(uri, 'robot');
+  const sink = new FeishuSink(options, new HttpClient({ connectionsPerOrigin: 1 }), now);
+  const tuning = robotTuning('feishu', FEISHU_MAX_BATCH);
+  return accepts === undefined ? { sink, tuning } : { sink, accepts, tuning };
+}

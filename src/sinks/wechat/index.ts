@@ -1,0 +1,157 @@
+// The wechat sink: WeChat Work application messages (`/cgi-bin/message/send`), one message per
+// batch to every recipient at once, with the access token cached until it expires.
+import type { Logger } from 'pino';
+import { ConfigError } from '../../cli/errors.js';
+import { option, type SinkUri } from '../../cli/uri.js';
+import type { KubeEvent } from '../../event/types.js';
+import { buildEventFilter, FILTER_OPTIONS } from '../../filter/filter.js';
+import { redact, registerSecret } from '../../log/redact.js';
+import { retry, type Outcome } from '../../pipeline/outcome.js';
+import { baseUrlOption, batchOutcomes, labelOptions, rejectRepeated, requiredOption, robotTuning } from '../chat/robot.js';
+import { classifyFailure, classifyReply } from '../http/classify.js';
+import { describeTarget, HttpClient, type HttpReply } from '../http/client.js';
+import { rejectUnknownOptions } from '../options.js';
+import type { BuiltSink, Sink, SinkContext } from '../types.js';
+import { encodeWeChatEvents, type WeChatFormat } from './encoder.js';
+import { AccessTokenCache, TOKEN_ERRCODES } from './token.js';
+
+export const WECHAT_OPTIONS = ['corp_id', 'corp_secret', 'agent_id', 'to_user', 'label', 'api_base'] as const;
+
+export const DEFAULT_WECHAT_API_BASE = 'https://qyapi.weixin.qq.com';
+
+/** Events per message at most; what does not fit in WeChat's 2048 bytes goes in the next message. */
+export const WECHAT_MAX_BATCH = 15;
+
+/** WeChat Work member ids: letters, digits and `_-.@` (no `|`, which separates them in `touser`). */
+const USER_ID = /^[A-Za-z0-9_.@-]{1,64}$/;
+
+export interface WeChatOptions {
+  readonly corpId: string;
+  readonly corpSecret: string;
+  readonly apiBase: string;
+  readonly format: WeChatFormat;
+}
+
+function parseAgentId(uri: SinkUri): number {
+  const text = requiredOption(uri, 'agent_id', 'you must provide wechat agentid');
+  const n = Number(text);
+  if (!/^[0-9]+$/.test(text) || n < 1 || n > 2 ** 31 - 1) {
+    throw new ConfigError(`sink wechat: option agent_id=${JSON.stringify(text)} must be the application's AgentId, a positive integer`);
+  }
+  return n;
+}
+
+/** `to_user=alice,bob`: trimmed, empty items dropped; none means `@all`, as in kube-eventer. */
+function parseUsers(uri: SinkUri): string[] {
+  const users = (option(uri, 'to_user') ?? '')
+    .split(',')
+    .map((u) => u.trim())
+    .filter((u) => u !== '');
+  for (const user of users) {
+    if (user !== '@all' && !USER_ID.test(user)) {
+      throw new ConfigError(`sink wechat: option to_user: ${JSON.stringify(user)} is not a WeChat Work member id (letters, digits, _ - . @)`);
+    }
+  }
+  return users;
+}
+
+export function parseWeChatOptions(uri: SinkUri): WeChatOptions {
+  rejectUnknownOptions(uri, [...WECHAT_OPTIONS, ...FILTER_OPTIONS]);
+  rejectRepeated(uri, ['corp_id', 'corp_secret', 'agent_id', 'to_user', 'api_base']);
+  const corpId = requiredOption(uri, 'corp_id', 'you must provide wechat corpid');
+  const corpSecret = requiredOption(uri, 'corp_secret', 'you must provide wechat corpsecret');
+  registerSecret(corpSecret);
+  return {
+    corpId,
+    corpSecret,
+    apiBase: baseUrlOption(uri, 'api_base', DEFAULT_WECHAT_API_BASE),
+    format: { agentId: parseAgentId(uri), toUsers: parseUsers(uri), labels: labelOptions(uri) },
+  };
+}
+
+function errcodeOf(body: string): number | undefined {
+  try {
+    const code = (JSON.parse(body) as { errcode?: unknown }).errcode;
+    return typeof code === 'number' ? code : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+class WeChatSink implements Sink {
+  readonly name = 'WechatSink';
+  private readonly sendUrl: URL;
+  private readonly reportedInvalid = new Set<string>();
+
+  constructor(
+    private readonly options: WeChatOptions,
+    private readonly client: HttpClient,
+    private readonly tokens: AccessTokenCache,
+    private readonly log: Logger,
+  ) {
+    this.sendUrl = new URL(`${options.apiBase}/cgi-bin/message/send`);
+  }
+
+  async send(batch: readonly KubeEvent[], signal: AbortSignal): Promise<Outcome | Outcome[]> {
+    const message = encodeWeChatEvents(batch, this.options.format);
+    return batchOutcomes(batch.length, message.shown, await this.deliver(message.body, signal));
+  }
+
+  /** Sends one message; a token the service no longer accepts is replaced once, within this send. */
+  private async deliver(body: string, signal: AbortSignal): Promise<Outcome> {
+    const target = describeTarget('POST', this.sendUrl);
+    for (let attempt = 1; ; attempt++) {
+      const got = await this.tokens.get(signal);
+      if ('outcome' in got) return got.outcome;
+      const url = new URL(this.sendUrl);
+      url.searchParams.set('access_token', got.token);
+      let reply: HttpReply;
+      try {
+        reply = await this.client.request({ url, method: 'POST', headers: [['Content-Type', 'application/json']], body, signal });
+      } catch (err) {
+        return classifyFailure(err, target, signal);
+      }
+      const code = reply.status === 200 ? errcodeOf(reply.body) : undefined;
+      if (code !== undefined && TOKEN_ERRCODES.has(code)) {
+        this.tokens.invalidate(got.token);
+        if (attempt === 1) continue;
+        return retry(`${target}: the access token was refused again after a refresh (errcode ${code})`);
+      }
+      const outcome = classifyReply(reply, 'wechat', target);
+      if (outcome.status === 'ok') this.reportInvalidUsers(reply.body);
+      return outcome;
+    }
+  }
+
+  /** Delivered, but not to everyone: say so once per distinct list. */
+  private reportInvalidUsers(body: string): void {
+    let invalid: unknown;
+    try {
+      invalid = (JSON.parse(body) as { invaliduser?: unknown }).invaliduser;
+    } catch {
+      return;
+    }
+    if (typeof invalid !== 'string' || invalid === '' || this.reportedInvalid.has(invalid)) return;
+    if (this.reportedInvalid.size < 100) this.reportedInvalid.add(invalid);
+    this.log.warn({ invalidUsers: redact(invalid) }, 'wechat: some to_user members are unknown to WeChat Work and got nothing');
+  }
+
+  async close(): Promise<void> {
+    await this.client.close();
+  }
+}
+
+export async function createWeChatSink(uri: SinkUri, ctx: SinkContext, now: () => number = Date.now): Promise<BuiltSink> {
+  const options = parseWeChatOptions(uri);
+  const accepts = buildEventFilter(uri, 'robot');
+  if (uri.host !== '' || uri.path !== '') {
+    ctx.log.warn('wechat: the URL before "?" is not used (as in kube-eventer); set api_base to reach WeChat Work through a proxy');
+  }
+  const client = new HttpClient({ connectionsPerOrigin: 1 });
+  const tokenUrl = new URL(`${options.apiBase}/cgi-bin/gettoken`);
+  tokenUrl.searchParams.set('corpid', options.corpId);
+  tokenUrl.searchParams.set('corpsecret', options.corpSecret);
+  const sink = new WeChatSink(options, client, new AccessTokenCache(client, tokenUrl, now), ctx.log);
+  const tuning = robotTuning('wechat', WECHAT_MAX_BATCH);
+  return accepts === undefined ? { sink, tuning } : { sink, accepts, tuning };
+}
