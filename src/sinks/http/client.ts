@@ -4,6 +4,7 @@ import { Agent, interceptors, type Dispatcher } from 'undici';
 import type { Outcome } from '../../pipeline/outcome.js';
 import { VERSION } from '../../version.js';
 import { classifyFailure, classifyReply } from './classify.js';
+import { maskPath } from './endpoint.js';
 import type { ReplyCheck } from './robots.js';
 
 export interface HttpClientOptions {
@@ -50,9 +51,12 @@ export interface HttpReply {
   readonly truncated: boolean;
 }
 
-/** `METHOD scheme://host/path` — how reasons name an endpoint (the query may hold secrets). */
+/**
+ * `METHOD scheme://host/path` — how reasons name an endpoint: no query (it may hold secrets) and
+ * credential-looking path segments masked.
+ */
 export function describeTarget(method: string, url: URL): string {
-  return `${method} ${url.origin}${url.pathname}`;
+  return `${method} ${url.origin}${maskPath(url.pathname)}`;
 }
 
 export class HttpClient {

@@ -5,7 +5,7 @@ import { expandEnv, goUnescape, option, options, type SinkUri } from '../../cli/
 import { FILTER_OPTIONS } from '../../filter/filter.js';
 import { isSecretName, redact, registerSecret } from '../../log/redact.js';
 import { isLaneOption, LANE_OPTION_NAMES } from '../../pipeline/lane-options.js';
-import { endpointUrl } from '../http/endpoint.js';
+import { endpointUrl, looksLikeCredential } from '../http/endpoint.js';
 import { REPLY_CHECKS, replyCheckForHost, type ReplyCheck } from '../http/robots.js';
 import { choiceOption } from '../options.js';
 
@@ -197,6 +197,8 @@ function rejectSemicolons(uri: SinkUri): void {
 /** `env` is what the URI was expanded with (user information is read from the raw text). */
 export function parseWebhookOptions(uri: SinkUri, env: NodeJS.ProcessEnv = process.env): WebhookOptions {
   const endpoint = endpointUrl(uri, isWebhookOption, SINK);
+  // Hook ids and tokens in the path (Feishu, Slack) are credentials: mask them wherever they appear.
+  for (const segment of uri.path.split('/')) if (looksLikeCredential(segment)) registerSecret(segment);
   rejectSemicolons(uri);
   const headers = parseHeaders(uri);
   const credentials = basicAuth(uri, env);

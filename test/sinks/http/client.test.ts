@@ -226,6 +226,16 @@ test('reasons never show the query or header secrets', async () => {
   assert.match(reason, /\/cgi-bin\/webhook\/send: HTTP 400/);
 });
 
+test('reasons mask credential-looking path segments (Feishu hook ids, Slack tokens)', async () => {
+  receiver.respond(() => ({ status: 404, body: 'gone' }));
+  const feishu = await client.exchange({ url: new URL('/open-apis/bot/v2/hook/0b2f5e8a-1c3d-4e5f-8a9b-0c1d2e3f4a5b', receiver.url), method: 'POST', body: 'x' }, 'status');
+  assert.match((feishu as { reason: string }).reason, /\/open-apis\/bot\/v2\/hook\/\*\*\*: HTTP 404/);
+  const slack = await client.exchange({ url: new URL('/services/T0123ABCD/B0123ABCD/aBcD1234eFgH5678iJkL9012', receiver.url), method: 'POST', body: 'x' }, 'status');
+  assert.match((slack as { reason: string }).reason, /\/services\/T0123ABCD\/B0123ABCD\/\*\*\*: HTTP 404/);
+  const plain = await client.exchange({ url: new URL('/cgi-bin/webhook/send', receiver.url), method: 'POST', body: 'x' }, 'status');
+  assert.match((plain as { reason: string }).reason, /\/cgi-bin\/webhook\/send: HTTP 404/);
+});
+
 test('keep-alive: many sequential and concurrent requests use at most the connection bound', async () => {
   const own = await startHttpReceiver(() => ({ status: 204 }));
   const bounded = new HttpClient({ connectionsPerOrigin: 3 });
