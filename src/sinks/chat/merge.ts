@@ -64,7 +64,8 @@ function parse(body: string): Json | undefined {
 function shapeOf(robot: RobotKind, message: Json): Shape | undefined {
   const table = robot === 'wechat' ? WECHAT_SHAPES : robot === 'dingtalk' ? DINGTALK_SHAPES : robot === 'feishu' ? FEISHU_SHAPES : undefined;
   const type = message[robot === 'feishu' ? 'msg_type' : 'msgtype'];
-  const shape = table !== undefined && typeof type === 'string' ? table[type] : undefined;
+  if (table === undefined || typeof type !== 'string') return undefined;
+  const shape = table[type];
   return shape === undefined || typeof get(message, shape.path) !== 'string' ? undefined : { type, ...shape };
 }
 
@@ -130,14 +131,15 @@ function slackMergeable(m: Json): boolean {
 export function mergeRobotBodies(bodies: readonly string[], robot: RobotKind): MergedMessage {
   if (bodies.length === 0) throw new Error('mergeRobotBodies: no bodies');
   const alone: MergedMessage = { body: bodies[0]!, merged: [0] };
-  let message = parse(bodies[0]!);
-  if (message === undefined) return alone;
+  const first = parse(bodies[0]!);
+  if (first === undefined) return alone;
+  let message: Json = first;
   const merged = [0];
   if (robot === 'slack') {
     if (!slackMergeable(message)) return alone;
     for (let i = 1; i < bodies.length; i++) {
       const next = parse(bodies[i]!);
-      const combined = next !== undefined && slackMergeable(next) ? mergeSlack(message, next) : undefined;
+      const combined: Json | undefined = next !== undefined && slackMergeable(next) ? mergeSlack(message, next) : undefined;
       if (combined === undefined) break;
       message = combined;
       merged.push(i);
