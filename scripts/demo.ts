@@ -9,9 +9,8 @@ const stopGenerator = startEventGenerator(server, { intervalMs: 700 });
 process.stderr.write(`demo: fake API server on ${server.url}, producing events; health on http://127.0.0.1:8084/healthz\n`);
 
 const daemon = spawn(
-  process.execPath,
+  'bin/kube-eventer.js',
   [
-    'bin/kube-eventer.js',
     `--source=kubernetes:${server.url}?inClusterConfig=false`,
     '--sink=log',
     '--healthz-ip=127.0.0.1',

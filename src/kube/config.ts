@@ -5,7 +5,9 @@ import type { Agent } from 'node:http';
 import type { RequestOptions } from 'node:https';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
-import { KubeConfig } from '@kubernetes/client-node';
+// @kubernetes/client-node is loaded only when a kubeconfig is read: it costs ~70 MiB of RSS, which an
+// in-cluster daemon (the usual case) should not pay.
+import type { KubeConfig } from '@kubernetes/client-node';
 import { ConfigError } from '../cli/errors.js';
 import { parseGoBool } from '../cli/goflag.js';
 import { option, type SinkUri } from '../cli/uri.js';
@@ -164,7 +166,8 @@ function defaultKubeconfigFiles(environment: Required<KubeConfigEnvironment>): s
 }
 
 /** Loads kubeconfig files (merged like kubectl: the first file's current-context wins). */
-function loadKubeconfig(files: readonly string[], what: string): KubeConfig {
+async function loadKubeconfig(files: readonly string[], what: string): Promise<KubeConfig> {
+  const { KubeConfig } = await import('@kubernetes/client-node');
   const kc = new KubeConfig();
   files.forEach((file, i) => {
     try {
@@ -278,12 +281,12 @@ export async function buildKubeConnection(uri: SinkUri, environment: KubeConfigE
     if (auth !== undefined) warnings.push('option auth is ignored when localKubeConfig is given');
     if (useServiceAccount) warnings.push('option useServiceAccount is ignored when localKubeConfig is given');
     if (server !== undefined) warnings.push(`the URI server ${server} is ignored: the kubeconfig's server is used`);
-    const kc = loadKubeconfig([localKubeConfig], `localKubeConfig=${localKubeConfig}`);
+    const kc = await loadKubeconfig([localKubeConfig], `localKubeConfig=${localKubeConfig}`);
     return kubeconfigConnection(kc, localKubeConfig, `localKubeConfig=${localKubeConfig}`, insecure, undefined, warnings);
   }
   if (auth !== undefined) {
     if (server !== undefined) warnings.push(`the URI server ${server} is ignored: the kubeconfig's server is used`);
-    const kc = loadKubeconfig([auth], `auth=${auth}`);
+    const kc = await loadKubeconfig([auth], `auth=${auth}`);
     return kubeconfigConnection(kc, auth, `auth=${auth}`, insecure, serviceAccountToken, warnings);
   }
   if (server !== undefined) {
@@ -303,6 +306,6 @@ export async function buildKubeConnection(uri: SinkUri, environment: KubeConfigE
     );
   }
   const what = env.env.KUBECONFIG ? `KUBECONFIG=${env.env.KUBECONFIG}` : `kubeconfig ${files[0]}`;
-  const kc = loadKubeconfig(files, what);
+  const kc = await loadKubeconfig(files, what);
   return kubeconfigConnection(kc, files.join(delimiter), what, insecure, serviceAccountToken, warnings);
 }

@@ -5,6 +5,7 @@ import { backoffDelay, delay, DEFAULT_BACKOFF, type BackoffPolicy } from './back
 import type { DropReason, PipelineMetrics } from './metrics.js';
 import type { Outcome } from './outcome.js';
 import { BoundedQueue } from './queue.js';
+import { recordCodec } from './record-codec.js';
 import { SlidingWindowLimiter } from './rate-limit.js';
 import { RepeatCollapser } from './repeats.js';
 
@@ -78,7 +79,7 @@ export class Lane {
   ) {
     this.sink = built.sink;
     this.accepts = built.accepts;
-    this.queue = new BoundedQueue(settings.queueCapacity);
+    this.queue = new BoundedQueue(settings.queueCapacity, { codec: recordCodec });
     this.limiter = settings.sendsPerMinute ? new SlidingWindowLimiter(settings.sendsPerMinute, settings.rateWindowMs) : undefined;
     this.labels = { sink: id, exporter: built.sink.name };
     this.repeats =
@@ -210,11 +211,12 @@ export class Lane {
       const again: EventRecord[] = [];
       let retryAfterMs = 0;
       let lastReason = '';
+      let delivered = 0;
       for (let i = 0; i < current.length; i++) {
         const record = current[i]!;
         const outcome = outcomes[i]!;
         if (outcome.status === 'ok') {
-          this.metrics.sent.inc(this.labels);
+          delivered++;
           this.metrics.latency.observe(this.labels, (now - record.receivedAt) / 1000);
           settled.push(record);
         } else if (outcome.status === 'reject') {
@@ -232,6 +234,7 @@ export class Lane {
           else again.push(record);
         }
       }
+      if (delivered > 0) this.metrics.sent.inc(this.labels, delivered);
       if (settled.length > 0) this.settle(settled);
       if (again.length === 0) return;
       this.metrics.retried.inc(this.labels, again.length);
@@ -252,21 +255,32 @@ export class Lane {
   }
 
   private async sendOnce(batch: readonly EventRecord[]): Promise<readonly Outcome[]> {
-    const timeout = AbortSignal.timeout(this.settings.sendTimeoutMs);
-    const signal = AbortSignal.any([timeout, this.hardStop.signal]);
+    // One controller per call, aborted by the deadline or a hard stop (cheaper than AbortSignal.any).
+    const call = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      call.abort(new Error(`send timed out after ${this.settings.sendTimeoutMs} ms`));
+    }, this.settings.sendTimeoutMs);
+    const stop = () => call.abort(new Error('shutting down'));
+    this.hardStop.signal.addEventListener('abort', stop, { once: true });
+    // A sink that ignores its signal still cannot hold the lane past the deadline.
+    const aborted = new Promise<never>((_, reject) => call.signal.addEventListener('abort', () => reject(call.signal.reason as Error), { once: true }));
+    aborted.catch(() => {});
+    const events = new Array<KubeEvent>(batch.length);
+    for (let i = 0; i < batch.length; i++) events[i] = batch[i]!.event;
     const started = performance.now();
     let result: Outcome | readonly Outcome[];
     let label: string;
     try {
-      result = await this.sink.send(batch.map((r) => r.event), signal);
+      result = await Promise.race([this.sink.send(events, call.signal), aborted]);
       label = Array.isArray(result) ? summarise(result) : (result as Outcome).status;
     } catch (err) {
-      const timedOut = timeout.aborted;
       label = timedOut ? 'timeout' : 'error';
-      result = {
-        status: 'retry',
-        reason: timedOut ? `send timed out after ${this.settings.sendTimeoutMs} ms` : `send failed: ${(err as Error)?.message ?? String(err)}`,
-      };
+      result = { status: 'retry', reason: timedOut ? `send timed out after ${this.settings.sendTimeoutMs} ms` : `send failed: ${(err as Error)?.message ?? String(err)}` };
+    } finally {
+      clearTimeout(timer);
+      this.hardStop.signal.removeEventListener('abort', stop);
     }
     this.metrics.exporterDuration.observe({ exporter: this.sink.name }, performance.now() - started);
     this.metrics.requests.inc({ ...this.labels, result: label });

@@ -1,28 +1,88 @@
-/** A bounded FIFO ring buffer; `push` reports what overflowed so the lane can count it. */
-export class BoundedQueue<T> {
-  private items: (T | undefined)[];
-  private head = 0;
-  private count = 0;
-  private waiters: Array<() => void> = [];
+/** Turns a run of queued items into bytes and back (used to keep a long backlog compact). */
+export interface QueueCodec<T> {
+  encode(items: readonly T[]): Buffer;
+  decode(bytes: Buffer): T[];
+}
 
-  constructor(readonly capacity: number) {
-    this.items = new Array<T | undefined>(Math.min(capacity, 1024));
+export interface QueueOptions<T> {
+  /** Items kept as live objects at the head. */
+  readonly hotLimit?: number;
+  /** Encoding starts only once this many items wait (a short burst stays live and costs no CPU). */
+  readonly spillAfter?: number;
+  /** Items encoded together in one cold chunk. */
+  readonly chunkSize?: number;
+  readonly codec?: QueueCodec<T>;
+}
+
+/** A growable FIFO ring of live objects. */
+class Ring<T> {
+  private items: (T | undefined)[] = new Array<T | undefined>(64);
+  private head = 0;
+  size = 0;
+
+  push(item: T): void {
+    if (this.size === this.items.length) this.grow();
+    this.items[(this.head + this.size) % this.items.length] = item;
+    this.size++;
+  }
+
+  shift(): T | undefined {
+    if (this.size === 0) return undefined;
+    const item = this.items[this.head];
+    this.items[this.head] = undefined;
+    this.head = (this.head + 1) % this.items.length;
+    this.size--;
+    return item;
+  }
+
+  private grow(): void {
+    const next = new Array<T | undefined>(this.items.length * 2);
+    for (let i = 0; i < this.size; i++) next[i] = this.items[(this.head + i) % this.items.length];
+    this.items = next;
+    this.head = 0;
+  }
+}
+
+/**
+ * A bounded FIFO; `push` reports what overflowed so the lane can count it. With a codec, a long
+ * backlog (a sink that is down) is kept as compressed chunks instead of live objects, so 100,000
+ * queued events cost a few MiB rather than hundreds: order is head (live) → cold chunks → tail.
+ */
+export class BoundedQueue<T> {
+  private readonly hot = new Ring<T>();
+  private readonly cold: Array<{ bytes: Buffer; count: number }> = [];
+  private coldCount = 0;
+  private tail: T[] = [];
+  private waiters: Array<() => void> = [];
+  private readonly hotLimit: number;
+  private readonly chunkSize: number;
+  private readonly spillAfter: number;
+
+  constructor(
+    readonly capacity: number,
+    private readonly options: QueueOptions<T> = {},
+  ) {
+    this.hotLimit = options.codec ? (options.hotLimit ?? 2048) : Infinity;
+    this.chunkSize = options.chunkSize ?? 512;
+    this.spillAfter = options.spillAfter ?? 10_000;
   }
 
   get size(): number {
-    return this.count;
+    return this.hot.size + this.coldCount + this.tail.length;
   }
 
   /** Adds an item; when full, evicts per policy and returns the item that was dropped. */
   push(item: T, overflow: 'drop-oldest' | 'drop-newest'): T | undefined {
     let dropped: T | undefined;
-    if (this.count >= this.capacity) {
+    if (this.size >= this.capacity) {
       if (overflow === 'drop-newest') return item;
       dropped = this.shift();
     }
-    if (this.count === this.items.length) this.grow();
-    this.items[(this.head + this.count) % this.items.length] = item;
-    this.count++;
+    if (this.coldCount === 0 && this.tail.length === 0 && this.hot.size < this.hotLimit) this.hot.push(item);
+    else {
+      this.tail.push(item);
+      if (this.tail.length >= this.chunkSize && (this.cold.length > 0 || this.size > this.spillAfter)) this.seal();
+    }
     const waiters = this.waiters;
     if (waiters.length > 0) {
       this.waiters = [];
@@ -31,35 +91,24 @@ export class BoundedQueue<T> {
     return dropped;
   }
 
-  /** Puts items back at the front (a batch to retry), keeping their order; never evicts them. */
-  unshiftAll(items: readonly T[]): void {
-    while (this.count + items.length > this.items.length) this.grow();
-    for (let i = items.length - 1; i >= 0; i--) {
-      this.head = (this.head - 1 + this.items.length) % this.items.length;
-      this.items[this.head] = items[i];
-      this.count++;
-    }
-  }
-
   shift(): T | undefined {
-    if (this.count === 0) return undefined;
-    const item = this.items[this.head];
-    this.items[this.head] = undefined;
-    this.head = (this.head + 1) % this.items.length;
-    this.count--;
-    return item;
+    if (this.hot.size === 0) this.refill();
+    return this.hot.shift();
   }
 
   take(max: number): T[] {
-    const n = Math.min(max, this.count);
-    const out = new Array<T>(n);
-    for (let i = 0; i < n; i++) out[i] = this.shift()!;
+    const out: T[] = [];
+    while (out.length < max) {
+      const item = this.shift();
+      if (item === undefined) break;
+      out.push(item);
+    }
     return out;
   }
 
   /** Resolves once the queue holds at least one item (or at once if it already does). */
   whenNonEmpty(): Promise<void> {
-    if (this.count > 0) return Promise.resolve();
+    if (this.size > 0) return Promise.resolve();
     return new Promise((resolve) => this.waiters.push(resolve));
   }
 
@@ -70,10 +119,24 @@ export class BoundedQueue<T> {
     for (const wake of waiters) wake();
   }
 
-  private grow(): void {
-    const next = new Array<T | undefined>(Math.max(1, this.items.length * 2));
-    for (let i = 0; i < this.count; i++) next[i] = this.items[(this.head + i) % this.items.length];
-    this.items = next;
-    this.head = 0;
+  private seal(): void {
+    while (this.tail.length >= this.chunkSize) {
+      const items = this.tail.splice(0, this.chunkSize);
+      this.cold.push({ bytes: this.options.codec!.encode(items), count: items.length });
+      this.coldCount += items.length;
+    }
+  }
+
+  /** Moves the oldest stored items into the live head. */
+  private refill(): void {
+    const chunk = this.cold.shift();
+    if (chunk !== undefined) {
+      this.coldCount -= chunk.count;
+      for (const item of this.options.codec!.decode(chunk.bytes)) this.hot.push(item);
+      return;
+    }
+    const tail = this.tail;
+    this.tail = [];
+    for (const item of tail) this.hot.push(item);
   }
 }

@@ -1,5 +1,6 @@
 import { Counter, Gauge, Summary, type Registry } from 'prom-client';
 import type { EventChange, EventRecord, KubeEvent } from '../event/types.js';
+import { deepFreeze } from './freeze.js';
 import type { Lane } from './lane.js';
 
 /** Fans every event from the watch out to each sink's lane; never waits for a sink. */
@@ -15,26 +16,40 @@ export class Router {
   constructor(
     readonly lanes: readonly Lane[],
     registry: Registry,
+    /** Remember each event's resourceVersion for `checkpoint()` (only when checkpoints are on). */
+    private readonly trackPositions = false,
   ) {
     const registers = [registry];
-    // kube-eventer's scraper/manager metrics keep their names; here they describe routing.
-    this.lastTime = new Gauge({ name: 'eventer_scraper_last_time_seconds', help: 'Unix time of the last event handed to the sink lanes', registers });
-    this.total = new Counter({ name: 'eventer_scraper_events_total_number', help: 'Events received from the watch and handed to the sink lanes', registers });
-    this.duration = new Summary({ name: 'eventer_scraper_duration_milliseconds', help: 'Time spent handing one event to every sink lane in milliseconds', percentiles: [], registers });
-    this.managerLastTime = new Gauge({ name: 'eventer_manager_last_time_seconds', help: 'Unix time of the last routing of events to sinks', registers });
+    // kube-eventer's scraper/manager metrics keep their names; here they describe routing. They are
+    // brought up to date when scraped, so the per-event path only bumps plain numbers.
+    const self = this;
+    this.lastTime = new Gauge({ name: 'eventer_scraper_last_time_seconds', help: 'Unix time of the last event handed to the sink lanes', registers, collect() { if (self.lastRoutedAt > 0) this.set(self.lastRoutedAt / 1000); } });
+    this.total = new Counter({ name: 'eventer_scraper_events_total_number', help: 'Events received from the watch and handed to the sink lanes', registers, collect() { self.flushCounts(); } });
+    this.duration = new Summary({ name: 'eventer_scraper_duration_milliseconds', help: 'Time spent handing events to the sink lanes since the previous scrape, in milliseconds', percentiles: [], registers, collect() { self.flushCounts(); } });
+    this.managerLastTime = new Gauge({ name: 'eventer_manager_last_time_seconds', help: 'Unix time of the last routing of events to sinks', registers, collect() { if (self.lastRoutedAt > 0) this.set(self.lastRoutedAt / 1000); } });
+  }
+
+  private routedSinceScrape = 0;
+  private routingMsSinceScrape = 0;
+  private lastRoutedAt = 0;
+
+  private flushCounts(): void {
+    if (this.routedSinceScrape === 0) return;
+    this.total.inc(this.routedSinceScrape);
+    this.duration.observe(this.routingMsSinceScrape);
+    this.routedSinceScrape = 0;
+    this.routingMsSinceScrape = 0;
   }
 
   dispatch(change: EventChange, event: KubeEvent): void {
     const started = performance.now();
     const seq = ++this.lastSeq;
     const record: EventRecord = Object.freeze({ change, event: deepFreeze(event), receivedAt: Date.now(), seq });
-    this.positions.set(seq, event.metadata.resourceVersion ?? '');
+    if (this.trackPositions) this.positions.set(seq, event.metadata.resourceVersion ?? '');
     for (const lane of this.lanes) lane.offer(record);
-    const nowSeconds = record.receivedAt / 1000;
-    this.total.inc();
-    this.lastTime.set(nowSeconds);
-    this.managerLastTime.set(nowSeconds);
-    this.duration.observe(performance.now() - started);
+    this.lastRoutedAt = record.receivedAt;
+    this.routedSinceScrape++;
+    this.routingMsSinceScrape += performance.now() - started;
   }
 
   /**
@@ -68,13 +83,4 @@ export class Router {
     const results = await Promise.all(this.lanes.map((lane) => lane.drain(deadlineMs)));
     return results.map((r, i) => ({ sink: this.lanes[i]!.id, remaining: r.remaining }));
   }
-}
-
-/** Sinks share one event object, so it is frozen: no sink can change what another sees. */
-function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const key of Object.keys(value)) deepFreeze((value as Record<string, unknown>)[key]);
-  }
-  return value;
 }

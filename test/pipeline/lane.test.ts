@@ -224,6 +224,7 @@ test('checkpoint position: the last resourceVersion every lane has settled, per 
   const router = new Router(
     [new Lane('slow#1', { sink: slow }, DEFAULT_LANE_SETTINGS, metrics, silentLog), new Lane('fast#1', { sink: fast, accepts: (e) => e.type === 'Warning' }, DEFAULT_LANE_SETTINGS, metrics, silentLog)],
     registry,
+    true,
   );
   assert.equal(router.checkpoint(), undefined);
   router.start();

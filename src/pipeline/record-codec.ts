@@ -1,0 +1,15 @@
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import type { EventRecord } from '../event/types.js';
+import type { QueueCodec } from './queue.js';
+import { deepFreeze } from './freeze.js';
+
+/** Compresses a run of queued records (a backlog behind a slow sink) at zlib's fastest level. */
+export const recordCodec: QueueCodec<EventRecord> = {
+  encode(items) {
+    return deflateRawSync(JSON.stringify(items), { level: 1 });
+  },
+  decode(bytes) {
+    const records = JSON.parse(inflateRawSync(bytes).toString('utf8')) as EventRecord[];
+    return records.map((r) => deepFreeze(r));
+  },
+};
