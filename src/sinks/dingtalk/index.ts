@@ -17,8 +17,11 @@ import { encodeDingTalkEvents, type DingTalkFormat } from './encoder.js';
 
 export const DINGTALK_OPTIONS = ['access_token', 'sign', 'msg_type', 'label', 'cluster_id', 'region'] as const;
 
-/** Events per message at most; a batch that does not fit in 20000 bytes is split over messages anyway. */
-export const DINGTALK_MAX_BATCH = 100;
+/**
+ * Events per message at most: about what 20000 bytes hold with typical messages (~200 bytes a line),
+ * so that deferring the rest to the next message (which costs a retry backoff) stays rare.
+ */
+export const DINGTALK_MAX_BATCH = 80;
 
 export interface DingTalkOptions {
   /** Scheme, host and path of the robot URL; the query is built per request. */

@@ -19,8 +19,8 @@ export const FEISHU_OPTIONS = ['token', 'secret', 'sign', 'msg_type', 'label'] a
 export const DEFAULT_FEISHU_HOST = 'open.feishu.cn';
 export const FEISHU_HOOK_PATH = '/open-apis/bot/v2/hook/';
 
-/** Events per message at most; what does not fit in 20 KB goes in the next message. */
-export const FEISHU_MAX_BATCH = 100;
+/** Events per message at most: about what 20 KB hold with typical messages (the rest waits for the next). */
+export const FEISHU_MAX_BATCH = 80;
 
 /** What a bot token looks like (a UUID in practice); anything else in a URL path is a mistake. */
 const TOKEN = /^[A-Za-z0-9_-]{8,128}$/;

@@ -17,8 +17,8 @@ import { encodeSlackEvents, type SlackFormat } from './encoder.js';
 export const SLACK_OVERRIDES = ['channel', 'username', 'icon_emoji', 'icon_url'] as const;
 export const SLACK_OPTIONS = ['label', ...SLACK_OVERRIDES] as const;
 
-/** Events per message at most; what does not fit in the message's 12000 characters goes in the next one. */
-export const SLACK_MAX_BATCH = 60;
+/** Events per message at most: about what 12000 characters hold with typical messages (the rest waits for the next). */
+export const SLACK_MAX_BATCH = 50;
 
 export interface SlackOptions {
   readonly url: URL;

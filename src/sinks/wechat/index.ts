@@ -19,8 +19,8 @@ export const WECHAT_OPTIONS = ['corp_id', 'corp_secret', 'agent_id', 'to_user', 
 
 export const DEFAULT_WECHAT_API_BASE = 'https://qyapi.weixin.qq.com';
 
-/** Events per message at most; what does not fit in WeChat's 2048 bytes goes in the next message. */
-export const WECHAT_MAX_BATCH = 15;
+/** Events per message at most: about what WeChat's 2048 bytes hold with typical messages (the rest waits for the next). */
+export const WECHAT_MAX_BATCH = 10;
 
 /** WeChat Work member ids: letters, digits and `_-.@` (no `|`, which separates them in `touser`). */
 const USER_ID = /^[A-Za-z0-9_.@-]{1,64}$/;

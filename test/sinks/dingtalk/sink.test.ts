@@ -146,7 +146,7 @@ test('filter and lane defaults: Warning only, one message per 3.2 s, repeats col
   const settings = laneSettingsFor(sinkUri(value), built.tuning);
   assert.deepEqual(
     [settings.sendsPerMinute, settings.rateWindowMs, settings.concurrency, settings.repeatWindowMs, settings.maxBatch],
-    [1, 3200, 1, 300_000, 100],
+    [1, 3200, 1, 300_000, 80],
   );
   assert.equal(laneSettingsFor(sinkUri(`${value}&repeat_window=0`), built.tuning).repeatWindowMs, 0);
   const all = await createDingTalkSink(sinkUri(`${value}&level=Normal&exclude_reasons=BackOff`), testContext());

@@ -95,7 +95,7 @@ test('lane defaults: one message per 0.61 s (under 100 a minute and 5 a second),
   const value = `feishu:?token=${TOKEN}`;
   const built = await createFeishuSink(sinkUri(value), testContext());
   const s = laneSettingsFor(sinkUri(value), built.tuning);
-  assert.deepEqual([s.sendsPerMinute, s.rateWindowMs, s.repeatWindowMs, s.maxBatch], [1, 610, 300_000, 100]);
+  assert.deepEqual([s.sendsPerMinute, s.rateWindowMs, s.repeatWindowMs, s.maxBatch], [1, 610, 300_000, 80]);
   assert.equal(built.accepts!(scheduled), false);
   await built.sink.close();
 });

@@ -69,7 +69,7 @@ test('lane defaults: one message per 1.1 s, repeats collapsed; Warning only', as
   const value = `slack:https://hooks.slack.com${HOOK}`;
   const built = await createSlackSink(sinkUri(value), testContext());
   const s = laneSettingsFor(sinkUri(value), built.tuning);
-  assert.deepEqual([s.sendsPerMinute, s.rateWindowMs, s.repeatWindowMs, s.maxBatch], [1, 1100, 300_000, 60]);
+  assert.deepEqual([s.sendsPerMinute, s.rateWindowMs, s.repeatWindowMs, s.maxBatch], [1, 1100, 300_000, 50]);
   assert.deepEqual([built.accepts!(backOff), built.accepts!(scheduled)], [true, false]);
   await built.sink.close();
 });

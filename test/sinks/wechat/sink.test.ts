@@ -190,7 +190,7 @@ test('what does not fit in 2048 bytes goes in the next message; lane defaults', 
     assert.ok(ok > 3 && ok < 40, `${ok}`);
     assert.ok(Buffer.byteLength((sends(fake)[0]!.json as { text: { content: string } }).text.content) <= 2048);
     const settings = laneSettingsFor(sinkUri(value), built.tuning);
-    assert.deepEqual([settings.sendsPerMinute, settings.rateWindowMs, settings.repeatWindowMs, settings.maxBatch], [1, 3200, 300_000, 15]);
+    assert.deepEqual([settings.sendsPerMinute, settings.rateWindowMs, settings.repeatWindowMs, settings.maxBatch], [1, 3200, 300_000, 10]);
     await built.sink.close();
   } finally {
     await fake.close();
