@@ -4,53 +4,65 @@ import type { DaemonConfig } from './cli/flags.js';
 import type { SinkUri } from './cli/uri.js';
 import { EventMetrics } from './event/event-metrics.js';
 import type { EventChange, KubeEvent } from './event/types.js';
-import { startHealthServer, type Check } from './http/server.js';
+import { startHealthServer } from './http/server.js';
+import type { CheckpointStore } from './kube/checkpoint-store.js';
+import type { KubeClient } from './kube/client.js';
+import { LeaderElector, type KubeRequester, type LeaderElectionOptions } from './kube/leader.js';
 import { isSecretName, registerSecret } from './log/redact.js';
+import { Checkpointer } from './pipeline/checkpointer.js';
 import { Lane } from './pipeline/lane.js';
 import { laneSettingsFor } from './pipeline/lane-options.js';
 import { PipelineMetrics } from './pipeline/metrics.js';
 import { Router } from './pipeline/router.js';
+import { looksLikeCredential } from './sinks/http/endpoint.js';
 import { buildSink } from './sinks/registry.js';
-import type { KubeClient } from './kube/client.js';
 
 /** Where events come from: the Kubernetes watch in production, a stream in benchmarks. */
 export interface EventSource {
-  start(onEvent: (change: EventChange, event: KubeEvent) => void): void;
+  start(onEvent: (change: EventChange, event: KubeEvent) => void | Promise<void>): void;
   stop(): Promise<void>;
-  /** Liveness: connected, or reconnecting within the allowed time. */
+  /** Liveness: connected (and not stalled), or reconnecting within the allowed time. */
   health(): { healthy: boolean; reason: string };
   /** Readiness: the first list has completed. */
   ready(): { healthy: boolean; reason: string };
+  /** The latest resourceVersion seen, bookmarks included (for checkpoints). */
+  readonly lastResourceVersion?: string | undefined;
 }
 
 export interface DaemonDeps {
   readonly log: Logger;
-  readonly source: EventSource;
-  readonly kube?: KubeClient;
   readonly registry?: Registry;
+  readonly kube?: KubeClient;
+  /** Builds the event source; from a checkpoint it resumes at that resourceVersion. */
+  readonly createSource: (startResourceVersion?: string) => EventSource;
+  readonly checkpoints?: CheckpointStore;
+  readonly leaderElection?: { readonly client: KubeRequester; readonly options: LeaderElectionOptions };
 }
 
 export interface Daemon {
   readonly port: number;
   readonly registry: Registry;
   readonly router: Router;
-  /** Stops the watch, drains every lane within the grace period, closes the HTTP server. */
+  /** Resolves with a reason when the daemon must exit on its own (leadership lost, activation failed). */
+  readonly fatal: Promise<string>;
+  /** Stops the watch, drains every lane within the grace period, saves the checkpoint, releases the Lease. */
   stop(graceMs: number): Promise<Array<{ sink: string; remaining: number }>>;
 }
 
-/** Secrets in option values are registered so no log line can show them, whatever the path. */
+/** Secrets in option values and URL paths are registered so no log line can show them. */
 export function registerUriSecrets(uri: SinkUri): void {
   for (const [name, value] of uri.query) {
     if (isSecretName(name)) registerSecret(value);
     const header = /^([^=]+)=(.*)$/.exec(value);
     if (name === 'header' && header && isSecretName(header[1]!)) registerSecret(header[2]);
   }
-  const userinfo = /^[^:]*:([^@]*)@/.exec(uri.host === '' ? '' : uri.raw.replace(/^[a-z][a-z0-9+.-]*:\/\//i, ''));
+  for (const segment of uri.path.split('/')) if (looksLikeCredential(segment)) registerSecret(segment);
+  const userinfo = /^[a-z][a-z0-9+.-]*:\/\/[^:@/]*:([^@/]*)@/i.exec(uri.raw);
   if (userinfo) registerSecret(userinfo[1]);
 }
 
 export async function startDaemon(config: DaemonConfig, deps: DaemonDeps): Promise<Daemon> {
-  const { log, source } = deps;
+  const { log } = deps;
   const registry = deps.registry ?? new Registry();
   collectDefaultMetrics({ register: registry });
   const pipelineMetrics = new PipelineMetrics(registry);
@@ -61,38 +73,92 @@ export async function startDaemon(config: DaemonConfig, deps: DaemonDeps): Promi
   for (const uri of config.sinks) {
     const n = (counts.get(uri.key) ?? 0) + 1;
     counts.set(uri.key, n);
-    const built = await buildSink(uri, { log: log.child({ sink: `${uri.key}#${n}` }), metrics: registry, kube: deps.kube, shutdown: shutdown.signal });
-    const lane = new Lane(`${uri.key}#${n}`, built, laneSettingsFor(uri, built.tuning), pipelineMetrics, log);
+    const id = `${uri.key}#${n}`;
+    const built = await buildSink(uri, { log: log.child({ sink: id }), metrics: registry, ...(deps.kube ? { kube: deps.kube } : {}), shutdown: shutdown.signal });
+    const lane = new Lane(id, built, laneSettingsFor(uri, built.tuning), pipelineMetrics, log);
     lanes.push(lane);
     log.info({ sink: lane.id, settings: lane.settings }, `Starting with ${built.sink.name} sink`);
   }
   if (lanes.length === 0) log.warn('no --sink given: events are read and discarded');
 
-  const router = new Router(lanes, registry);
+  const router = new Router(lanes, registry, deps.checkpoints !== undefined);
   const eventMetrics = config.eventMetrics ? new EventMetrics(registry) : undefined;
-  const watchCheck: Check = { name: 'watch', check: () => source.health() };
+  let source: EventSource | undefined;
+  const standby = { healthy: true, reason: 'standby: another replica holds the Lease' };
   const http = await startHealthServer({
     host: config.healthzIp,
     port: config.healthzPort,
     registry,
-    liveness: [watchCheck],
-    readiness: [{ name: 'initial list', check: () => source.ready() }],
+    liveness: [{ name: 'watch', check: () => source?.health() ?? standby }],
+    readiness: [{ name: 'initial list', check: () => source?.ready() ?? { ...standby, healthy: false } }],
   });
-  router.start();
-  source.start((change, event) => {
-    eventMetrics?.record(event);
-    router.dispatch(change, event);
-  });
-  log.info({ port: http.port, sinks: lanes.map((l) => l.id) }, 'Starting eventer');
+
+  const checkpointer = deps.checkpoints && new Checkpointer(deps.checkpoints, router, () => source?.lastResourceVersion, log, registry);
+  if (checkpointer) for (const lane of lanes) lane.onSettled(() => checkpointer.schedule());
+
+  async function activate(): Promise<void> {
+    const checkpoint = deps.checkpoints ? await deps.checkpoints.load() : undefined;
+    if (checkpoint) {
+      for (const lane of lanes) {
+        const delivered = checkpoint.sinks[lane.id];
+        if (delivered !== undefined) lane.resumeAfter(delivered);
+      }
+      log.info({ checkpoint: deps.checkpoints!.description, resourceVersion: checkpoint.resourceVersion, updatedAt: checkpoint.updatedAt }, 'resuming from checkpoint');
+    } else if (deps.checkpoints) {
+      log.info({ checkpoint: deps.checkpoints.description }, 'no checkpoint yet: starting at "now"');
+    }
+    source = deps.createSource(checkpoint?.resourceVersion);
+    router.start();
+    checkpointer?.start();
+    source.start((change, event) => {
+      eventMetrics?.record(event);
+      router.dispatch(change, event);
+    });
+    log.info({ port: http.port, sinks: lanes.map((l) => l.id) }, 'Starting eventer');
+  }
+
+  let fatalReason!: (reason: string) => void;
+  const fatal = new Promise<string>((resolve) => (fatalReason = resolve));
+  const electorStop = new AbortController();
+  let electorDone: Promise<void> = Promise.resolve();
+  if (deps.leaderElection === undefined) {
+    await activate();
+  } else {
+    const elector = new LeaderElector(
+      deps.leaderElection.client,
+      {
+        ...deps.leaderElection.options,
+        callbacks: {
+          onStartedLeading: () => {
+            log.info({ identity: deps.leaderElection!.options.identity }, 'became leader: starting the watch');
+            activate().catch((err: Error) => fatalReason(`could not start after winning the Lease: ${err.message}`));
+          },
+          onStoppedLeading: (reason) => {
+            if (reason === 'lost') fatalReason('lost the Lease: another replica may deliver now');
+          },
+          onNewLeader: (identity) => log.info({ leader: identity }, 'leader observed'),
+        },
+      },
+      log,
+      registry,
+    );
+    log.info({ identity: elector.identity, lease: `${deps.leaderElection.options.leaseNamespace}/${deps.leaderElection.options.leaseName}` }, 'standing by for the Lease');
+    electorDone = elector.run(electorStop.signal);
+  }
 
   return {
     port: http.port,
     registry,
     router,
+    fatal,
     async stop(graceMs) {
       shutdown.abort();
-      await source.stop();
+      await source?.stop();
       const results = await router.drain(graceMs);
+      await checkpointer?.flush();
+      // Release the Lease only after the final checkpoint, so the next leader starts from it.
+      electorStop.abort();
+      await electorDone;
       await http.close();
       return results;
     },

@@ -5,7 +5,9 @@ import { FlagError } from './cli/goflag.js';
 import { redact } from './log/redact.js';
 import { createLogger } from './log/logger.js';
 import { registerUriSecrets, startDaemon } from './daemon.js';
-import { createKubeEventSource } from './kube/event-source.js';
+import { wireKube } from './kube/event-source.js';
+import { CheckpointError } from './kube/checkpoint-store.js';
+import { runRender } from './render.js';
 import { GIT_COMMIT, VERSION } from './version.js';
 
 /** Exit codes as kube-eventer: 2 for flag syntax (Go's flag package), 255 for klog.Fatal. */
@@ -13,6 +15,7 @@ export const EXIT_FLAG = 2;
 export const EXIT_FATAL = 255;
 
 export async function main(argv: readonly string[]): Promise<number> {
+  if (argv[0] === 'render') return runRender(argv.slice(1));
   let command;
   try {
     command = parseCommandLine(argv);
@@ -44,10 +47,10 @@ export async function main(argv: readonly string[]): Promise<number> {
   let daemon;
   try {
     const registry = new Registry();
-    const { source, kube } = await createKubeEventSource(config, log, { registry });
-    daemon = await startDaemon(config, { log, source, kube, registry });
+    const wiring = await wireKube(config, log, registry);
+    daemon = await startDaemon(config, { log, registry, ...wiring });
   } catch (err) {
-    if (err instanceof ConfigError) {
+    if (err instanceof ConfigError || err instanceof CheckpointError) {
       // A plain line, not JSON: the person fixing the flags reads it.
       process.stderr.write(`${redact(err.message)}\n`);
       return EXIT_FATAL;
@@ -56,11 +59,20 @@ export async function main(argv: readonly string[]): Promise<number> {
     return EXIT_FATAL;
   }
 
-  const signal = await new Promise<NodeJS.Signals>((resolve) => {
-    process.once('SIGTERM', () => resolve('SIGTERM'));
-    process.once('SIGINT', () => resolve('SIGINT'));
-  });
-  log.info({ signal, graceMs: config.shutdownGraceMs }, 'shutting down: draining sink queues');
+  const ended = await Promise.race([
+    new Promise<{ signal: NodeJS.Signals }>((resolve) => {
+      process.once('SIGTERM', () => resolve({ signal: 'SIGTERM' }));
+      process.once('SIGINT', () => resolve({ signal: 'SIGINT' }));
+    }),
+    daemon.fatal.then((reason) => ({ reason })),
+  ]);
+  if ('reason' in ended) {
+    // Another replica may be delivering already: stop at once rather than drain.
+    log.error({ reason: ended.reason }, 'stopping');
+    await daemon.stop(0);
+    return 1;
+  }
+  log.info({ signal: ended.signal, graceMs: config.shutdownGraceMs }, 'shutting down: draining sink queues');
   const results = await daemon.stop(config.shutdownGraceMs);
   const lost = results.reduce((n, r) => n + r.remaining, 0);
   if (lost > 0) log.warn({ results }, 'shutdown grace period ended before every queued event was delivered');

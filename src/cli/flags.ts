@@ -19,6 +19,20 @@ export interface DaemonConfig {
   readonly shutdownGraceMs: number;
   /** How long the watch may be down (reconnecting) before /healthz reports unhealthy. */
   readonly watchUnhealthyAfterMs: number;
+  /** Connected but no event or bookmark for this long = stalled (/healthz fails); 0 = off. */
+  readonly watchStallTimeoutMs: number;
+  /** `configmap:<ns>/<name>` or `file:<path>`; undefined = start at "now" like kube-eventer. */
+  readonly checkpoint: string | undefined;
+  readonly leaderElection: LeaderElectionFlags | undefined;
+}
+
+export interface LeaderElectionFlags {
+  readonly leaseDurationMs: number;
+  readonly renewDeadlineMs: number;
+  readonly retryPeriodMs: number;
+  readonly leaseName: string;
+  /** Empty = the pod's namespace. */
+  readonly leaseNamespace: string;
 }
 
 const KLOG_BOOL = ['logtostderr', 'alsologtostderr', 'skip_headers', 'skip_log_headers', 'add_dir_header', 'one_output', 'legacy_stderr_threshold_behavior'];
@@ -36,6 +50,14 @@ export const FLAG_SPECS: readonly FlagSpec[] = [
   { name: 'log-format', kind: 'string', usage: 'log format: auto (text on a terminal, else json), text or json', defaultText: 'auto' },
   { name: 'shutdown-grace', kind: 'duration', usage: 'on SIGTERM/SIGINT, how long sinks may drain queued events', defaultText: '25s' },
   { name: 'watch-unhealthy-after', kind: 'duration', usage: 'how long the event watch may be reconnecting before /healthz fails', defaultText: '1m0s' },
+  { name: 'watch-stall-timeout', kind: 'duration', usage: 'connected but no event or bookmark for this long means the watch is stuck and /healthz fails (0 = off)', defaultText: '5m0s' },
+  { name: 'checkpoint', kind: 'string', usage: 'record what each sink delivered and resume there after a restart: configmap:<namespace>/<name> or file:<path>' },
+  { name: 'leader-elect', kind: 'bool', usage: 'run several replicas; only the holder of a coordination.k8s.io Lease delivers', defaultText: 'false' },
+  { name: 'leader-elect-lease-duration', kind: 'duration', usage: 'how long a standby waits after the last renewal before taking the Lease', defaultText: '15s' },
+  { name: 'leader-elect-renew-deadline', kind: 'duration', usage: 'how long the leader keeps trying to renew before it gives up leading', defaultText: '10s' },
+  { name: 'leader-elect-retry-period', kind: 'duration', usage: 'how often to try to acquire or renew the Lease', defaultText: '2s' },
+  { name: 'leader-elect-resource-name', kind: 'string', usage: 'name of the Lease', defaultText: 'kube-eventer' },
+  { name: 'leader-elect-resource-namespace', kind: 'string', usage: "namespace of the Lease (default: the pod's namespace)" },
   { name: 'v', kind: 'int', usage: 'log level verbosity (klog)', defaultText: '0' },
   { name: 'log_file_max_size', kind: 'uint', usage: 'klog flag, accepted and ignored', defaultText: '1800' },
   ...KLOG_BOOL.map((name): FlagSpec => ({ name, kind: 'bool', usage: 'klog flag, accepted and ignored' })),
@@ -97,6 +119,11 @@ export function parseCommandLine(args: readonly string[]): Command {
   const healthzPort = intFlag(v, 'healthz-port', 8084, true);
   const shutdownGraceNs = durationFlag(v, 'shutdown-grace', 25e9);
   const unhealthyNs = durationFlag(v, 'watch-unhealthy-after', 60e9);
+  const stallNs = durationFlag(v, 'watch-stall-timeout', 300e9);
+  const leaderElect = parseGoBool(last(v, 'leader-elect') ?? 'false')!;
+  const leaseDurationNs = durationFlag(v, 'leader-elect-lease-duration', 15e9);
+  const renewDeadlineNs = durationFlag(v, 'leader-elect-renew-deadline', 10e9);
+  const retryPeriodNs = durationFlag(v, 'leader-elect-retry-period', 2e9);
   const verbosity = intFlag(v, 'v', 0, false);
   intFlag(v, 'max_procs', 0, false);
   intFlag(v, 'log_file_max_size', 1800, true);
@@ -114,6 +141,7 @@ export function parseCommandLine(args: readonly string[]): Command {
   }
   if (shutdownGraceNs < 0) throw new ConfigError(`shutdown-grace must not be negative, supplied ${formatGoDuration(shutdownGraceNs)}`);
   if (unhealthyNs <= 0) throw new ConfigError(`watch-unhealthy-after must be positive, supplied ${formatGoDuration(unhealthyNs)}`);
+  if (stallNs < 0) throw new ConfigError(`watch-stall-timeout must not be negative, supplied ${formatGoDuration(stallNs)}`);
   if (sourceUris.length !== 1) throw new ConfigError('Wrong number of sources specified');
   if (sourceUris[0]!.key !== 'kubernetes') {
     throw new ConfigError(`Source not recognized: ${sourceUris[0]!.key} (the only source is kubernetes)`);
@@ -132,6 +160,17 @@ export function parseCommandLine(args: readonly string[]): Command {
       logFormat,
       shutdownGraceMs: shutdownGraceNs / 1e6,
       watchUnhealthyAfterMs: unhealthyNs / 1e6,
+      watchStallTimeoutMs: stallNs / 1e6,
+      checkpoint: last(v, 'checkpoint'),
+      leaderElection: leaderElect
+        ? {
+            leaseDurationMs: leaseDurationNs / 1e6,
+            renewDeadlineMs: renewDeadlineNs / 1e6,
+            retryPeriodMs: retryPeriodNs / 1e6,
+            leaseName: last(v, 'leader-elect-resource-name') ?? 'kube-eventer',
+            leaseNamespace: last(v, 'leader-elect-resource-namespace') ?? '',
+          }
+        : undefined,
     },
   };
 }

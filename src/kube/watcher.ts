@@ -2,6 +2,7 @@
 // across dropped connections and 410 Expired (reference §2.1 and §10 item 7, fixed).
 import type { Logger } from 'pino';
 import { Counter, Gauge, Registry } from 'prom-client';
+import { isNewerResourceVersion } from '../event/resource-version.js';
 import type { EventChange, KubeEvent } from '../event/types.js';
 import { eventsPath, type KubeClient } from './client.js';
 import { runReflector, type ChangeType, type ListReason, type ReflectorTuning } from './reflector.js';
@@ -22,6 +23,12 @@ export interface EventWatcherOptions extends ReflectorTuning {
   readonly startResourceVersion?: string;
   /** How long the watch may be disconnected before health() turns unhealthy. Default 60 s. */
   readonly unhealthyAfterMs?: number;
+  /**
+   * A watch that stays connected but brings no event and no bookmark for this long is stalled and
+   * health() turns unhealthy, so a liveness probe restarts the daemon. 0 disables. Default 5 min
+   * (kube-apiserver's watch cache sends bookmarks about once a minute to watches that ask for them).
+   */
+  readonly stallAfterMs?: number;
   readonly registry?: Registry;
   readonly logger?: WatchLogger;
   readonly now?: () => number;
@@ -76,18 +83,10 @@ function isKubeEvent(object: unknown): object is KubeEvent {
   );
 }
 
-const NUMERIC = /^\d+$/;
-
-/** a > b for resourceVersions; etcd's are integers, anything else is treated as newer (deliver rather than lose). */
-function newerThan(a: string, b: string): boolean {
-  return NUMERIC.test(a) && NUMERIC.test(b) ? BigInt(a) > BigInt(b) : true;
-}
-
 function byResourceVersion(a: KubeEvent, b: KubeEvent): number {
   const x = a.metadata.resourceVersion!;
   const y = b.metadata.resourceVersion!;
-  if (!NUMERIC.test(x) || !NUMERIC.test(y)) return 0;
-  return x.length - y.length || (x < y ? -1 : x > y ? 1 : 0);
+  return isNewerResourceVersion(x, y) ? (isNewerResourceVersion(y, x) ? 0 : 1) : isNewerResourceVersion(y, x) ? -1 : 0;
 }
 
 function describe(err: unknown): string {
@@ -101,6 +100,9 @@ export class EventWatcher {
   private readonly metrics: WatchMetrics;
   private readonly now: () => number;
   private readonly unhealthyAfterMs: number;
+  private readonly stallAfterMs: number;
+  /** When the last event, bookmark or list arrived (watch opens do not count: a stuck stream opens fine). */
+  private lastData = 0;
   /** uid → resourceVersion of every Event known to exist: what a relist compares against. */
   private seen = new Map<string, string>();
   /** Until the first relist, Events not in `seen` are compared with the checkpoint instead. */
@@ -125,6 +127,7 @@ export class EventWatcher {
     this.metrics = new WatchMetrics(options.registry ?? new Registry());
     this.now = options.now ?? Date.now;
     this.unhealthyAfterMs = options.unhealthyAfterMs ?? 60_000;
+    this.stallAfterMs = options.stallAfterMs ?? 300_000;
     this.resourceVersion = options.startResourceVersion;
     this.floor = options.startResourceVersion;
   }
@@ -141,6 +144,7 @@ export class EventWatcher {
 
   /** Starts listing and watching in the background; `onEvent` gets every ADDED and MODIFIED Event. */
   start(onEvent: EventHandler): void {
+    this.lastData = this.now();
     if (this.state !== 'new') throw new Error('EventWatcher.start: already started');
     this.state = 'running';
     this.onEvent = onEvent;
@@ -163,7 +167,7 @@ export class EventWatcher {
         onChange: (type, object) => this.handleChange(type, object),
         onBookmark: (rv) => {
           this.metrics.bookmarks.inc();
-          this.lastContact = this.now();
+          this.lastContact = this.lastData = this.now();
           this.resourceVersion = rv;
         },
         onWatchOpen: () => this.handleWatchOpen(),
@@ -208,7 +212,13 @@ export class EventWatcher {
     const base = { lastContactAt: this.lastContact, connected: this.connected };
     if (this.state === 'new') return { ...base, healthy: false, reason: 'event watch not started' };
     if (this.state === 'stopped') return { ...base, healthy: false, reason: 'event watch stopped' };
-    if (this.connected) return { ...base, healthy: true, reason: 'event watch connected' };
+    if (this.connected) {
+      const quietMs = this.now() - this.lastData;
+      if (this.stallAfterMs > 0 && quietMs >= this.stallAfterMs) {
+        return { ...base, healthy: false, reason: `event watch stalled: connected, but no event or bookmark for ${(quietMs / 1000).toFixed(0)} s` };
+      }
+      return { ...base, healthy: true, reason: 'event watch connected' };
+    }
     const downMs = this.now() - this.disconnectedSince;
     const cause = this.lastError === undefined ? '' : ` (last error: ${this.lastError})`;
     return {
@@ -273,7 +283,7 @@ export class EventWatcher {
   }
 
   private async handleList(items: KubeObject[], resourceVersion: string, reason: ListReason): Promise<void> {
-    this.lastContact = this.now();
+    this.lastContact = this.lastData = this.now();
     const events: KubeEvent[] = [];
     for (const item of items) {
       if (isKubeEvent(item)) events.push(item);
@@ -294,7 +304,7 @@ export class EventWatcher {
     const missed = events
       .filter((e) => {
         const known = previous.get(e.metadata.uid!);
-        return known === undefined ? floor === undefined || newerThan(e.metadata.resourceVersion!, floor) : known !== e.metadata.resourceVersion;
+        return known === undefined ? floor === undefined || isNewerResourceVersion(e.metadata.resourceVersion!, floor) : known !== e.metadata.resourceVersion;
       })
       .sort(byResourceVersion);
     this.log.info({ resourceVersion, listed: events.length, missed: missed.length }, 'Event relist done; forwarding events the watch missed');
@@ -306,7 +316,7 @@ export class EventWatcher {
   }
 
   private async handleChange(type: ChangeType, object: KubeObject): Promise<void> {
-    this.lastContact = this.now();
+    this.lastContact = this.lastData = this.now();
     // The reflector only passes objects that carry a resourceVersion.
     this.resourceVersion = object.metadata.resourceVersion!;
     if (!isKubeEvent(object)) {

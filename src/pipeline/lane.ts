@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { isNewerResourceVersion } from '../event/resource-version.js';
 import type { EventRecord, KubeEvent } from '../event/types.js';
 import type { BuiltSink, Sink } from '../sinks/types.js';
 import { backoffDelay, delay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.js';
@@ -67,6 +68,7 @@ export class Lane {
   private inFlight = 0;
   private lastDropLogAt = 0;
   private settledListener: SettledListener | undefined;
+  private deliveredThrough: string | undefined;
   /** Accepted events not yet delivered, rejected or dropped, in dispatch order (for checkpoints). */
   private readonly unsettled = new Set<number>();
 
@@ -122,8 +124,18 @@ export class Lane {
     this.settledListener?.(records);
   }
 
+  /**
+   * After a restart from a checkpoint: events at or before this sink's own delivered
+   * resourceVersion were delivered before, so this lane skips them (other lanes may need them).
+   */
+  resumeAfter(resourceVersion: string): void {
+    this.deliveredThrough = resourceVersion;
+  }
+
   /** Never blocks: the watch must not wait for any sink. */
   offer(record: EventRecord): void {
+    const rv = record.event.metadata.resourceVersion;
+    if (this.deliveredThrough !== undefined && rv !== undefined && !isNewerResourceVersion(rv, this.deliveredThrough)) return;
     if (this.accepts && !this.accepts(record.event)) {
       this.metrics.filtered.inc(this.labels);
       return;

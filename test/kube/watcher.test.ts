@@ -379,3 +379,31 @@ describe('EventWatcher', () => {
     assert.deepEqual(order, created.map((e) => e.metadata.name));
   });
 });
+
+test('a watch that stays connected without events or bookmarks turns unhealthy (stalled), and recovers', async () => {
+  const { startFakeApiServer: start, waitUntil: until } = await import('../fixtures/fake-apiserver/server.js');
+  const { KubeClient: Client } = await import('../../src/kube/client.js');
+  const { EventWatcher: Watcher } = await import('../../src/kube/watcher.js');
+  const { parseUri: parse } = await import('../../src/cli/uri.js');
+  const server = await start({ bookmarkIntervalMs: 3_600_000 });
+  let now = Date.now();
+  const client = await Client.fromUri(parse(`kubernetes:${server.url}?inClusterConfig=false`, '--source'));
+  const watcher = new Watcher({ client, stallAfterMs: 60_000, now: () => now });
+  const seen: string[] = [];
+  watcher.start((_c, e) => void seen.push(e.metadata.uid!));
+  await watcher.whenSynced();
+  await until(() => watcher.health().connected, 'watch connected');
+  assert.equal(watcher.health().healthy, true, 'healthy right after connecting');
+  now += 61_000;
+  const stalled = watcher.health();
+  assert.equal(stalled.healthy, false, 'no data for 61 s while connected is a stall');
+  assert.match(stalled.reason, /stalled/);
+  server.createEvent();
+  await until(() => seen.length === 1, 'event received');
+  assert.equal(watcher.health().healthy, true, 'an event ends the stall');
+  now += 61_000;
+  server.sendBookmarks();
+  await until(() => watcher.health().healthy, 'a bookmark ends the stall');
+  await watcher.stop();
+  await server.close();
+});
