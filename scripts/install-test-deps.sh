@@ -1,12 +1,25 @@
 #!/usr/bin/env bash
-# Installs the system packages the test suite needs (Debian). Idempotent; quiet when all present.
+# Installs and builds what the test suite needs. Idempotent; quiet when everything is present.
+# - Go (>= 1.24): the text/template oracle and the real kube-apiserver + etcd are built from the Go module proxy.
+# - openssl: TLS tests make their certificates at run time.
 set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$PATH:/usr/local/go/bin"
+
 need=()
-command -v go >/dev/null || need+=(golang-go)
-command -v etcd >/dev/null || need+=(etcd-server)
+command -v openssl >/dev/null || need+=(openssl)
 if [ ${#need[@]} -gt 0 ]; then
   echo "== installing ${need[*]}"
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
   apt-get install -y -qq "${need[@]}" >/dev/null
 fi
+
+if ! command -v go >/dev/null; then
+  echo "Go is required (>= 1.24) to build the test oracle and the kube-apiserver fixture; it is not on PATH" >&2
+  exit 1
+fi
+
+# The real control plane takes minutes to build cold; build it once here, not inside a test's timeout.
+echo "== control plane (kube-apiserver + etcd) for the e2e tests"
+bash test/fixtures/control-plane/build.sh >/dev/null
