@@ -221,6 +221,7 @@ export class Lane {
       const now = Date.now();
       const settled: EventRecord[] = [];
       const again: EventRecord[] = [];
+      const deferred: EventRecord[] = [];
       let retryAfterMs = 0;
       let lastReason = '';
       let delivered = 0;
@@ -231,6 +232,8 @@ export class Lane {
           delivered++;
           this.metrics.latency.observe(this.labels, (now - record.receivedAt) / 1000);
           settled.push(record);
+        } else if (outcome.status === 'defer') {
+          deferred.push(record);
         } else if (outcome.status === 'reject') {
           this.metrics.rejected.inc(this.labels);
           this.log.warn({ sink: this.id, exporter: this.sink.name, reason: outcome.reason, event: describe(record.event) }, 'sink rejected event');
@@ -248,6 +251,11 @@ export class Lane {
       }
       if (delivered > 0) this.metrics.sent.inc(this.labels, delivered);
       if (settled.length > 0) this.settle(settled);
+      if (deferred.length > 0) {
+        // Sent with the next call (with newer events), without backoff: nothing failed.
+        this.queue.unshiftAll(deferred);
+        this.metrics.queued.set(this.labels, this.queue.size);
+      }
       if (again.length === 0) return;
       this.metrics.retried.inc(this.labels, again.length);
       const attempt = Math.max(...again.map((r) => this.retries.get(r)!.attempt));

@@ -26,6 +26,16 @@ class Ring<T> {
     this.size++;
   }
 
+  /** Puts items back at the front, in order. */
+  unshiftAll(items: readonly T[]): void {
+    while (this.size + items.length > this.items.length) this.grow();
+    for (let i = items.length - 1; i >= 0; i--) {
+      this.head = (this.head - 1 + this.items.length) % this.items.length;
+      this.items[this.head] = items[i];
+      this.size++;
+    }
+  }
+
   shift(): T | undefined {
     if (this.size === 0) return undefined;
     const item = this.items[this.head];
@@ -36,7 +46,7 @@ class Ring<T> {
   }
 
   private grow(): void {
-    const next = new Array<T | undefined>(this.items.length * 2);
+    const next = new Array<T | undefined>(Math.max(64, this.items.length * 2));
     for (let i = 0; i < this.size; i++) next[i] = this.items[(this.head + i) % this.items.length];
     this.items = next;
     this.head = 0;
@@ -94,6 +104,11 @@ export class BoundedQueue<T> {
   shift(): T | undefined {
     if (this.hot.size === 0) this.refill();
     return this.hot.shift();
+  }
+
+  /** Returns items taken but not sent (deferred) to the front; they are never evicted for it. */
+  unshiftAll(items: readonly T[]): void {
+    this.hot.unshiftAll(items);
   }
 
   take(max: number): T[] {

@@ -27,11 +27,9 @@ const configMaps = {
   },
 };
 
-// The webhook sink sends one request per event; until it merges a batch into one robot message
-// (src/sinks/chat/merge.ts mergeRobotBodies) it cannot meet this, so the test is marked todo.
+// The webhook sink merges the bodies of a batch into one robot message (mergeRobotBodies).
 test(
   '200 Warning events in 10 s to a WeChat Work group robot through the webhook sink: no message refused, every event delivered within 3 minutes (scaled)',
-  { todo: 'the webhook sink does not merge a batch into one robot message yet (mergeRobotBodies)' },
   async (t) => {
     const fake = await startWeChatFake([KEY], {}, new ScaledClock(SCALE));
     const value =

@@ -245,3 +245,17 @@ test('checkpoint position: the last resourceVersion every lane has settled, per 
   assert.deepEqual(router.checkpoint('31'), { resourceVersion: '31', sinks: { 'slow#1': '31', 'fast#1': '31' } });
   await router.drain(500);
 });
+
+test('deferred events go back to the head and ride with the next send, without backoff or retry counts', async () => {
+  const { defer } = await import('../../src/pipeline/outcome.js');
+  const sink = new ScriptedSink('robot', async (batch) => batch.map((_, i) => (i < 2 ? OK : defer('no room'))));
+  const { lane, registry } = makeLane(sink, { maxBatch: 5 });
+  const events = Array.from({ length: 6 }, () => record());
+  for (const r of events) lane.offer(r);
+  lane.start();
+  await sink.waitForDelivered(6);
+  assert.deepEqual(sink.calls.map((c) => c.batch.length), [5, 4, 2]);
+  assert.deepEqual(sink.delivered.map((e) => e.metadata.uid), events.map((r) => r.event.metadata.uid), 'order kept');
+  assert.equal(await metricValue(registry, 'eventer_sink_events_retried_total'), 0);
+  await lane.drain(500);
+});

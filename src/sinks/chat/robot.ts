@@ -2,7 +2,7 @@
 // every chat sink reads, and how the outcome of one message maps onto the events of a batch.
 import { ConfigError } from '../../cli/errors.js';
 import { option, options, type SinkUri } from '../../cli/uri.js';
-import { retry, type Outcome } from '../../pipeline/outcome.js';
+import { defer, type Outcome } from '../../pipeline/outcome.js';
 import type { LaneTuning } from '../types.js';
 
 export type RobotKind = 'dingtalk' | 'wechat' | 'feishu' | 'slack';
@@ -37,7 +37,7 @@ export function robotTuning(kind: RobotKind, maxBatch: number): LaneTuning {
 }
 
 /** For the events a message had no room for: the lane sends them again, in the next message. */
-export const DEFERRED: Outcome = retry("left for the next message (the robot's size limit was reached)");
+export const DEFERRED: Outcome = defer("left for the next message (the robot's size limit was reached)");
 
 /** The outcome of one message for each event of the batch: `outcome` for those shown, DEFERRED for the rest. */
 export function batchOutcomes(size: number, shown: readonly number[], outcome: Outcome): Outcome | Outcome[] {

@@ -11,6 +11,8 @@ import { redact } from '../../log/redact.js';
 import { reject, retry, type Outcome } from '../../pipeline/outcome.js';
 import { HttpClient, type HttpRequest } from '../http/client.js';
 import type { ReplyCheck } from '../http/robots.js';
+import { mergeRobotBodies } from '../chat/merge.js';
+import { DEFERRED, robotTuning, type RobotKind } from '../chat/robot.js';
 import type { BuiltSink, LaneTuning, Sink, SinkContext } from '../types.js';
 import { compileWebhookTemplate, DEFAULT_BODY_TEMPLATE, type WebhookEncoder } from './encoder.js';
 import { CONFIGMAP_KEY, parseWebhookOptions, type ConfigMapRef, type WebhookOptions } from './options.js';
@@ -79,14 +81,41 @@ class WebhookSink implements Sink {
     return this.stopWatch.signal;
   }
 
-  async send(batch: readonly KubeEvent[], signal: AbortSignal): Promise<Outcome[]> {
+  async send(batch: readonly KubeEvent[], signal: AbortSignal): Promise<Outcome | Outcome[]> {
     const encoder = this.encoder;
+    if (this.options.replyCheck !== 'status' && batch.length > 1) return this.sendMerged(batch, encoder, signal);
     const outcomes = new Array<Outcome>(batch.length);
     let next = 0;
     const worker = async () => {
       for (let i = next++; i < batch.length; i = next++) outcomes[i] = await this.deliver(batch[i]!, encoder, signal);
     };
     await Promise.all(Array.from({ length: Math.min(this.options.maxInFlight, batch.length) }, worker));
+    return outcomes;
+  }
+
+  /**
+   * A rate-limited chat robot gets one message for several events: each event's body is rendered
+   * as usual, then the bodies are merged (texts joined, within the robot's size limit); events
+   * that do not fit are deferred to the next message.
+   */
+  private async sendMerged(batch: readonly KubeEvent[], encoder: WebhookEncoder, signal: AbortSignal): Promise<Outcome | Outcome[]> {
+    const outcomes = new Array<Outcome>(batch.length);
+    const bodies: string[] = [];
+    const positions: number[] = [];
+    batch.forEach((event, i) => {
+      try {
+        bodies.push(encoder.render(event));
+        positions.push(i);
+      } catch (err) {
+        outcomes[i] = reject(redact(`template ${encoder.name}: ${(err as Error).message}`));
+      }
+    });
+    if (bodies.length === 0) return outcomes;
+    const merged = mergeRobotBodies(bodies, this.options.replyCheck as RobotKind);
+    const request: HttpRequest = { url: this.options.endpoint, method: this.options.method, headers: this.headers, body: merged.body, signal };
+    const outcome = await this.client.exchange(request, this.options.replyCheck);
+    const sent = new Set(merged.merged);
+    positions.forEach((position, k) => (outcomes[position] = sent.has(k) ? outcome : DEFERRED));
     return outcomes;
   }
 
@@ -171,22 +200,16 @@ function watchTemplate(sink: WebhookSink, options: WebhookOptions, ref: ConfigMa
   });
 }
 
-/** Messages per minute each robot accepts (their documented limits). */
-const ROBOT_MESSAGES_PER_MINUTE: Readonly<Record<Exclude<ReplyCheck, 'status'>, number>> = {
-  dingtalk: 20,
-  wechat: 20,
-  feishu: 100,
-  slack: 60,
-};
+/** Events per merged robot message: about what a WeChat Work text message (2048 bytes) holds. */
+const ROBOT_BATCH = 8;
 
 /**
- * A robot endpoint gets its documented rate limit. A rate limit counts send calls, and this sink
- * makes one request per event, so with a limit each send carries one event.
+ * A robot endpoint is paced like the chat sinks (`rate_limit`/`rate_window` override the pace) and
+ * each batch is merged into one message. Elsewhere a `rate_limit` counts requests: one event per send.
  */
 function laneTuning(uri: SinkUri, replyCheck: ReplyCheck): LaneTuning {
-  const robotLimit = replyCheck === 'status' ? undefined : ROBOT_MESSAGES_PER_MINUTE[replyCheck];
-  const limited = robotLimit !== undefined || option(uri, 'rate_limit') !== undefined;
-  return { ...(robotLimit === undefined ? {} : { sendsPerMinute: robotLimit }), ...(limited ? { maxBatch: 1 } : {}) };
+  if (replyCheck !== 'status') return robotTuning(replyCheck, ROBOT_BATCH);
+  return option(uri, 'rate_limit') === undefined ? {} : { maxBatch: 1 };
 }
 
 export async function createWebhookSink(uri: SinkUri, ctx: SinkContext): Promise<BuiltSink> {
