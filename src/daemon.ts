@@ -84,13 +84,15 @@ export async function startDaemon(config: DaemonConfig, deps: DaemonDeps): Promi
   const router = new Router(lanes, registry, deps.checkpoints !== undefined);
   const eventMetrics = config.eventMetrics ? new EventMetrics(registry) : undefined;
   let source: EventSource | undefined;
+  // A standby is alive and ready: were it unready, a Deployment's rolling update would wait forever
+  // for the new pod, which stands by while the old leader holds the Lease.
   const standby = { healthy: true, reason: 'standby: another replica holds the Lease' };
   const http = await startHealthServer({
     host: config.healthzIp,
     port: config.healthzPort,
     registry,
     liveness: [{ name: 'watch', check: () => source?.health() ?? standby }],
-    readiness: [{ name: 'initial list', check: () => source?.ready() ?? { ...standby, healthy: false } }],
+    readiness: [{ name: 'initial list', check: () => source?.ready() ?? (deps.leaderElection ? standby : { healthy: false, reason: 'starting' }) }],
   });
 
   const checkpointer = deps.checkpoints && new Checkpointer(deps.checkpoints, router, () => source?.lastResourceVersion, log, registry);
