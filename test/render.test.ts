@@ -6,11 +6,12 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { makeEvent } from './sinks/webhook/helpers.js';
 import { renderWithGo } from './sinks/webhook/go-oracle.js';
 
 const RENDER = resolve(import.meta.dirname, '../src/render.ts');
-const UPSTREAM = '/work/shared/reference/upstream-templates';
+const UPSTREAM = fileURLToPath(new URL('./fixtures/upstream-templates', import.meta.url));
 let dir: string;
 
 interface Run {

@@ -4,6 +4,7 @@ import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { KubeEvent } from '../../../src/event/types.js';
 import { loadLocation, parseKubeTime, setLocalLocation } from '../../../src/gotime/index.js';
 import { compileWebhookTemplate, DEFAULT_BODY_TEMPLATE, jsonStringContent } from '../../../src/sinks/webhook/encoder.js';
@@ -12,7 +13,7 @@ import { renderWithGo, type OracleCase } from './go-oracle.js';
 
 const ZONE = 'Asia/Shanghai';
 const NOW = '2024-03-05T06:08:00.123456789Z';
-const UPSTREAM = '/work/shared/reference/upstream-templates';
+const UPSTREAM = fileURLToPath(new URL('../../fixtures/upstream-templates', import.meta.url));
 
 const upstream: Record<string, string> = Object.fromEntries(
   readdirSync(UPSTREAM)
