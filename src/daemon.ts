@@ -98,6 +98,21 @@ export async function startDaemon(config: DaemonConfig, deps: DaemonDeps): Promi
   const checkpointer = deps.checkpoints && new Checkpointer(deps.checkpoints, router, () => source?.lastResourceVersion, log, registry);
   if (checkpointer) for (const lane of lanes) lane.onSettled(() => checkpointer.schedule());
 
+  /**
+   * kube-eventer logs `Exporting <n> events` every --frequency; the same heartbeat here (delivery
+   * itself never waits for it), with each lane's backlog.
+   */
+  let tick: NodeJS.Timeout | undefined;
+  function startTickLog(): void {
+    let last = router.dispatched;
+    tick = setInterval(() => {
+      const n = router.dispatched - last;
+      last = router.dispatched;
+      log.info({ queued: Object.fromEntries(lanes.map((l) => [l.id, l.pending])) }, `Exporting ${n} events`);
+    }, config.frequencyMs);
+    tick.unref();
+  }
+
   async function activate(): Promise<void> {
     const checkpoint = deps.checkpoints ? await deps.checkpoints.load() : undefined;
     if (checkpoint) {
@@ -116,6 +131,7 @@ export async function startDaemon(config: DaemonConfig, deps: DaemonDeps): Promi
       eventMetrics?.record(event);
       router.dispatch(change, event);
     });
+    startTickLog();
     log.info({ port: http.port, sinks: lanes.map((l) => l.id) }, 'Starting eventer');
   }
 
@@ -155,6 +171,7 @@ export async function startDaemon(config: DaemonConfig, deps: DaemonDeps): Promi
     fatal,
     async stop(graceMs) {
       shutdown.abort();
+      clearInterval(tick);
       await source?.stop();
       const results = await router.drain(graceMs);
       await checkpointer?.flush();

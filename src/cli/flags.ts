@@ -41,7 +41,7 @@ const KLOG_STRING = ['vmodule', 'log_dir', 'log_file', 'log_backtrace_at', 'stde
 export const FLAG_SPECS: readonly FlagSpec[] = [
   { name: 'source', kind: 'list', usage: 'source(s) to read events from (exactly one: kubernetes:<url>?<options>)', defaultText: '[]' },
   { name: 'sink', kind: 'list', usage: 'external sink(s) that receive events (repeatable: <name>:<url>?<options>)', defaultText: '[]' },
-  { name: 'frequency', kind: 'duration', usage: 'longest time an event waits before its sink lane flushes (5s..3m)', defaultText: '30s' },
+  { name: 'frequency', kind: 'duration', usage: 'how often to log the "Exporting <n> events" line (5s..3m); events are delivered as they arrive', defaultText: '30s' },
   { name: 'healthz-ip', kind: 'string', usage: 'ip eventer health check service uses', defaultText: '0.0.0.0' },
   { name: 'healthz-port', kind: 'uint', usage: 'port eventer health check listens on', defaultText: '8084' },
   { name: 'event-metrics', kind: 'bool', usage: 'whether to export per-event Prometheus counters', defaultText: 'true' },

@@ -33,6 +33,11 @@ export class Router {
   private routingMsSinceScrape = 0;
   private lastRoutedAt = 0;
 
+  /** Events dispatched since the start. */
+  get dispatched(): number {
+    return this.lastSeq;
+  }
+
   private flushCounts(): void {
     if (this.routedSinceScrape === 0) return;
     this.total.inc(this.routedSinceScrape);

@@ -141,3 +141,18 @@ test('SIGTERM while 50 events wait for a slow sink: all 50 delivered, exit withi
     await s.stop();
   }
 });
+
+test('every --frequency the daemon logs kube-eventer\'s "Exporting <n> events" line, while delivery never waits for it', async () => {
+  const s = await startSetup([''], ['--frequency=5s']);
+  try {
+    const sent = performance.now();
+    for (let i = 0; i < 3; i++) s.api.createEvent({ reason: `Tick${i}` });
+    await s.receivers[0]!.waitForRequests(3, 3000);
+    assert.ok(s.receivers[0]!.requests[2]!.receivedAt - sent < 1000, 'delivered before any tick');
+    const exported = () => [...s.daemon.output().stderr.matchAll(/"msg":"Exporting (\d+) events"/g)].reduce((n, m) => n + Number(m[1]), 0);
+    await eventually('the tick line counts the 3 events', () => exported() >= 3, 12_000);
+    assert.equal(exported(), 3);
+  } finally {
+    await s.stop();
+  }
+});
