@@ -95,7 +95,7 @@ test('the same with a forced 410 Expired between bursts: each delivered exactly 
   }
 });
 
-test('two sinks, one endpoint hangs: the other keeps delivering with sub-second latency', async () => {
+test('two sinks, one endpoint hangs: the other keeps delivering with sub-second latency', async (t) => {
   const s = await startSetup(['&timeout=30s', '']);
   const [hung, healthy] = s.receivers as [HttpReceiver, HttpReceiver];
   hung.respond(() => ({ hang: true }));
@@ -107,6 +107,7 @@ test('two sinks, one endpoint hangs: the other keeps delivering with sub-second 
       await healthy.waitForRequests(i + 1, 5000);
       latencies.push(healthy.requests[i]!.receivedAt - sent);
     }
+    t.diagnostic(`healthy sink latency while the other hangs: max ${Math.max(...latencies).toFixed(1)} ms over ${latencies.length} events`);
     assert.ok(Math.max(...latencies) < 1000, `max latency ${Math.max(...latencies).toFixed(0)} ms`);
     assert.ok(hung.requests.length >= 1, 'the hung endpoint was tried');
   } finally {
@@ -114,7 +115,7 @@ test('two sinks, one endpoint hangs: the other keeps delivering with sub-second 
   }
 });
 
-test('SIGTERM while 50 events wait for a slow sink: all 50 delivered, exit within the grace period', async () => {
+test('SIGTERM while 50 events wait for a slow sink: all 50 delivered, exit within the grace period', async (t) => {
   const s = await startSetup(['&max_in_flight=1'], ['--shutdown-grace=20s']);
   const [slow] = s.receivers as [HttpReceiver];
   slow.respond(() => new Promise((resolve) => setTimeout(() => resolve({ status: 200, body: 'ok' }), 100)));
@@ -126,12 +127,14 @@ test('SIGTERM while 50 events wait for a slow sink: all 50 delivered, exit withi
     }
     await slow.waitForRequests(1, 10_000);
     await eventually('all 50 queued in the lane', async () => /eventer_sink_events_accepted_total\{[^}]*\} 50\b/.test(await (await fetch(`${s.base}/metrics`)).text()));
-    assert.ok(slow.requests.length < 50, 'events were still waiting when SIGTERM came');
+    const deliveredBefore = slow.requests.length;
+    assert.ok(deliveredBefore < 50, 'events were still waiting when SIGTERM came');
     const exited = new Promise<number | null>((resolve) => s.daemon.once('exit', (code) => resolve(code)));
     const signalled = Date.now();
     s.daemon.kill('SIGTERM');
     const code = await exited;
     const took = Date.now() - signalled;
+    t.diagnostic(`SIGTERM with ${50 - deliveredBefore} of 50 events still queued: exit code ${code} after ${took} ms (grace 20 s)`);
     assert.equal(code, 0);
     assert.ok(took < 20_000, `exited after ${took} ms`);
     const seen = deliveries(slow);
