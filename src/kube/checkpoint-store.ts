@@ -5,7 +5,8 @@ import { open, readFile, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { ConfigError } from '../cli/errors.js';
 import { configMapsPath } from './client.js';
-import { apiErrorStatus, isDnsLabel, isDnsSubdomain, type KubeRequester } from './leader.js';
+import { apiErrorStatus, type KubeRequester } from './leader.js';
+import { isDnsLabel, isDnsSubdomain } from './names.js';
 import type { ConfigMap } from './types.js';
 
 export interface Checkpoint {

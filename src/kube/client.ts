@@ -3,6 +3,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { SinkUri } from '../cli/uri.js';
+import { parseRetryAfter } from '../pipeline/retry-after.js';
 import { buildKubeConnection, type KubeConfigEnvironment, type KubeConnectionConfig } from './config.js';
 import { runReflector, type ReflectorTuning } from './reflector.js';
 import type { ConfigMap, KubeList, KubeStatus, Lease, WatchEvent } from './types.js';
@@ -68,12 +69,6 @@ function queryString(query: Query | undefined): string {
   return text === '' ? '' : `?${text}`;
 }
 
-function retryAfterMs(res: http.IncomingMessage): number | undefined {
-  const header = res.headers['retry-after'];
-  const seconds = header === undefined ? NaN : Number(header);
-  return Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : undefined;
-}
-
 /** Builds the error for a non-2xx response from its Status body (or its text when it is not one). */
 function errorFromResponse(method: string, path: string, res: http.IncomingMessage, text: string): KubeApiError {
   const status = res.statusCode ?? 0;
@@ -88,7 +83,7 @@ function errorFromResponse(method: string, path: string, res: http.IncomingMessa
   } catch {
     // not JSON: keep the text
   }
-  return new KubeApiError(method, path, status, reason, detail, retryAfterMs(res));
+  return new KubeApiError(method, path, status, reason, detail, parseRetryAfter(res.headers['retry-after']));
 }
 
 /** Builds the error for a watch ERROR event. */

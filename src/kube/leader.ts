@@ -11,6 +11,7 @@ import { formatGoDuration } from '../cli/duration.js';
 import type { Logger } from '../log/logger.js';
 import { KubeApiError, leasesPath, type KubeClient } from './client.js';
 import { SERVICE_ACCOUNT_DIR } from './config.js';
+import { isDnsLabel, isDnsSubdomain } from './names.js';
 import type { Lease, LeaseSpec } from './types.js';
 
 /** The part of KubeClient the elector uses (tests may pass a stand-in). */
@@ -120,16 +121,6 @@ export function validateLeaderTimings(o: Pick<LeaderElectionOptions, 'leaseDurat
   }
 }
 
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-
-export function isDnsLabel(text: string): boolean {
-  return text.length <= 63 && DNS_LABEL.test(text);
-}
-
-export function isDnsSubdomain(text: string): boolean {
-  return text.length <= 253 && DNS_SUBDOMAIN.test(text);
-}
 
 /** Every check on the settings; bad ones throw ConfigError naming the flag and value. */
 export function validateLeaderElectionOptions(o: LeaderElectionOptions): void {

@@ -1,6 +1,7 @@
 // Turns an HTTP reply or a transport failure into an Outcome the lane acts on.
 import { redact } from '../../log/redact.js';
 import { OK, reject, retry, type Outcome } from '../../pipeline/outcome.js';
+import { parseRetryAfter } from '../../pipeline/retry-after.js';
 import { checkRobotReply, type ReplyCheck } from './robots.js';
 
 /** What the classifier needs of a reply. */
@@ -10,30 +11,14 @@ export interface ReplySummary {
   readonly body: string;
 }
 
-/** A server asking for more than this is retried after this instead (the lane bounds the total). */
-export const MAX_RETRY_AFTER_MS = 10 * 60_000;
-
 function header(headers: ReplySummary['headers'], name: string): string | undefined {
   const v = headers[name];
   return Array.isArray(v) ? v[0] : v;
 }
 
-/**
- * `Retry-After` as delay-seconds or an HTTP-date (RFC 9110 §10.2.3), or Feishu's
- * `x-ogw-ratelimit-reset` seconds; undefined when absent or unreadable.
- */
+/** `Retry-After`, or Feishu's `x-ogw-ratelimit-reset` seconds; undefined when absent or unreadable. */
 export function retryAfterMs(headers: ReplySummary['headers'], now: number = Date.now()): number | undefined {
-  const value = header(headers, 'retry-after')?.trim() ?? header(headers, 'x-ogw-ratelimit-reset')?.trim();
-  if (value === undefined || value === '') return undefined;
-  let ms: number;
-  if (/^\d+$/.test(value)) {
-    ms = Number(value) * 1000;
-  } else {
-    const at = Date.parse(value);
-    if (Number.isNaN(at)) return undefined;
-    ms = Math.max(0, at - now);
-  }
-  return Math.min(ms, MAX_RETRY_AFTER_MS);
+  return parseRetryAfter(header(headers, 'retry-after') ?? header(headers, 'x-ogw-ratelimit-reset'), now);
 }
 
 /** First part of a reply body on one line, for reasons (bodies can be pages of HTML). */

@@ -8,6 +8,7 @@ import { isLaneOption, LANE_OPTION_NAMES } from '../../pipeline/lane-options.js'
 import { endpointUrl, looksLikeCredential } from '../http/endpoint.js';
 import { REPLY_CHECKS, replyCheckForHost, type ReplyCheck } from '../http/robots.js';
 import { choiceOption } from '../options.js';
+import { isDnsLabel, isDnsSubdomain } from '../../kube/names.js';
 
 /** How interpolated values are written into the body (see docs/sinks/webhook.md). */
 export type BodyMode = 'raw' | 'json';
@@ -65,9 +66,6 @@ export function isWebhookOption(name: string): boolean {
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 /** Header field value: visible characters, spaces and tabs (no CR, LF or NUL). */
 const HEADER_VALUE = /^[\t\x20-\x7e\x80-\uffff]*$/;
-/** Kubernetes object name (DNS subdomain) and namespace name (DNS label). */
-const OBJECT_NAME = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
-const NAMESPACE_NAME = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
 const SINK = 'sink webhook';
 
@@ -126,11 +124,11 @@ function parseConfigMap(uri: SinkUri): ConfigMapRef | undefined {
   }
   // kube-eventer treats an empty name as "no ConfigMap" (default body).
   if (name === undefined || name === '') return undefined;
-  if (!OBJECT_NAME.test(name)) {
+  if (!isDnsSubdomain(name)) {
     throw new ConfigError(`${SINK}: option custom_body_configmap=${JSON.stringify(name)} is not a valid ConfigMap name (lower-case letters, digits, '-' and '.')`);
   }
   const ns = namespace === undefined || namespace === '' ? DEFAULT_CONFIGMAP_NAMESPACE : namespace;
-  if (!NAMESPACE_NAME.test(ns)) {
+  if (!isDnsLabel(ns)) {
     throw new ConfigError(`${SINK}: option custom_body_configmap_namespace=${JSON.stringify(ns)} is not a valid namespace name`);
   }
   return { namespace: ns, name };
