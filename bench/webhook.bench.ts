@@ -5,7 +5,7 @@
 import { Worker } from 'node:worker_threads';
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
-import { parseUri } from '../src/cli/uri.js';
+import { parseUri } from '../src/base/uri.js';
 import type { EventRecord, KubeEvent } from '../src/event/types.js';
 import { Lane } from '../src/pipeline/lane.js';
 import { laneSettingsFor } from '../src/pipeline/lane-options.js';

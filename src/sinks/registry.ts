@@ -1,6 +1,7 @@
-import { ConfigError } from '../cli/errors.js';
-import type { SinkUri } from '../cli/uri.js';
-import type { BuiltSink, SinkContext, SinkFactory } from './types.js';
+import { ConfigError } from '../base/errors.js';
+import type { SinkUri } from '../base/uri.js';
+import type { BuiltSink } from '../pipeline/sink.js';
+import type { SinkContext, SinkFactory } from './context.js';
 
 /** URI key → factory, loaded lazily so unused sinks cost nothing at startup. */
 const FACTORIES: Readonly<Record<string, () => Promise<SinkFactory>>> = {

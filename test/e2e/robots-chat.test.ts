@@ -3,11 +3,11 @@
 // delivered completely, in few messages, without a single refusal.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { SinkUri } from '../../src/cli/uri.js';
+import type { SinkUri } from '../../src/base/uri.js';
 import { ROBOT_PACE_MS, type RobotKind } from '../../src/sinks/chat/robot.js';
 import { createFeishuSink } from '../../src/sinks/feishu/index.js';
 import { createSlackSink } from '../../src/sinks/slack/index.js';
-import type { BuiltSink } from '../../src/sinks/types.js';
+import type { BuiltSink } from '../../src/pipeline/sink.js';
 import { createWeChatSink } from '../../src/sinks/wechat/index.js';
 import { startFeishuFake } from '../fixtures/robots/feishu.js';
 import type { FakeRobotServer } from '../fixtures/robots/server.js';

@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ConfigMap } from '../../src/kube/client.js';
-import type { SinkContext } from '../../src/sinks/types.js';
+import type { SinkContext } from '../../src/sinks/context.js';
 import { createWebhookSink } from '../../src/sinks/webhook/index.js';
 import { startWeChatFake } from '../fixtures/robots/wechat.js';
 import { sinkUri, testContext } from '../sinks/chat/helpers.js';

@@ -1,9 +1,9 @@
 // What the chat sinks share: how often each robot may be called, the repeat window, the options
 // every chat sink reads, and how the outcome of one message maps onto the events of a batch.
-import { ConfigError } from '../../cli/errors.js';
-import { option, options, type SinkUri } from '../../cli/uri.js';
+import { ConfigError } from '../../base/errors.js';
+import { option, options, type SinkUri } from '../../base/uri.js';
 import { defer, type Outcome } from '../../pipeline/outcome.js';
-import type { LaneTuning } from '../types.js';
+import type { LaneTuning } from '../../pipeline/sink.js';
 
 export type RobotKind = 'dingtalk' | 'wechat' | 'feishu' | 'slack';
 

@@ -2,17 +2,18 @@
 // that waited for the robot's rate limit share a message), signed when `sign` is set, and the
 // robot's errcode read (kube-eventer only looked at the HTTP status).
 import { createHmac } from 'node:crypto';
-import { ConfigError } from '../../cli/errors.js';
-import { option, type SinkUri } from '../../cli/uri.js';
+import { ConfigError } from '../../base/errors.js';
+import { option, type SinkUri } from '../../base/uri.js';
 import type { KubeEvent } from '../../event/types.js';
 import { buildEventFilter, FILTER_OPTIONS } from '../../filter/filter.js';
-import { registerSecret } from '../../log/redact.js';
+import { registerSecret } from '../../base/redact.js';
 import type { Outcome } from '../../pipeline/outcome.js';
 import { batchOutcomes, labelOptions, rejectRepeated, requiredOption, robotTuning } from '../chat/robot.js';
 import { HttpClient } from '../http/client.js';
 import { endpointUrl } from '../http/endpoint.js';
 import { choiceOption, rejectUnknownOptions } from '../options.js';
-import type { BuiltSink, Sink, SinkContext } from '../types.js';
+import type { BuiltSink, Sink } from '../../pipeline/sink.js';
+import type { SinkContext } from '../context.js';
 import { encodeDingTalkEvents, type DingTalkFormat } from './encoder.js';
 
 export const DINGTALK_OPTIONS = ['access_token', 'sign', 'msg_type', 'label', 'cluster_id', 'region'] as const;

@@ -1,17 +1,18 @@
 // The feishu sink: a Feishu/Lark custom bot (`POST /open-apis/bot/v2/hook/<token>`), one text
 // message or interactive card per batch, signed when the bot has a signing secret.
 import { createHmac } from 'node:crypto';
-import { ConfigError } from '../../cli/errors.js';
-import { option, type SinkUri } from '../../cli/uri.js';
+import { ConfigError } from '../../base/errors.js';
+import { option, type SinkUri } from '../../base/uri.js';
 import type { KubeEvent } from '../../event/types.js';
 import { buildEventFilter, FILTER_OPTIONS } from '../../filter/filter.js';
-import { registerSecret } from '../../log/redact.js';
+import { registerSecret } from '../../base/redact.js';
 import type { Outcome } from '../../pipeline/outcome.js';
 import { batchOutcomes, labelOptions, rejectRepeated, robotTuning } from '../chat/robot.js';
 import { HttpClient } from '../http/client.js';
 import { endpointUrl } from '../http/endpoint.js';
 import { choiceOption, rejectUnknownOptions } from '../options.js';
-import type { BuiltSink, Sink, SinkContext } from '../types.js';
+import type { BuiltSink, Sink } from '../../pipeline/sink.js';
+import type { SinkContext } from '../context.js';
 import { encodeFeishuEvents, type FeishuFormat, type FeishuSignature } from './encoder.js';
 
 export const FEISHU_OPTIONS = ['token', 'secret', 'sign', 'msg_type', 'label'] as const;

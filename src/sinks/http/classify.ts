@@ -1,7 +1,7 @@
 // Turns an HTTP reply or a transport failure into an Outcome the lane acts on.
-import { redact } from '../../log/redact.js';
+import { redact } from '../../base/redact.js';
 import { OK, reject, retry, type Outcome } from '../../pipeline/outcome.js';
-import { parseRetryAfter } from '../../pipeline/retry-after.js';
+import { parseRetryAfter } from '../../base/retry-after.js';
 import { checkRobotReply, type ReplyCheck } from './robots.js';
 
 /** What the classifier needs of a reply. */

@@ -2,7 +2,7 @@
 // timeouts, any method with a body, replies classified into Outcomes.
 import { Agent, interceptors, type Dispatcher } from 'undici';
 import type { Outcome } from '../../pipeline/outcome.js';
-import { VERSION } from '../../version.js';
+import { VERSION } from '../../base/version.js';
 import { classifyFailure, classifyReply } from './classify.js';
 import { maskPath } from './endpoint.js';
 import type { ReplyCheck } from './robots.js';

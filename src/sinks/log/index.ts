@@ -1,7 +1,8 @@
-import type { SinkUri } from '../../cli/uri.js';
+import type { SinkUri } from '../../base/uri.js';
 import { OK, retry, type Outcome } from '../../pipeline/outcome.js';
 import { choiceOption, rejectUnknownOptions } from '../options.js';
-import type { BuiltSink, Sink, SinkContext } from '../types.js';
+import type { BuiltSink, Sink } from '../../pipeline/sink.js';
+import type { SinkContext } from '../context.js';
 import { encodeBatch, type LogFormat } from './encoder.js';
 
 /** Writes events to stdout (the daemon's own logs go to stderr). */

@@ -1,16 +1,17 @@
 // The slack sink: a Slack incoming webhook (or a Slack-compatible one: Mattermost, Rocket.Chat),
 // one message of text and Block Kit blocks per batch.
-import { ConfigError } from '../../cli/errors.js';
-import { option, type SinkUri } from '../../cli/uri.js';
+import { ConfigError } from '../../base/errors.js';
+import { option, type SinkUri } from '../../base/uri.js';
 import type { KubeEvent } from '../../event/types.js';
 import { buildEventFilter, FILTER_OPTIONS } from '../../filter/filter.js';
-import { registerSecret } from '../../log/redact.js';
+import { registerSecret } from '../../base/redact.js';
 import type { Outcome } from '../../pipeline/outcome.js';
 import { batchOutcomes, labelOptions, rejectRepeated, robotTuning } from '../chat/robot.js';
 import { HttpClient } from '../http/client.js';
 import { endpointUrl } from '../http/endpoint.js';
 import { rejectUnknownOptions } from '../options.js';
-import type { BuiltSink, Sink, SinkContext } from '../types.js';
+import type { BuiltSink, Sink } from '../../pipeline/sink.js';
+import type { SinkContext } from '../context.js';
 import { encodeSlackEvents, type SlackFormat } from './encoder.js';
 
 /** Payload overrides: honoured by legacy webhooks and Slack-compatible servers; Slack app webhooks ignore them. */

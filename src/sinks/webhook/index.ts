@@ -2,23 +2,21 @@
 // default or a ConfigMap's `content`, hot-reloaded), sent with bounded concurrency.
 import { Counter, type Registry } from 'prom-client';
 import type { Logger } from 'pino';
-import { ConfigError } from '../../cli/errors.js';
-import { option, type SinkUri } from '../../cli/uri.js';
+import { ConfigError } from '../../base/errors.js';
+import { option, type SinkUri } from '../../base/uri.js';
 import type { KubeEvent } from '../../event/types.js';
 import { buildEventFilter } from '../../filter/filter.js';
-import type { ConfigMap, KubeClient } from '../../kube/client.js';
-import { redact } from '../../log/redact.js';
+import type { ConfigMap } from '../../kube/types.js';
+import { redact } from '../../base/redact.js';
 import { reject, retry, type Outcome } from '../../pipeline/outcome.js';
 import { HttpClient, type HttpRequest } from '../http/client.js';
 import type { ReplyCheck } from '../http/robots.js';
 import { mergeRobotBodies } from '../chat/merge.js';
 import { DEFERRED, robotTuning, type RobotKind } from '../chat/robot.js';
-import type { BuiltSink, LaneTuning, Sink, SinkContext } from '../types.js';
+import type { BuiltSink, LaneTuning, Sink } from '../../pipeline/sink.js';
+import type { ConfigMapReader, SinkContext } from '../context.js';
 import { compileWebhookTemplate, DEFAULT_BODY_TEMPLATE, type WebhookEncoder } from './encoder.js';
 import { CONFIGMAP_KEY, parseWebhookOptions, type ConfigMapRef, type WebhookOptions } from './options.js';
-
-/** The ConfigMap reads the sink needs (the source's KubeClient provides them). */
-export type ConfigMapReader = Pick<KubeClient, 'getConfigMap' | 'watchConfigMap'>;
 
 function describeRef(ref: ConfigMapRef): string {
   return `ConfigMap ${ref.namespace}/${ref.name}`;

@@ -1,9 +1,9 @@
 // webhook sink options: kube-eventer's (method, header, custom_body_configmap[_namespace], the
 // filters) with its defaults, plus ours. Everything is validated here, before anything starts.
-import { ConfigError } from '../../cli/errors.js';
-import { expandEnv, goUnescape, option, options, type SinkUri } from '../../cli/uri.js';
+import { ConfigError } from '../../base/errors.js';
+import { expandEnv, goUnescape, option, options, type SinkUri } from '../../base/uri.js';
 import { FILTER_OPTIONS } from '../../filter/filter.js';
-import { isSecretName, redact, registerSecret } from '../../log/redact.js';
+import { isSecretName, redact, registerSecret } from '../../base/redact.js';
 import { isLaneOption, LANE_OPTION_NAMES } from '../../pipeline/lane-options.js';
 import { endpointUrl, looksLikeCredential } from '../http/endpoint.js';
 import { REPLY_CHECKS, replyCheckForHost, type ReplyCheck } from '../http/robots.js';

@@ -1,17 +1,18 @@
 // The wechat sink: WeChat Work application messages (`/cgi-bin/message/send`), one message per
 // batch to every recipient at once, with the access token cached until it expires.
 import type { Logger } from 'pino';
-import { ConfigError } from '../../cli/errors.js';
-import { option, type SinkUri } from '../../cli/uri.js';
+import { ConfigError } from '../../base/errors.js';
+import { option, type SinkUri } from '../../base/uri.js';
 import type { KubeEvent } from '../../event/types.js';
 import { buildEventFilter, FILTER_OPTIONS } from '../../filter/filter.js';
-import { redact, registerSecret } from '../../log/redact.js';
+import { redact, registerSecret } from '../../base/redact.js';
 import { retry, type Outcome } from '../../pipeline/outcome.js';
 import { baseUrlOption, batchOutcomes, labelOptions, rejectRepeated, requiredOption, robotTuning } from '../chat/robot.js';
 import { classifyFailure, classifyReply } from '../http/classify.js';
 import { describeTarget, HttpClient, type HttpReply } from '../http/client.js';
 import { rejectUnknownOptions } from '../options.js';
-import type { BuiltSink, Sink, SinkContext } from '../types.js';
+import type { BuiltSink, Sink } from '../../pipeline/sink.js';
+import type { SinkContext } from '../context.js';
 import { encodeWeChatEvents, type WeChatFormat } from './encoder.js';
 import { AccessTokenCache, TOKEN_ERRCODES } from './token.js';
 

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { redact } from '../../../src/log/redact.js';
+import { redact } from '../../../src/base/redact.js';
 import { laneSettingsFor } from '../../../src/pipeline/lane-options.js';
 import { DEFERRED } from '../../../src/sinks/chat/robot.js';
 import { encodeDingTalkEvent } from '../../../src/sinks/dingtalk/encoder.js';

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { redact } from '../../../src/log/redact.js';
+import { redact } from '../../../src/base/redact.js';
 import { laneSettingsFor } from '../../../src/pipeline/lane-options.js';
 import { encodeFeishuEvent } from '../../../src/sinks/feishu/encoder.js';
 import { createFeishuSink, feishuSignature, parseFeishuOptions } from '../../../src/sinks/feishu/index.js';

@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { HttpClient } from '../../../src/sinks/http/client.js';
 import type { ReplyCheck } from '../../../src/sinks/http/robots.js';
 import type { Outcome } from '../../../src/pipeline/outcome.js';
-import { registerSecret } from '../../../src/log/redact.js';
+import { registerSecret } from '../../../src/base/redact.js';
 import { startHttpReceiver, type HttpReceiver, type Reply } from '../../fixtures/http-receiver/server.js';
 
 let receiver: HttpReceiver;

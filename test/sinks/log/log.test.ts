@@ -4,7 +4,7 @@ import { test } from 'node:test';
 process.env.TZ = 'Asia/Shanghai';
 const { encodeBatch, formatTextLine } = await import('../../../src/sinks/log/encoder.js');
 const { createLogSink } = await import('../../../src/sinks/log/index.js');
-const { parseUri } = await import('../../../src/cli/uri.js');
+const { parseUri } = await import('../../../src/base/uri.js');
 const { makeEvent, silentLog } = await import('../../pipeline/helpers.js');
 const { Registry } = await import('prom-client');
 

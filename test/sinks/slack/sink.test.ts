@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { redact } from '../../../src/log/redact.js';
+import { redact } from '../../../src/base/redact.js';
 import { laneSettingsFor } from '../../../src/pipeline/lane-options.js';
 import { encodeSlackEvent } from '../../../src/sinks/slack/encoder.js';
 import { createSlackSink } from '../../../src/sinks/slack/index.js';

@@ -2,12 +2,13 @@
 // driven by hand. Requests, per-event outcomes, bounded concurrency, startup errors, hot reload.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ConfigError } from '../../../src/cli/errors.js';
-import { parseUri } from '../../../src/cli/uri.js';
+import { ConfigError } from '../../../src/base/errors.js';
+import { parseUri } from '../../../src/base/uri.js';
 import type { KubeEvent } from '../../../src/event/types.js';
 import type { Outcome } from '../../../src/pipeline/outcome.js';
-import type { BuiltSink } from '../../../src/sinks/types.js';
-import { createWebhookSink, type ConfigMapReader } from '../../../src/sinks/webhook/index.js';
+import type { BuiltSink } from '../../../src/pipeline/sink.js';
+import type { ConfigMapReader } from '../../../src/sinks/context.js';
+import { createWebhookSink } from '../../../src/sinks/webhook/index.js';
 import { startHttpReceiver, type HttpReceiver, type Reply } from '../../fixtures/http-receiver/server.js';
 import { captureLog, eventually, FakeConfigMaps, makeEvent, sinkContext } from './helpers.js';
 

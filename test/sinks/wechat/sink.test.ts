@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { redact } from '../../../src/log/redact.js';
+import { redact } from '../../../src/base/redact.js';
 import { laneSettingsFor } from '../../../src/pipeline/lane-options.js';
 import { createWeChatSink } from '../../../src/sinks/wechat/index.js';
 import { ManualClock } from '../../fixtures/robots/server.js';
