@@ -19,5 +19,8 @@ export interface SinkContext {
   readonly shutdown: AbortSignal;
 }
 
+/** What a factory returns: the sink and its lane tuning. The registry adds the event filter. */
+export type SinkParts = Omit<BuiltSink, 'accepts'>;
+
 /** Builds a sink from its URI; throws ConfigError (naming option and value) on bad options. */
-export type SinkFactory = (uri: SinkUri, ctx: SinkContext) => Promise<BuiltSink>;
+export type SinkFactory = (uri: SinkUri, ctx: SinkContext) => Promise<SinkParts>;

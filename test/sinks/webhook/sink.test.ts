@@ -8,7 +8,8 @@ import type { KubeEvent } from '../../../src/event/types.js';
 import type { Outcome } from '../../../src/pipeline/outcome.js';
 import type { BuiltSink } from '../../../src/pipeline/sink.js';
 import type { ConfigMapReader } from '../../../src/sinks/context.js';
-import { createWebhookSink } from '../../../src/sinks/webhook/index.js';
+import { buildSink } from '../../../src/sinks/registry.js';
+import { createWebhookSink } from '../../../src/sinks/webhook/sink.js';
 import { startHttpReceiver, type HttpReceiver, type Reply } from '../../fixtures/http-receiver/server.js';
 import { captureLog, eventually, FakeConfigMaps, makeEvent, sinkContext } from './helpers.js';
 
@@ -26,7 +27,7 @@ after(async () => {
 
 async function build(query: string, kube?: ConfigMapReader, log = captureLog()) {
   const ctx = sinkContext(log.log, kube);
-  const sink = await createWebhookSink(parseUri(`webhook:${receiver.url}${query}`, '--sink', {}), ctx);
+  const sink = await buildSink(parseUri(`webhook:${receiver.url}${query}`, '--sink', {}), ctx);
   built.push(sink);
   return { ...sink, ctx, log };
 }

@@ -5,7 +5,6 @@ import type { Logger } from 'pino';
 import { ConfigError } from '../../base/errors.js';
 import { option, type SinkUri } from '../../base/uri.js';
 import type { KubeEvent } from '../../event/types.js';
-import { buildEventFilter } from '../../filter/filter.js';
 import type { ConfigMap } from '../../kube/types.js';
 import { redact } from '../../base/redact.js';
 import { reject, retry, type Outcome } from '../../pipeline/outcome.js';
@@ -13,8 +12,8 @@ import { HttpClient, type HttpRequest } from '../http/client.js';
 import type { ReplyCheck } from '../http/robots.js';
 import { mergeRobotBodies } from '../chat/merge.js';
 import { DEFERRED, robotTuning, type RobotKind } from '../chat/robot.js';
-import type { BuiltSink, LaneTuning, Sink } from '../../pipeline/sink.js';
-import type { ConfigMapReader, SinkContext } from '../context.js';
+import type { LaneTuning, Sink } from '../../pipeline/sink.js';
+import type { ConfigMapReader, SinkContext, SinkParts } from '../context.js';
 import { compileWebhookTemplate, DEFAULT_BODY_TEMPLATE, type WebhookEncoder } from './encoder.js';
 import { CONFIGMAP_KEY, parseWebhookOptions, type ConfigMapRef, type WebhookOptions } from './options.js';
 
@@ -210,9 +209,8 @@ function laneTuning(uri: SinkUri, replyCheck: ReplyCheck): LaneTuning {
   return option(uri, 'rate_limit') === undefined ? {} : { maxBatch: 1 };
 }
 
-export async function createWebhookSink(uri: SinkUri, ctx: SinkContext): Promise<BuiltSink> {
+export async function createWebhookSink(uri: SinkUri, ctx: SinkContext): Promise<SinkParts> {
   const options = parseWebhookOptions(uri);
-  const accepts = buildEventFilter(uri, 'webhook');
   if (options.suspiciousParameters.length > 0) {
     ctx.log.warn({ parameters: options.suspiciousParameters }, 'webhook: these URI parameters are not options of this sink and are sent to the endpoint; check their spelling');
   }
@@ -228,5 +226,5 @@ export async function createWebhookSink(uri: SinkUri, ctx: SinkContext): Promise
     watchTemplate(sink, options, options.configMap, ctx.kube, ctx, sinkLabel, starting.version);
   }
   const tuning = laneTuning(uri, options.replyCheck);
-  return accepts === undefined ? { sink, tuning } : { sink, accepts, tuning };
+  return { sink, tuning };
 }
