@@ -4,7 +4,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { SinkUri } from '../../src/base/uri.js';
-import { ROBOT_PACE_MS, type RobotKind } from '../../src/sinks/chat/robot.js';
+import type { RobotKind } from '../../src/sinks/chat/robot.js';
+import { ROBOTS } from '../../src/sinks/chat/robots.js';
 import { createFeishuSink } from '../../src/sinks/feishu/sink.js';
 import { createSlackSink } from '../../src/sinks/slack/sink.js';
 import type { BuiltSink } from '../../src/pipeline/sink.js';
@@ -19,7 +20,7 @@ import { metric, produce, ScaledClock, startLane, until, warningEvent } from '..
 process.env.TZ = 'Asia/Shanghai';
 
 const SCALE = 20;
-const pace = (kind: RobotKind) => `rate_window=${ROBOT_PACE_MS[kind] / SCALE}ms`;
+const pace = (kind: RobotKind) => `rate_window=${ROBOTS[kind].paceMs / SCALE}ms`;
 
 interface Storm {
   fake: FakeRobotServer;

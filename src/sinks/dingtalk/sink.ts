@@ -10,6 +10,7 @@ import { batchOutcomes, robotTuning } from '../chat/robot.js';
 import type { SinkContext, SinkParts } from '../context.js';
 import { HttpClient } from '../http/client.js';
 import { encodeDingTalkEvents } from './encoder.js';
+import { DINGTALK_ROBOT } from './robot.js';
 import { parseDingTalkOptions, type DingTalkOptions } from './options.js';
 
 /**
@@ -60,7 +61,7 @@ class DingTalkSink implements Sink {
         body: message.body,
         signal,
       },
-      'dingtalk',
+      DINGTALK_ROBOT.checkReply,
     );
     return batchOutcomes(batch.length, message.shown, outcome);
   }
@@ -73,6 +74,6 @@ class DingTalkSink implements Sink {
 export async function createDingTalkSink(uri: SinkUri, _ctx: SinkContext, now: () => number = Date.now): Promise<SinkParts> {
   const options = parseDingTalkOptions(uri);
   const sink = new DingTalkSink(options, new HttpClient({ connectionsPerOrigin: 1 }), now);
-  const tuning = robotTuning('dingtalk', DINGTALK_MAX_BATCH);
+  const tuning = robotTuning(DINGTALK_ROBOT, DINGTALK_MAX_BATCH);
   return { sink, tuning };
 }

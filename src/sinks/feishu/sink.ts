@@ -9,6 +9,7 @@ import { batchOutcomes, robotTuning } from '../chat/robot.js';
 import type { SinkContext, SinkParts } from '../context.js';
 import { HttpClient } from '../http/client.js';
 import { encodeFeishuEvents, type FeishuSignature } from './encoder.js';
+import { FEISHU_ROBOT } from './robot.js';
 import { parseFeishuOptions, type FeishuOptions } from './options.js';
 
 /** Events per message at most: about what 20 KB hold with typical messages (the rest waits for the next). */
@@ -35,7 +36,7 @@ class FeishuSink implements Sink {
     const message = encodeFeishuEvents(batch, format, signature);
     const outcome = await this.client.exchange(
       { url, method: 'POST', headers: [['Content-Type', 'application/json; charset=utf-8']], body: message.body, signal },
-      'feishu',
+      FEISHU_ROBOT.checkReply,
     );
     return batchOutcomes(batch.length, message.shown, outcome);
   }
@@ -48,6 +49,6 @@ class FeishuSink implements Sink {
 export async function createFeishuSink(uri: SinkUri, _ctx: SinkContext, now: () => number = Date.now): Promise<SinkParts> {
   const options = parseFeishuOptions(uri);
   const sink = new FeishuSink(options, new HttpClient({ connectionsPerOrigin: 1 }), now);
-  const tuning = robotTuning('feishu', FEISHU_MAX_BATCH);
+  const tuning = robotTuning(FEISHU_ROBOT, FEISHU_MAX_BATCH);
   return { sink, tuning };
 }

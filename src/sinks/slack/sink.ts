@@ -8,6 +8,7 @@ import { batchOutcomes, robotTuning } from '../chat/robot.js';
 import type { SinkContext, SinkParts } from '../context.js';
 import { HttpClient } from '../http/client.js';
 import { encodeSlackEvents } from './encoder.js';
+import { SLACK_ROBOT } from './robot.js';
 import { parseSlackOptions, type SlackOptions } from './options.js';
 
 /** Events per message at most: about what 12000 characters hold with typical messages (the rest waits for the next). */
@@ -25,7 +26,7 @@ class SlackSink implements Sink {
     const message = encodeSlackEvents(batch, this.options.format);
     const outcome = await this.client.exchange(
       { url: this.options.url, method: 'POST', headers: [['Content-Type', 'application/json; charset=utf-8']], body: message.body, signal },
-      'slack',
+      SLACK_ROBOT.checkReply,
     );
     return batchOutcomes(batch.length, message.shown, outcome);
   }
@@ -38,6 +39,6 @@ class SlackSink implements Sink {
 export async function createSlackSink(uri: SinkUri, _ctx: SinkContext): Promise<SinkParts> {
   const options = parseSlackOptions(uri);
   const sink = new SlackSink(options, new HttpClient({ connectionsPerOrigin: 1 }));
-  const tuning = robotTuning('slack', SLACK_MAX_BATCH);
+  const tuning = robotTuning(SLACK_ROBOT, SLACK_MAX_BATCH);
   return { sink, tuning };
 }

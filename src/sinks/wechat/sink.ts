@@ -11,6 +11,7 @@ import type { SinkContext, SinkParts } from '../context.js';
 import { classifyFailure, classifyReply } from '../http/classify.js';
 import { describeTarget, HttpClient, type HttpReply } from '../http/client.js';
 import { encodeWeChatEvents } from './encoder.js';
+import { WECHAT_ROBOT } from './robot.js';
 import { parseWeChatOptions, type WeChatOptions } from './options.js';
 import { AccessTokenCache, TOKEN_ERRCODES } from './token.js';
 
@@ -65,7 +66,7 @@ class WeChatSink implements Sink {
         if (attempt === 1) continue;
         return retry(`${target}: the access token was refused again after a refresh (errcode ${code})`);
       }
-      const outcome = classifyReply(reply, 'wechat', target);
+      const outcome = classifyReply(reply, WECHAT_ROBOT.checkReply, target);
       if (outcome.status === 'ok') this.reportInvalidUsers(reply.body);
       return outcome;
     }
@@ -99,6 +100,6 @@ export async function createWeChatSink(uri: SinkUri, ctx: SinkContext, now: () =
   tokenUrl.searchParams.set('corpid', options.corpId);
   tokenUrl.searchParams.set('corpsecret', options.corpSecret);
   const sink = new WeChatSink(options, client, new AccessTokenCache(client, tokenUrl, now), ctx.log);
-  const tuning = robotTuning('wechat', WECHAT_MAX_BATCH);
+  const tuning = robotTuning(WECHAT_ROBOT, WECHAT_MAX_BATCH);
   return { sink, tuning };
 }

@@ -275,16 +275,17 @@ test('two webhook sinks share one registry without clashing metrics', async () =
 
 test('robot endpoints are paced like the chat sinks and batched for merging; elsewhere a rate_limit sends one event per call', async () => {
   const { robotTuning } = await import('../../../src/sinks/chat/robot.js');
+  const { ROBOTS } = await import('../../../src/sinks/chat/robots.js');
   const ctx = sinkContext(captureLog().log);
   const tuningOf = async (text: string) => {
     const b = await createWebhookSink(parseUri(text, '--sink', {}), ctx);
     built.push(b);
     return b.tuning;
   };
-  assert.deepEqual(await tuningOf('webhook:https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k'), robotTuning('wechat', 8));
-  assert.deepEqual(await tuningOf('webhook:https://oapi.dingtalk.com/robot/send?access_token=t'), robotTuning('dingtalk', 8));
-  assert.deepEqual(await tuningOf('webhook:https://open.feishu.cn/open-apis/bot/v2/hook/x'), robotTuning('feishu', 8));
-  assert.deepEqual(await tuningOf('webhook:https://hooks.slack.com/services/T/B/X?rate_limit=5'), robotTuning('slack', 8));
+  assert.deepEqual(await tuningOf('webhook:https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k'), robotTuning(ROBOTS.wechat, 8));
+  assert.deepEqual(await tuningOf('webhook:https://oapi.dingtalk.com/robot/send?access_token=t'), robotTuning(ROBOTS.dingtalk, 8));
+  assert.deepEqual(await tuningOf('webhook:https://open.feishu.cn/open-apis/bot/v2/hook/x'), robotTuning(ROBOTS.feishu, 8));
+  assert.deepEqual(await tuningOf('webhook:https://hooks.slack.com/services/T/B/X?rate_limit=5'), robotTuning(ROBOTS.slack, 8));
   assert.deepEqual(await tuningOf(`webhook:${receiver.url}/x?rate_limit=5`), { maxBatch: 1 });
   assert.deepEqual(await tuningOf(`webhook:${receiver.url}/x`), {});
 });
