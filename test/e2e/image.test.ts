@@ -66,7 +66,7 @@ test('image metadata: /kube-eventer entry point, numeric non-root user, TZ=Asia/
 test('the entry point takes kube-eventer flags: --version, and a bad flag exits 2 with the usage', async () => {
   const version = await podman(['run', '--rm', '--network=none', '--read-only', image, '--version']);
   assert.equal(version.code, 0, version.stderr);
-  assert.match(version.stdout, /^kube-eventer version: v\d+\.\d+\.\d+ commit: \S+\n$/);
+  assert.match(version.stdout, /^kube-eventer version: v\d+\.\d+\.\d+ commit: \S+\n\n$/);
   const bad = await podman(['run', '--rm', '--network=none', '--read-only', image, '--no-such-flag']);
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /flag provided but not defined: -no-such-flag/);
@@ -89,7 +89,8 @@ test('runs non-root on a read-only root filesystem, delivers with the webhook bo
   await eventually('webhook delivery', () => receiver.requests.some((r) => r.path === '/default-tz'), 30_000);
   const body = JSON.parse(receiver.requests.find((r) => r.path === '/default-tz')!.body) as Record<string, string>;
   assert.equal(body.EventReason, 'BackOff');
-  assert.equal(body.EventObject, event.involvedObject.name);
+  assert.equal(body.EventKind, event.involvedObject.kind);
+  assert.equal(body.EventMessage, event.message);
   assert.equal(body.EventTime, shanghaiGoString(Date.parse(stamp)));
 
   assert.equal((await fetch(`${base}/healthz`)).status, 200);
