@@ -95,7 +95,7 @@ section{background:var(--card);border:1px solid var(--line);border-radius:8px;pa
 dl{display:grid;grid-template-columns:auto 1fr;gap:2px 10px;margin:0;font-size:13px}dt{color:var(--muted)}dd{margin:0;overflow-wrap:anywhere}
 .scroll{overflow-x:auto}table{border-collapse:collapse;width:100%;font-size:13px}th,td{text-align:left;padding:6px;border-top:1px solid var(--line);vertical-align:top}
 th{color:var(--muted);font-weight:600;border-top:0}td.msg{min-width:220px;overflow-wrap:anywhere}
-@media (max-width:600px){.wide{display:none}main{padding:8px}}
+@media (max-width:600px){main{padding:8px}.wide,thead{display:none}tr{display:block;border-top:1px solid var(--line);padding:6px 0}td{display:inline;border:0;padding:0 6px 0 0}td.msg{display:block;min-width:0;padding:2px 0 0}}
 `;
 
 /** The whole page. `redact` masks secrets in any text shown (the daemon passes its log redaction). */
@@ -142,7 +142,7 @@ export function renderStatusPage(s: StatusSnapshot, redact: (value: string) => s
 <header><h1>kube-eventer</h1><p>${t(s.version)} (commit ${t(s.commit)}) · up ${ago(s.startedAt, s.now).replace(' ago', '')} · refreshes every 5 s · <a href="/metrics">metrics</a> · <a href="/healthz">healthz</a></p></header>
 <main>
 <section aria-labelledby="h-watch"><h2 id="h-watch">Watch</h2>
-<div class="row"><div data-testid="watch">Event watch ${badge(WATCH_TONE[s.watch.state], s.watch.state)} <span class="muted">${t(s.watch.detail)}</span></div>
+<div class="row"><div data-testid="watch">Event watch ${badge(WATCH_TONE[s.watch.state], s.watch.state)}${s.watch.state === 'connected' ? '' : ` <span class="muted">${t(s.watch.detail)}</span>`}</div>
 <div>received <strong data-testid="received">${t(s.watch.eventsReceived)}</strong> · last ${when(s.watch.lastEventAt)}</div>
 ${leader}</div></section>
 <section aria-labelledby="h-sinks"><h2 id="h-sinks">Sinks</h2>
