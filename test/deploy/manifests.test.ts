@@ -12,6 +12,8 @@ import { ROOT } from '../e2e/daemon-process.js';
 import { SYSTEM_NAMESPACE, eventually, startRealCluster, type RealCluster } from '../e2e/real-cluster.js';
 
 const CHART_NAMESPACE = 'monitoring';
+/** Not `kube-eventer`: deploy/rbac.yaml's cluster-scoped objects of that name are applied already. */
+const RELEASE = 'ops';
 let cluster: RealCluster;
 let applies = 0;
 
@@ -116,13 +118,13 @@ function kinds(objects: RenderedObject[]): string[] {
 }
 
 test('chart defaults: one replica logging events, RBAC, metrics Service; accepted by the API server', async () => {
-  const { yaml, objects } = await renderChart({});
+  const { yaml, objects } = await renderChart({}, { release: RELEASE, namespace: CHART_NAMESPACE });
   assert.deepEqual(kinds(objects), [
-    'ClusterRole/kube-eventer',
-    'ClusterRoleBinding/kube-eventer',
-    'Deployment/kube-eventer',
-    'Service/kube-eventer-metrics',
-    'ServiceAccount/kube-eventer',
+    'ClusterRole/ops-kube-eventer',
+    'ClusterRoleBinding/ops-kube-eventer',
+    'Deployment/ops-kube-eventer',
+    'Service/ops-kube-eventer-metrics',
+    'ServiceAccount/ops-kube-eventer',
   ]);
   const container = objects.find((o) => o.kind === 'Deployment')!.spec.template.spec.containers[0];
   assert.deepEqual(container.args, ['--source=kubernetes:https://kubernetes.default', '--sink=log', '--healthz-port=8084', '--shutdown-grace=25s']);
@@ -134,7 +136,7 @@ test('chart defaults: one replica logging events, RBAC, metrics Service; accepte
 const FULL_VALUES = {
   replicaCount: 2,
   sinks: [
-    'webhook:https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=$WECHAT_KEY&level=Warning&method=POST&header=Content-Type=application/json&custom_body_configmap=kube-eventer-wechat&custom_body_configmap_namespace=monitoring',
+    'webhook:https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=$WECHAT_KEY&level=Warning&method=POST&header=Content-Type=application/json&custom_body_configmap=ops-kube-eventer-wechat&custom_body_configmap_namespace=monitoring',
     'dingtalk:https://oapi.dingtalk.com/robot/send?access_token=$DINGTALK_TOKEN&label=prod&level=Warning',
   ],
   sinkSecrets: ['kube-eventer-sinks'],
@@ -147,19 +149,19 @@ const FULL_VALUES = {
 };
 
 test('chart with sinks, a body template, HA, checkpoint, ServiceMonitor, PrometheusRule and dashboard: accepted by the API server', async () => {
-  const { yaml, objects } = await renderChart(FULL_VALUES);
+  const { yaml, objects } = await renderChart(FULL_VALUES, { release: RELEASE, namespace: CHART_NAMESPACE });
   assert.deepEqual(kinds(objects), [
-    'ClusterRole/kube-eventer',
-    'ClusterRoleBinding/kube-eventer',
-    'ConfigMap/kube-eventer-dashboard',
-    'ConfigMap/kube-eventer-wechat',
-    'Deployment/kube-eventer',
-    'PrometheusRule/kube-eventer',
-    'Role/kube-eventer-ha',
-    'RoleBinding/kube-eventer-ha',
-    'Service/kube-eventer-metrics',
-    'ServiceAccount/kube-eventer',
-    'ServiceMonitor/kube-eventer',
+    'ClusterRole/ops-kube-eventer',
+    'ClusterRoleBinding/ops-kube-eventer',
+    'ConfigMap/ops-kube-eventer-dashboard',
+    'ConfigMap/ops-kube-eventer-wechat',
+    'Deployment/ops-kube-eventer',
+    'PrometheusRule/ops-kube-eventer',
+    'Role/ops-kube-eventer-ha',
+    'RoleBinding/ops-kube-eventer-ha',
+    'Service/ops-kube-eventer-metrics',
+    'ServiceAccount/ops-kube-eventer',
+    'ServiceMonitor/ops-kube-eventer',
   ]);
   const deployment = objects.find((o) => o.kind === 'Deployment')!;
   const container = deployment.spec.template.spec.containers[0];
@@ -169,9 +171,9 @@ test('chart with sinks, a body template, HA, checkpoint, ServiceMonitor, Prometh
   assert.ok(container.args.includes(`--leader-elect-resource-namespace=${CHART_NAMESPACE}`));
   assert.ok(container.args.includes(`--sink=${FULL_VALUES.sinks[0]}`), 'sinks are passed verbatim ($VAR expanded by the daemon)');
   assert.deepEqual(container.envFrom, [{ secretRef: { name: 'kube-eventer-sinks' } }]);
-  const template = objects.find((o) => o.metadata.name === 'kube-eventer-wechat')!;
+  const template = objects.find((o) => o.metadata.name === 'ops-kube-eventer-wechat')!;
   assert.equal(template.data.content, FULL_VALUES.bodyTemplates.wechat, 'the Go template reaches the ConfigMap unrendered by helm');
-  const dashboard = objects.find((o) => o.metadata.name === 'kube-eventer-dashboard')!;
+  const dashboard = objects.find((o) => o.metadata.name === 'ops-kube-eventer-dashboard')!;
   assert.equal(dashboard.metadata.labels?.grafana_dashboard, '1');
   assert.equal(JSON.parse(dashboard.data['kube-eventer.json']).uid, 'kube-eventer-ts');
 
@@ -206,4 +208,9 @@ test('chart refuses settings that would duplicate or break delivery, naming the 
   await assert.rejects(renderChart({ replicaCount: 2 }), /replicaCount > 1 needs leaderElection.enabled=true/);
   await assert.rejects(renderChart({ checkpoint: { enabled: true, type: 'redis' } }), /checkpoint.type must be configmap or file, not "redis"/);
   await assert.rejects(renderChart({ metrics: { service: { enabled: false }, serviceMonitor: { enabled: true } } }), /metrics.serviceMonitor.enabled needs metrics.service.enabled/);
+});
+
+test('the dry run does validate: a misspelt field in deployment.yaml is refused', async () => {
+  const text = (await readFile(path.join(ROOT, 'deploy', 'deployment.yaml'), 'utf8')).replace('readinessProbe:', 'readynessProbe:');
+  await assert.rejects(dryRunApply(text), /unknown field "spec.template.spec.containers\[0\].readynessProbe"/);
 });
