@@ -1,16 +1,16 @@
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { Logger } from 'pino';
 import type { DaemonConfig } from './cli/flags.js';
-import type { SinkUri } from './cli/uri.js';
+import type { SinkUri } from './base/uri.js';
 import { EventMetrics } from './event/event-metrics.js';
 import type { EventChange, KubeEvent } from './event/types.js';
 import { RecentEvents } from './http/recent-events.js';
 import { startHealthServer } from './http/server.js';
 import { renderStatusPage, type StatusSnapshot, type WatchState } from './http/status-page.js';
-import type { CheckpointStore } from './kube/checkpoint-store.js';
+import type { CheckpointStore } from './pipeline/checkpointer.js';
 import type { KubeClient } from './kube/client.js';
 import { LeaderElector, type KubeRequester, type LeaderElectionOptions } from './kube/leader.js';
-import { isSecretName, redact, registerSecret } from './log/redact.js';
+import { isSecretName, redact, registerSecret } from './base/redact.js';
 import { Checkpointer } from './pipeline/checkpointer.js';
 import { Lane } from './pipeline/lane.js';
 import { laneSettingsFor } from './pipeline/lane-options.js';
@@ -18,7 +18,7 @@ import { PipelineMetrics } from './pipeline/metrics.js';
 import { Router } from './pipeline/router.js';
 import { looksLikeCredential } from './sinks/http/endpoint.js';
 import { buildSink } from './sinks/registry.js';
-import { GIT_COMMIT, VERSION } from './version.js';
+import { GIT_COMMIT, VERSION } from './base/version.js';
 
 /** Where events come from: the Kubernetes watch in production, a stream in benchmarks. */
 export interface EventSource {
