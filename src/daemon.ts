@@ -168,7 +168,7 @@ export async function startDaemon(config: DaemonConfig, deps: DaemonDeps): Promi
       eventMetrics?.record(event);
       eventsReceived++;
       lastEventAt = Date.now();
-      recent.add(change, event, lastEventAt);
+      recent.add(event, lastEventAt);
       router.dispatch(change, event);
     });
     startTickLog();
