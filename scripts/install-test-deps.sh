@@ -23,3 +23,9 @@ fi
 # The real control plane takes minutes to build cold; build it once here, not inside a test's timeout.
 echo "== control plane (kube-apiserver + etcd) for the e2e tests"
 bash test/fixtures/control-plane/build.sh >/dev/null
+
+# Data-sink servers: InfluxDB 1.x from Debian; FerretDB (MongoDB wire protocol, SQLite backend) from the Go
+# module proxy. Elasticsearch/OpenSearch cannot run here: their tests use test/fixtures/elasticsearch.
+bash test/fixtures/influxdb/install.sh
+echo "== FerretDB (MongoDB wire protocol) for the mongo sink's tests"
+bash test/fixtures/mongo/build.sh >/dev/null
