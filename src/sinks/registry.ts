@@ -11,6 +11,8 @@ const FACTORIES: Readonly<Record<string, () => Promise<SinkFactory>>> = {
   slack: async () => (await import('./slack/index.js')).createSlackSink,
   webhook: async () => (await import('./webhook/index.js')).createWebhookSink,
   elasticsearch: async () => (await import('./elasticsearch/sink.js')).createElasticsearchSink,
+  influxdb: async () => (await import('./influxdb/sink.js')).createInfluxSink,
+  mongo: async () => (await import('./mongo/sink.js')).createMongoSink,
 };
 
 export function knownSinkKeys(): string[] {
