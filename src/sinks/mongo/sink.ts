@@ -32,12 +32,10 @@ class MongoSink implements Sink {
     this.collection = client.db(options.database).collection<MongoEventDocument>(options.collection);
   }
 
-  async send(batch: readonly KubeEvent[], signal: AbortSignal): Promise<Outcome[]> {
+  async send(batch: readonly KubeEvent[], _signal: AbortSignal): Promise<Outcome[]> {
     const docs = batch.map((e) => encodeDocument(e));
     const outcomes: Outcome[] = batch.map(() => OK);
     try {
-      // The lane's deadline bounds the call; timeoutMS ends the operation on the server side too.
-      void signal;
       await this.collection.insertMany(docs, { ordered: false, timeoutMS: SERVER_SELECTION_MS * 2 });
       return outcomes;
     } catch (err) {
@@ -83,7 +81,14 @@ export async function createMongoSink(uri: SinkUri, _ctx: SinkContext): Promise<
     await client.close().catch(() => undefined);
     const e = err as Error & { code?: number };
     const what = e.code === 18 ? 'the server refused the credentials in the connection string' : `cannot reach the server at startup`;
-    throw new ConfigError(redact(`sink mongo: ${what} (${options.connectionString}): ${e.message}`));
+    throw new ConfigError(`sink mongo: ${what} (${describeServers(options.connectionString)}): ${redact(e.message)}`);
   }
   return { sink: new MongoSink(options, client), tuning: { maxBatch: MONGO_MAX_BATCH, sendTimeoutMs: 30_000 } };
+}
+
+/** `mongodb://user:***@host1,host2` — who and where, never the password or the options. */
+function describeServers(connectionString: string): string {
+  const m = /^(mongodb(?:\+srv)?:\/\/)(?:([^@/:]*)(?::[^@/]*)?@)?([^/?]*)/.exec(connectionString);
+  if (m === null) return 'mongodb://…';
+  return `${m[1]}${m[2] === undefined ? '' : `${m[2]}:***@`}${m[3]}`;
 }
