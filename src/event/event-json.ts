@@ -10,16 +10,10 @@ class Fields {
   constructor(readonly entries: Array<[string, unknown]>) {}
 }
 
-/** A value already encoded as JSON text (json.RawMessage). */
-class Raw {
-  constructor(readonly json: string) {}
-}
-
 function write(value: unknown, indent: string | undefined, depth: number): string {
   if (value === null || value === undefined) return 'null';
   if (typeof value === 'string') return goJsonString(value);
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  if (value instanceof Raw) return value.json;
   const items: string[] = [];
   const isObject = value instanceof Fields;
   if (isObject) {
@@ -82,14 +76,14 @@ function managedField(m: Record<string, unknown>): Fields {
   omitEmpty(out, 'apiVersion', m.apiVersion);
   omitEmpty(out, 'time', metaTimeJson(m.time as string | undefined));
   omitEmpty(out, 'fieldsType', m.fieldsType);
-  // FieldsV1 is a RawMessage: Go writes it compacted, HTML-escaped.
-  if (m.fieldsV1 !== undefined && m.fieldsV1 !== null) out.push(['fieldsV1', new Raw(rawJson(m.fieldsV1))]);
+  // FieldsV1 is raw JSON: Go re-encodes it as is (compacted or indented with the rest, HTML-escaped).
+  if (m.fieldsV1 !== undefined && m.fieldsV1 !== null) out.push(['fieldsV1', rawJson(m.fieldsV1)]);
   return new Fields(out);
 }
 
-function rawJson(v: unknown): string {
-  const text = JSON.stringify(v);
-  return write(JSON.parse(text, (_k, val: unknown) => (val !== null && typeof val === 'object' && !Array.isArray(val) ? new Fields(Object.entries(val)) : val)), undefined, 0);
+/** A JSON value with its objects' keys kept in the order received. */
+function rawJson(v: unknown): unknown {
+  return JSON.parse(JSON.stringify(v), (_k, val: unknown) => (val !== null && typeof val === 'object' && !Array.isArray(val) ? new Fields(Object.entries(val)) : val));
 }
 
 function objectMeta(md: ObjectMeta): Fields {
@@ -152,7 +146,7 @@ function eventFields(e: KubeEvent): Fields {
     const series: Entry[] = [];
     omitEmpty(series, 'count', e.series.count);
     series.push(['lastObservedTime', microTimeJson(e.series.lastObservedTime)]);
-    series.push(['state', e.series.state ?? '']);
+    omitEmpty(series, 'state', e.series.state);
     out.push(['series', new Fields(series)]);
   }
   omitEmpty(out, 'action', e.action);
