@@ -103,6 +103,9 @@ describe('every version: 1,000 events through the lane, read back', () => {
         // The stream offers 50 events at a time: at most one request per offer.
         assert.ok(es.bulkBodies.length <= 20, `${es.bulkBodies.length} bulk requests for 1000 events`);
         assert.ok(es.requests.filter((r) => r.url.startsWith('/_bulk')).every((r) => r.contentType === 'application/x-ndjson'));
+        // Read back over HTTP too, as a user would.
+        const found = (await (await fetch(`${es.url}/heapster-events/_search?size=2000`)).json()) as { hits: { total: number | { value: number }; hits: Array<{ _source: unknown }> } };
+        assert.equal(typeof found.hits.total === 'number' ? found.hits.total : found.hits.total.value, 1000);
       } finally {
         await es.stop();
       }

@@ -2,6 +2,10 @@
 // and against a fake of InfluxDB 2.x's /api/v2/write: payload bytes, 1,000 events read back, both
 // measurement layouts, retention policies, a 20 s outage, a dropped database, and startup errors.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { ConfigError } from '../../../src/cli/errors.js';
 import { eventJsonIndent } from '../../../src/event/event-json.js';
@@ -249,4 +253,22 @@ describe('InfluxDB 2.x/3.x mode (fake /api/v2/write)', () => {
       await v2.stop();
     }
   });
+});
+
+test('https: a self-signed certificate is refused at startup unless insecuressl=true', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'influx-tls-'));
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'k.pem', '-out', 'c.pem', '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { cwd: dir, stdio: 'pipe' });
+  const v2 = await new FakeInfluxV2('t0ken-abc', 'acme', ['b'], { key: readFileSync(path.join(dir, 'k.pem'), 'utf8'), cert: readFileSync(path.join(dir, 'c.pem'), 'utf8') }).start();
+  rmSync(dir, { recursive: true, force: true });
+  try {
+    await assert.rejects(createInfluxSink(sinkUri(`influxdb:${v2.url}?org=acme&bucket=b&token=t0ken-abc`), sinkContext()), /cannot reach InfluxDB at https:\/\/127\.0\.0\.1:\d+ at startup: self-signed certificate/);
+    const uri = sinkUri(`influxdb:${v2.url}?org=acme&bucket=b&token=t0ken-abc&insecuressl=true`);
+    const { lane, registry } = startLane(uri, await createInfluxSink(uri, sinkContext()), true);
+    await stream(lane, [streamEvent(1)]);
+    await until('sent over https', async () => (await metricSum(registry, 'eventer_sink_events_sent_total')) === 1, 5000);
+    assert.equal(v2.lines.length, 1);
+    await lane.drain(1000);
+  } finally {
+    await v2.stop();
+  }
 });
