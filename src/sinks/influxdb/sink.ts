@@ -58,9 +58,11 @@ class InfluxSink implements Sink {
       body: new URLSearchParams({ q }).toString(),
       ...(signal === undefined ? {} : { signal }),
     });
-    if (reply.status === 401 || reply.status === 403) {
-      throw new ConfigError(`sink influxdb: ${this.options.base.origin} refused the credentials (HTTP ${reply.status}; check options user and pw): ${redact(errorText(reply))}`);
+    if (reply.status === 401) {
+      throw new ConfigError(`sink influxdb: ${this.options.base.origin} refused the credentials (HTTP 401; check options user and pw): ${redact(errorText(reply))}`);
     }
+    // 403: a known user without the right for this statement.
+    if (reply.status === 403) return { error: errorText(reply) };
     if (reply.status !== 200) throw new Error(`${q.split(' ', 2).join(' ')}: HTTP ${reply.status}: ${redact(errorText(reply))}`);
     const body = JSON.parse(reply.body) as { results?: Array<{ error?: string; series?: Array<{ values?: unknown[][] }> }>; error?: string };
     if (body.error !== undefined) return { error: body.error };

@@ -195,6 +195,14 @@ describe('InfluxDB 1.x (real server)', () => {
       return true;
     });
     await assert.rejects(createInfluxSink(sinkUri(`influxdb:${influx.url}?db=x&rp=r&retention=30m`), sinkContext()), /option retention="30m" is shorter than InfluxDB's minimum of 1h/);
+    // A user without rights: the server refuses to create the database.
+    await influx.query('', `CREATE USER "viewer" WITH PASSWORD 'Viewer-pw-7'`, 'POST');
+    await assert.rejects(createInfluxSink(sinkUri(`influxdb:${influx.url}?db=denied&user=viewer&pw=Viewer-pw-7`), sinkContext()), (e: Error) => {
+      assert.ok(e instanceof ConfigError);
+      assert.match(e.message, /cannot use database "denied" \(option db\): .*(admin|authoriz)/);
+      assert.ok(!e.message.includes('Viewer-pw-7'));
+      return true;
+    });
   });
 });
 
