@@ -1,8 +1,8 @@
 // Options of the elasticsearch sink: kube-eventer's (same names, same defaults) plus API keys, data
 // streams, OpenSearch and control over the index template.
-import { ConfigError } from '../../cli/errors.js';
-import { option, options, type SinkUri } from '../../cli/uri.js';
-import { registerSecret } from '../../log/redact.js';
+import { ConfigError } from '../../base/errors.js';
+import { option, options, type SinkUri } from '../../base/uri.js';
+import { registerSecret } from '../../base/redact.js';
 import { boolOption, rejectUnknownOptions } from '../options.js';
 
 /** What `ver` names: an Elasticsearch major or an OpenSearch major. */

@@ -3,14 +3,15 @@
 // major). Per-item results: only the failed items are retried; the ones the server calls bad are rejected.
 import type { Gauge } from 'prom-client';
 import { Gauge as PromGauge } from 'prom-client';
-import { ConfigError } from '../../cli/errors.js';
-import type { SinkUri } from '../../cli/uri.js';
+import { ConfigError } from '../../base/errors.js';
+import type { SinkUri } from '../../base/uri.js';
 import type { KubeEvent } from '../../event/types.js';
-import { redact } from '../../log/redact.js';
+import { redact } from '../../base/redact.js';
 import { OK, defer, reject, retry, type Outcome } from '../../pipeline/outcome.js';
 import { bodyExcerpt, classifyFailure, retryAfterMs } from '../http/classify.js';
 import { HttpClient, type HttpReply } from '../http/client.js';
-import type { BuiltSink, Sink, SinkContext } from '../types.js';
+import type { Sink } from '../../pipeline/sink.js';
+import type { SinkContext, SinkParts } from '../context.js';
 import { encodeBulkItem, supportsDataStreams, templateName, templateRequest, type EsDialect, type EsFormat } from './encoder.js';
 import { parseEsOptions, type EsFlavor, type EsOptions } from './options.js';
 
@@ -234,7 +235,7 @@ function errorsGauge(ctx: SinkContext): Gauge | undefined {
   return new PromGauge({ name: 'eventer_elasticsearch_errors', help: 'Bulk items the Elasticsearch server failed, since start.', registers: [ctx.metrics] });
 }
 
-export async function createElasticsearchSink(uri: SinkUri, ctx: SinkContext): Promise<BuiltSink> {
+export async function createElasticsearchSink(uri: SinkUri, ctx: SinkContext): Promise<SinkParts> {
   const options = parseEsOptions(uri);
   const client = new HttpClient({ connectionsPerOrigin: options.bulkWorkers, headersTimeoutMs: 60_000, bodyTimeoutMs: 60_000, maxReplyBytes: 32 * 1024 * 1024, maxRedirections: 0 });
   const sink = new ElasticsearchSink(options, client, errorsGauge(ctx));

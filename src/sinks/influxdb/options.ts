@@ -1,9 +1,9 @@
 // Options of the influxdb sink: kube-eventer's InfluxDB 1.x options (same names and defaults), plus an
 // InfluxDB 2.x/3.x mode (`bucket`, `org`, `token`) and the retention policy to write to (`rp`).
-import { ConfigError } from '../../cli/errors.js';
-import { parseGoDuration } from '../../cli/duration.js';
-import { option, options, type SinkUri } from '../../cli/uri.js';
-import { registerSecret } from '../../log/redact.js';
+import { ConfigError } from '../../base/errors.js';
+import { parseGoDuration } from '../../base/go-duration.js';
+import { option, options, type SinkUri } from '../../base/uri.js';
+import { registerSecret } from '../../base/redact.js';
 import { boolOption, rejectUnknownOptions } from '../options.js';
 
 export const INFLUX_OPTIONS = [

@@ -1,13 +1,14 @@
 // The influxdb sink: one line-protocol write per batch to InfluxDB 1.x (`/write`, database and retention
 // policy made ready at startup and again if the database disappears) or 2.x/3.x (`/api/v2/write`).
-import { ConfigError } from '../../cli/errors.js';
-import type { SinkUri } from '../../cli/uri.js';
+import { ConfigError } from '../../base/errors.js';
+import type { SinkUri } from '../../base/uri.js';
 import type { KubeEvent } from '../../event/types.js';
-import { redact } from '../../log/redact.js';
+import { redact } from '../../base/redact.js';
 import { OK, defer, reject, retry, type Outcome } from '../../pipeline/outcome.js';
 import { bodyExcerpt, classifyFailure, retryAfterMs } from '../http/classify.js';
 import { HttpClient, type HttpReply } from '../http/client.js';
-import type { BuiltSink, Sink, SinkContext } from '../types.js';
+import type { Sink } from '../../pipeline/sink.js';
+import type { SinkContext, SinkParts } from '../context.js';
 import { encodePoint, type InfluxFormat } from './encoder.js';
 import { parseInfluxOptions, type InfluxOptions } from './options.js';
 
@@ -172,7 +173,7 @@ class InfluxSink implements Sink {
   }
 }
 
-export async function createInfluxSink(uri: SinkUri, _ctx: SinkContext): Promise<BuiltSink> {
+export async function createInfluxSink(uri: SinkUri, _ctx: SinkContext): Promise<SinkParts> {
   const options = parseInfluxOptions(uri);
   const client = new HttpClient({ connectionsPerOrigin: 4, verifyTls: options.verifyTls, maxRedirections: 0 });
   const sink = new InfluxSink(options, client);

@@ -1,10 +1,10 @@
 // Options of the mongo sink. kube-eventer takes everything after `mongo:?` as the connection string
 // (`mongo:?mongodb://user:pw@host:27017/?authSource=admin`); this sink does too, and takes its own
 // options (`database`, `collection`, the lane's) out of that string's query before handing it to the driver.
-import { ConfigError } from '../../cli/errors.js';
-import { goUnescape, type SinkUri } from '../../cli/uri.js';
+import { ConfigError } from '../../base/errors.js';
+import { goUnescape, type SinkUri } from '../../base/uri.js';
 import { isLaneOption } from '../../pipeline/lane-options.js';
-import { registerSecret } from '../../log/redact.js';
+import { registerSecret } from '../../base/redact.js';
 
 export const MONGO_OPTIONS = ['database', 'collection'] as const;
 

@@ -1,12 +1,13 @@
 // The mongo sink: one unordered insertMany per batch. The driver keeps the connection pool and
 // reconnects by itself; per-document write errors become per-event outcomes.
 import { MongoBulkWriteError, MongoClient, MongoServerError, type Collection } from 'mongodb';
-import { ConfigError } from '../../cli/errors.js';
-import type { SinkUri } from '../../cli/uri.js';
+import { ConfigError } from '../../base/errors.js';
+import type { SinkUri } from '../../base/uri.js';
 import type { KubeEvent } from '../../event/types.js';
-import { redact } from '../../log/redact.js';
+import { redact } from '../../base/redact.js';
 import { OK, reject, retry, type Outcome } from '../../pipeline/outcome.js';
-import type { BuiltSink, Sink, SinkContext } from '../types.js';
+import type { Sink } from '../../pipeline/sink.js';
+import type { SinkContext, SinkParts } from '../context.js';
 import { encodeDocument, type MongoEventDocument } from './encoder.js';
 import { parseMongoOptions, type MongoOptions } from './options.js';
 
@@ -66,7 +67,7 @@ class MongoSink implements Sink {
   }
 }
 
-export async function createMongoSink(uri: SinkUri, _ctx: SinkContext): Promise<BuiltSink> {
+export async function createMongoSink(uri: SinkUri, _ctx: SinkContext): Promise<SinkParts> {
   const options = parseMongoOptions(uri);
   let client: MongoClient;
   try {

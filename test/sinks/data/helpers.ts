@@ -2,12 +2,13 @@
 // real lane, and waiting for a condition.
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
-import { parseUri, type SinkUri } from '../../../src/cli/uri.js';
+import { parseUri, type SinkUri } from '../../../src/base/uri.js';
 import type { EventRecord, KubeEvent } from '../../../src/event/types.js';
 import { Lane } from '../../../src/pipeline/lane.js';
 import { laneSettingsFor } from '../../../src/pipeline/lane-options.js';
 import { PipelineMetrics } from '../../../src/pipeline/metrics.js';
-import type { BuiltSink, SinkContext } from '../../../src/sinks/types.js';
+import type { BuiltSink } from '../../../src/pipeline/sink.js';
+import type { SinkContext } from '../../../src/sinks/context.js';
 
 export function sinkUri(value: string): SinkUri {
   return parseUri(value, 'sink', {});

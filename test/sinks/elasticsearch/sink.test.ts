@@ -3,7 +3,7 @@
 // data streams, pipelines, auth, node failover, a 20 s outage, and startup errors.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { ConfigError } from '../../../src/cli/errors.js';
+import { ConfigError } from '../../../src/base/errors.js';
 import type { KubeEvent } from '../../../src/event/types.js';
 import { encodeBulkItem, encodeDocument, indexName } from '../../../src/sinks/elasticsearch/encoder.js';
 import { createElasticsearchSink } from '../../../src/sinks/elasticsearch/sink.js';

@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { ConfigError } from '../../../src/cli/errors.js';
+import { ConfigError } from '../../../src/base/errors.js';
 import { eventJsonIndent } from '../../../src/event/event-json.js';
 import type { KubeEvent } from '../../../src/event/types.js';
 import { encodePoint } from '../../../src/sinks/influxdb/encoder.js';

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { Int32, type MongoClient } from 'mongodb';
-import { ConfigError } from '../../../src/cli/errors.js';
+import { ConfigError } from '../../../src/base/errors.js';
 import type { KubeEvent } from '../../../src/event/types.js';
 import { encodeDocument } from '../../../src/sinks/mongo/encoder.js';
 import { parseMongoOptions } from '../../../src/sinks/mongo/options.js';
