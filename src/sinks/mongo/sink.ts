@@ -73,7 +73,9 @@ export async function createMongoSink(uri: SinkUri, _ctx: SinkContext): Promise<
   try {
     client = new MongoClient(options.connectionString, { serverSelectionTimeoutMS: SERVER_SELECTION_MS, appName: 'kube-eventer' });
   } catch (err) {
-    throw new ConfigError(redact(`sink mongo: the connection string is not valid: ${err instanceof Error ? err.message : String(err)}`));
+    const bad = unsupportedOption(options.connectionString);
+    const why = bad === undefined ? (err instanceof Error ? err.message : String(err)) : `unknown option ${JSON.stringify(bad)} (known here: database, collection, the lane options, and the driver's connection string options)`;
+    throw new ConfigError(`sink mongo: the connection string is not valid (${describeServers(options.connectionString)}): ${redact(why)}`);
   }
   try {
     // kube-eventer connects lazily and starts even when the server is down; this sink checks first.
@@ -92,4 +94,18 @@ function describeServers(connectionString: string): string {
   const m = /^(mongodb(?:\+srv)?:\/\/)(?:([^@/:]*)(?::[^@/]*)?@)?([^/?]*)/.exec(connectionString);
   if (m === null) return 'mongodb://…';
   return `${m[1]}${m[2] === undefined ? '' : `${m[2]}:***@`}${m[3]}`;
+}
+
+/** The first query option the driver does not know (its own error does not name it). */
+function unsupportedOption(connectionString: string): string | undefined {
+  const q = connectionString.indexOf('?');
+  if (q < 0) return undefined;
+  for (const pair of connectionString.slice(q + 1).split('&')) {
+    try {
+      new MongoClient(`mongodb://127.0.0.1/?${pair}`);
+    } catch (err) {
+      if (err instanceof Error && /unsupported option/i.test(err.message)) return decodeURIComponent(pair.split('=')[0]!);
+    }
+  }
+  return undefined;
 }

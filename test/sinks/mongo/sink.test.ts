@@ -121,6 +121,7 @@ describe('bad input stops startup with one message', () => {
     ['mongo:?mongodb://h:27017/?database=a.b', /option database="a\.b" is not a valid MongoDB database name/],
     ['mongo:?mongodb://h:27017/?collection=', /option collection="" is not a valid/],
     ['mongo:?mongodb://u:Secret-pw1@h:notaport/', /connection string is not valid/],
+    ['mongo:?mongodb://u:Secret-pw1@h:27017/?databse=x', /connection string is not valid \(mongodb:\/\/u:\*\*\*@h:27017\): unknown option "databse"/],
   ];
   for (const [value, expected] of cases) {
     test(value, async () => {
