@@ -20,9 +20,12 @@ export const MAX_BULK_BYTES = 8 * 1024 * 1024;
 /** kube-eventer's bulk processor committed every 1000 actions. */
 export const ES_MAX_BATCH = 1000;
 
-/** Per-item statuses worth sending again unchanged. */
-function isTransientItemStatus(status: number): boolean {
-  return status === 408 || status === 429 || status >= 500;
+/**
+ * Per-item failures worth sending again unchanged: overload and server errors, an index that cannot be
+ * auto-created yet, and a write block (disk flood stage) an operator will lift.
+ */
+function isTransientItem(status: number, type: string | undefined): boolean {
+  return status === 408 || status === 429 || status >= 500 || type === 'index_not_found_exception' || type === 'cluster_block_exception';
 }
 
 interface BulkReply {
@@ -200,7 +203,7 @@ class ElasticsearchSink implements Sink {
       const error = result?.error;
       const why = typeof error === 'string' ? error : `${error?.type ?? 'error'}: ${error?.reason ?? ''}`;
       const reason = redact(`${target}: item ${status} ${why}`);
-      outcomes[i] = isTransientItemStatus(status) ? retry(reason) : reject(reason);
+      outcomes[i] = isTransientItem(status, typeof error === 'string' ? undefined : error?.type) ? retry(reason) : reject(reason);
     });
     if (failed > 0) this.failedItems?.inc(failed);
     return outcomes;

@@ -165,6 +165,25 @@ describe('per-item outcomes', () => {
     }
   });
 
+  test('index_not_found_exception (auto-create off) is retried until the index can be made', async () => {
+    const es = await fake('es8');
+    try {
+      const uri = sinkUri(`elasticsearch:${es.url}`);
+      const built = await createElasticsearchSink(uri, sinkContext());
+      es.autoCreateIndex = false;
+      const { lane, registry } = startLane(uri, built, true);
+      await stream(lane, [streamEvent(1), streamEvent(2)]);
+      await until('retried', async () => (await metricSum(registry, 'eventer_sink_events_retried_total')) >= 2, 5000);
+      assert.equal(es.documents().length, 0);
+      es.autoCreateIndex = true;
+      await until('delivered', () => es.documents().length === 2, 10_000);
+      assert.equal(await metricSum(registry, 'eventer_sink_events_rejected_total'), 0);
+      await lane.drain(1000);
+    } finally {
+      await es.stop();
+    }
+  });
+
   test('items the server calls bad (mapper_parsing_exception) are rejected, the rest delivered', async () => {
     const es = await fake('es7');
     try {
