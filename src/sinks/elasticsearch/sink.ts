@@ -175,23 +175,25 @@ class ElasticsearchSink implements Sink {
     }
     const path = this.options.pipeline === undefined ? '_bulk' : `_bulk?pipeline=${encodeURIComponent(this.options.pipeline)}`;
     const target = `POST ${this.node().origin}/_bulk`;
+    // A verdict on the whole request applies to the events in it, not to those deferred.
+    const sentAll = (o: Outcome) => outcomes.map((x) => (x.status === 'ok' ? o : x));
     let reply: HttpReply;
     try {
       reply = await this.call('POST', path, body, signal, 'application/x-ndjson');
     } catch (err) {
       this.failover();
-      return classifyFailure(err, target, signal);
+      return sentAll(classifyFailure(err, target, signal));
     }
     const whole = this.wholeRequestOutcome(reply, target);
-    if (whole !== undefined) return whole;
+    if (whole !== undefined) return sentAll(whole);
     let parsed: BulkReply;
     try {
       parsed = JSON.parse(reply.body) as BulkReply;
     } catch {
-      return retry(`${target}: reply is not JSON${reply.truncated ? ' (too large)' : ''}`);
+      return sentAll(retry(`${target}: reply is not JSON${reply.truncated ? ' (too large)' : ''}`));
     }
     const items = parsed.items ?? [];
-    if (items.length !== ops.length) return retry(`${target}: ${items.length} results for ${ops.length} actions`);
+    if (items.length !== ops.length) return sentAll(retry(`${target}: ${items.length} results for ${ops.length} actions`));
     let failed = 0;
     items.forEach((item, i) => {
       const result = item[ops[i]!] ?? Object.values(item)[0];

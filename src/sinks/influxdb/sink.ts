@@ -140,15 +140,15 @@ class InfluxSink implements Sink {
     }
     const url = this.writeUrl();
     const target = `POST ${url.origin}${url.pathname}`;
-    let reply: HttpReply;
+    let failure: Outcome | undefined;
     try {
-      reply = await this.client.request({ url, method: 'POST', headers: [...this.authHeaders(), ['Content-Type', 'text/plain; charset=utf-8']], body: lines.join(''), signal });
+      const reply = await this.client.request({ url, method: 'POST', headers: [...this.authHeaders(), ['Content-Type', 'text/plain; charset=utf-8']], body: lines.join(''), signal });
+      failure = this.classify(reply, target);
     } catch (err) {
-      return classifyFailure(err, target, signal);
+      failure = classifyFailure(err, target, signal);
     }
-    const failure = this.classify(reply, target);
-    if (failure === undefined) return outcomes;
-    return outcomes.map((o) => (o.status === 'ok' ? failure : o));
+    // The verdict applies to the points written, not to those deferred.
+    return failure === undefined ? outcomes : outcomes.map((o) => (o.status === 'ok' ? failure : o));
   }
 
   /** undefined when the write succeeded. */

@@ -16,12 +16,12 @@ async function fake(release: keyof typeof RELEASES, extra: Partial<ConstructorPa
   return new FakeElasticsearch({ ...RELEASES[release], ...extra }).start();
 }
 
-async function deliver(es: FakeElasticsearch, query: string, events: readonly KubeEvent[], fastBackoff = false) {
+async function deliver(es: FakeElasticsearch, query: string, events: readonly KubeEvent[], fastBackoff = false, offerAtOnce = 50) {
   const uri = sinkUri(`elasticsearch:${es.url}?${query}`);
   const ctx = sinkContext();
   const built = await createElasticsearchSink(uri, ctx);
   const { lane, registry } = startLane(uri, built, fastBackoff);
-  await stream(lane, events);
+  await stream(lane, events, offerAtOnce);
   await until('all events settled', async () => (await metricSum(registry, 'eventer_sink_events_sent_total')) + (await metricSum(registry, 'eventer_sink_events_rejected_total')) >= events.length, 20_000);
   await lane.drain(5000);
   return { registry, sinkMetrics: ctx.metrics };
@@ -160,6 +160,20 @@ describe('per-item outcomes', () => {
       assert.equal(items[0], 100);
       assert.equal(items.slice(1).reduce((a, b) => a + b, 0), 7, 'only the refused items are sent again');
       await lane.drain(1000);
+    } finally {
+      await es.stop();
+    }
+  });
+
+  test('a batch larger than 8 MiB: the request stops at 8 MiB, the rest follows in the next one', async () => {
+    const es = await fake('es8');
+    try {
+      const events = Array.from({ length: 600 }, (_, i) => ({ ...streamEvent(i), message: `${i} ${'x'.repeat(20_000)}` }));
+      await deliver(es, 'bulkWorkers=1', events, false, 600);
+      assert.equal(es.documents().length, 600);
+      const sizes = es.bulkBodies.map((b) => Buffer.byteLength(b));
+      assert.ok(sizes.every((n) => n <= 8 * 1024 * 1024), `${sizes}`);
+      assert.ok(sizes[0]! > 7 * 1024 * 1024, `the first request is full: ${sizes}`);
     } finally {
       await es.stop();
     }
