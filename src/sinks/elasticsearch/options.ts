@@ -1,7 +1,7 @@
 // Options of the elasticsearch sink: kube-eventer's (same names, same defaults) plus API keys, data
 // streams, OpenSearch and control over the index template.
 import { ConfigError } from '../../base/errors.js';
-import { option, options, type SinkUri } from '../../base/uri.js';
+import { expandEnv, option, options, type SinkUri } from '../../base/uri.js';
 import { registerSecret } from '../../base/redact.js';
 import { boolOption, rejectUnknownOptions } from '../options.js';
 
@@ -83,6 +83,12 @@ function parseNode(text: string, what: string): URL {
   return url;
 }
 
+/** `user:password@` of the URI form (the parsed URI keeps only the host). */
+function userinfo(uri: SinkUri): string {
+  const m = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/([^@/?#]*)@/.exec(expandEnv(uri.raw));
+  return m === null ? '' : `${m[1]}@`;
+}
+
 function intOption(uri: SinkUri, name: string, fallback: number, min: number, max: number): number {
   const text = option(uri, name);
   if (text === undefined) return fallback;
@@ -117,7 +123,7 @@ export function parseEsOptions(uri: SinkUri): EsOptions {
   const nodeTexts = options(uri, 'nodes').flatMap((n) => n.split(',')).map((n) => n.trim()).filter((n) => n !== '');
   let nodes: URL[];
   if (nodeTexts.length > 0) nodes = nodeTexts.map((n) => parseNode(n, 'option nodes'));
-  else if (uri.host !== '') nodes = [parseNode(`${uri.scheme}://${uri.host}`, 'uri')];
+  else if (uri.host !== '') nodes = [parseNode(`${uri.scheme}://${userinfo(uri)}${uri.host}`, 'uri')];
   else throw new ConfigError('sink elasticsearch: There is no node assigned for connecting ES cluster (use elasticsearch:http://host:9200 or nodes=http://host:9200)');
 
   const verText = option(uri, 'ver');

@@ -259,6 +259,10 @@ describe('options', () => {
       await deliver(es, 'apiKey=VuaCfGcBCdbkQm:ui2lp2axTNmsyakw9tvNnw', [streamEvent(2)]);
       const encoded = Buffer.from('VuaCfGcBCdbkQm:ui2lp2axTNmsyakw9tvNnw').toString('base64');
       await deliver(es, `apiKey=${encodeURIComponent(encoded)}`, [streamEvent(3)]);
+      // user:password@ in the URL: basic auth, as with kube-eventer's URL form.
+      const withUserinfo = sinkUri(`elasticsearch:http://elastic:S3cret-pass@127.0.0.1:${es.port}`);
+      const built = await createElasticsearchSink(withUserinfo, sinkContext());
+      await built.sink.close();
       assert.equal(es.documents().length, 3);
       assert.ok(es.requests.some((r) => r.authorization === `ApiKey ${encoded}`));
       await assert.rejects(createElasticsearchSink(sinkUri(`elasticsearch:${es.url}?esUserName=elastic&esUserSecret=Wr0ng-pass`), sinkContext()), (e: Error) => {
