@@ -33,11 +33,14 @@ class MongoSink implements Sink {
     this.collection = client.db(options.database).collection<MongoEventDocument>(options.collection);
   }
 
-  async send(batch: readonly KubeEvent[], _signal: AbortSignal): Promise<Outcome[]> {
+  async send(batch: readonly KubeEvent[], signal: AbortSignal): Promise<Outcome[]> {
     const docs = batch.map((e) => encodeDocument(e));
     const outcomes: Outcome[] = batch.map(() => OK);
     try {
-      await this.collection.insertMany(docs, { ordered: false, timeoutMS: SERVER_SELECTION_MS * 2 });
+      const insert = this.collection.insertMany(docs, { ordered: false, timeoutMS: SERVER_SELECTION_MS * 2 });
+      // The driver takes no abort signal for writes: stop waiting when the lane gives up (a resend is safe).
+      const aborted = await untilAborted(insert, signal);
+      if (aborted) return outcomes.map(() => retry('insertMany: abandoned (send deadline or shutdown); the documents may or may not be stored'));
       return outcomes;
     } catch (err) {
       const writeErrors = err instanceof MongoBulkWriteError ? [err.writeErrors].flat() : [];
@@ -108,4 +111,23 @@ function unsupportedOption(connectionString: string): string | undefined {
     }
   }
   return undefined;
+}
+
+/** Waits for `work`; true when `signal` aborted first (the work continues in the background, its result ignored). */
+async function untilAborted(work: Promise<unknown>, signal: AbortSignal): Promise<boolean> {
+  if (signal.aborted) {
+    work.catch(() => undefined);
+    return true;
+  }
+  let onAbort: (() => void) | undefined;
+  const abort = new Promise<true>((resolve) => {
+    onAbort = () => resolve(true);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+  try {
+    return await Promise.race([work.then(() => false), abort]);
+  } finally {
+    signal.removeEventListener('abort', onAbort!);
+    work.catch(() => undefined);
+  }
 }

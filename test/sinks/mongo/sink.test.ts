@@ -92,6 +92,20 @@ describe('FerretDB (MongoDB wire protocol)', () => {
     assert.equal(await reader.db('kube').collection('events').countDocuments(), 30);
   });
 
+  test('a send stops waiting when its signal aborts (the driver would wait 5 s for a server that is gone)', async () => {
+    const built = await createMongoSink(sinkUri(`mongo:?${server.url}?database=abort`), sinkContext());
+    await server.stopProcess();
+    try {
+      const started = Date.now();
+      const outcomes = await built.sink.send([streamEvent(1), streamEvent(2)], AbortSignal.timeout(100));
+      assert.ok(Date.now() - started < 3000, `ended ${Date.now() - started} ms after the start`);
+      assert.deepEqual([outcomes].flat().map((o) => o.status), ['retry', 'retry']);
+    } finally {
+      await server.startProcess();
+      await built.sink.close();
+    }
+  });
+
   test('the server stopped for 20 s during a 1,000-event stream: every event arrives', { timeout: 120_000 }, async (t) => {
     const uri = sinkUri(`mongo:?${server.url}?database=outage`);
     const built = await createMongoSink(uri, sinkContext());
