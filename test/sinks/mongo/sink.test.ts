@@ -7,40 +7,9 @@ import { Int32, type MongoClient } from 'mongodb';
 import { ConfigError } from '../../../src/base/errors.js';
 import type { KubeEvent } from '../../../src/event/types.js';
 import { encodeDocument } from '../../../src/sinks/mongo/encoder.js';
-import { parseMongoOptions } from '../../../src/sinks/mongo/options.js';
 import { createMongoSink } from '../../../src/sinks/mongo/sink.js';
 import { MongoServer } from '../../fixtures/mongo/server.js';
 import { metricSum, sinkContext, sinkUri, startLane, stream, streamEvent, until } from '../data/helpers.js';
-
-describe('payload and options', () => {
-  test("kube-eventer's document: its fields in order, empty ones left out, dates", () => {
-    const { _id, ...doc } = encodeDocument(streamEvent(0));
-    assert.deepEqual(Object.keys(doc), ['count', 'namespace', 'kind', 'name', 'type', 'reason', 'message', 'event_id', 'first_occurrence_time', 'last_occurrence_time']);
-    assert.deepEqual(doc, {
-      count: 1,
-      namespace: 'prod',
-      kind: 'Pod',
-      name: 'api-0',
-      type: 'Warning',
-      reason: 'BackOff',
-      message: streamEvent(0).message,
-      event_id: 'uid-0',
-      first_occurrence_time: new Date('2026-12-05T23:58:00Z'),
-      last_occurrence_time: new Date('2026-12-05T23:59:00Z'),
-    });
-    assert.equal(_id.getTimestamp().toISOString(), '2026-12-05T23:59:00.000Z', 'the ObjectId carries the event time');
-    const node: KubeEvent = { metadata: {}, involvedObject: { kind: 'Node', name: 'n1' }, eventTime: '2026-12-05T10:00:00.654321Z' };
-    const { _id: _, ...bare } = encodeDocument(node);
-    assert.deepEqual(bare, { kind: 'Node', name: 'n1', last_occurrence_time: new Date('2026-12-05T10:00:00.654Z') });
-    assert.ok(encodeDocument(streamEvent(5))._id.equals(encodeDocument(streamEvent(5))._id), 'the same event revision, the same _id');
-  });
-
-  test('the connection string is everything after "?"; database, collection and lane options are taken out of it', () => {
-    const uri = sinkUri('mongo:?mongodb://u:p%40ss@h1:27017,h2:27017/admin?replicaSet=rs0&database=kube&collection=events&batch_size=10&authSource=admin');
-    assert.deepEqual(parseMongoOptions(uri), { connectionString: 'mongodb://u:p%40ss@h1:27017,h2:27017/admin?replicaSet=rs0&authSource=admin', database: 'kube', collection: 'events' });
-    assert.deepEqual(parseMongoOptions(sinkUri('mongo:?mongodb://h')), { connectionString: 'mongodb://h', database: 'k8s', collection: 'event' });
-  });
-});
 
 describe('FerretDB (MongoDB wire protocol)', () => {
   let server: MongoServer;
