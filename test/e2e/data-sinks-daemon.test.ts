@@ -7,15 +7,8 @@ import { FakeElasticsearch, RELEASES } from '../fixtures/elasticsearch/server.js
 import { startFakeApiServer } from '../fixtures/fake-apiserver/server.js';
 import { InfluxServer } from '../fixtures/influxdb/server.js';
 import { MongoServer } from '../fixtures/mongo/server.js';
+import { eventually } from '../helpers/eventually.js';
 import { runDaemon, spawnDaemon, waitForOutput } from './daemon-process.js';
-
-async function eventually(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 test('one daemon, three data sinks: 300 events reach Elasticsearch, InfluxDB and MongoDB', { timeout: 90_000 }, async () => {
   const [api, es, influx, mongo] = await Promise.all([
@@ -41,9 +34,9 @@ test('one daemon, three data sinks: 300 events reach Elasticsearch, InfluxDB and
       const e = api.createEvent({ type: i % 2 ? 'Normal' : 'Warning', reason: 'BackOff', involvedObject: { kind: 'Pod', namespace: i % 3 ? 'default' : 'prod', name: `p-${i}` } });
       uids.add(e.metadata.uid!);
     }
-    await eventually('elasticsearch', () => es.documents().length >= 300);
-    await eventually('influxdb', async () => (await influx.query('e2e', 'SELECT count(message) FROM "e2e"."default"."events"'))[0]?.values[0]?.[1] === 300);
-    await eventually('mongo', async () => (await reader.db('e2e').collection('event').countDocuments()) >= 300);
+    await eventually('elasticsearch', () => es.documents().length >= 300, 30_000);
+    await eventually('influxdb', async () => (await influx.query('e2e', 'SELECT count(message) FROM "e2e"."default"."events"'))[0]?.values[0]?.[1] === 300, 30_000);
+    await eventually('mongo', async () => (await reader.db('e2e').collection('event').countDocuments()) >= 300, 30_000);
     assert.deepEqual(new Set(es.documents().map((d) => (d.source.EventTags as { eventID: string }).eventID)), uids);
     assert.ok(es.indexNames().some((n) => n.startsWith('heapster-prod-')));
     assert.deepEqual(new Set((await reader.db('e2e').collection('event').find().toArray()).map((d) => d.event_id)), uids);

@@ -1,6 +1,5 @@
-// Shared by the data-sink tests (elasticsearch, influxdb, mongo): varied events, a sink behind the
-// real lane, and waiting for a condition.
-import { pino } from 'pino';
+// Shared by the data-sink tests (elasticsearch, influxdb, mongo): varied events and a sink behind the
+// real lane.
 import { Registry } from 'prom-client';
 import { parseUri, type SinkUri } from '../../../src/base/uri.js';
 import type { EventRecord, KubeEvent } from '../../../src/event/types.js';
@@ -9,13 +8,14 @@ import { laneSettingsFor } from '../../../src/pipeline/lane-options.js';
 import { PipelineMetrics } from '../../../src/pipeline/metrics.js';
 import type { BuiltSink } from '../../../src/pipeline/sink.js';
 import type { SinkContext } from '../../../src/sinks/context.js';
+import { silentLog } from '../../helpers/log.js';
 
 export function sinkUri(value: string): SinkUri {
   return parseUri(value, 'sink', {});
 }
 
 export function sinkContext(metrics = new Registry()): SinkContext {
-  return { log: pino({ level: 'silent' }), metrics, shutdown: new AbortController().signal };
+  return { log: silentLog, metrics, shutdown: new AbortController().signal };
 }
 
 /**
@@ -67,19 +67,10 @@ export function startLane(uri: SinkUri, built: BuiltSink, fastBackoff = false): 
     built,
     fastBackoff ? { ...settings, backoff: { initialMs: 100, maxMs: 1000, multiplier: 2 } } : settings,
     new PipelineMetrics(registry),
-    pino({ level: 'silent' }),
+    silentLog,
   );
   lane.start();
   return { lane, registry };
-}
-
-/** Polls until `predicate` resolves true; fails after `timeoutMs` naming `what`. */
-export async function until(what: string, predicate: () => boolean | Promise<boolean>, timeoutMs: number, everyMs = 50): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await predicate())) {
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, everyMs));
-  }
 }
 
 export async function metricSum(registry: Registry, name: string, labels: Record<string, string> = {}): Promise<number> {

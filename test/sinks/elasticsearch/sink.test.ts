@@ -8,7 +8,8 @@ import type { KubeEvent } from '../../../src/event/types.js';
 import { encodeDocument, indexName } from '../../../src/sinks/elasticsearch/encoder.js';
 import { createElasticsearchSink } from '../../../src/sinks/elasticsearch/sink.js';
 import { FakeElasticsearch, RELEASES } from '../../fixtures/elasticsearch/server.js';
-import { metricSum, sinkContext, sinkUri, startLane, stream, streamEvent, until } from '../data/helpers.js';
+import { metricSum, sinkContext, sinkUri, startLane, stream, streamEvent } from '../data/helpers.js';
+import { eventually } from '../../helpers/eventually.js';
 
 const FORMAT = { index: 'heapster', clusterName: 'default', useNamespace: false, dataStream: false };
 
@@ -22,7 +23,7 @@ async function deliver(es: FakeElasticsearch, query: string, events: readonly Ku
   const built = await createElasticsearchSink(uri, ctx);
   const { lane, registry } = startLane(uri, built, fastBackoff);
   await stream(lane, events, offerAtOnce);
-  await until('all events settled', async () => (await metricSum(registry, 'eventer_sink_events_sent_total')) + (await metricSum(registry, 'eventer_sink_events_rejected_total')) >= events.length, 20_000);
+  await eventually('all events settled', async () => (await metricSum(registry, 'eventer_sink_events_sent_total')) + (await metricSum(registry, 'eventer_sink_events_rejected_total')) >= events.length, 20_000);
   await lane.drain(5000);
   return { registry, sinkMetrics: ctx.metrics };
 }
@@ -107,7 +108,7 @@ describe('per-item outcomes', () => {
       const { lane, registry } = startLane(uri, built, true);
       const events = Array.from({ length: 100 }, (_, i) => streamEvent(i));
       await stream(lane, events, 100);
-      await until('100 sent', async () => (await metricSum(registry, 'eventer_sink_events_sent_total')) === 100, 10_000);
+      await eventually('100 sent', async () => (await metricSum(registry, 'eventer_sink_events_sent_total')) === 100, 10_000);
       assert.equal(await metricSum(registry, 'eventer_sink_events_retried_total'), 7);
       assert.equal(es.documents().length, 100);
       const items = es.bulkBodies.map((b) => b.split('\n').length / 2 - 0.5);
@@ -141,10 +142,10 @@ describe('per-item outcomes', () => {
       es.autoCreateIndex = false;
       const { lane, registry } = startLane(uri, built, true);
       await stream(lane, [streamEvent(1), streamEvent(2)]);
-      await until('retried', async () => (await metricSum(registry, 'eventer_sink_events_retried_total')) >= 2, 5000);
+      await eventually('retried', async () => (await metricSum(registry, 'eventer_sink_events_retried_total')) >= 2, 5000);
       assert.equal(es.documents().length, 0);
       es.autoCreateIndex = true;
-      await until('delivered', () => es.documents().length === 2, 10_000);
+      await eventually('delivered', () => es.documents().length === 2, 10_000);
       assert.equal(await metricSum(registry, 'eventer_sink_events_rejected_total'), 0);
       await lane.drain(1000);
     } finally {
@@ -254,14 +255,14 @@ describe('outage', () => {
       const { lane, registry } = startLane(uri, built, true);
       const events = Array.from({ length: 1000 }, (_, i) => streamEvent(i));
       await stream(lane, events.slice(0, 400));
-      await until('first events stored', () => es.documents().length >= 200, 10_000);
+      await eventually('first events stored', () => es.documents().length >= 200, 10_000);
       await es.stop();
       const downAt = Date.now();
       await stream(lane, events.slice(400), 50, 200);
       await new Promise((resolve) => setTimeout(resolve, Math.max(0, 20_000 - (Date.now() - downAt))));
       assert.ok(es.documents().length < 1000, 'events waited for the node');
       await es.start();
-      await until('all 1000 stored', () => es.documents().length === 1000, 30_000);
+      await eventually('all 1000 stored', () => es.documents().length === 1000, 30_000);
       const sentItems = es.bulkBodies.reduce((n, b) => n + (b.split('\n').length - 1) / 2, 0);
       t.diagnostic(`bulk items received ${sentItems} for 1000 events: ${sentItems - 1000} sent twice (same _id, stored once)`);
       assert.equal(new Set(es.documents().map((d) => (d.source.Metadata as { uid: string }).uid)).size, 1000);
@@ -332,9 +333,9 @@ describe('bad input stops startup with one message naming the option', () => {
     const built = await createElasticsearchSink(uri, sinkContext());
     const { lane, registry } = startLane(uri, built, true);
     await stream(lane, [streamEvent(1), streamEvent(2)]);
-    await until('a failed attempt', async () => (await metricSum(registry, 'eventer_sink_events_retried_total')) > 0, 5000);
+    await eventually('a failed attempt', async () => (await metricSum(registry, 'eventer_sink_events_retried_total')) > 0, 5000);
     await es.start();
-    await until('delivered', () => es.documents().length === 2, 10_000);
+    await eventually('delivered', () => es.documents().length === 2, 10_000);
     await lane.drain(1000);
     await es.stop();
   });

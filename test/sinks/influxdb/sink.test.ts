@@ -14,7 +14,8 @@ import { encodePoint } from '../../../src/sinks/influxdb/encoder.js';
 import { createInfluxSink } from '../../../src/sinks/influxdb/sink.js';
 import { InfluxServer } from '../../fixtures/influxdb/server.js';
 import { FakeInfluxV2 } from '../../fixtures/influxdb/v2-fake.js';
-import { metricSum, sinkContext, sinkUri, startLane, stream, streamEvent, until } from '../data/helpers.js';
+import { metricSum, sinkContext, sinkUri, startLane, stream, streamEvent } from '../data/helpers.js';
+import { eventually } from '../../helpers/eventually.js';
 
 describe('InfluxDB 1.x (real server)', () => {
   let influx: InfluxServer;
@@ -31,7 +32,7 @@ describe('InfluxDB 1.x (real server)', () => {
     const built = await createInfluxSink(uri, sinkContext());
     const { lane, registry } = startLane(uri, built, true);
     await stream(lane, events);
-    await until('all settled', async () => (await metricSum(registry, 'eventer_sink_events_sent_total')) + (await metricSum(registry, 'eventer_sink_events_rejected_total')) >= events.length, 30_000);
+    await eventually('all settled', async () => (await metricSum(registry, 'eventer_sink_events_sent_total')) + (await metricSum(registry, 'eventer_sink_events_rejected_total')) >= events.length, 30_000);
     await lane.drain(5000);
     return registry;
   }
@@ -87,10 +88,10 @@ describe('InfluxDB 1.x (real server)', () => {
     const built = await createInfluxSink(uri, sinkContext());
     const { lane, registry } = startLane(uri, built, true);
     await stream(lane, [streamEvent(1)]);
-    await until('first', async () => (await metricSum(registry, 'eventer_sink_events_sent_total')) === 1, 10_000);
+    await eventually('first', async () => (await metricSum(registry, 'eventer_sink_events_sent_total')) === 1, 10_000);
     await influx.query('', 'DROP DATABASE "dropme"', 'POST');
     await stream(lane, [streamEvent(2), streamEvent(3)]);
-    await until('after drop', async () => (await metricSum(registry, 'eventer_sink_events_sent_total')) === 3, 10_000);
+    await eventually('after drop', async () => (await metricSum(registry, 'eventer_sink_events_sent_total')) === 3, 10_000);
     assert.equal((await influx.rows('dropme', 'log/events')).length, 2);
     assert.ok((await metricSum(registry, 'eventer_sink_events_retried_total')) >= 1);
     await lane.drain(1000);
@@ -102,7 +103,7 @@ describe('InfluxDB 1.x (real server)', () => {
     const { lane, registry } = startLane(uri, built, true);
     const events = Array.from({ length: 1000 }, (_, i) => streamEvent(i));
     await stream(lane, events.slice(0, 400));
-    await until('first points', async () => (await metricSum(registry, 'eventer_sink_events_sent_total')) >= 200, 10_000);
+    await eventually('first points', async () => (await metricSum(registry, 'eventer_sink_events_sent_total')) >= 200, 10_000);
     await influx.stopProcess();
     const downAt = Date.now();
     await stream(lane, events.slice(400), 50, 200);
@@ -110,7 +111,7 @@ describe('InfluxDB 1.x (real server)', () => {
     const sentBeforeRestart = await metricSum(registry, 'eventer_sink_events_sent_total');
     assert.ok(sentBeforeRestart < 1000);
     await influx.startProcess();
-    await until('all sent', async () => (await metricSum(registry, 'eventer_sink_events_sent_total')) === 1000, 60_000);
+    await eventually('all sent', async () => (await metricSum(registry, 'eventer_sink_events_sent_total')) === 1000, 60_000);
     const rows = await influx.rows('outage', 'log/events');
     assert.equal(new Set(rows.map((r) => r.uid)).size, 1000);
     t.diagnostic(`points stored ${rows.length} for 1000 events (a resent point overwrites itself: same series and time); retries ${await metricSum(registry, 'eventer_sink_events_retried_total')}`);
@@ -170,7 +171,7 @@ describe('InfluxDB 2.x/3.x mode (fake /api/v2/write)', () => {
       const { lane, registry } = startLane(uri, built, true);
       const events = Array.from({ length: 200 }, (_, i) => streamEvent(i));
       await stream(lane, events, 100);
-      await until('200 sent', async () => (await metricSum(registry, 'eventer_sink_events_sent_total')) === 200, 10_000);
+      await eventually('200 sent', async () => (await metricSum(registry, 'eventer_sink_events_sent_total')) === 200, 10_000);
       assert.deepEqual(
         v2.lines.map((l) => `${l.line}\n`),
         events.map((e) => encodePoint(e, { withFields: false, clusterName: 'default' })),
@@ -185,7 +186,7 @@ describe('InfluxDB 2.x/3.x mode (fake /api/v2/write)', () => {
       const bad = sinkUri(`influxdb:${v2.url}?org=acme&bucket=nope&token=tok-123456`);
       const badLane = startLane(bad, await createInfluxSink(bad, sinkContext()), true);
       badLane.lane.offer({ change: 'ADDED', event: streamEvent(1), receivedAt: Date.now(), seq: 1 });
-      await until('retried', async () => (await metricSum(badLane.registry, 'eventer_sink_events_retried_total')) > 0, 5000);
+      await eventually('retried', async () => (await metricSum(badLane.registry, 'eventer_sink_events_retried_total')) > 0, 5000);
       await badLane.lane.drain(100);
     } finally {
       await v2.stop();
@@ -203,7 +204,7 @@ test('https: a self-signed certificate is refused at startup unless insecuressl=
     const uri = sinkUri(`influxdb:${v2.url}?org=acme&bucket=b&token=t0ken-abc&insecuressl=true`);
     const { lane, registry } = startLane(uri, await createInfluxSink(uri, sinkContext()), true);
     await stream(lane, [streamEvent(1)]);
-    await until('sent over https', async () => (await metricSum(registry, 'eventer_sink_events_sent_total')) === 1, 5000);
+    await eventually('sent over https', async () => (await metricSum(registry, 'eventer_sink_events_sent_total')) === 1, 5000);
     assert.equal(v2.lines.length, 1);
     await lane.drain(1000);
   } finally {

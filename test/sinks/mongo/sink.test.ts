@@ -9,7 +9,8 @@ import type { KubeEvent } from '../../../src/event/types.js';
 import { encodeDocument } from '../../../src/sinks/mongo/encoder.js';
 import { createMongoSink } from '../../../src/sinks/mongo/sink.js';
 import { MongoServer } from '../../fixtures/mongo/server.js';
-import { metricSum, sinkContext, sinkUri, startLane, stream, streamEvent, until } from '../data/helpers.js';
+import { metricSum, sinkContext, sinkUri, startLane, stream, streamEvent } from '../data/helpers.js';
+import { eventually } from '../../helpers/eventually.js';
 
 describe('FerretDB (MongoDB wire protocol)', () => {
   let server: MongoServer;
@@ -28,7 +29,7 @@ describe('FerretDB (MongoDB wire protocol)', () => {
     const built = await createMongoSink(uri, sinkContext());
     const { lane, registry } = startLane(uri, built, true);
     await stream(lane, events);
-    await until('all settled', async () => (await metricSum(registry, 'eventer_sink_events_sent_total')) + (await metricSum(registry, 'eventer_sink_events_rejected_total')) >= events.length, 30_000);
+    await eventually('all settled', async () => (await metricSum(registry, 'eventer_sink_events_sent_total')) + (await metricSum(registry, 'eventer_sink_events_rejected_total')) >= events.length, 30_000);
     await lane.drain(5000);
     return registry;
   }
@@ -81,14 +82,14 @@ describe('FerretDB (MongoDB wire protocol)', () => {
     const { lane, registry } = startLane(uri, built, true);
     const events = Array.from({ length: 1000 }, (_, i) => streamEvent(i));
     await stream(lane, events.slice(0, 400));
-    await until('first documents', async () => (await metricSum(registry, 'eventer_sink_events_sent_total')) >= 200, 10_000);
+    await eventually('first documents', async () => (await metricSum(registry, 'eventer_sink_events_sent_total')) >= 200, 10_000);
     await server.stopProcess();
     const downAt = Date.now();
     await stream(lane, events.slice(400), 50, 200);
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, 20_000 - (Date.now() - downAt))));
     assert.ok((await metricSum(registry, 'eventer_sink_events_sent_total')) < 1000);
     await server.startProcess();
-    await until('all sent', async () => (await metricSum(registry, 'eventer_sink_events_sent_total')) === 1000, 60_000);
+    await eventually('all sent', async () => (await metricSum(registry, 'eventer_sink_events_sent_total')) === 1000, 60_000);
     const stored = await reader.db('outage').collection('event').find({}, { projection: { event_id: 1 } }).toArray();
     assert.equal(stored.length, 1000, 'no event missing, none twice');
     assert.equal(new Set(stored.map((d) => d.event_id)).size, 1000);
