@@ -61,7 +61,9 @@ function checkVersion(flavor: EsFlavor | undefined, d: EsDialect & { number: str
   const supported = d.distribution === 'opensearch' ? d.major >= 1 && d.major <= 3 : d.major >= 5 && d.major <= 9;
   if (!supported) throw new ConfigError(`sink elasticsearch: the server is ${describeServer(d)}, which this sink does not support (Elasticsearch 5–9, OpenSearch 1–3)`);
   if (flavor === undefined) return;
-  if (flavor.distribution !== d.distribution || flavor.major !== d.major) {
+  // OpenSearch forked Elasticsearch 7.10 and keeps its typeless API: kube-eventer users ran it with ver=7.
+  const openSearchAsSeven = flavor.distribution === 'elasticsearch' && flavor.major === 7 && d.distribution === 'opensearch';
+  if (!openSearchAsSeven && (flavor.distribution !== d.distribution || flavor.major !== d.major)) {
     const fit = d.distribution === 'opensearch' ? `opensearch${d.major}` : String(d.major);
     throw new ConfigError(`sink elasticsearch: option ver=${flavorName(flavor)} but the server is ${describeServer(d)} (use ver=${fit}, or leave ver out to follow the server)`);
   }

@@ -306,6 +306,7 @@ describe('bad input stops startup with one message naming the option', () => {
     const es = await fake('es8');
     try {
       await assert.rejects(createElasticsearchSink(sinkUri(`elasticsearch:${es.url}?ver=7`), sinkContext()), /option ver=7 but the server is Elasticsearch 8\.15\.3 \(use ver=8/);
+      await assert.rejects(createElasticsearchSink(sinkUri(`elasticsearch:${es.url}?ver=opensearch2`), sinkContext()), /option ver=opensearch2 but the server is Elasticsearch 8\.15\.3 \(use ver=8/);
       es.refuseTemplatesWith = 403;
       await assert.rejects(
         createElasticsearchSink(sinkUri(`elasticsearch:${es.url}?esUserName=u&esUserSecret=Pw-masked-1`), sinkContext()),
@@ -316,6 +317,13 @@ describe('bad input stops startup with one message naming the option', () => {
       await built.sink.close();
     } finally {
       await es.stop();
+    }
+    // OpenSearch speaks Elasticsearch 7's typeless API: kube-eventer users ran it with ver=7, which keeps working.
+    const os2 = await fake('os2');
+    try {
+      await (await createElasticsearchSink(sinkUri(`elasticsearch:${os2.url}?ver=7`), sinkContext())).sink.close();
+    } finally {
+      await os2.stop();
     }
     const es6 = await fake('es6');
     try {
