@@ -2,12 +2,15 @@
 # Installs and builds what the test suite needs. Idempotent; quiet when everything is present.
 # - Go (>= 1.24): the text/template oracle and the real kube-apiserver + etcd are built from the Go module proxy.
 # - openssl: TLS tests make their certificates at run time.
+# - Java (>= 17) and Maven: the Kafka broker fixture (test/fixtures/kafka).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PATH:/usr/local/go/bin"
 
 need=()
 command -v openssl >/dev/null || need+=(openssl)
+command -v java >/dev/null || need+=(default-jdk-headless)
+command -v mvn >/dev/null || need+=(maven)
 if [ ${#need[@]} -gt 0 ]; then
   echo "== installing ${need[*]}"
   export DEBIAN_FRONTEND=noninteractive
@@ -23,3 +26,7 @@ fi
 # The real control plane takes minutes to build cold; build it once here, not inside a test's timeout.
 echo "== control plane (kube-apiserver + etcd) for the e2e tests"
 bash test/fixtures/control-plane/build.sh >/dev/null
+
+# Data sinks' real servers (issue 10): Apache Kafka 3.9 and 4.x jars (Maven Central), MariaDB (Debian).
+bash test/fixtures/kafka/install.sh
+bash test/fixtures/mariadb/install.sh
