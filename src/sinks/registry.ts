@@ -10,6 +10,7 @@ const FACTORIES: Readonly<Record<string, () => Promise<SinkFactory>>> = {
   feishu: async () => (await import('./feishu/index.js')).createFeishuSink,
   slack: async () => (await import('./slack/index.js')).createSlackSink,
   webhook: async () => (await import('./webhook/index.js')).createWebhookSink,
+  kafka: async () => (await import('./kafka/sink.js')).createKafkaSink,
 };
 
 export function knownSinkKeys(): string[] {
