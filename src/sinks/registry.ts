@@ -11,6 +11,7 @@ const FACTORIES: Readonly<Record<string, () => Promise<SinkFactory>>> = {
   slack: async () => (await import('./slack/index.js')).createSlackSink,
   webhook: async () => (await import('./webhook/index.js')).createWebhookSink,
   kafka: async () => (await import('./kafka/sink.js')).createKafkaSink,
+  mysql: async () => (await import('./mysql/sink.js')).createMySqlSink,
 };
 
 export function knownSinkKeys(): string[] {

@@ -1,0 +1,133 @@
+// The mysql sink: one multi-row INSERT per batch through a mysql2 pool (which reconnects by
+// itself); the lane retries failed batches. Rows follow kube-eventer's table by default (encoder.ts).
+import mysql, { type Pool, type PoolConnection } from 'mysql2/promise';
+import { ConfigError } from '../../cli/errors.js';
+import type { SinkUri } from '../../cli/uri.js';
+import type { KubeEvent } from '../../event/types.js';
+import { redact } from '../../log/redact.js';
+import { OK, reject, retry, type Outcome } from '../../pipeline/outcome.js';
+import type { BuiltSink, Sink, SinkContext } from '../types.js';
+import { columns, ddl, encodeRow, insertSql, type Row } from './encoder.js';
+import { parseMySqlOptions, quoteTable, type MySqlOptions } from './options.js';
+
+/** Errors about a row's values: the same row fails again, so it is rejected, not retried. */
+const BAD_ROW_ERRORS = new Set([
+  'ER_DATA_TOO_LONG', 'ER_TRUNCATED_WRONG_VALUE', 'ER_TRUNCATED_WRONG_VALUE_FOR_FIELD', 'ER_WARN_DATA_OUT_OF_RANGE',
+  'ER_BAD_NULL_ERROR', 'ER_DUP_ENTRY', 'ER_INVALID_CHARACTER_STRING', 'WARN_DATA_TRUNCATED',
+]);
+
+interface SqlError {
+  code?: string;
+  errno?: number;
+  sqlMessage?: string;
+  message?: string;
+}
+
+function describe(err: unknown): string {
+  const e = err as SqlError;
+  return redact(e.code ? `${e.code}: ${e.sqlMessage ?? e.message}` : String(e.message ?? err));
+}
+
+export class MySqlSink implements Sink {
+  readonly name = 'MySQL Sink';
+
+  constructor(
+    private readonly opts: MySqlOptions,
+    /** The mysql2 pool (20 connections, 5 kept idle, as kube-eventer's database/sql settings). */
+    readonly pool: Pool,
+  ) {}
+
+  async send(batch: readonly KubeEvent[], signal: AbortSignal): Promise<Outcome | readonly Outcome[]> {
+    if (signal.aborted) return retry('send deadline passed before the INSERT');
+    const rows = batch.map((e) => encodeRow(e, this.opts.schema));
+    try {
+      await this.insert(rows);
+      return OK;
+    } catch (err) {
+      const code = (err as SqlError).code;
+      if (code === undefined || !BAD_ROW_ERRORS.has(code)) return retry(`INSERT into ${this.opts.table} failed: ${describe(err)}`);
+      if (batch.length === 1) return reject(`the server refused the row: ${describe(err)}`);
+    }
+    // A value the server refuses fails the whole statement: find the row(s), keep the rest.
+    const outcomes: Outcome[] = [];
+    for (const row of rows) {
+      try {
+        await this.insert([row]);
+        outcomes.push(OK);
+      } catch (err) {
+        const code = (err as SqlError).code;
+        outcomes.push(code !== undefined && BAD_ROW_ERRORS.has(code) ? reject(`the server refused the row: ${describe(err)}`) : retry(`INSERT into ${this.opts.table} failed: ${describe(err)}`));
+      }
+    }
+    return outcomes;
+  }
+
+  private async insert(rows: readonly Row[]): Promise<void> {
+    await this.pool.query(insertSql(this.opts.table, this.opts.schema, rows.length), rows.flat());
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+}
+
+export function createPool(opts: MySqlOptions): Pool {
+  const c = opts.connection;
+  const pool = mysql.createPool({
+    ...(c.socketPath !== undefined ? { socketPath: c.socketPath } : { host: c.host!, port: c.port! }),
+    user: c.user,
+    password: c.password,
+    database: c.database,
+    charset: c.charset,
+    connectTimeout: c.connectTimeout,
+    ...(c.ssl ? { ssl: c.ssl } : {}),
+    connectionLimit: 20,
+    maxIdle: 5,
+    idleTimeout: 60_000,
+    enableKeepAlive: true,
+    // Times are written as text the encoder made; nothing is converted by the driver.
+    timezone: 'Z',
+  });
+  if (c.sessionVariables.length > 0) {
+    // The Go driver sends unknown DSN parameters as session variables on every new connection.
+    const sql = `SET ${c.sessionVariables.map(([k, v]) => `${k.split('.').map((p) => '`' + p + '`').join('.')}=${v}`).join(', ')}`;
+    pool.pool.on('connection', (conn) => {
+      conn.query(sql);
+    });
+  }
+  return pool;
+}
+
+export async function createMySqlSink(uri: SinkUri, ctx: SinkContext): Promise<BuiltSink> {
+  const opts = parseMySqlOptions(uri);
+  const pool = createPool(opts);
+  const fail = async (message: string): Promise<never> => {
+    await pool.end().catch(() => undefined);
+    throw new ConfigError(`sink mysql: ${redact(message)}`);
+  };
+  let conn: PoolConnection;
+  try {
+    conn = await pool.getConnection();
+  } catch (err) {
+    return fail(`cannot open a connection for mysql according jdbc url string ${opts.shown}: ${describe(err)}`);
+  }
+  try {
+    if (opts.createTable) {
+      try {
+        await conn.query(ddl(opts.schema, opts.table));
+      } catch (err) {
+        return await fail(`option table=${opts.table} (schema=${opts.schema}): the server refused CREATE TABLE: ${describe(err)}`);
+      }
+    }
+    // The columns the INSERT names must exist, whoever made the table.
+    try {
+      await conn.query(`SELECT ${columns(opts.schema).map((c) => '`' + c + '`').join(',')} FROM ${quoteTable(opts.table)} LIMIT 0`);
+    } catch (err) {
+      return await fail(`option table=${opts.table} does not fit schema=${opts.schema} (columns ${columns(opts.schema).join(', ')}): ${describe(err)}`);
+    }
+  } finally {
+    conn.release();
+  }
+  ctx.log.info(`mysql sink writes to table ${opts.table} of ${opts.shown} (schema ${opts.schema})`);
+  return { sink: new MySqlSink(opts, pool), tuning: { maxBatch: 500 } };
+}
