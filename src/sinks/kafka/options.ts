@@ -1,9 +1,9 @@
 // kafka:?brokers=host:9092&eventstopic=... → a validated config, kube-eventer's option names and
 // defaults (sinks/kafka, common/kafka), plus what users asked for: comma lists, zstd, SCRAM, keys.
 import { readFileSync } from 'node:fs';
-import { ConfigError } from '../../cli/errors.js';
-import { option, options, type SinkUri } from '../../cli/uri.js';
-import { registerSecret } from '../../log/redact.js';
+import { ConfigError } from '../../base/errors.js';
+import { option, options, type SinkUri } from '../../base/uri.js';
+import { registerSecret } from '../../base/redact.js';
 import { boolOption, choiceOption, rejectUnknownOptions } from '../options.js';
 
 export const COMPRESSIONS = ['none', 'gzip', 'snappy', 'lz4', 'zstd'] as const;

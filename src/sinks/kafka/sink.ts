@@ -2,12 +2,13 @@
 // retries: the lane retries). Messages carry kube-eventer's payload (encoder.ts).
 import kafkajs, { type CompressionTypes, type Producer, type SASLOptions } from 'kafkajs';
 import type { ConnectionOptions } from 'node:tls';
-import { ConfigError } from '../../cli/errors.js';
-import type { SinkUri } from '../../cli/uri.js';
+import { ConfigError } from '../../base/errors.js';
+import type { SinkUri } from '../../base/uri.js';
 import type { KubeEvent } from '../../event/types.js';
-import { redact } from '../../log/redact.js';
+import { redact } from '../../base/redact.js';
 import { OK, reject, retry, type Outcome } from '../../pipeline/outcome.js';
-import type { BuiltSink, Sink, SinkContext } from '../types.js';
+import type { Sink } from '../../pipeline/sink.js';
+import type { SinkContext, SinkParts } from '../context.js';
 import { registerCodec } from './codecs.js';
 import { encodeMessage, type KafkaMessage } from './encoder.js';
 import { parseKafkaOptions, type KafkaOptions } from './options.js';
@@ -131,7 +132,7 @@ function target(opts: KafkaOptions): string {
   return `brokers=${opts.brokers.join(',')}${opts.tls ? ' (TLS)' : ''}${auth}`;
 }
 
-export async function createKafkaSink(uri: SinkUri, ctx: SinkContext): Promise<BuiltSink> {
+export async function createKafkaSink(uri: SinkUri, ctx: SinkContext): Promise<SinkParts> {
   const opts = parseKafkaOptions(uri);
   let compression: CompressionTypes;
   try {

@@ -1,11 +1,11 @@
 // mysql:?<Go MySQL DSN>[&table=name] → a validated config. kube-eventer reads the whole raw query
 // as the DSN; our own options (table, schema, create_table and the lane options) are taken out of
 // the DSN's parameters, every other parameter stays with the connection.
-import { ConfigError } from '../../cli/errors.js';
-import { parseGoDuration } from '../../cli/duration.js';
-import { parseGoBool } from '../../cli/goflag.js';
-import type { SinkUri } from '../../cli/uri.js';
-import { registerSecret } from '../../log/redact.js';
+import { ConfigError } from '../../base/errors.js';
+import { parseGoDuration } from '../../base/go-duration.js';
+import { parseGoBool } from '../../base/go-bool.js';
+import type { SinkUri } from '../../base/uri.js';
+import { registerSecret } from '../../base/redact.js';
 import { isLaneOption } from '../../pipeline/lane-options.js';
 import { DsnError, maskedDsn, parseGoMySqlDsn, type GoMySqlDsn } from './dsn.js';
 

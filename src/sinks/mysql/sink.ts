@@ -1,12 +1,13 @@
 // The mysql sink: one multi-row INSERT per batch through a mysql2 pool (which reconnects by
 // itself); the lane retries failed batches. Rows follow kube-eventer's table by default (encoder.ts).
 import mysql, { type Pool, type PoolConnection } from 'mysql2/promise';
-import { ConfigError } from '../../cli/errors.js';
-import type { SinkUri } from '../../cli/uri.js';
+import { ConfigError } from '../../base/errors.js';
+import type { SinkUri } from '../../base/uri.js';
 import type { KubeEvent } from '../../event/types.js';
-import { redact } from '../../log/redact.js';
+import { redact } from '../../base/redact.js';
 import { OK, reject, retry, type Outcome } from '../../pipeline/outcome.js';
-import type { BuiltSink, Sink, SinkContext } from '../types.js';
+import type { Sink } from '../../pipeline/sink.js';
+import type { SinkContext, SinkParts } from '../context.js';
 import { columns, ddl, encodeRow, insertSql, type Row } from './encoder.js';
 import { parseMySqlOptions, quoteTable, type MySqlOptions } from './options.js';
 
@@ -98,7 +99,7 @@ export function createPool(opts: MySqlOptions): Pool {
   return pool;
 }
 
-export async function createMySqlSink(uri: SinkUri, ctx: SinkContext): Promise<BuiltSink> {
+export async function createMySqlSink(uri: SinkUri, ctx: SinkContext): Promise<SinkParts> {
   const opts = parseMySqlOptions(uri);
   const pool = createPool(opts);
   const fail = async (message: string): Promise<never> => {
