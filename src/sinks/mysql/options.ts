@@ -118,7 +118,9 @@ export function parseMySqlOptions(uri: SinkUri): MySqlOptions {
   const ours = new Map<string, string>();
   const driver: Array<[string, string]> = [];
   for (const [name, value] of dsn.params) {
-    if (SINK_OPTIONS.has(name) || isLaneOption(name)) {
+    // `timeout` is both the Go driver's dial timeout and the lane's send deadline: it serves both.
+    if (name === 'timeout') driver.push([name, value]);
+    else if (SINK_OPTIONS.has(name) || isLaneOption(name)) {
       if (!ours.has(name)) ours.set(name, value);
     } else driver.push([name, value]);
   }
