@@ -124,6 +124,13 @@ export function parseMySqlOptions(uri: SinkUri): MySqlOptions {
       if (!ours.has(name)) ours.set(name, value);
     } else driver.push([name, value]);
   }
+  for (const name of ours.keys()) {
+    // The lane reads its options from the URI's query, where the DSN's first parameter is glued to
+    // the DSN ("…/db?batch_size"): there it would be silently ignored.
+    if (isLaneOption(name) && !uri.query.some(([k]) => k === name)) {
+      fail(`option ${name} directly after the DSN's '?' is not seen by the lane: put it after another parameter (…/${dsn.dbName}?charset=utf8mb4&${name}=…)`);
+    }
+  }
   dsn.params = driver;
   if (dsn.dbName === '') fail(`the DSN ${maskedDsn(dsn)} names no database (…/database?…)`);
 

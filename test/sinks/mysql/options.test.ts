@@ -41,6 +41,7 @@ test('bad DSNs and options: one ConfigError, password masked', () => {
     ['root:secret99@tcp(h:3306)/d?tls=custom', /DSN parameter tls="custom"/],
     ['root:secret99@tcp(h:3306)/d?table=a.b.c', /option table="a.b.c" is not a table name/],
     ['root:secret99@tcp(h:3306)/d?create_table=yes', /option create_table="yes" is not a boolean/],
+    ['root:secret99@tcp(h:3306)/d?batch_size=10&charset=utf8', /option batch_size directly after the DSN's '\?' is not seen by the lane/],
   ] as const) {
     assert.throws(() => parse(q), (err: Error) => {
       assert.ok(err instanceof ConfigError, q);
