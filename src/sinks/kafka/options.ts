@@ -45,7 +45,7 @@ export interface KafkaOptions {
   maxRequestBytes: number;
 }
 
-export const KAFKA_OPTION_NAMES = [
+export const KAFKA_OPTIONS = [
   'brokers', 'eventstopic', 'compression', 'cacert', 'cert', 'key', 'insecuressl', 'tls',
   'user', 'password', 'mechanism', 'message_key', 'clientid', 'acks', 'max_request_bytes',
 ] as const;
@@ -77,7 +77,7 @@ function parseBroker(text: string): string {
 }
 
 export function parseKafkaOptions(uri: SinkUri): KafkaOptions {
-  rejectUnknownOptions(uri, KAFKA_OPTION_NAMES);
+  rejectUnknownOptions(uri, KAFKA_OPTIONS);
   // kube-eventer takes one broker per repeated key; a comma list is split too (it was not, upstream).
   const brokers = options(uri, 'brokers').flatMap((v) => v.split(',')).filter((b) => b.trim() !== '').map(parseBroker);
   if (brokers.length === 0) fail('There is no broker assigned for connecting kafka (give brokers=host:9092, repeated or comma-separated)');

@@ -9,6 +9,7 @@ import { redact } from '../../base/redact.js';
 import { OK, reject, retry, type Outcome } from '../../pipeline/outcome.js';
 import type { Sink } from '../../pipeline/sink.js';
 import type { SinkContext, SinkParts } from '../context.js';
+import { isAborted, untilAborted } from '../until-aborted.js';
 import { registerCodec } from './codecs.js';
 import { encodeMessage, type KafkaMessage } from './encoder.js';
 import { parseKafkaOptions, type KafkaOptions } from './options.js';
@@ -85,8 +86,16 @@ export class KafkaSink implements Sink {
       if (failed === undefined && signal.aborted) failed = retry('send deadline passed before the produce request');
       if (failed === undefined) {
         try {
-          await this.producer.send({ topic: this.opts.topic, messages: chunk, acks: this.opts.acks, compression: this.compression });
+          await untilAborted(this.producer.send({ topic: this.opts.topic, messages: chunk, acks: this.opts.acks, compression: this.compression }), signal);
         } catch (err) {
+          if (isAborted(err)) {
+            failed = retry('send deadline passed while the broker had not acknowledged (the batch may still arrive: a duplicate)');
+            for (const i of chunkIndexes) outcomes[i] = failed;
+            chunk.length = 0;
+            chunkIndexes.length = 0;
+            chunkBytes = 0;
+            return;
+          }
           const type = rootError(err).type;
           const reason = `produce to ${this.opts.topic} failed: ${describe(err)}`;
           if (type !== undefined && BAD_RECORD_ERRORS.has(type)) {
@@ -122,8 +131,12 @@ export class KafkaSink implements Sink {
   }
 
   async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
     await this.producer.disconnect();
   }
+
+  private closed = false;
 }
 
 /** Who the sink talks to, for startup messages (never the password). */

@@ -10,6 +10,7 @@ import type { Sink } from '../../pipeline/sink.js';
 import type { SinkContext, SinkParts } from '../context.js';
 import { columns, ddl, encodeRow, insertSql, type Row } from './encoder.js';
 import { parseMySqlOptions, quoteTable, type MySqlOptions } from './options.js';
+import { isAborted, untilAborted } from '../until-aborted.js';
 
 /** Errors about a row's values: the same row fails again, so it is rejected, not retried. */
 const BAD_ROW_ERRORS = new Set([
@@ -42,9 +43,10 @@ export class MySqlSink implements Sink {
     if (signal.aborted) return retry('send deadline passed before the INSERT');
     const rows = batch.map((e) => encodeRow(e, this.opts.schema));
     try {
-      await this.insert(rows);
+      await untilAborted(this.insert(rows), signal);
       return OK;
     } catch (err) {
+      if (isAborted(err)) return retry('send deadline passed while the INSERT ran (it may still commit: a duplicate)');
       const code = (err as SqlError).code;
       if (code === undefined || !BAD_ROW_ERRORS.has(code)) return retry(`INSERT into ${this.opts.table} failed: ${describe(err)}`);
       if (batch.length === 1) return reject(`the server refused the row: ${describe(err)}`);
@@ -52,6 +54,10 @@ export class MySqlSink implements Sink {
     // A value the server refuses fails the whole statement: find the row(s), keep the rest.
     const outcomes: Outcome[] = [];
     for (const row of rows) {
+      if (signal.aborted) {
+        outcomes.push(retry('send deadline passed'));
+        continue;
+      }
       try {
         await this.insert([row]);
         outcomes.push(OK);
@@ -68,8 +74,18 @@ export class MySqlSink implements Sink {
   }
 
   async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
     await this.pool.end();
   }
+
+  private closed = false;
+}
+
+function sessionVariablesSql(opts: MySqlOptions): string | undefined {
+  const vars = opts.connection.sessionVariables;
+  if (vars.length === 0) return undefined;
+  return `SET ${vars.map(([k, v]) => `${k.split('.').map((p) => '`' + p + '`').join('.')}=${v}`).join(', ')}`;
 }
 
 export function createPool(opts: MySqlOptions): Pool {
@@ -89,11 +105,12 @@ export function createPool(opts: MySqlOptions): Pool {
     // Times are written as text the encoder made; nothing is converted by the driver.
     timezone: 'Z',
   });
-  if (c.sessionVariables.length > 0) {
-    // The Go driver sends unknown DSN parameters as session variables on every new connection.
-    const sql = `SET ${c.sessionVariables.map(([k, v]) => `${k.split('.').map((p) => '`' + p + '`').join('.')}=${v}`).join(', ')}`;
+  const sql = sessionVariablesSql(opts);
+  if (sql !== undefined) {
+    // The Go driver sends unknown DSN parameters as session variables on every new connection
+    // (checked at startup; a later failure shows up as the INSERT's error).
     pool.pool.on('connection', (conn) => {
-      conn.query(sql);
+      conn.query(sql, () => undefined);
     });
   }
   return pool;
@@ -113,6 +130,15 @@ export async function createMySqlSink(uri: SinkUri, ctx: SinkContext): Promise<S
     return fail(`cannot open a connection for mysql according jdbc url string ${opts.shown}: ${describe(err)}`);
   }
   try {
+    const sql = sessionVariablesSql(opts);
+    if (sql !== undefined) {
+      try {
+        await conn.query(sql);
+      } catch (err) {
+        const names = opts.connection.sessionVariables.map(([k]) => k).join(', ');
+        return await fail(`DSN parameters ${names} are not session variables the server accepts (the Go driver sends unknown parameters as SET): ${describe(err)}`);
+      }
+    }
     if (opts.createTable) {
       try {
         await conn.query(ddl(opts.schema, opts.table));
