@@ -56,7 +56,7 @@ export function quoteTable(table: string): string {
 
 function checkTable(table: string): void {
   const parts = table.split('.');
-  if (parts.length > 2 || parts.some((p) => p === '' || p.length > 64 || /[\u0000]|\s$/.test(p))) {
+  if (parts.length > 2 || parts.some((p) => p === '' || p.length > 64 || p.includes('\0') || /\s$/.test(p))) {
     fail(`option table=${JSON.stringify(table)} is not a table name (table or database.table, each at most 64 characters, no trailing space)`);
   }
 }
