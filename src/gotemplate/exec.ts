@@ -1,7 +1,8 @@
 // The text/template executor: Go's exec.go semantics (truth, fields before/after methods,
 // argument typing, variables, range/with/if, template calls) and Go's error texts.
 import { sprint } from './fmt.js';
-import { type Node, type PipeNode, type BranchNode, type CommandNode, type NumberNode, TemplateError, type TreeSet, nodeString } from './parse.js';
+import { type Node, type PipeNode, type BranchNode, type CommandNode, type NumberNode, nodeString } from './node.js';
+import { TemplateError, type TreeSet } from './parse.js';
 import { quote } from './strconv.js';
 import {
   type Box,
