@@ -1,7 +1,7 @@
 // Pure: event → webhook body through the Go template engine. Templates are parsed once; every
 // render sees kube-eventer's data (Message without `"`, LastTimestamp filled in).
 import type { KubeEvent } from '../../event/types.js';
-import { extraFuncs, jsonEscape, kubeEventerTemplateData, parseTemplate, type Template } from '../../gotemplate/index.js';
+import { DEFAULT_RENDER_LIMITS, extraFuncs, jsonEscape, kubeEventerTemplateData, parseTemplate, type Template } from '../../gotemplate/index.js';
 import type { GoTime } from '../../gotime/index.js';
 import type { BodyMode } from './options.js';
 
@@ -69,7 +69,9 @@ class GoTemplateEncoder implements WebhookEncoder {
 /**
  * Parses a body template once (Go's text/template plus our extra functions). Throws
  * TemplateError with Go's message and position, e.g. `template: body:3: unexpected "}" in operand`.
+ * A render stops with a TemplateError past `maxBodyBytes` of output or the step budget.
  */
-export function compileWebhookTemplate(text: string, options: { name: string; bodyMode: BodyMode }): WebhookEncoder {
-  return new GoTemplateEncoder(parseTemplate(options.name, text, extraFuncs), text, options.bodyMode);
+export function compileWebhookTemplate(text: string, options: { name: string; bodyMode: BodyMode; maxBodyBytes?: number }): WebhookEncoder {
+  const limits = { ...DEFAULT_RENDER_LIMITS, maxOutputBytes: options.maxBodyBytes ?? DEFAULT_RENDER_LIMITS.maxOutputBytes };
+  return new GoTemplateEncoder(parseTemplate(options.name, text, extraFuncs, limits), text, options.bodyMode);
 }

@@ -25,7 +25,7 @@ function describeRef(ref: ConfigMapRef): string {
 }
 
 /** Compiles a ConfigMap's template, or says why it cannot be used (Go's error text included). */
-function templateFromConfigMap(ref: ConfigMapRef, configMap: ConfigMap | undefined, bodyMode: WebhookOptions['bodyMode']): WebhookEncoder | string {
+function templateFromConfigMap(ref: ConfigMapRef, configMap: ConfigMap | undefined, options: WebhookOptions): WebhookEncoder | string {
   if (configMap === undefined) return `${describeRef(ref)} not found`;
   const text = configMap.data?.[CONFIGMAP_KEY];
   if (text === undefined) {
@@ -33,7 +33,7 @@ function templateFromConfigMap(ref: ConfigMapRef, configMap: ConfigMap | undefin
     return `${describeRef(ref)} has no key "${CONFIGMAP_KEY}" (keys: ${keys.length === 0 ? 'none' : keys.join(', ')})`;
   }
   try {
-    return compileWebhookTemplate(text, { name: ref.name, bodyMode });
+    return compileWebhookTemplate(text, { name: ref.name, bodyMode: options.bodyMode, maxBodyBytes: options.maxBodyBytes });
   } catch (err) {
     return `${describeRef(ref)} key "${CONFIGMAP_KEY}": ${(err as Error).message}`;
   }
@@ -145,7 +145,7 @@ interface StartingTemplate {
 
 /** The template to start with; a missing ConfigMap is fatal unless `missing_configmap=default`. */
 async function initialTemplate(options: WebhookOptions, kube: ConfigMapReader | undefined, log: Logger): Promise<StartingTemplate> {
-  const fallback = (): StartingTemplate => ({ encoder: compileWebhookTemplate(DEFAULT_BODY_TEMPLATE, { name: 'default', bodyMode: options.bodyMode }), version: undefined });
+  const fallback = (): StartingTemplate => ({ encoder: compileWebhookTemplate(DEFAULT_BODY_TEMPLATE, { name: 'default', bodyMode: options.bodyMode, maxBodyBytes: options.maxBodyBytes }), version: undefined });
   const ref = options.configMap;
   if (ref === undefined) return fallback();
   const useDefault = (problem: string): StartingTemplate => {
@@ -163,12 +163,12 @@ async function initialTemplate(options: WebhookOptions, kube: ConfigMapReader | 
     return useDefault(`${describeRef(ref)} cannot be read: ${redact((err as Error).message)}`);
   }
   if (configMap?.data?.[CONFIGMAP_KEY] !== undefined) {
-    const compiled = templateFromConfigMap(ref, configMap, options.bodyMode);
+    const compiled = templateFromConfigMap(ref, configMap, options);
     // A template that does not parse is a mistake to fix, whatever missing_configmap says.
     if (typeof compiled === 'string') throw new ConfigError(`sink webhook: ${compiled}`);
     return { encoder: compiled, version: configMap.metadata.resourceVersion };
   }
-  return useDefault(templateFromConfigMap(ref, configMap, options.bodyMode) as string);
+  return useDefault(templateFromConfigMap(ref, configMap, options) as string);
 }
 
 /** Follows the ConfigMap: a good change swaps the template, a bad one keeps the last good one. */
@@ -184,7 +184,7 @@ function watchTemplate(sink: WebhookSink, options: WebhookOptions, ref: ConfigMa
     seenVersion = version;
     const text = configMap?.data?.[CONFIGMAP_KEY];
     if (text !== undefined && text === sink.template.text) return;
-    const compiled = templateFromConfigMap(ref, configMap, options.bodyMode);
+    const compiled = templateFromConfigMap(ref, configMap, options);
     if (typeof compiled === 'string') {
       counters.errors.inc({ sink: sinkLabel });
       ctx.log.error({ configMap: where, problem: compiled }, 'webhook body template not reloaded: keeping the last good template');

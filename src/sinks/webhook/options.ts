@@ -32,6 +32,8 @@ export interface WebhookOptions {
   readonly replyCheck: ReplyCheck;
   /** Requests in flight at once for this sink. */
   readonly maxInFlight: number;
+  /** A body rendering past this many bytes fails (the event is rejected). */
+  readonly maxBodyBytes: number;
   /** Query parameters forwarded to the endpoint whose names look like a misspelt option of ours. */
   readonly suspiciousParameters: readonly string[];
 }
@@ -42,6 +44,8 @@ export const DEFAULT_CONFIGMAP_NAMESPACE = 'default';
 export const CONFIGMAP_KEY = 'content';
 export const DEFAULT_MAX_IN_FLIGHT = 8;
 const MAX_IN_FLIGHT_LIMIT = 64;
+export const DEFAULT_MAX_BODY_BYTES = 1 << 20;
+const MAX_BODY_BYTES_LIMIT = 64 << 20;
 
 /** Options this sink reads itself (besides the filter and lane options). */
 export const WEBHOOK_OPTIONS = [
@@ -53,6 +57,7 @@ export const WEBHOOK_OPTIONS = [
   'missing_configmap',
   'response_check',
   'max_in_flight',
+  'max_body_bytes',
 ] as const;
 
 const OWN_OPTIONS: ReadonlySet<string> = new Set<string>([...WEBHOOK_OPTIONS, ...FILTER_OPTIONS]);
@@ -144,6 +149,16 @@ function parseMaxInFlight(uri: SinkUri): number {
   return n;
 }
 
+function parseMaxBodyBytes(uri: SinkUri): number {
+  const text = option(uri, 'max_body_bytes');
+  if (text === undefined) return DEFAULT_MAX_BODY_BYTES;
+  const n = Number(text);
+  if (!/^[0-9]+$/.test(text) || n < 1 || n > MAX_BODY_BYTES_LIMIT) {
+    throw new ConfigError(`${SINK}: option max_body_bytes=${JSON.stringify(text)} must be a number of bytes from 1 to ${MAX_BODY_BYTES_LIMIT} (default ${DEFAULT_MAX_BODY_BYTES})`);
+  }
+  return n;
+}
+
 function parseReplyCheck(uri: SinkUri, endpoint: URL): ReplyCheck {
   const choice = choiceOption(uri, 'response_check', ['auto', ...REPLY_CHECKS] as const, 'auto');
   return choice === 'auto' ? replyCheckForHost(endpoint.host) : choice;
@@ -210,6 +225,7 @@ export function parseWebhookOptions(uri: SinkUri, env: NodeJS.ProcessEnv = proce
     missingConfigMap: choiceOption(uri, 'missing_configmap', ['fail', 'default'] as const, 'fail'),
     replyCheck: parseReplyCheck(uri, endpoint),
     maxInFlight: parseMaxInFlight(uri),
+    maxBodyBytes: parseMaxBodyBytes(uri),
     suspiciousParameters: suspicious(uri),
   };
 }
