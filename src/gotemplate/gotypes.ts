@@ -1,12 +1,13 @@
-// Go types the templates can meet: time.Time and friends, and the k8s.io/api v0.17 core/v1
-// Event with its apimachinery parts, including their gogo-generated String() methods.
-import { civil, goFormat, goTimeString, isZeroGoTime, local, type GoTime, unixNano, utc, UTC } from '../gotime/index.js';
+// Go types the templates can meet: the k8s.io/api v0.17 core/v1 Event with its apimachinery parts
+// and every exported method of each (gogo-generated String() included); time.Time and friends are in
+// timetypes.ts, GroupVersionKind and friends in schema.ts.
+import { goFormat, isZeroGoTime, type GoTime, unixNano, utc } from '../gotime/index.js';
 import { sprint } from './fmt.js';
-import { type Box, type Field, GoError, GoType, type Method, mapOf, namedType, sliceOf, T, Value, zeroOpaque, normInt } from './values.js';
+import { gvkFromAPIVersionAndKind, GroupVersionKindType, interfaceMethod, interfaceType, ObjectKindType } from './schema.js';
+import { bool, bytes, method, str, TimeType, unsupported } from './timetypes.js';
+import { type Box, type Field, GoError, GoType, type Method, mapOf, namedType, sliceOf, T, Value } from './values.js';
 
-function method(ptrRecv: boolean, params: GoType[], results: GoType[], call: (recv: Value, args: Value[]) => Value): Method {
-  return { ptrRecv, params, results, call };
-}
+export { DurationType, durationString, LocationType, MonthType, TimeType, timeValue, WeekdayType } from './timetypes.js';
 
 /** A struct type; each field is [name, type, json tag, embedded]. */
 function struct(name: string, fields: [string, GoType, string, boolean?][]): GoType {
@@ -15,130 +16,13 @@ function struct(name: string, fields: [string, GoType, string, boolean?][]): GoT
   return t;
 }
 
-// ---- time ----
-
-export const TimeType = new GoType('struct', 'time.Time');
-TimeType.opaque = true;
-zeroOpaque.set(TimeType, () => ({ sec: -62135596800, nsec: 0, loc: UTC }) satisfies GoTime);
-
-export const MonthType = namedType('int', 'time.Month');
-export const WeekdayType = namedType('int', 'time.Weekday');
-export const DurationType = namedType('int64', 'time.Duration');
-
-const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
-const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
-
-MonthType.methods.set('String', method(false, [], [T.string], (r) => str(MONTHS[(r.raw as number) - 1] ?? `%!Month(${String(r.raw)})`)));
-WeekdayType.methods.set('String', method(false, [], [T.string], (r) => str(DAYS[r.raw as number] ?? `%!Weekday(${String(r.raw)})`)));
-DurationType.methods.set('String', method(false, [], [T.string], (r) => str(durationString(BigInt(r.raw as number | bigint)))));
-
-function str(s: string): Value {
-  return new Value(T.string, s);
-}
-
-function int(n: number | bigint, t: GoType = T.int): Value {
-  return new Value(t, normInt(n));
-}
-
-export function timeValue(t: GoTime): Value {
-  return new Value(TimeType, t);
-}
-
-/** Go's Duration.String(): 1h2m3.5s, 1.5ms, 0s. */
-export function durationString(d: bigint): string {
-  if (d === 0n) return '0s';
-  const neg = d < 0n;
-  let u = neg ? -d : d;
-  let out: string;
-  if (u < 1000000000n) {
-    const units: [bigint, string][] = [
-      [1n, 'ns'],
-      [1000n, 'µs'],
-      [1000000n, 'ms'],
-    ];
-    const [scale, unit] = u < 1000n ? units[0]! : u < 1000000n ? units[1]! : units[2]!;
-    out = fracString(u, scale) + unit;
-  } else {
-    const h = u / 3600000000000n;
-    u -= h * 3600000000000n;
-    const m = u / 60000000000n;
-    u -= m * 60000000000n;
-    out = fracString(u, 1000000000n) + 's';
-    if (h > 0n) out = `${h}h${m}m${out}`;
-    else if (m > 0n) out = `${m}m${out}`;
-  }
-  return neg ? '-' + out : out;
-}
-
-function fracString(v: bigint, scale: bigint): string {
-  const whole = v / scale;
-  const frac = v % scale;
-  if (frac === 0n) return String(whole);
-  const digits = String(scale).length - 1;
-  return `${whole}.${String(frac).padStart(digits, '0').replace(/0+$/, '')}`;
-}
-
-function goTimeOf(v: Value): GoTime {
-  return v.raw as GoTime;
-}
-
-const timeMethods: Record<string, Method> = {
-  String: method(false, [], [T.string], (r) => str(goTimeString(goTimeOf(r)))),
-  GoString: method(false, [], [T.string], (r) => str(timeGoString(goTimeOf(r)))),
-  Format: method(false, [T.string], [T.string], (r, [layout]) => str(goFormat(goTimeOf(r), layout!.raw as string))),
-  Unix: method(false, [], [T.int64], (r) => int(goTimeOf(r).sec, T.int64)),
-  UnixMilli: method(false, [], [T.int64], (r) => int(unixNano(goTimeOf(r)) / 1000000n, T.int64)),
-  UnixMicro: method(false, [], [T.int64], (r) => int(unixNano(goTimeOf(r)) / 1000n, T.int64)),
-  UnixNano: method(false, [], [T.int64], (r) => int(unixNano(goTimeOf(r)), T.int64)),
-  UTC: method(false, [], [TimeType], (r) => timeValue(utc(goTimeOf(r)))),
-  Local: method(false, [], [TimeType], (r) => timeValue(local(goTimeOf(r)))),
-  Year: method(false, [], [T.int], (r) => int(civil(goTimeOf(r)).year)),
-  Month: method(false, [], [MonthType], (r) => int(civil(goTimeOf(r)).month, MonthType)),
-  Day: method(false, [], [T.int], (r) => int(civil(goTimeOf(r)).day)),
-  Hour: method(false, [], [T.int], (r) => int(civil(goTimeOf(r)).hour)),
-  Minute: method(false, [], [T.int], (r) => int(civil(goTimeOf(r)).minute)),
-  Second: method(false, [], [T.int], (r) => int(civil(goTimeOf(r)).second)),
-  Nanosecond: method(false, [], [T.int], (r) => int(goTimeOf(r).nsec)),
-  YearDay: method(false, [], [T.int], (r) => int(civil(goTimeOf(r)).yearDay)),
-  Weekday: method(false, [], [WeekdayType], (r) => int(civil(goTimeOf(r)).weekday, WeekdayType)),
-  IsZero: method(false, [], [T.bool], (r) => new Value(T.bool, isZeroGoTime(goTimeOf(r)))),
-  Before: method(false, [TimeType], [T.bool], (r, [u]) => new Value(T.bool, unixNano(goTimeOf(r)) < unixNano(goTimeOf(u!)))),
-  After: method(false, [TimeType], [T.bool], (r, [u]) => new Value(T.bool, unixNano(goTimeOf(r)) > unixNano(goTimeOf(u!)))),
-  Equal: method(false, [TimeType], [T.bool], (r, [u]) => new Value(T.bool, unixNano(goTimeOf(r)) === unixNano(goTimeOf(u!)))),
-  Sub: method(false, [TimeType], [DurationType], (r, [u]) => int(unixNano(goTimeOf(r)) - unixNano(goTimeOf(u!)), DurationType)),
-  Add: method(false, [DurationType], [TimeType], (r, [d]) => {
-    const t = goTimeOf(r);
-    const ns = unixNano(t) + BigInt(d!.raw as number | bigint);
-    const sec = ns / 1000000000n - (ns % 1000000000n < 0n ? 1n : 0n);
-    return timeValue({ sec: Number(sec), nsec: Number(ns - sec * 1000000000n), loc: t.loc, ...(t.mono !== undefined ? { mono: t.mono + BigInt(d!.raw as number | bigint) } : {}) });
-  }),
-};
-for (const [name, m] of Object.entries(timeMethods)) TimeType.methods.set(name, m);
-
-function timeGoString(t: GoTime): string {
-  const c = civil(t);
-  let loc = 'time.Local';
-  if (t.loc === UTC) loc = 'time.UTC';
-  else if (t.loc !== local(t).loc) loc = `time.Location(${JSON.stringify(t.loc.name)})`;
-  return `time.Date(${c.year}, time.${MONTHS[c.month - 1]}, ${c.day}, ${c.hour}, ${c.minute}, ${c.second}, ${t.nsec}, ${loc})`;
-}
-
 // ---- apimachinery meta/v1 ----
 
 export const UIDType = namedType('string', 'types.UID');
 
-/** metav1.Time / MicroTime: a struct embedding time.Time, with their own pointer methods. */
-function metaTime(name: string): GoType {
-  const t = struct(name, [['Time', TimeType, '', true]]);
-  const inner = (v: Value): GoTime => ((v.raw as Box).v as { Time: GoTime }).Time;
-  t.methods.set('IsZero', method(true, [], [T.bool], (r) => new Value(T.bool, r.raw === null || isZeroGoTime(inner(r)))));
-  t.methods.set('Before', method(true, [t.pointer()], [T.bool], (r, [u]) => new Value(T.bool, unixNano(inner(r)) < unixNano(inner(u!)))));
-  t.methods.set('Equal', method(true, [t.pointer()], [T.bool], (r, [u]) => new Value(T.bool, unixNano(inner(r)) === unixNano(inner(u!)))));
-  return t;
-}
-
-export const MetaTimeType = metaTime('v1.Time');
-export const MicroTimeType = metaTime('v1.MicroTime');
+/** metav1.Time / MicroTime: a struct embedding time.Time; their own methods are added below. */
+export const MetaTimeType = struct('v1.Time', [['Time', TimeType, '', true]]);
+export const MicroTimeType = struct('v1.MicroTime', [['Time', TimeType, '', true]]);
 TimeType.marshalJSON = (raw) => JSON.stringify(goFormat(raw as GoTime, '2006-01-02T15:04:05.999999999Z07:00'));
 MetaTimeType.marshalJSON = (raw) => {
   const t = (raw as { Time: GoTime }).Time;
@@ -148,13 +32,6 @@ MicroTimeType.marshalJSON = (raw) => {
   const t = (raw as { Time: GoTime }).Time;
   return isZeroGoTime(t) ? 'null' : JSON.stringify(goFormat(utc(t), '2006-01-02T15:04:05.000000Z07:00'));
 };
-MetaTimeType.methods.set(
-  'Rfc3339Copy',
-  method(false, [], [MetaTimeType], (r) => {
-    const t = (r.raw as { Time: GoTime }).Time;
-    return new Value(MetaTimeType, { Time: { sec: t.sec, nsec: 0, loc: t.loc } });
-  }),
-);
 
 /** metav1.Time{Time: t} as a raw struct. */
 export function metaTimeRaw(t: GoTime): { Time: GoTime } {
@@ -375,3 +252,182 @@ gogoString(EventType, (r) => {
   );
 });
 
+
+// ---- the rest of every method set (names, receivers and signatures as Go's reflection lists them) ----
+
+const ProtoMessageType = interfaceType('proto.Message');
+const FuzzContinueType = new GoType('struct', 'fuzz.Continue');
+const byteSlice = sliceOf(T.uint8);
+const PROTOBUF = 'protobuf encoding';
+const MUTATES = 'it changes the event';
+const DOCS = 'API documentation strings';
+
+/** Methods text/template refuses before calling (no result, or a second result that is not an error). */
+function neverCalled(ptrRecv: boolean, params: GoType[], results: GoType[]): Method {
+  return method(ptrRecv, params, results, () => {
+    throw new GoError(`unreachable: ${results.length} results`);
+  });
+}
+
+/** A deep copy of a raw value of type t (DeepCopy). */
+function cloneRaw(t: GoType, raw: unknown): unknown {
+  if (raw === null || raw === undefined) return raw;
+  switch (t.kind) {
+    case 'struct': {
+      if (t.opaque) return raw;
+      const out: Record<string, unknown> = {};
+      for (const f of t.fields) out[f.name] = cloneRaw(f.type, (raw as Record<string, unknown>)[f.name]);
+      return out;
+    }
+    case 'ptr':
+      return { v: cloneRaw(t.elem!, (raw as Box).v) };
+    case 'slice':
+      return (raw as unknown[]).map((e) => cloneRaw(t.elem!, e));
+    case 'map':
+      return new Map([...(raw as Map<unknown, unknown>)].map(([k, e]) => [k, cloneRaw(t.elem!, e)]));
+    default:
+      return raw;
+  }
+}
+
+function deepCopy(t: GoType, r: Value): Value {
+  const box = r.raw as Box | null;
+  return new Value(t.pointer(), box === null ? null : { v: cloneRaw(t, box.v) });
+}
+
+function setOnce(t: GoType, name: string, m: Method): void {
+  if (!t.methods.has(name)) t.methods.set(name, m);
+}
+
+/** The methods gogo-protobuf and deepcopy-gen generate for an API message type. */
+function apiMessage(t: GoType, opts: { deepCopy: boolean; swaggerDoc: boolean }): void {
+  if (opts.deepCopy) {
+    setOnce(t, 'DeepCopy', method(true, [], [t.pointer()], (r) => deepCopy(t, r)));
+    setOnce(t, 'DeepCopyInto', neverCalled(true, [t.pointer()], []));
+  }
+  setOnce(t, 'Descriptor', neverCalled(true, [], [byteSlice, sliceOf(T.int)]));
+  setOnce(t, 'Marshal', unsupported(true, [], [byteSlice, T.error], PROTOBUF));
+  setOnce(t, 'MarshalTo', unsupported(true, [byteSlice], [T.int, T.error], PROTOBUF));
+  setOnce(t, 'MarshalToSizedBuffer', unsupported(true, [byteSlice], [T.int, T.error], PROTOBUF));
+  setOnce(t, 'ProtoMessage', neverCalled(true, [], []));
+  setOnce(t, 'Reset', neverCalled(true, [], []));
+  setOnce(t, 'Size', unsupported(true, [], [T.int], PROTOBUF));
+  setOnce(t, 'Unmarshal', unsupported(true, [byteSlice], [T.error], MUTATES));
+  setOnce(t, 'XXX_DiscardUnknown', neverCalled(true, [], []));
+  setOnce(t, 'XXX_Marshal', unsupported(true, [byteSlice, T.bool], [byteSlice, T.error], PROTOBUF));
+  setOnce(t, 'XXX_Merge', neverCalled(true, [ProtoMessageType], []));
+  setOnce(t, 'XXX_Size', unsupported(true, [], [T.int], PROTOBUF));
+  setOnce(t, 'XXX_Unmarshal', unsupported(true, [byteSlice], [T.error], MUTATES));
+  if (opts.swaggerDoc) setOnce(t, 'SwaggerDoc', unsupported(false, [], [StringMap], DOCS));
+}
+
+const nilDeref = (): never => {
+  throw new GoError('runtime error: invalid memory address or nil pointer dereference');
+};
+const rawOf = (r: Value): Record<string, unknown> => ((r.raw as Box | null) ?? nilDeref()).v as Record<string, unknown>;
+
+// metav1.Timestamp (what ProtoTime returns).
+export const TimestampType = struct('v1.Timestamp', [
+  ['Seconds', T.int64, 'seconds'],
+  ['Nanos', T.int32, 'nanos'],
+]);
+gogoString(TimestampType, (r) => `&Timestamp{Seconds:${v(T.int64, r.Seconds)},Nanos:${v(T.int32, r.Nanos)},}`);
+apiMessage(TimestampType, { deepCopy: true, swaggerDoc: false });
+
+// metav1.Time and MicroTime: own methods; the rest of time.Time's are promoted.
+const timeOf = (r: Value): GoTime => (rawOf(r) as { Time: GoTime }).Time;
+function metaTimeMethods(t: GoType, format: string, protoName: string): void {
+  const nilOr = (v: Value): GoTime | null => ((v.raw as Box | null) === null ? null : timeOf(v));
+  const before = (r: Value, [u]: Value[]): Value => {
+    const [a, b] = [nilOr(r), nilOr(u!)];
+    return bool(a !== null && b !== null && unixNano(a) < unixNano(b));
+  };
+  const equal = (r: Value, [u]: Value[]): Value => {
+    const [a, b] = [nilOr(r), nilOr(u!)];
+    return bool(a === null && b === null ? true : a !== null && b !== null && unixNano(a) === unixNano(b));
+  };
+  t.methods.set('Before', method(true, [t.pointer()], [T.bool], before));
+  t.methods.set('Equal', method(true, [t.pointer()], [T.bool], equal));
+  if (t === MicroTimeType) {
+    t.methods.set('BeforeTime', method(true, [MetaTimeType.pointer()], [T.bool], before));
+    t.methods.set('EqualTime', method(true, [MetaTimeType.pointer()], [T.bool], equal));
+  }
+  t.methods.set('IsZero', method(true, [], [T.bool], (r) => bool(r.raw === null || isZeroGoTime(timeOf(r)))));
+  t.methods.set('Fuzz', neverCalled(true, [FuzzContinueType], []));
+  t.methods.set('MarshalJSON', method(false, [], [byteSlice, T.error], (r) => bytes(t.marshalJSON!(r.raw))));
+  t.methods.set(
+    'MarshalQueryParameter',
+    method(false, [], [T.string, T.error], (r) => {
+      const time = (r.raw as { Time: GoTime }).Time;
+      return str(isZeroGoTime(time) ? '' : goFormat(utc(time), format));
+    }),
+  );
+  t.methods.set('OpenAPISchemaFormat', method(false, [], [T.string], () => str('date-time')));
+  t.methods.set('OpenAPISchemaType', method(false, [], [sliceOf(T.string)], () => new Value(sliceOf(T.string), ['string'])));
+  t.methods.set(
+    protoName,
+    method(true, [], [TimestampType.pointer()], (r) => {
+      if (r.raw === null) return new Value(TimestampType.pointer(), { v: { Seconds: 0, Nanos: 0 } });
+      const time = timeOf(r);
+      return new Value(TimestampType.pointer(), { v: { Seconds: time.sec, Nanos: time.nsec } });
+    }),
+  );
+  t.methods.set('UnmarshalJSON', unsupported(true, [byteSlice], [T.error], MUTATES));
+  t.methods.set('UnmarshalQueryParameter', unsupported(true, [T.string], [T.error], MUTATES));
+  apiMessage(t, { deepCopy: true, swaggerDoc: false });
+}
+metaTimeMethods(MetaTimeType, '2006-01-02T15:04:05Z07:00', 'ProtoTime');
+metaTimeMethods(MicroTimeType, '2006-01-02T15:04:05.000000Z07:00', 'ProtoMicroTime');
+MetaTimeType.methods.set(
+  'Rfc3339Copy',
+  method(false, [], [MetaTimeType], (r) => {
+    const t = (r.raw as { Time: GoTime }).Time;
+    return new Value(MetaTimeType, { Time: { sec: t.sec, nsec: 0, loc: t.loc } });
+  }),
+);
+
+// metav1.Object and runtime.Object, as GetObjectMeta and DeepCopyObject return them.
+export const MetaObjectType = interfaceType('v1.Object');
+export const RuntimeObjectType = interfaceType('runtime.Object');
+RuntimeObjectType.methods.set('DeepCopyObject', interfaceMethod('DeepCopyObject', [], [RuntimeObjectType]));
+RuntimeObjectType.methods.set('GetObjectKind', interfaceMethod('GetObjectKind', [], [ObjectKindType]));
+
+for (const [name, , type] of metaGetters) {
+  const setter = 'S' + name.slice(1);
+  MetaObjectType.methods.set(name, interfaceMethod(name, [], [type]));
+  MetaObjectType.methods.set(setter, interfaceMethod(setter, [type], []));
+  ObjectMetaType.methods.set(setter, neverCalled(true, [type], []));
+}
+ObjectMetaType.methods.set('GetObjectMeta', method(true, [], [MetaObjectType], (r) => new Value(MetaObjectType, new Value(ObjectMetaType.pointer(), r.raw))));
+
+/** TypeMeta and ObjectReference: their kind as schema.ObjectKind and GroupVersionKind. */
+function objectKindMethods(t: GoType): void {
+  t.methods.set('GetObjectKind', method(true, [], [ObjectKindType], (r) => new Value(ObjectKindType, new Value(t.pointer(), r.raw))));
+  t.methods.set(
+    'GroupVersionKind',
+    method(true, [], [GroupVersionKindType], (r) => {
+      const raw = rawOf(r);
+      return gvkFromAPIVersionAndKind(raw.APIVersion as string, raw.Kind as string);
+    }),
+  );
+  t.methods.set('SetGroupVersionKind', neverCalled(true, [GroupVersionKindType], []));
+}
+objectKindMethods(TypeMetaType);
+objectKindMethods(ObjectReferenceType);
+for (const t of [EventType, ObjectReferenceType]) {
+  t.methods.set('DeepCopyObject', method(true, [], [RuntimeObjectType], (r) => new Value(RuntimeObjectType, r.raw === null ? null : deepCopy(t, r))));
+}
+
+FieldsV1Type.methods.set(
+  'MarshalJSON',
+  method(false, [], [byteSlice, T.error], (r) => {
+    const raw = (r.raw as { Raw: number[] | null }).Raw;
+    return raw === null ? bytes('null') : new Value(byteSlice, raw);
+  }),
+);
+FieldsV1Type.methods.set('UnmarshalJSON', unsupported(true, [byteSlice], [T.error], MUTATES));
+
+apiMessage(TypeMetaType, { deepCopy: false, swaggerDoc: true });
+for (const t of [ObjectMetaType, OwnerReferenceType, FieldsV1Type, ManagedFieldsEntryType, ObjectReferenceType, EventSourceType, EventSeriesType, EventType]) {
+  apiMessage(t, { deepCopy: true, swaggerDoc: true });
+}

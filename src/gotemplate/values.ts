@@ -307,6 +307,45 @@ export function findMethod(v: Value, name: string): BoundMethod | undefined {
   return undefined;
 }
 
+export interface MethodSetEntry {
+  readonly method: Method;
+  /** As reflect tells them apart: "pointer" methods need a *T or an addressable T. */
+  readonly receiver: 'value' | 'pointer' | 'interface';
+}
+
+/**
+ * The method set of *T (T's own and promoted methods, shallowest first, ambiguous names dropped),
+ * each marked with whether a plain T has it too: what reflect's Method(i) lists for T and *T.
+ */
+export function methodSet(t: GoType): Map<string, MethodSetEntry> {
+  const out = new Map<string, MethodSetEntry>();
+  if (t.kind === 'interface') {
+    for (const [name, m] of t.methods) out.set(name, { method: m, receiver: 'interface' });
+    return out;
+  }
+  const blocked = new Set<string>();
+  let level: { type: GoType; viaPointer: boolean }[] = [{ type: t, viaPointer: false }];
+  while (level.length > 0) {
+    const found = new Map<string, MethodSetEntry[]>();
+    const fields = new Set<string>();
+    const next: typeof level = [];
+    for (const { type, viaPointer } of level) {
+      for (const [name, m] of type.methods) found.set(name, [...(found.get(name) ?? []), { method: m, receiver: m.ptrRecv && !viaPointer ? 'pointer' : 'value' }]);
+      if (type.kind !== 'struct' || type.opaque) continue;
+      for (const f of type.fields) {
+        fields.add(f.name);
+        if (!f.embedded) continue;
+        if (f.type.kind === 'ptr') next.push({ type: f.type.elem!, viaPointer: true });
+        else next.push({ type: f.type, viaPointer });
+      }
+    }
+    for (const [name, entries] of found) if (!blocked.has(name) && entries.length === 1 && !fields.has(name)) out.set(name, entries[0]!);
+    for (const name of [...found.keys(), ...fields]) blocked.add(name);
+    level = next;
+  }
+  return out;
+}
+
 const methodNames = new WeakMap<GoType, Set<string>>();
 
 /** Every method name reachable from t (own, pointer's, promoted), cached: most lookups are fields. */
