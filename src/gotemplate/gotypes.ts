@@ -369,7 +369,8 @@ function metaTimeMethods(t: GoType, format: string, protoName: string): void {
     method(true, [], [TimestampType.pointer()], (r) => {
       if (r.raw === null) return new Value(TimestampType.pointer(), { v: { Seconds: 0, Nanos: 0 } });
       const time = timeOf(r);
-      return new Value(TimestampType.pointer(), { v: { Seconds: time.sec, Nanos: time.nsec } });
+      // metav1.Time's protobuf form keeps whole seconds only (as its JSON); MicroTime keeps nanoseconds.
+      return new Value(TimestampType.pointer(), { v: { Seconds: time.sec, Nanos: t === MicroTimeType ? time.nsec : 0 } });
     }),
   );
   t.methods.set('UnmarshalJSON', unsupported(true, [byteSlice], [T.error], MUTATES));

@@ -294,8 +294,11 @@ export function findMethod(v: Value, name: string): BoundMethod | undefined {
       if (box === null) return { method: own, recv: v }; // calling it panics, as in Go
       return { method: own, recv: new Value(elem, box.v, true) };
     }
-    if (elem.kind === 'struct' && v.raw !== null) return promoted(new Value(elem, (v.raw as Box).v, true), name);
-    return undefined;
+    if (elem.kind !== 'struct') return undefined;
+    if (v.raw !== null) return promoted(new Value(elem, (v.raw as Box).v, true), name);
+    // A promoted method through a nil pointer exists (reflect finds it) and panics when called.
+    const entry = methodSet(elem).get(name);
+    return entry === undefined ? undefined : { method: { ...entry.method, call: nilDereference }, recv: v };
   }
   const own = t.methods.get(name);
   if (own) {
@@ -317,6 +320,10 @@ export interface MethodSetEntry {
  * The method set of *T (T's own and promoted methods, shallowest first, ambiguous names dropped),
  * each marked with whether a plain T has it too: what reflect's Method(i) lists for T and *T.
  */
+function nilDereference(): never {
+  throw new GoError('runtime error: invalid memory address or nil pointer dereference');
+}
+
 export function methodSet(t: GoType): Map<string, MethodSetEntry> {
   const out = new Map<string, MethodSetEntry>();
   if (t.kind === 'interface') {
