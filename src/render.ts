@@ -6,7 +6,7 @@ import { parse as parseYaml } from 'yaml';
 import type { KubeEvent } from './event/types.js';
 import { TemplateError } from './gotemplate/index.js';
 import { compileWebhookTemplate } from './sinks/webhook/encoder.js';
-import { CONFIGMAP_KEY, type BodyMode } from './sinks/webhook/options.js';
+import { CONFIGMAP_KEY, DEFAULT_CONFIGMAP_NAMESPACE, type BodyMode } from './sinks/webhook/options.js';
 
 export const RENDER_USAGE = `Usage: kube-eventer render --template FILE --event FILE [--body-mode raw|json]
 
@@ -75,7 +75,7 @@ async function readInput(path: string, stdin: NodeJS.ReadableStream): Promise<st
  * A ConfigMap manifest (`kind: ConfigMap`) yields its `content` key and its name; anything else
  * is the template text itself (a JSON-looking template is valid YAML, so `kind` decides).
  */
-export function templateFromFile(path: string, text: string): { name: string; text: string } {
+export function templateFromFile(path: string, text: string): { source: string; text: string } {
   let doc: unknown;
   if (/\bkind["']?\s*:\s*["']?ConfigMap\b/.test(text)) {
     try {
@@ -84,14 +84,15 @@ export function templateFromFile(path: string, text: string): { name: string; te
       doc = undefined;
     }
   }
-  const manifest = doc as { kind?: unknown; metadata?: { name?: unknown }; data?: Record<string, unknown> } | undefined;
+  const manifest = doc as { kind?: unknown; metadata?: { name?: unknown; namespace?: unknown }; data?: Record<string, unknown> } | undefined;
   if (manifest !== null && typeof manifest === 'object' && manifest.kind === 'ConfigMap') {
     const content = manifest.data?.[CONFIGMAP_KEY];
     const name = typeof manifest.metadata?.name === 'string' ? manifest.metadata.name : basename(path);
     if (typeof content !== 'string') throw new UsageError(`${path}: ConfigMap ${name} has no data.${CONFIGMAP_KEY} string`);
-    return { name, text: content };
+    const namespace = typeof manifest.metadata?.namespace === 'string' ? manifest.metadata.namespace : DEFAULT_CONFIGMAP_NAMESPACE;
+    return { source: `ConfigMap ${namespace}/${name}`, text: content };
   }
-  return { name: basename(path).replace(/\.[^.]*$/, '') || 'body', text };
+  return { source: path, text };
 }
 
 function parseEvent(path: string, text: string): KubeEvent {
@@ -122,7 +123,7 @@ export async function runRender(args: string[], io: RenderIo = process): Promise
     const event = parseEvent(parsed.event, await readInput(parsed.event, io.stdin));
     let body: string;
     try {
-      body = compileWebhookTemplate(templateFile.text, { name: templateFile.name, bodyMode: parsed.bodyMode }).render(event);
+      body = compileWebhookTemplate(templateFile.text, { source: templateFile.source, bodyMode: parsed.bodyMode }).render(event);
     } catch (err) {
       if (!(err instanceof TemplateError)) throw err;
       await write(io.stderr, `${err.message}\n`);

@@ -96,10 +96,10 @@ test('hostile templates fail their render; /healthz and the other sink are unaff
   assert.equal(daemon.exitCode, null, 'the daemon is still running');
 
   const stderr = daemon.output().stderr;
-  assert.match(stderr, /"sink":"webhook#1".*"reason":"template heap-bomb: .*"msg":"sink rejected event"/);
-  assert.match(stderr, /template heap-bomb: template: heap-bomb:1:21: executing \\"heap-bomb\\" at <x>: execution exceeds the limit of 100000 steps/);
-  assert.match(stderr, /template silent-loop: template: silent-loop:1:21: executing \\"silent-loop\\" at <>: execution exceeds the limit of 100000 steps/);
-  assert.match(stderr, /template default: template: default:[0-9:]+: executing \\"default\\" at <[^>]*>: output exceeds the limit of 64 bytes/);
+  assert.match(stderr, /"sink":"webhook#1".*"reason":"ConfigMap default\/heap-bomb: .*"msg":"sink rejected event"/);
+  assert.match(stderr, /ConfigMap default\/heap-bomb: template: body:1:21: executing \\"body\\" at <x>: execution exceeds the limit of 100000 steps/);
+  assert.match(stderr, /ConfigMap default\/silent-loop: template: body:1:21: executing \\"body\\" at <>: execution exceeds the limit of 100000 steps/);
+  assert.match(stderr, /built-in body: template: body:[0-9:]+: executing \\"body\\" at <[^>]*>: output exceeds the limit of 64 bytes/);
 
   latencies.sort((a, b) => a - b);
   const max = latencies[latencies.length - 1]!;

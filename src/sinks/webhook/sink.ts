@@ -29,7 +29,7 @@ function templateFromConfigMap(ref: ConfigMapRef, configMap: ConfigMap | undefin
     return `${describeRef(ref)} has no key "${CONFIGMAP_KEY}" (keys: ${keys.length === 0 ? 'none' : keys.join(', ')})`;
   }
   try {
-    return compileWebhookTemplate(text, { name: ref.name, bodyMode: options.bodyMode, maxBodyBytes: options.maxBodyBytes });
+    return compileWebhookTemplate(text, { source: describeRef(ref), bodyMode: options.bodyMode, maxBodyBytes: options.maxBodyBytes });
   } catch (err) {
     return `${describeRef(ref)} key "${CONFIGMAP_KEY}": ${(err as Error).message}`;
   }
@@ -107,7 +107,7 @@ class WebhookSink implements Sink {
         bodies.push(encoder.render(event));
         positions.push(i);
       } catch (err) {
-        outcomes[i] = reject(redact(`template ${encoder.name}: ${(err as Error).message}`));
+        outcomes[i] = reject(redact(`${encoder.source}: ${(err as Error).message}`));
       }
     });
     if (bodies.length === 0) return outcomes;
@@ -124,7 +124,7 @@ class WebhookSink implements Sink {
     try {
       body = encoder.render(event);
     } catch (err) {
-      return reject(redact(`template ${encoder.name}: ${(err as Error).message}`));
+      return reject(redact(`${encoder.source}: ${(err as Error).message}`));
     }
     if (signal.aborted) return retry('not sent: send deadline passed or shutting down');
     const request: HttpRequest = { url: this.options.endpoint, method: this.options.method, headers: this.headers, body, signal };
@@ -145,7 +145,7 @@ interface StartingTemplate {
 
 /** The template to start with; a missing ConfigMap is fatal unless `missing_configmap=default`. */
 async function initialTemplate(options: WebhookOptions, kube: ConfigMapReader | undefined, log: Logger): Promise<StartingTemplate> {
-  const fallback = (): StartingTemplate => ({ encoder: compileWebhookTemplate(DEFAULT_BODY_TEMPLATE, { name: 'default', bodyMode: options.bodyMode, maxBodyBytes: options.maxBodyBytes }), version: undefined });
+  const fallback = (): StartingTemplate => ({ encoder: compileWebhookTemplate(DEFAULT_BODY_TEMPLATE, { source: 'built-in body', bodyMode: options.bodyMode, maxBodyBytes: options.maxBodyBytes }), version: undefined });
   const ref = options.configMap;
   if (ref === undefined) return fallback();
   const useDefault = (problem: string): StartingTemplate => {
