@@ -3,6 +3,7 @@
 // timetypes.ts, GroupVersionKind and friends in schema.ts.
 import { goFormat, isZeroGoTime, type GoTime, unixNano, utc } from '../gotime/index.js';
 import { sprint } from './fmt.js';
+import { type Chunk, encodedSize, encodeMessage, encodeTime, marshalToSizedBuffer } from './protobuf.js';
 import { gvkFromAPIVersionAndKind, GroupVersionKindType, interfaceMethod, interfaceType, ObjectKindType } from './schema.js';
 import { bool, bytes, method, str, TimeType, unsupported } from './timetypes.js';
 import { type Box, type Field, GoError, GoType, type Method, mapOf, namedType, sliceOf, T, Value } from './values.js';
@@ -258,7 +259,6 @@ gogoString(EventType, (r) => {
 const ProtoMessageType = interfaceType('proto.Message');
 const FuzzContinueType = new GoType('struct', 'fuzz.Continue');
 const byteSlice = sliceOf(T.uint8);
-const PROTOBUF = 'protobuf encoding';
 const MUTATES = 'it changes the event';
 const DOCS = 'API documentation strings';
 
@@ -299,24 +299,66 @@ function setOnce(t: GoType, name: string, m: Method): void {
   if (!t.methods.has(name)) t.methods.set(name, m);
 }
 
+/** metav1.Time and MicroTime encode as a Timestamp; their methods accept a nil receiver. */
+const timeEncoders = new Map<GoType, (raw: unknown) => Chunk[]>();
+
+/** Marshal, Size and friends: gogo-protobuf's bytes for the value. */
+function protobufMethods(t: GoType): Record<string, Method> {
+  const timeEncoder = timeEncoders.get(t);
+  const encode = timeEncoder ?? ((raw: unknown) => encodeMessage(t.name, raw as Record<string, unknown>));
+  const chunks = (r: Value): Chunk[] => {
+    const box = r.raw as Box | null;
+    if (box !== null) return encode(box.v);
+    // Time's methods check for nil; the generated ones read a field first.
+    return timeEncoder !== undefined ? [] : nilDeref();
+  };
+  const size = (r: Value): number => (r.raw === null ? 0 : encodedSize(chunks(r)));
+  const intoBuffer = (c: readonly Chunk[], buffer: number[]): number => {
+    const n = marshalToSizedBuffer(c, buffer);
+    if (typeof n === 'string') throw new GoError(n);
+    return n;
+  };
+  return {
+    Marshal: method(true, [], [byteSlice, T.error], (r) => {
+      const n = size(r);
+      const c = chunks(r);
+      const out = new Array<number>(n).fill(0);
+      intoBuffer(c, out);
+      return new Value(byteSlice, out);
+    }),
+    MarshalTo: method(true, [byteSlice], [T.int, T.error], (r, [d]) => {
+      const n = size(r);
+      const buffer = (d!.raw as number[] | null) ?? [];
+      if (buffer.length < n) throw new GoError(`runtime error: slice bounds out of range [:${n}] with capacity ${buffer.length}`);
+      const head = buffer.slice(0, n);
+      const written = intoBuffer(chunks(r), head);
+      head.forEach((b, i) => (buffer[i] = b));
+      return new Value(T.int, written);
+    }),
+    MarshalToSizedBuffer: method(true, [byteSlice], [T.int, T.error], (r, [d]) => new Value(T.int, intoBuffer(chunks(r), (d!.raw as number[] | null) ?? []))),
+    Size: method(true, [], [T.int], (r) => new Value(T.int, size(r))),
+    XXX_Size: method(true, [], [T.int], (r) => new Value(T.int, size(r))),
+    XXX_Marshal: method(true, [byteSlice, T.bool], [byteSlice, T.error], (r, [b]) => {
+      const buffer = (b!.raw as number[] | null) ?? [];
+      const n = intoBuffer(chunks(r), buffer);
+      return new Value(byteSlice, buffer.slice(0, n));
+    }),
+  };
+}
+
 /** The methods gogo-protobuf and deepcopy-gen generate for an API message type. */
 function apiMessage(t: GoType, opts: { deepCopy: boolean; swaggerDoc: boolean }): void {
   if (opts.deepCopy) {
     setOnce(t, 'DeepCopy', method(true, [], [t.pointer()], (r) => deepCopy(t, r)));
     setOnce(t, 'DeepCopyInto', neverCalled(true, [t.pointer()], []));
   }
+  for (const [name, m] of Object.entries(protobufMethods(t))) setOnce(t, name, m);
   setOnce(t, 'Descriptor', neverCalled(true, [], [byteSlice, sliceOf(T.int)]));
-  setOnce(t, 'Marshal', unsupported(true, [], [byteSlice, T.error], PROTOBUF));
-  setOnce(t, 'MarshalTo', unsupported(true, [byteSlice], [T.int, T.error], PROTOBUF));
-  setOnce(t, 'MarshalToSizedBuffer', unsupported(true, [byteSlice], [T.int, T.error], PROTOBUF));
   setOnce(t, 'ProtoMessage', neverCalled(true, [], []));
   setOnce(t, 'Reset', neverCalled(true, [], []));
-  setOnce(t, 'Size', unsupported(true, [], [T.int], PROTOBUF));
   setOnce(t, 'Unmarshal', unsupported(true, [byteSlice], [T.error], MUTATES));
   setOnce(t, 'XXX_DiscardUnknown', neverCalled(true, [], []));
-  setOnce(t, 'XXX_Marshal', unsupported(true, [byteSlice, T.bool], [byteSlice, T.error], PROTOBUF));
   setOnce(t, 'XXX_Merge', neverCalled(true, [ProtoMessageType], []));
-  setOnce(t, 'XXX_Size', unsupported(true, [], [T.int], PROTOBUF));
   setOnce(t, 'XXX_Unmarshal', unsupported(true, [byteSlice], [T.error], MUTATES));
   if (opts.swaggerDoc) setOnce(t, 'SwaggerDoc', unsupported(false, [], [StringMap], DOCS));
 }
@@ -377,6 +419,8 @@ function metaTimeMethods(t: GoType, format: string, protoName: string): void {
   t.methods.set('UnmarshalQueryParameter', unsupported(true, [T.string], [T.error], MUTATES));
   apiMessage(t, { deepCopy: true, swaggerDoc: false });
 }
+timeEncoders.set(MetaTimeType, (raw) => encodeTime((raw as { Time: GoTime }).Time, false));
+timeEncoders.set(MicroTimeType, (raw) => encodeTime((raw as { Time: GoTime }).Time, true));
 metaTimeMethods(MetaTimeType, '2006-01-02T15:04:05Z07:00', 'ProtoTime');
 metaTimeMethods(MicroTimeType, '2006-01-02T15:04:05.000000Z07:00', 'ProtoMicroTime');
 MetaTimeType.methods.set(
