@@ -5,14 +5,14 @@ import type { EventRecord, KubeEvent } from '../../src/event/types.js';
 import { goTimeFromUnix, localFromEnv, rfc3339NanoUTC, setLocalLocation, UTC, type GoTime } from '../../src/gotime/index.js';
 import { RepeatCollapser } from '../../src/pipeline/repeats.js';
 import { assertSeriesShown, ownFormats } from '../sinks/chat/series-formats.js';
-import { makeEvent } from '../sinks/webhook/helpers.js';
+import { podEvent } from '../helpers/events.js';
 
 setLocalLocation(localFromEnv({ TZ: 'Asia/Shanghai' }));
 const fixedNow: GoTime = goTimeFromUnix(1_700_000_000, 0, UTC);
 const now = () => fixedNow;
 
 /** As an events.k8s.io/v1 writer leaves it in the core/v1 view: count 0 or 1, no lastTimestamp. */
-const seriesEvent: KubeEvent = makeEvent({
+const seriesEvent: KubeEvent = podEvent({
   count: 1,
   firstTimestamp: null,
   lastTimestamp: null,
@@ -25,12 +25,12 @@ test('occurrences and lastOccurrence prefer the series; without one they are cou
   assert.equal(seriesCount(seriesEvent), 7);
   assert.equal(occurrences(seriesEvent), 7);
   assert.equal(rfc3339NanoUTC(lastOccurrence(seriesEvent, now)), '2024-03-05T06:19:10.654321Z');
-  const plain = makeEvent({ count: 3 });
+  const plain = podEvent({ count: 3 });
   assert.equal(seriesCount(plain), undefined);
   assert.equal(occurrences(plain), 3);
   assert.equal(rfc3339NanoUTC(lastOccurrence(plain, now)), '2024-03-05T06:07:09Z');
-  assert.equal(occurrences(makeEvent({ count: undefined })), 0);
-  assert.equal(occurrences(makeEvent({ series: { count: 0 } })), 3, 'an empty series does not hide count');
+  assert.equal(occurrences(podEvent({ count: undefined })), 0);
+  assert.equal(occurrences(podEvent({ series: { count: 0 } })), 3, 'an empty series does not hide count');
 });
 
 test('every format of ours shows the series count and last observation', () => {
@@ -38,7 +38,7 @@ test('every format of ours shows the series count and last observation', () => {
 });
 
 test('without a series the formats are unchanged: kube-eventer\'s robot texts carry no Count line', () => {
-  const f = ownFormats(makeEvent({ count: 3 }), now);
+  const f = ownFormats(podEvent({ count: 3 }), now);
   assert.equal(f.wechat, 'Level:Warning \nKind:Pod \nNamespace:team \nName:web-0.17a1b2c3d4e5f6a7 \nReason:BackOff \nTimestamp:2024-03-05 14:07:09 +0800 CST \nMessage:Back-off restarting failed container web in pod web-0');
   assert.ok(!f.dingtalkMarkdown.includes('Count:'));
   assert.ok(f.log.includes('(cnt:3)'));
