@@ -5,10 +5,8 @@ import { goFormat, isZeroGoTime, type GoTime, unixNano, utc } from '../gotime/in
 import { sprint } from './fmt.js';
 import { type Chunk, encodedSize, encodeMessage, encodeTime, marshalToSizedBuffer } from './protobuf.js';
 import { gvkFromAPIVersionAndKind, GroupVersionKindType, interfaceMethod, interfaceType, ObjectKindType } from './schema.js';
-import { bool, bytes, method, str, TimeType, unsupported } from './timetypes.js';
+import { bool, bytes, method, neverCalled, str, TimeType, unsupported } from './timetypes.js';
 import { type Box, type Field, GoError, GoType, type Method, mapOf, namedType, sliceOf, T, Value } from './values.js';
-
-export { DurationType, durationString, LocationType, MonthType, TimeType, timeValue, WeekdayType } from './timetypes.js';
 
 /** A struct type; each field is [name, type, json tag, embedded]. */
 function struct(name: string, fields: [string, GoType, string, boolean?][]): GoType {
@@ -261,13 +259,6 @@ const FuzzContinueType = new GoType('struct', 'fuzz.Continue');
 const byteSlice = sliceOf(T.uint8);
 const MUTATES = 'it changes the event';
 const DOCS = 'API documentation strings';
-
-/** Methods text/template refuses before calling (no result, or a second result that is not an error). */
-function neverCalled(ptrRecv: boolean, params: GoType[], results: GoType[]): Method {
-  return method(ptrRecv, params, results, () => {
-    throw new GoError(`unreachable: ${results.length} results`);
-  });
-}
 
 /** A deep copy of a raw value of type t (DeepCopy). */
 function cloneRaw(t: GoType, raw: unknown): unknown {

@@ -191,10 +191,6 @@ export function encodeMessage(type: string, raw: Record<string, unknown>): Chunk
   return out;
 }
 
-export function flatten(chunks: readonly Chunk[]): number[] {
-  return chunks.flatMap((c) => c.bytes);
-}
-
 export function encodedSize(chunks: readonly Chunk[]): number {
   return chunksLength(chunks);
 }

@@ -1,6 +1,6 @@
 // apimachinery's runtime/schema identifiers (GroupVersionKind and its relatives) and the small
 // interfaces that return them, as templates meet them through GroupVersionKind and GetObjectKind.
-import { method, str, bool } from './timetypes.js';
+import { bool, method, neverCalled, str } from './timetypes.js';
 import { type Field, findMethod, GoError, GoType, type Method, sliceOf, T, Value } from './values.js';
 
 function struct(name: string, fields: string[]): GoType {
@@ -31,9 +31,7 @@ methods(GroupVersionKindType, {
   GroupKind: method(false, [], [GroupKindType], (r) => value(GroupKindType, { Group: fieldsOf(r).Group!, Kind: fieldsOf(r).Kind! })),
   GroupVersion: method(false, [], [GroupVersionType], (r) => value(GroupVersionType, { Group: fieldsOf(r).Group!, Version: fieldsOf(r).Version! })),
   String: method(false, [], [T.string], (r) => str(`${fieldsOf(r).Group}/${fieldsOf(r).Version}, Kind=${fieldsOf(r).Kind}`)),
-  ToAPIVersionAndKind: method(false, [], [T.string, T.string], () => {
-    throw new GoError('unreachable: two results');
-  }),
+  ToAPIVersionAndKind: neverCalled(false, [], [T.string, T.string]),
 });
 methods(GroupKindType, {
   Empty: method(false, [], [T.bool], allEmpty),
@@ -50,9 +48,7 @@ methods(GroupResourceType, {
 methods(GroupVersionType, {
   Empty: method(false, [], [T.bool], allEmpty),
   Identifier: method(false, [], [T.string], (r) => str(gvString(fieldsOf(r)))),
-  KindForGroupVersionKinds: method(false, [sliceOf(GroupVersionKindType)], [GroupVersionKindType, T.bool], () => {
-    throw new GoError('unreachable: two results');
-  }),
+  KindForGroupVersionKinds: neverCalled(false, [sliceOf(GroupVersionKindType)], [GroupVersionKindType, T.bool]),
   String: method(false, [], [T.string], (r) => str(gvString(fieldsOf(r)))),
   WithKind: method(false, [T.string], [GroupVersionKindType], (r, [k]) => value(GroupVersionKindType, { Group: fieldsOf(r).Group!, Version: fieldsOf(r).Version!, Kind: k!.raw as string })),
   WithResource: method(false, [T.string], [GroupVersionResourceType], (r, [res]) =>

@@ -7,6 +7,13 @@ export function method(ptrRecv: boolean, params: GoType[], results: GoType[], ca
   return { ptrRecv, params, results, call };
 }
 
+/** A method text/template refuses before calling it (no result, or a second result that is not an error). */
+export function neverCalled(ptrRecv: boolean, params: GoType[], results: GoType[]): Method {
+  return method(ptrRecv, params, results, () => {
+    throw new GoError(`unreachable: text/template does not call a method with ${results.length} results`);
+  });
+}
+
 /** A method whose effect this engine does not reproduce (mutation, protobuf bytes): it fails when called. */
 export function unsupported(ptrRecv: boolean, params: GoType[], results: GoType[], why: string): Method {
   return method(ptrRecv, params, results, () => {
@@ -225,17 +232,13 @@ const timeMethods: Record<string, Method> = {
   AppendFormat: method(false, [byteSlice, T.string], [byteSlice], (r, [b, layout]) => new Value(byteSlice, [...byteArg(b!), ...Buffer.from(goFormat(goTimeOf(r), layout!.raw as string), 'utf8')])),
   AppendText: method(false, [byteSlice], [byteSlice, T.error], (r, [b]) => new Value(byteSlice, [...byteArg(b!), ...Buffer.from(strictRFC3339(goTimeOf(r), 'Time.AppendText'), 'utf8')])),
   Before: method(false, [TimeType], [T.bool], (r, [u]) => bool(unixNano(goTimeOf(r)) < unixNano(goTimeOf(u!)))),
-  Clock: method(false, [], [T.int, T.int, T.int], () => {
-    throw new GoError('unreachable: three results');
-  }),
+  Clock: neverCalled(false, [], [T.int, T.int, T.int]),
   Compare: method(false, [TimeType], [T.int], (r, [u]) => {
     const a = unixNano(goTimeOf(r));
     const b = unixNano(goTimeOf(u!));
     return int(a < b ? -1 : a > b ? 1 : 0);
   }),
-  Date: method(false, [], [T.int, MonthType, T.int], () => {
-    throw new GoError('unreachable: three results');
-  }),
+  Date: neverCalled(false, [], [T.int, MonthType, T.int]),
   Day: method(false, [], [T.int], (r) => int(civil(goTimeOf(r)).day)),
   Equal: method(false, [TimeType], [T.bool], (r, [u]) => bool(unixNano(goTimeOf(r)) === unixNano(goTimeOf(u!)))),
   Format: method(false, [T.string], [T.string], (r, [layout]) => str(goFormat(goTimeOf(r), layout!.raw as string))),
@@ -243,9 +246,7 @@ const timeMethods: Record<string, Method> = {
   GobDecode: unsupported(true, [byteSlice], [T.error], MUTATES),
   GobEncode: method(false, [], [byteSlice, T.error], (r) => new Value(byteSlice, timeBinary(goTimeOf(r)))),
   Hour: method(false, [], [T.int], (r) => int(civil(goTimeOf(r)).hour)),
-  ISOWeek: method(false, [], [T.int, T.int], () => {
-    throw new GoError('unreachable: two results');
-  }),
+  ISOWeek: neverCalled(false, [], [T.int, T.int]),
   In: method(false, [LocationType.pointer()], [TimeType], (r, [loc]) => {
     const box = loc!.raw as { v: Location } | null;
     if (box === null) throw new GoError('time: missing Location in call to Time.In');
@@ -287,12 +288,8 @@ const timeMethods: Record<string, Method> = {
   Weekday: method(false, [], [WeekdayType], (r) => int(civil(goTimeOf(r)).weekday, WeekdayType)),
   Year: method(false, [], [T.int], (r) => int(civil(goTimeOf(r)).year)),
   YearDay: method(false, [], [T.int], (r) => int(civil(goTimeOf(r)).yearDay)),
-  Zone: method(false, [], [T.string, T.int], () => {
-    throw new GoError('unreachable: two results');
-  }),
-  ZoneBounds: method(false, [], [TimeType, TimeType], () => {
-    throw new GoError('unreachable: two results');
-  }),
+  Zone: neverCalled(false, [], [T.string, T.int]),
+  ZoneBounds: neverCalled(false, [], [TimeType, TimeType]),
 };
 for (const [name, m] of Object.entries(timeMethods)) TimeType.methods.set(name, m);
 
