@@ -102,6 +102,7 @@ test('usage and input errors exit 2', async () => {
     [[], /--template FILE is required/],
     [['--template', join(dir, 'wechat.tmpl')], /--event FILE is required/],
     [['--template', join(dir, 'wechat.tmpl'), '--event', join(dir, 'event.json'), '--body-mode', 'yaml'], /--body-mode "yaml" must be raw or json/],
+    [['--template', join(dir, 'wechat.tmpl'), '--event', join(dir, 'event.json'), '--max-body-bytes', '1MiB'], /--max-body-bytes "1MiB" must be a number of bytes from 1 to 67108864 \(default 1048576\)/],
     [['--template', join(dir, 'wechat.tmpl'), '--event', join(dir, 'event.json'), '--colour'], /flag provided but not defined: -colour/],
     [['--template'], /flag needs an argument: -template/],
     [['--template', join(dir, 'missing.tmpl'), '--event', join(dir, 'event.json')], /cannot read .*missing\.tmpl: ENOENT/],

@@ -10,7 +10,7 @@ import { runDaemon, spawnDaemon, waitForOutput } from './daemon-process.js';
 
 const HEAP_BOMB = '{{range 10000000000}}x{{end}}';
 const SILENT_LOOP = '{{range 10000000000}}{{end}}';
-const EVENTS = 20;
+const EVENTS = 50;
 
 let api: FakeApiServer;
 let hostile: HttpReceiver;
@@ -106,8 +106,10 @@ test('hostile templates fail their render; /healthz and the other sink are unaff
   const median = latencies[Math.floor(latencies.length / 2)]!;
   console.log(`/healthz while hostile templates render: ${latencies.length} probes, median ${median.toFixed(1)} ms, max ${max.toFixed(1)} ms`);
   assert.ok(latencies.length >= 5, `only ${latencies.length} /healthz probes completed`);
-  // One render is bounded by the step budget (well under a second); 5x margin over that.
-  assert.ok(max < 5_000, `/healthz took ${max.toFixed(0)} ms`);
+  // A render stops within its step budget (3-40 ms each here) and the sink yields between renders;
+  // measured: median 30-60 ms, max 0.3-1.3 s on a loaded 2-core machine. Without the budget a render
+  // never ends (heap exhaustion, or 10^10 silent iterations), so a wide bound still tells them apart.
+  assert.ok(max < 10_000, `/healthz took ${max.toFixed(0)} ms`);
 });
 
 test('a bad max_body_bytes stops startup with a message naming the option', async () => {

@@ -154,13 +154,20 @@ function parseMaxInFlight(uri: SinkUri): number {
   return n;
 }
 
+/** What a body size limit may be (the sink's `max_body_bytes`, `render --max-body-bytes`). */
+export const BODY_LIMIT_RANGE = `a number of bytes from 1 to ${MAX_BODY_BYTES_LIMIT} (default ${DEFAULT_MAX_BODY_BYTES})`;
+
+/** A body size limit in bytes, or undefined when `text` is not in BODY_LIMIT_RANGE. */
+export function parseBodyLimit(text: string): number | undefined {
+  const n = Number(text);
+  return /^[0-9]+$/.test(text) && n >= 1 && n <= MAX_BODY_BYTES_LIMIT ? n : undefined;
+}
+
 function parseMaxBodyBytes(uri: SinkUri): number {
   const text = option(uri, 'max_body_bytes');
   if (text === undefined) return DEFAULT_MAX_BODY_BYTES;
-  const n = Number(text);
-  if (!/^[0-9]+$/.test(text) || n < 1 || n > MAX_BODY_BYTES_LIMIT) {
-    throw new ConfigError(`${SINK}: option max_body_bytes=${JSON.stringify(text)} must be a number of bytes from 1 to ${MAX_BODY_BYTES_LIMIT} (default ${DEFAULT_MAX_BODY_BYTES})`);
-  }
+  const n = parseBodyLimit(text);
+  if (n === undefined) throw new ConfigError(`${SINK}: option max_body_bytes=${JSON.stringify(text)} must be ${BODY_LIMIT_RANGE}`);
   return n;
 }
 

@@ -53,6 +53,14 @@ function reloadCounters(registry: Registry): ReloadCounters {
   };
 }
 
+/**
+ * Lets I/O and timers run between two renders (not a delay): a render may take up to its step budget,
+ * and a batch of them back to back would otherwise hold /healthz, the watch and other sinks.
+ */
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
 class WebhookSink implements Sink {
   readonly name = 'webHook';
   private readonly stopWatch = new AbortController();
@@ -87,7 +95,10 @@ class WebhookSink implements Sink {
     const outcomes = new Array<Outcome>(batch.length);
     let next = 0;
     const worker = async () => {
-      for (let i = next++; i < batch.length; i = next++) outcomes[i] = await this.deliver(batch[i]!, encoder, signal);
+      for (let i = next++; i < batch.length; i = next++) {
+        await yieldToEventLoop();
+        outcomes[i] = await this.deliver(batch[i]!, encoder, signal);
+      }
     };
     await Promise.all(Array.from({ length: Math.min(this.options.maxInFlight, batch.length) }, worker));
     return outcomes;
@@ -102,14 +113,15 @@ class WebhookSink implements Sink {
     const outcomes = new Array<Outcome>(batch.length);
     const bodies: string[] = [];
     const positions: number[] = [];
-    batch.forEach((event, i) => {
+    for (const [i, event] of batch.entries()) {
+      await yieldToEventLoop();
       try {
         bodies.push(encoder.render(event));
         positions.push(i);
       } catch (err) {
         outcomes[i] = reject(redact(`${encoder.source}: ${(err as Error).message}`));
       }
-    });
+    }
     if (bodies.length === 0) return outcomes;
     const merged = robot.mergeBodies(bodies);
     const request: HttpRequest = { url: this.options.endpoint, method: this.options.method, headers: this.headers, body: merged.body, signal };

@@ -312,13 +312,15 @@ test('`kube-eventer render` and the sink agree: same body, same Go error text an
   const event = podEvent({ series: { count: 4, lastObservedTime: '2024-03-05T06:07:09.000000Z' } });
   const eventFile = join(dir, 'event.json');
   writeFileSync(eventFile, JSON.stringify(event));
-  const templates = [
-    '{{ .InvolvedObject.GroupVersionKind }} {{ .GetObjectMeta.GetName }} x{{ .Series.Count }} {{ .EventTime.BeforeTime .LastTimestamp }}',
-    '{{ .Related.Name }}',
-    '{{ .GetCreationTimestamp.IsZero }}',
-    '{{ range 10000000000 }}{{ end }}',
+  const templates: Array<[string, number?]> = [
+    ['{{ .InvolvedObject.GroupVersionKind }} {{ .GetObjectMeta.GetName }} x{{ .Series.Count }} {{ .EventTime.BeforeTime .LastTimestamp }}'],
+    ['{{ .Related.Name }}'],
+    ['{{ .GetCreationTimestamp.IsZero }}'],
+    ['{{ range 10000000000 }}{{ end }}'],
+    ['{{ range 50 }}x{{ end }}', 50],
+    ['{{ range 51 }}x{{ end }}', 50],
   ];
-  for (const [i, content] of templates.entries()) {
+  for (const [i, [content, limit]] of templates.entries()) {
     const kube = new FakeConfigMaps();
     kube.set('team', `t${i}`, { content });
     const manifest = join(dir, `t${i}.yaml`);
@@ -329,9 +331,11 @@ test('`kube-eventer render` and the sink agree: same body, same Go error text an
     let stderr = '';
     out.on('data', (c: Buffer) => (stdout += c.toString()));
     err.on('data', (c: Buffer) => (stderr += c.toString()));
-    const code = await runRender(['--template', manifest, '--event', eventFile], { stdout: out, stderr: err, stdin: new PassThrough() });
+    const limitFlag = limit === undefined ? [] : ['--max-body-bytes', String(limit)];
+    const code = await runRender(['--template', manifest, '--event', eventFile, ...limitFlag], { stdout: out, stderr: err, stdin: new PassThrough() });
 
-    const b = await build(`/agree${i}?custom_body_configmap=t${i}&custom_body_configmap_namespace=team`, kube);
+    const limitOption = limit === undefined ? '' : `&max_body_bytes=${limit}`;
+    const b = await build(`/agree${i}?custom_body_configmap=t${i}&custom_body_configmap_namespace=team${limitOption}`, kube);
     const start = fresh();
     const [outcome] = await send(b, [event]);
     if (code === 0) {
