@@ -1,8 +1,9 @@
 // Go types the templates can meet: the k8s.io/api v0.17 core/v1 Event with its apimachinery parts
 // and every exported method of each (gogo-generated String() included); time.Time and friends are in
 // timetypes.ts, GroupVersionKind and friends in schema.ts.
-import { goFormat, isZeroGoTime, type GoTime, unixNano, utc } from '../gotime/index.js';
+import { goFormat, isZeroGoTime, type GoTime, unixNano, utc, zeroGoTime } from '../gotime/index.js';
 import { sprint } from './fmt.js';
+import { goParseTime, RFC3339, RFC3339_MICRO } from './timeparse.js';
 import { type Chunk, encodedSize, encodeMessage, encodeTime, marshalToSizedBuffer } from './protobuf.js';
 import { gvkFromAPIVersionAndKind, GroupVersionKindType, interfaceMethod, interfaceType, ObjectKindType } from './schema.js';
 import { bool, bytes, method, neverCalled, str, TimeType, unsupported } from './timetypes.js';
@@ -367,6 +368,44 @@ export const TimestampType = struct('v1.Timestamp', [
 gogoString(TimestampType, (r) => `&Timestamp{Seconds:${v(T.int64, r.Seconds)},Nanos:${v(T.int32, r.Nanos)},}`);
 apiMessage(TimestampType, { deepCopy: true, swaggerDoc: false });
 
+// Errors some methods return as their only result (so a template prints them).
+const ParseErrorType = opaqueError('time.ParseError');
+const SyntaxErrorType = opaqueError('json.SyntaxError');
+const UnmarshalTypeErrorType = opaqueError('json.UnmarshalTypeError');
+const ErrorStringType = opaqueError('errors.errorString');
+const noError = new Value(T.error, null);
+
+function opaqueError(name: string): GoType {
+  const t = new GoType('struct', name);
+  t.opaque = true;
+  t.methods.set('Error', method(true, [], [T.string], (r) => str(rawOf(r) as unknown as string)));
+  return t;
+}
+
+function errorValue(t: GoType, message: string): Value {
+  return new Value(T.error, new Value(t.pointer(), { v: message }));
+}
+
+/** json.Unmarshal into a Go string: the string, or the error Go returns. */
+function decodeJSONString(text: string): string | Value {
+  if (text.trim() === '') return errorValue(SyntaxErrorType, 'unexpected end of JSON input');
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    // Go's scanner texts for the two common cases: a bad first character, or text after a number.
+    const trimmed = text.trimStart();
+    const number = /^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?/.exec(trimmed)?.[0] ?? '';
+    const bad = number === '' ? trimmed[0]! : trimmed[number.length]!;
+    const where = number === '' ? 'looking for beginning of value' : 'after top-level value';
+    return errorValue(SyntaxErrorType, `invalid character '${bad === "'" ? "\\'" : bad}' ${where}`);
+  }
+  if (typeof value === 'string') return value;
+  if (value === null) return '';
+  const kind = typeof value === 'number' ? 'number' : typeof value === 'boolean' ? 'bool' : Array.isArray(value) ? 'array' : 'object';
+  return errorValue(UnmarshalTypeErrorType, `json: cannot unmarshal ${kind} into Go value of type string`);
+}
+
 // metav1.Time and MicroTime: own methods; the rest of time.Time's are promoted.
 const timeOf = (r: Value): GoTime => (rawOf(r) as { Time: GoTime }).Time;
 function metaTimeMethods(t: GoType, format: string, protoName: string): void {
@@ -406,8 +445,29 @@ function metaTimeMethods(t: GoType, format: string, protoName: string): void {
       return new Value(TimestampType.pointer(), { v: { Seconds: time.sec, Nanos: t === MicroTimeType ? time.nsec : 0 } });
     }),
   );
-  t.methods.set('UnmarshalJSON', unsupported(true, [byteSlice], [T.error], MUTATES));
-  t.methods.set('UnmarshalQueryParameter', unsupported(true, [T.string], [T.error], MUTATES));
+  // These change the time in place (only this render's copy of the event) and return the error as a value.
+  const layout = t === MicroTimeType ? RFC3339_MICRO : RFC3339;
+  const setFrom = (r: Value, text: string, emptyIsZero: boolean): Value => {
+    const record = rawOf(r) as { Time: GoTime };
+    if (emptyIsZero && (text === '' || text === 'null')) {
+      record.Time = zeroGoTime;
+      return noError;
+    }
+    const parsed = goParseTime(layout, text);
+    if ('error' in parsed) return errorValue(ParseErrorType, parsed.error);
+    record.Time = parsed;
+    return noError;
+  };
+  t.methods.set('UnmarshalQueryParameter', method(true, [T.string], [T.error], (r, [s]) => setFrom(r, s!.raw as string, true)));
+  t.methods.set(
+    'UnmarshalJSON',
+    method(true, [byteSlice], [T.error], (r, [b]) => {
+      const text = Buffer.from((b!.raw as number[] | null) ?? []).toString('utf8');
+      if (text === 'null') return setFrom(r, text, true);
+      const decoded = decodeJSONString(text);
+      return typeof decoded === 'string' ? setFrom(r, decoded, false) : decoded;
+    }),
+  );
   apiMessage(t, { deepCopy: true, swaggerDoc: false });
 }
 timeEncoders.set(MetaTimeType, (raw) => encodeTime((raw as { Time: GoTime }).Time, false));
@@ -461,7 +521,16 @@ FieldsV1Type.methods.set(
     return raw === null ? bytes('null') : new Value(byteSlice, raw);
   }),
 );
-FieldsV1Type.methods.set('UnmarshalJSON', unsupported(true, [byteSlice], [T.error], MUTATES));
+FieldsV1Type.methods.set(
+  'UnmarshalJSON',
+  method(true, [byteSlice], [T.error], (r, [b]) => {
+    const box = r.raw as Box | null;
+    if (box === null) return errorValue(ErrorStringType, 'metav1.Fields: UnmarshalJSON on nil pointer');
+    const bytes = (b!.raw as number[] | null) ?? [];
+    if (Buffer.from(bytes).toString('latin1') !== 'null') (box.v as { Raw: number[] | null }).Raw = [...bytes];
+    return noError;
+  }),
+);
 
 apiMessage(TypeMetaType, { deepCopy: false, swaggerDoc: true });
 for (const t of [ObjectMetaType, OwnerReferenceType, FieldsV1Type, ManagedFieldsEntryType, ObjectReferenceType, EventSourceType, EventSeriesType, EventType]) {
