@@ -325,7 +325,7 @@ class ExecState {
         const arr = (v.raw as unknown[] | null) ?? [];
         for (let i = 0; i < arr.length; i++) {
           ran = true;
-          if (oneIteration(new Value(T.int, i), new Value(v.type.elem!, arr[i], true))) break;
+          if (oneIteration(new Value(T.int, i), new Value(v.type.elem!, arr[i], true, { holder: arr, key: i }))) break;
         }
       } else if (v.type.kind === 'map') {
         const m = v.raw as Map<unknown, unknown> | null;

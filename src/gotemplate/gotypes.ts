@@ -1,12 +1,12 @@
 // Go types the templates can meet: the k8s.io/api v0.17 core/v1 Event with its apimachinery parts
 // and every exported method of each (gogo-generated String() included); time.Time and friends are in
 // timetypes.ts, GroupVersionKind and friends in schema.ts.
-import { goFormat, isZeroGoTime, type GoTime, unixNano, utc, zeroGoTime } from '../gotime/index.js';
+import { goFormat, isZeroGoTime, local, type GoTime, unixNano, utc, zeroGoTime } from '../gotime/index.js';
 import { sprint } from './fmt.js';
 import { goParseTime, RFC3339, RFC3339_MICRO } from './timeparse.js';
 import { type Chunk, encodedSize, encodeMessage, encodeTime, marshalToSizedBuffer } from './protobuf.js';
 import { gvkFromAPIVersionAndKind, GroupVersionKindType, interfaceMethod, interfaceType, ObjectKindType } from './schema.js';
-import { bool, bytes, method, neverCalled, str, TimeType, unsupported } from './timetypes.js';
+import { bool, bytes, ErrorStringType, errorValue, method, neverCalled, noError, opaqueError, ParseErrorType, str, TimeType, unsupported } from './timetypes.js';
 import { type Box, type Field, GoError, GoType, type Method, mapOf, namedType, sliceOf, T, Value } from './values.js';
 
 /** A struct type; each field is [name, type, json tag, embedded]. */
@@ -368,23 +368,8 @@ export const TimestampType = struct('v1.Timestamp', [
 gogoString(TimestampType, (r) => `&Timestamp{Seconds:${v(T.int64, r.Seconds)},Nanos:${v(T.int32, r.Nanos)},}`);
 apiMessage(TimestampType, { deepCopy: true, swaggerDoc: false });
 
-// Errors some methods return as their only result (so a template prints them).
-const ParseErrorType = opaqueError('time.ParseError');
 const SyntaxErrorType = opaqueError('json.SyntaxError');
 const UnmarshalTypeErrorType = opaqueError('json.UnmarshalTypeError');
-const ErrorStringType = opaqueError('errors.errorString');
-const noError = new Value(T.error, null);
-
-function opaqueError(name: string): GoType {
-  const t = new GoType('struct', name);
-  t.opaque = true;
-  t.methods.set('Error', method(true, [], [T.string], (r) => str(rawOf(r) as unknown as string)));
-  return t;
-}
-
-function errorValue(t: GoType, message: string): Value {
-  return new Value(T.error, new Value(t.pointer(), { v: message }));
-}
 
 /** json.Unmarshal into a Go string: the string, or the error Go returns. */
 function decodeJSONString(text: string): string | Value {
@@ -455,7 +440,7 @@ function metaTimeMethods(t: GoType, format: string, protoName: string): void {
     }
     const parsed = goParseTime(layout, text);
     if ('error' in parsed) return errorValue(ParseErrorType, parsed.error);
-    record.Time = parsed;
+    record.Time = local(parsed);
     return noError;
   };
   t.methods.set('UnmarshalQueryParameter', method(true, [T.string], [T.error], (r, [s]) => setFrom(r, s!.raw as string, true)));

@@ -1,6 +1,6 @@
 // Go's time.Parse for the two layouts metav1.Time and MicroTime read (RFC 3339, and RFC 3339 with
 // exactly six fractional digits): the same accepted inputs and the same *time.ParseError texts.
-import { daysFromCivil, localLocation, type GoTime } from '../gotime/index.js';
+import { daysFromCivil, fixedZone, localLocation, type GoTime, UTC } from '../gotime/index.js';
 
 export const RFC3339 = '2006-01-02T15:04:05Z07:00';
 export const RFC3339_MICRO = '2006-01-02T15:04:05.000000Z07:00';
@@ -48,7 +48,7 @@ function daysIn(month: number, year: number): number {
   return month === 12 ? 31 : daysFromCivil(year, month + 1, 1) - daysFromCivil(year, month, 1);
 }
 
-/** time.Parse(layout, value) followed by .Local(): the time, or the error text. */
+/** time.Parse(layout, value): the time (in UTC for Z, Local when the offset is Local's, else a fixed zone), or the error text. */
 export function goParseTime(layout: typeof RFC3339 | typeof RFC3339_MICRO, value: string): GoTime | { error: string } {
   const fail = (layoutElem: string, valueElem: string): { error: string } => ({
     error: `parsing time ${timeQuote(value)} as ${timeQuote(layout)}: cannot parse ${timeQuote(valueElem)} as ${timeQuote(layoutElem)}`,
@@ -108,7 +108,7 @@ export function goParseTime(layout: typeof RFC3339 | typeof RFC3339_MICRO, value
       }
       case 'zone': {
         if (rest.startsWith('Z')) {
-          offset = 0;
+          // UTC itself, not a zone that happens to be at offset 0.
           rest = rest.slice(1);
           break;
         }
@@ -127,6 +127,32 @@ export function goParseTime(layout: typeof RFC3339 | typeof RFC3339_MICRO, value
   }
   if (rest.length > 0) return failWith(`: extra text: ${timeQuote(rest)}`);
   if (day < 1 || day > daysIn(month, year)) return failWith(': day out of range');
-  const sec = (daysFromCivil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second) - (offset ?? 0);
-  return { sec, nsec, loc: localLocation() };
+  const sec = daysFromCivil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second - (offset ?? 0);
+  return { sec, nsec, loc: zoneFor(sec, offset) };
+}
+
+function zoneFor(sec: number, offset: number | undefined): GoTime['loc'] {
+  if (offset === undefined) return UTC;
+  return localLocation().lookup(sec).offset === offset ? localLocation() : fixedZone('', offset);
+}
+
+const STRICT = /^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?(Z|[+-]([0-9]{2}):([0-9]{2}))$/;
+
+/**
+ * Time.UnmarshalText and UnmarshalJSON's parser (Go's parseStrictRFC3339): RFC 3339 as time.Parse
+ * reads it, minus what RFC 3339 forbids (one-digit hour, `,` before the fraction, zone out of range).
+ */
+export function goParseStrictRFC3339(value: string): GoTime | { error: string } {
+  const parsed = goParseTime(RFC3339, value);
+  if ('error' in parsed) return parsed;
+  const m = STRICT.exec(value);
+  if (m !== null && (m[3] === undefined || (Number(m[3]) < 24 && Number(m[4]) < 60)) && Number(value.slice(11, 13)) < 24) return parsed;
+  const head = `parsing time ${timeQuote(value)}`;
+  if (value[12] === ':') return { error: `${head} as ${timeQuote(RFC3339)}: cannot parse ${timeQuote(value[11]!)} as "15"` };
+  if (value[19] === ',') return { error: `${head} as ${timeQuote(RFC3339)}: cannot parse "," as "."` };
+  if (!value.endsWith('Z')) {
+    if (Number(value.slice(-5, -3)) >= 24) return { error: `${head}: timezone hour out of range` };
+    if (Number(value.slice(-2)) >= 60) return { error: `${head}: timezone minute out of range` };
+  }
+  return { error: `${head} as ${timeQuote(RFC3339)}: cannot parse ${timeQuote(value)} as ${timeQuote(RFC3339)}` };
 }

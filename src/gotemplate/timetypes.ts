@@ -1,6 +1,7 @@
 // Go's time package as templates meet it: time.Time, Duration, Month, Weekday and *Location, with
 // every exported method (the list is checked against Go's reflection in the tests).
-import { civil, daysFromCivil, goFormat, goTimeString, isZeroGoTime, local, localLocation, Location, type GoTime, unixNano, utc, UTC } from '../gotime/index.js';
+import { civil, daysFromCivil, fixedZone, goFormat, goTimeString, isZeroGoTime, local, localLocation, Location, type GoTime, unixNano, utc, UTC } from '../gotime/index.js';
+import { goParseStrictRFC3339 } from './timeparse.js';
 import { GoError, GoType, type Method, namedType, normInt, sliceOf, T, Value, zeroOpaque } from './values.js';
 
 export function method(ptrRecv: boolean, params: GoType[], results: GoType[], call: (recv: Value, args: Value[]) => Value): Method {
@@ -25,6 +26,22 @@ export const str = (s: string): Value => new Value(T.string, s);
 export const bool = (b: boolean): Value => new Value(T.bool, b);
 export const int = (n: number | bigint, t: GoType = T.int): Value => new Value(t, normInt(n));
 export const bytes = (s: string): Value => new Value(sliceOf(T.uint8), [...Buffer.from(s, 'utf8')]);
+
+// Errors some methods return as their only result (so a template prints them).
+export const ParseErrorType = opaqueError('time.ParseError');
+export const ErrorStringType = opaqueError('errors.errorString');
+export const noError = new Value(T.error, null);
+
+export function opaqueError(name: string): GoType {
+  const t = new GoType('struct', name);
+  t.opaque = true;
+  t.methods.set('Error', method(true, [], [T.string], (r) => str((r.raw as { v: string }).v)));
+  return t;
+}
+
+export function errorValue(t: GoType, message: string): Value {
+  return new Value(T.error, new Value(t.pointer(), { v: message }));
+}
 
 export const TimeType = new GoType('struct', 'time.Time');
 TimeType.opaque = true;
@@ -218,7 +235,6 @@ function timeBinary(t: GoTime): number[] {
 
 const byteSlice = sliceOf(T.uint8);
 const byteArg = (v: Value): number[] => (v.raw as number[] | null) ?? [];
-const MUTATES = 'it changes the event';
 
 const timeMethods: Record<string, Method> = {
   Add: method(false, [DurationType], [TimeType], (r, [d]) => timeValue(addDuration(goTimeOf(r), big(d!)))),
@@ -243,7 +259,7 @@ const timeMethods: Record<string, Method> = {
   Equal: method(false, [TimeType], [T.bool], (r, [u]) => bool(unixNano(goTimeOf(r)) === unixNano(goTimeOf(u!)))),
   Format: method(false, [T.string], [T.string], (r, [layout]) => str(goFormat(goTimeOf(r), layout!.raw as string))),
   GoString: method(false, [], [T.string], (r) => str(timeGoString(goTimeOf(r)))),
-  GobDecode: unsupported(true, [byteSlice], [T.error], MUTATES),
+  GobDecode: method(true, [byteSlice], [T.error], (r, [b]) => unmarshalBinary(r, byteArg(b!))),
   GobEncode: method(false, [], [byteSlice, T.error], (r) => new Value(byteSlice, timeBinary(goTimeOf(r)))),
   Hour: method(false, [], [T.int], (r) => int(civil(goTimeOf(r)).hour)),
   ISOWeek: neverCalled(false, [], [T.int, T.int]),
@@ -282,9 +298,14 @@ const timeMethods: Record<string, Method> = {
   UnixMicro: method(false, [], [T.int64], (r) => int(unixNano(goTimeOf(r)) / 1000n, T.int64)),
   UnixMilli: method(false, [], [T.int64], (r) => int(unixNano(goTimeOf(r)) / 1000000n, T.int64)),
   UnixNano: method(false, [], [T.int64], (r) => int(unixNano(goTimeOf(r)), T.int64)),
-  UnmarshalBinary: unsupported(true, [byteSlice], [T.error], MUTATES),
-  UnmarshalJSON: unsupported(true, [byteSlice], [T.error], MUTATES),
-  UnmarshalText: unsupported(true, [byteSlice], [T.error], MUTATES),
+  UnmarshalBinary: method(true, [byteSlice], [T.error], (r, [b]) => unmarshalBinary(r, byteArg(b!))),
+  UnmarshalJSON: method(true, [byteSlice], [T.error], (r, [b]) => {
+    const text = Buffer.from(byteArg(b!)).toString('utf8');
+    if (text === 'null') return noError;
+    if (text.length < 2 || !text.startsWith('"') || !text.endsWith('"')) return errorValue(ErrorStringType, 'Time.UnmarshalJSON: input is not a JSON string');
+    return setStrict(r, text.slice(1, -1));
+  }),
+  UnmarshalText: method(true, [byteSlice], [T.error], (r, [b]) => setStrict(r, Buffer.from(byteArg(b!)).toString('utf8'))),
   Weekday: method(false, [], [WeekdayType], (r) => int(civil(goTimeOf(r)).weekday, WeekdayType)),
   Year: method(false, [], [T.int], (r) => int(civil(goTimeOf(r)).year)),
   YearDay: method(false, [], [T.int], (r) => int(civil(goTimeOf(r)).yearDay)),
@@ -292,6 +313,40 @@ const timeMethods: Record<string, Method> = {
   ZoneBounds: neverCalled(false, [], [TimeType, TimeType]),
 };
 for (const [name, m] of Object.entries(timeMethods)) TimeType.methods.set(name, m);
+
+/** *t, err = parseStrictRFC3339(text): the zero time on error, which is returned as a value. */
+function setStrict(r: Value, text: string): Value {
+  const box = r.raw as { v: GoTime };
+  const parsed = goParseStrictRFC3339(text);
+  if ('error' in parsed) {
+    box.v = zeroTime();
+    return errorValue(ParseErrorType, parsed.error);
+  }
+  box.v = parsed;
+  return noError;
+}
+
+const zeroTime = (): GoTime => zeroOpaque.get(TimeType)!() as GoTime;
+
+/** Time.UnmarshalBinary (and GobDecode): the MarshalBinary encoding back into *t. */
+function unmarshalBinary(r: Value, data: readonly number[]): Value {
+  if (data.length === 0) return errorValue(ErrorStringType, 'Time.UnmarshalBinary: no data');
+  const version = data[0];
+  if (version !== 1 && version !== 2) return errorValue(ErrorStringType, 'Time.UnmarshalBinary: unsupported version');
+  if (data.length !== (version === 2 ? 16 : 15)) return errorValue(ErrorStringType, 'Time.UnmarshalBinary: invalid length');
+  const buf = Buffer.from(data);
+  const sec = buf.readBigInt64BE(1) - UNIX_TO_INTERNAL;
+  const nsec = buf.readInt32BE(9);
+  let offset = buf.readInt16BE(13) * 60;
+  if (version === 2) offset += buf[15]!;
+  const unix = Number(sec);
+  let loc: Location;
+  if (offset === -60) loc = UTC;
+  else if (localLocation().lookup(unix).offset === offset) loc = localLocation();
+  else loc = fixedZone('', offset);
+  (r.raw as { v: GoTime }).v = { sec: unix, nsec, loc };
+  return noError;
+}
 
 function timeGoString(t: GoTime): string {
   const c = civil(t);

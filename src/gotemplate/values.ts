@@ -94,11 +94,33 @@ export class Value {
     readonly type: GoType,
     readonly raw: unknown,
     readonly addressable = false,
+    /** Where an addressable value lives (its struct or slice, and key): pointer methods write there. */
+    readonly place?: Place,
   ) {}
 }
 
 export interface Box {
   v: unknown;
+}
+
+export interface Place {
+  readonly holder: Record<string, unknown> | unknown[];
+  readonly key: string | number;
+}
+
+/** &x for a value at `place`: a pointer whose writes land in the struct field or slice element. */
+function pointerTo(v: Value): Box {
+  const place = v.place;
+  if (place === undefined) return { v: v.raw };
+  const holder = place.holder as Record<string | number, unknown>;
+  return {
+    get v() {
+      return holder[place.key];
+    },
+    set v(x: unknown) {
+      holder[place.key] = x;
+    },
+  };
 }
 
 /** A value or "no value" (Go's invalid reflect.Value), which prints as <no value>. */
@@ -246,7 +268,7 @@ export function byteLength(s: string): number {
 /** A struct field found by name, searching embedded structs breadth-first as Go does. */
 export function findField(structType: GoType, raw: Record<string, unknown>, name: string, addressable: boolean): Value | undefined {
   const direct = structType.field(name);
-  if (direct) return new Value(direct.type, raw[name], addressable);
+  if (direct) return new Value(direct.type, raw[name], addressable, addressable ? { holder: raw, key: name } : undefined);
   for (const f of structType.fields) {
     if (!f.embedded) continue;
     let inner = f.type;
@@ -303,7 +325,7 @@ export function findMethod(v: Value, name: string): BoundMethod | undefined {
   const own = t.methods.get(name);
   if (own) {
     if (!own.ptrRecv) return { method: own, recv: v };
-    if (v.addressable) return { method: own, recv: new Value(t.pointer(), { v: v.raw }) };
+    if (v.addressable) return { method: own, recv: new Value(t.pointer(), pointerTo(v)) };
     return undefined;
   }
   if (t.kind === 'struct' && !t.opaque) return promoted(v, name);
@@ -376,7 +398,8 @@ function mayHaveMethod(t: GoType, name: string): boolean {
 function promoted(v: Value, name: string): BoundMethod | undefined {
   for (const f of v.type.fields) {
     if (!f.embedded) continue;
-    const found = findMethod(new Value(f.type, (v.raw as Record<string, unknown>)[f.name], v.addressable), name);
+    const holder = v.raw as Record<string, unknown>;
+    const found = findMethod(new Value(f.type, holder[f.name], v.addressable, v.addressable ? { holder, key: f.name } : undefined), name);
     if (found) return found;
   }
   return undefined;

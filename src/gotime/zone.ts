@@ -86,6 +86,11 @@ export class Location {
 
 export const UTC = new Location('UTC');
 
+/** Go's time.FixedZone: one zone, always `offset` seconds east of UTC. */
+export function fixedZone(name: string, offset: number): Location {
+  return new Location(name, [{ name, offset, isDST: false }]);
+}
+
 /** Decodes a TZif file the way Go's LoadLocationFromTZData does. Throws on malformed data. */
 export function parseTZif(name: string, data: Uint8Array): Location {
   const buf = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
