@@ -21,6 +21,9 @@ export const SINKS: Readonly<Record<string, SinkEntry>> = {
   feishu: { load: async () => (await import('./feishu/sink.js')).createFeishuSink, filter: 'robot' },
   slack: { load: async () => (await import('./slack/sink.js')).createSlackSink, filter: 'robot' },
   webhook: { load: async () => (await import('./webhook/sink.js')).createWebhookSink, filter: 'webhook' },
+  elasticsearch: { load: async () => (await import('./elasticsearch/sink.js')).createElasticsearchSink },
+  influxdb: { load: async () => (await import('./influxdb/sink.js')).createInfluxSink },
+  mongo: { load: async () => (await import('./mongo/sink.js')).createMongoSink },
 };
 
 export function knownSinkKeys(): string[] {
