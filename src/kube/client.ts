@@ -5,6 +5,7 @@ import https from 'node:https';
 import type { SinkUri } from '../cli/uri.js';
 import { parseRetryAfter } from '../pipeline/retry-after.js';
 import { buildKubeConnection, type KubeConfigEnvironment, type KubeConnectionConfig } from './config.js';
+import { proxyAgent } from './proxy.js';
 import { runReflector, type ReflectorTuning } from './reflector.js';
 import type { ConfigMap, KubeList, KubeStatus, Lease, WatchEvent } from './types.js';
 
@@ -224,18 +225,20 @@ export class KubeClient {
     this.requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
     this.userAgent = options.userAgent ?? 'kube-eventer';
     const tls = connection.tls;
+    const tlsOptions = {
+      rejectUnauthorized: tls.rejectUnauthorized,
+      ...(tls.ca === undefined ? {} : { ca: tls.ca }),
+      ...(tls.cert === undefined ? {} : { cert: tls.cert }),
+      ...(tls.key === undefined ? {} : { key: tls.key }),
+      ...(tls.servername === undefined ? {} : { servername: tls.servername }),
+    };
     this.agent =
       connection.proxyAgent ??
-      (this.base.protocol === 'https:'
-        ? new https.Agent({
-            keepAlive: true,
-            rejectUnauthorized: tls.rejectUnauthorized,
-            ...(tls.ca === undefined ? {} : { ca: tls.ca }),
-            ...(tls.cert === undefined ? {} : { cert: tls.cert }),
-            ...(tls.key === undefined ? {} : { key: tls.key }),
-            ...(tls.servername === undefined ? {} : { servername: tls.servername }),
-          })
-        : new http.Agent({ keepAlive: true }));
+      (connection.proxy !== undefined
+        ? proxyAgent(connection.proxy, this.base, tlsOptions)
+        : this.base.protocol === 'https:'
+          ? new https.Agent({ keepAlive: true, ...tlsOptions })
+          : new http.Agent({ keepAlive: true }));
   }
 
   /** Builds the connection from the `--source` URI (see config.ts) and a client on it. */
@@ -248,7 +251,19 @@ export class KubeClient {
     this.agent.destroy();
   }
 
+  /**
+   * Sends a request; a 401 makes the credentials refresh (token files re-read, exec plugins re-run)
+   * and the request go once more, as client-go does when a token rotated under it.
+   */
   private async open(method: string, path: string, query: Query | undefined, body: string | undefined, contentType: string | undefined, signal: AbortSignal): Promise<http.IncomingMessage> {
+    const res = await this.openOnce(method, path, query, body, contentType, signal);
+    if (res.statusCode !== 401 || this.connection.refreshCredentials === undefined) return res;
+    res.resume();
+    await this.connection.refreshCredentials();
+    return this.openOnce(method, path, query, body, contentType, signal);
+  }
+
+  private async openOnce(method: string, path: string, query: Query | undefined, body: string | undefined, contentType: string | undefined, signal: AbortSignal): Promise<http.IncomingMessage> {
     const url = new URL(`${this.base.pathname.replace(/\/+$/, '')}${path}${queryString(query)}`, this.base);
     const headers: Record<string, string> = {
       Accept: 'application/json',
