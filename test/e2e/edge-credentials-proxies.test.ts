@@ -201,3 +201,29 @@ test('proxy choice follows client-go: loopback never proxied, NO_PROXY domains, 
   assert.equal(proxyFromEnvironment(new URL('http://api.example'), env)?.href, 'http://plain.corp/');
   assert.equal(proxyFromEnvironment(new URL('https://api.example'), { https_proxy: 'http://lower:1' })?.href, 'http://lower:1/');
 });
+
+test('HTTP sinks honour HTTP_PROXY: a webhook whose host resolves only at the proxy is delivered through it', async () => {
+  const { startHttpReceiver } = await import('../fixtures/http-receiver/server.js');
+  const api = await startFakeApiServer();
+  const receiver = await startHttpReceiver();
+  const proxy = await startProxy({ 'robot.proxied.test': '127.0.0.1' });
+  const port = new URL(receiver.url).port;
+  const daemon = spawnDaemon(
+    [`--source=kubernetes:${api.url}?inClusterConfig=false`, '--healthz-ip=127.0.0.1', '--healthz-port=0', `--sink=webhook:http://robot.proxied.test:${port}/hook?method=POST&level=Normal`],
+    { HTTP_PROXY: proxy.url, https_proxy: proxy.url },
+  );
+  try {
+    await waitForOutput(daemon, /watching for new events/, 30_000);
+    api.createEvent({ reason: 'SinkThroughProxy' });
+    await receiver.waitForRequests(1, 15_000);
+    assert.match(receiver.requests[0]!.body, /SinkThroughProxy/);
+    assert.ok(proxy.requests.some((r) => r.target.includes(`robot.proxied.test:${port}`)), 'the webhook went through the proxy');
+    // The API server on 127.0.0.1 was reached directly: loopback is never proxied (as in Go).
+    assert.ok(!proxy.requests.some((r) => r.target.includes(new URL(api.url).host)), 'loopback API server not proxied');
+  } finally {
+    await stopDaemon(daemon);
+    await proxy.close();
+    await receiver.close();
+    await api.close();
+  }
+});
