@@ -8,7 +8,7 @@ import { startHealthServer } from './http/server.js';
 import type { CheckpointStore } from './kube/checkpoint-store.js';
 import type { KubeClient } from './kube/client.js';
 import { LeaderElector, type KubeRequester, type LeaderElectionOptions } from './kube/leader.js';
-import { isSecretName, registerSecret } from './log/redact.js';
+import { isSecretName, registerSecret, registerSecretPath } from './log/redact.js';
 import { Checkpointer } from './pipeline/checkpointer.js';
 import { Lane } from './pipeline/lane.js';
 import { laneSettingsFor } from './pipeline/lane-options.js';
@@ -49,6 +49,9 @@ export interface Daemon {
   stop(graceMs: number): Promise<Array<{ sink: string; remaining: number }>>;
 }
 
+/** Path segments that name an API rather than hold a credential. */
+const COMMON_PATH_WORDS = /^(api|apis|v\d+|hooks?|webhooks?|send|robot|bot|services|open-apis|cgi-bin|notify|alerts?|events?|messages?|incoming)$/i;
+
 /** Secrets in option values and URL paths are registered so no log line can show them. */
 export function registerUriSecrets(uri: SinkUri): void {
   for (const [name, value] of uri.query) {
@@ -56,7 +59,21 @@ export function registerUriSecrets(uri: SinkUri): void {
     const header = /^([^=]+)=(.*)$/.exec(value);
     if (name === 'header' && header && isSecretName(header[1]!)) registerSecret(header[2]);
   }
-  for (const segment of uri.path.split('/')) if (looksLikeCredential(segment)) registerSecret(segment);
+  const segments = uri.path.split('/');
+  for (const segment of segments) if (looksLikeCredential(segment)) registerSecret(segment);
+  // Known secret segments, whatever they look like: Slack's three after /services/, Feishu's hook id.
+  const after = (marker: string, count: number) => {
+    const at = segments.indexOf(marker);
+    if (at >= 0) for (const segment of segments.slice(at + 1, at + 1 + count)) registerSecret(segment);
+  };
+  if (uri.key === 'slack') after('services', 3);
+  if (uri.key === 'feishu') after('hook', 1);
+  // A generic webhook may carry its token anywhere in the path: the whole path is hidden in logs, next
+  // to its host and, unless made only of common words (an endpoint may echo it), on its own too.
+  if (uri.key === 'webhook') {
+    registerSecretPath(uri.host, uri.path);
+    if (segments.some((s) => s !== '' && !COMMON_PATH_WORDS.test(s))) registerSecret(uri.path);
+  }
   const userinfo = /^[a-z][a-z0-9+.-]*:\/\/[^:@/]*:([^@/]*)@/i.exec(uri.raw);
   if (userinfo) registerSecret(userinfo[1]);
 }
