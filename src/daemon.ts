@@ -9,7 +9,8 @@ import type { CheckpointStore } from './kube/checkpoint-store.js';
 import type { KubeClient } from './kube/client.js';
 import { LeaderElector, type KubeRequester, type LeaderElectionOptions } from './kube/leader.js';
 import { isSecretName, registerSecret, registerSecretPath } from './log/redact.js';
-import { Checkpointer } from './pipeline/checkpointer.js';
+import { CHECKPOINT_HEARTBEAT_MS, Checkpointer } from './pipeline/checkpointer.js';
+import { otherWriterWarning } from './kube/event-source.js';
 import { Lane } from './pipeline/lane.js';
 import { laneSettingsFor } from './pipeline/lane-options.js';
 import { PipelineMetrics } from './pipeline/metrics.js';
@@ -37,6 +38,10 @@ export interface DaemonDeps {
   readonly createSource: (startResourceVersion?: string) => EventSource;
   readonly checkpoints?: CheckpointStore;
   readonly leaderElection?: { readonly client: KubeRequester; readonly options: LeaderElectionOptions };
+  /** Recorded in saved checkpoints (POD_NAME or host name). */
+  readonly identity?: string;
+  /** Warn at start when the checkpoint was recently saved by another replica (shared, without a Lease). */
+  readonly warnOtherCheckpointWriters?: boolean;
 }
 
 export interface Daemon {
@@ -112,7 +117,7 @@ export async function startDaemon(config: DaemonConfig, deps: DaemonDeps): Promi
     readiness: [{ name: 'initial list', check: () => source?.ready() ?? (deps.leaderElection ? standby : { healthy: false, reason: 'starting' }) }],
   });
 
-  const checkpointer = deps.checkpoints && new Checkpointer(deps.checkpoints, router, () => source?.lastResourceVersion, log, registry);
+  const checkpointer = deps.checkpoints && new Checkpointer(deps.checkpoints, router, () => source?.lastResourceVersion, log, registry, deps.identity);
   if (checkpointer) for (const lane of lanes) lane.onSettled(() => checkpointer.schedule());
 
   /**
@@ -132,6 +137,10 @@ export async function startDaemon(config: DaemonConfig, deps: DaemonDeps): Promi
 
   async function activate(): Promise<void> {
     const checkpoint = deps.checkpoints ? await deps.checkpoints.load() : undefined;
+    // A live writer re-saves at least every CHECKPOINT_HEARTBEAT_MS: a recent save by another name means two writers.
+    if (deps.warnOtherCheckpointWriters && checkpoint?.writer !== undefined && checkpoint.writer !== deps.identity && Date.now() - Date.parse(checkpoint.updatedAt) < 3 * CHECKPOINT_HEARTBEAT_MS) {
+      log.warn({ writer: checkpoint.writer, updatedAt: checkpoint.updatedAt, identity: deps.identity }, otherWriterWarning(deps.checkpoints!.description));
+    }
     if (checkpoint) {
       for (const lane of lanes) {
         const delivered = checkpoint.sinks[lane.id];

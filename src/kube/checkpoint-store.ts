@@ -17,6 +17,8 @@ export interface Checkpoint {
   readonly sinks: Readonly<Record<string, string>>;
   /** RFC 3339 time of the save, for people reading the ConfigMap or file. */
   readonly updatedAt: string;
+  /** Who saved it (POD_NAME or host name), so a second writer can be noticed. */
+  readonly writer?: string;
 }
 
 export interface CheckpointStore {
@@ -86,7 +88,14 @@ export function parseCheckpoint(text: string, where: string): Checkpoint {
   for (const [sink, rv] of Object.entries(sinks)) {
     if (typeof rv !== 'string') corrupt(`sinks[${JSON.stringify(sink)}] is not a string`);
   }
-  return { version: 1, resourceVersion: c.resourceVersion as string, sinks: { ...(sinks as Record<string, string>) }, updatedAt: c.updatedAt as string };
+  if (c.writer !== undefined && typeof c.writer !== 'string') corrupt('writer is not a string');
+  return {
+    version: 1,
+    resourceVersion: c.resourceVersion as string,
+    sinks: { ...(sinks as Record<string, string>) },
+    updatedAt: c.updatedAt as string,
+    ...(typeof c.writer === 'string' ? { writer: c.writer } : {}),
+  };
 }
 
 /** Runs one write at a time; values saved meanwhile collapse into one follow-up write of the latest. */
@@ -183,6 +192,8 @@ async function syncDirectory(path: string): Promise<void> {
 export interface ConfigMapCheckpointOptions {
   /** Timeout of every API request. */
   readonly requestTimeoutMs?: number;
+  /** Called when a write conflicts with a checkpoint another writer saved meanwhile. */
+  readonly onForeignWriter?: (writer: string, updatedAt: string) => void;
 }
 
 const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
@@ -200,6 +211,7 @@ export class ConfigMapCheckpointStore implements CheckpointStore {
   /** The ConfigMap as last read or written (undefined: not read yet, or known missing after a read). */
   private configMap: ConfigMap | undefined;
   private read = false;
+  private readonly onForeignWriter: ((writer: string, updatedAt: string) => void) | undefined;
 
   constructor(
     private readonly client: KubeRequester,
@@ -207,6 +219,7 @@ export class ConfigMapCheckpointStore implements CheckpointStore {
     private readonly name: string,
     options: ConfigMapCheckpointOptions = {},
   ) {
+    this.onForeignWriter = options.onForeignWriter;
     this.description = `ConfigMap ${namespace}/${name}`;
     this.path = `${configMapsPath(namespace)}/${encodeURIComponent(name)}`;
     this.timeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
@@ -242,10 +255,22 @@ export class ConfigMapCheckpointStore implements CheckpointStore {
         // 409: stale resourceVersion, or created meanwhile; 404: deleted meanwhile. Re-read, retry once.
         if (attempt === 0 && (status === 409 || status === 404)) {
           await this.fetch('re-read');
+          this.noticeForeignWriter(c.writer);
           continue;
         }
         throw this.error(current === undefined ? 'create' : 'update', err);
       }
+    }
+  }
+
+  private noticeForeignWriter(self: string | undefined): void {
+    const text = this.configMap?.data?.[CHECKPOINT_CONFIGMAP_KEY];
+    if (text === undefined || this.onForeignWriter === undefined) return;
+    try {
+      const other = parseCheckpoint(text, this.description);
+      if (other.writer !== undefined && other.writer !== self) this.onForeignWriter(other.writer, other.updatedAt);
+    } catch {
+      // a corrupt value is overwritten by this write
     }
   }
 

@@ -14,6 +14,15 @@ export interface KubeWiring {
   readonly createSource: (startResourceVersion?: string) => EventWatcher;
   readonly checkpoints?: CheckpointStore;
   readonly leaderElection?: { readonly client: KubeClient; readonly options: LeaderElectionOptions };
+  /** This replica's name in the Lease and in the checkpoints it writes. */
+  readonly identity: string;
+  /** A ConfigMap checkpoint without leader election: warn when another replica writes it too. */
+  readonly warnOtherCheckpointWriters: boolean;
+}
+
+/** The warning for two writers of one ConfigMap checkpoint. */
+export function otherWriterWarning(description: string): string {
+  return `another replica writes checkpoint ${description}: without --leader-elect both deliver every event and overwrite each other's positions; run one replica, or add --leader-elect`;
 }
 
 /** Builds everything that talks to the API server; every bad flag is a ConfigError. */
@@ -23,6 +32,15 @@ export async function wireKube(config: DaemonConfig, log: Logger, registry: Regi
   for (const warning of kube.warnings) log.warn(`--source: ${warning}`);
   log.info(`Kubernetes API: ${kube.description}`);
   let leaderElection: KubeWiring['leaderElection'];
+  const identity = defaultLeaderIdentity();
+  const warnOtherCheckpointWriters = checkpointSpec?.kind === 'configmap' && !config.leaderElection;
+  let warned = false;
+  const onForeignWriter = (writer: string, updatedAt: string) => {
+    if (warned) return;
+    warned = true;
+    const spec = checkpointSpec as { namespace: string; name: string };
+    log.warn({ writer, updatedAt, identity }, otherWriterWarning(`ConfigMap ${spec.namespace}/${spec.name}`));
+  };
   if (config.leaderElection) {
     const flags = config.leaderElection;
     const options: LeaderElectionOptions = {
@@ -31,7 +49,7 @@ export async function wireKube(config: DaemonConfig, log: Logger, registry: Regi
       retryPeriodMs: flags.retryPeriodMs,
       leaseName: flags.leaseName,
       leaseNamespace: flags.leaseNamespace || defaultLeaseNamespace(),
-      identity: defaultLeaderIdentity(),
+      identity,
       releaseOnCancel: true,
     };
     validateLeaderElectionOptions(options);
@@ -48,7 +66,9 @@ export async function wireKube(config: DaemonConfig, log: Logger, registry: Regi
         registry,
         ...(startResourceVersion === undefined ? {} : { startResourceVersion }),
       }),
-    ...(checkpointSpec ? { checkpoints: createCheckpointStore(checkpointSpec, kube) } : {}),
+    ...(checkpointSpec ? { checkpoints: createCheckpointStore(checkpointSpec, kube, warnOtherCheckpointWriters ? { onForeignWriter } : {}) } : {}),
     ...(leaderElection ? { leaderElection } : {}),
+    identity,
+    warnOtherCheckpointWriters,
   };
 }
