@@ -28,6 +28,8 @@ export interface EventSource {
   ready(): { healthy: boolean; reason: string };
   /** The latest resourceVersion seen, bookmarks included (for checkpoints). */
   readonly lastResourceVersion?: string | undefined;
+  /** Where the stream started: its first list's resourceVersion, or the checkpoint it resumed from. */
+  readonly startResourceVersion?: string | undefined;
 }
 
 export interface DaemonDeps {
@@ -117,7 +119,7 @@ export async function startDaemon(config: DaemonConfig, deps: DaemonDeps): Promi
     readiness: [{ name: 'initial list', check: () => source?.ready() ?? (deps.leaderElection ? standby : { healthy: false, reason: 'starting' }) }],
   });
 
-  const checkpointer = deps.checkpoints && new Checkpointer(deps.checkpoints, router, () => source?.lastResourceVersion, log, registry, deps.identity);
+  const checkpointer = deps.checkpoints && new Checkpointer(deps.checkpoints, router, () => source?.lastResourceVersion, () => source?.startResourceVersion, log, registry, deps.identity);
   if (checkpointer) for (const lane of lanes) lane.onSettled(() => checkpointer.schedule());
 
   /**
@@ -178,7 +180,10 @@ export async function startDaemon(config: DaemonConfig, deps: DaemonDeps): Promi
             activate().catch((err: Error) => fatalReason(`could not start after winning the Lease: ${err.message}`));
           },
           onStoppedLeading: (reason) => {
-            if (reason === 'lost') fatalReason('lost the Lease: another replica may deliver now');
+            if (reason !== 'lost') return;
+            // The new leader owns the checkpoint now: not one more save from here, not even at exit.
+            checkpointer?.disable();
+            fatalReason('lost the Lease: another replica may deliver now');
           },
           onNewLeader: (identity) => log.info({ leader: identity }, 'leader observed'),
         },

@@ -119,6 +119,7 @@ export class EventWatcher {
   private lastContact = 0;
   private lastError: string | undefined;
   private resourceVersion: string | undefined;
+  private startedAt: string | undefined;
 
   constructor(options: EventWatcherOptions) {
     this.options = options;
@@ -129,7 +130,13 @@ export class EventWatcher {
     this.unhealthyAfterMs = options.unhealthyAfterMs ?? 60_000;
     this.stallAfterMs = options.stallAfterMs ?? 300_000;
     this.resourceVersion = options.startResourceVersion;
+    this.startedAt = options.startResourceVersion;
     this.floor = options.startResourceVersion;
+  }
+
+  /** The first list's resourceVersion, or the checkpoint the watch resumed from. */
+  get startResourceVersion(): string | undefined {
+    return this.startedAt;
   }
 
   /** The resourceVersion a resumed watch would start from (events and bookmarks advance it). */
@@ -293,6 +300,7 @@ export class EventWatcher {
     this.seen = new Map(events.map((e) => [e.metadata.uid!, e.metadata.resourceVersion!]));
     this.resourceVersion = resourceVersion;
     if (reason === 'initial') {
+      this.startedAt = resourceVersion;
       // Like kube-eventer: start at "now"; what already exists is remembered, not forwarded.
       this.markSynced();
       this.log.info({ resourceVersion, existing: events.length }, 'Event list done; watching for new events');

@@ -25,6 +25,8 @@ export class Checkpointer {
     private readonly store: CheckpointStore,
     private readonly router: Router,
     private readonly watchResourceVersion: () => string | undefined,
+    /** Where the watch started (first list or resumed checkpoint): the position before any event. */
+    private readonly startResourceVersion: () => string | undefined,
     private readonly log: Logger,
     registry: Registry,
     /** Recorded in every checkpoint (POD_NAME or host name). */
@@ -63,7 +65,7 @@ export class Checkpointer {
 
   private async save(): Promise<void> {
     if (this.disabled) return;
-    const position = this.router.checkpoint(this.watchResourceVersion());
+    const position = this.router.checkpoint(this.watchResourceVersion(), this.startResourceVersion());
     if (position === undefined) return;
     const key = JSON.stringify(position);
     if (key === this.lastSaved && Date.now() - this.lastSavedAt < CHECKPOINT_HEARTBEAT_MS) return;
