@@ -5,7 +5,7 @@ import type { SinkUri } from './cli/uri.js';
 import { EventMetrics } from './event/event-metrics.js';
 import type { EventChange, KubeEvent } from './event/types.js';
 import { startHealthServer } from './http/server.js';
-import type { CheckpointStore } from './kube/checkpoint-store.js';
+import { LeaseCheckpointStore, type CheckpointStore } from './kube/checkpoint-store.js';
 import type { KubeClient } from './kube/client.js';
 import { LeaderElector, type KubeRequester, type LeaderElectionOptions } from './kube/leader.js';
 import { isSecretName, registerSecret, registerSecretPath } from './log/redact.js';
@@ -105,7 +105,11 @@ export async function startDaemon(config: DaemonConfig, deps: DaemonDeps): Promi
   }
   if (lanes.length === 0) log.warn('no --sink given: events are read and discarded');
 
-  const router = new Router(lanes, registry, deps.checkpoints !== undefined);
+  // --leader-elect alone: the leader's position rides in the Lease it renews, so a failover loses nothing.
+  let elector: LeaderElector | undefined;
+  const leaseCheckpoints = deps.leaderElection && !deps.checkpoints ? new LeaseCheckpointStore(`${deps.leaderElection.options.leaseNamespace}/${deps.leaderElection.options.leaseName}`, () => elector?.lastLease) : undefined;
+  const checkpoints = deps.checkpoints ?? leaseCheckpoints;
+  const router = new Router(lanes, registry, checkpoints !== undefined);
   const eventMetrics = config.eventMetrics ? new EventMetrics(registry) : undefined;
   let source: EventSource | undefined;
   // A standby is alive and ready: were it unready, a Deployment's rolling update would wait forever
@@ -119,7 +123,7 @@ export async function startDaemon(config: DaemonConfig, deps: DaemonDeps): Promi
     readiness: [{ name: 'initial list', check: () => source?.ready() ?? (deps.leaderElection ? standby : { healthy: false, reason: 'starting' }) }],
   });
 
-  const checkpointer = deps.checkpoints && new Checkpointer(deps.checkpoints, router, () => source?.lastResourceVersion, () => source?.startResourceVersion, log, registry, deps.identity);
+  const checkpointer = checkpoints && new Checkpointer(checkpoints, router, () => source?.lastResourceVersion, () => source?.startResourceVersion, log, registry, deps.identity);
   if (checkpointer) for (const lane of lanes) lane.onSettled(() => checkpointer.schedule());
 
   /**
@@ -138,19 +142,19 @@ export async function startDaemon(config: DaemonConfig, deps: DaemonDeps): Promi
   }
 
   async function activate(): Promise<void> {
-    const checkpoint = deps.checkpoints ? await deps.checkpoints.load() : undefined;
+    const checkpoint = checkpoints ? await checkpoints.load() : undefined;
     // A live writer re-saves at least every CHECKPOINT_HEARTBEAT_MS: a recent save by another name means two writers.
     if (deps.warnOtherCheckpointWriters && checkpoint?.writer !== undefined && checkpoint.writer !== deps.identity && Date.now() - Date.parse(checkpoint.updatedAt) < 3 * CHECKPOINT_HEARTBEAT_MS) {
-      log.warn({ writer: checkpoint.writer, updatedAt: checkpoint.updatedAt, identity: deps.identity }, otherWriterWarning(deps.checkpoints!.description));
+      log.warn({ writer: checkpoint.writer, updatedAt: checkpoint.updatedAt, identity: deps.identity }, otherWriterWarning(checkpoints!.description));
     }
     if (checkpoint) {
       for (const lane of lanes) {
         const delivered = checkpoint.sinks[lane.id];
         if (delivered !== undefined) lane.resumeAfter(delivered);
       }
-      log.info({ checkpoint: deps.checkpoints!.description, resourceVersion: checkpoint.resourceVersion, updatedAt: checkpoint.updatedAt }, 'resuming from checkpoint');
-    } else if (deps.checkpoints) {
-      log.info({ checkpoint: deps.checkpoints.description }, 'no checkpoint yet: starting at "now"');
+      log.info({ checkpoint: checkpoints!.description, resourceVersion: checkpoint.resourceVersion, updatedAt: checkpoint.updatedAt }, 'resuming from checkpoint');
+    } else if (checkpoints) {
+      log.info({ checkpoint: checkpoints.description }, 'no checkpoint yet: starting at "now"');
     }
     source = deps.createSource(checkpoint?.resourceVersion);
     router.start();
@@ -170,10 +174,11 @@ export async function startDaemon(config: DaemonConfig, deps: DaemonDeps): Promi
   if (deps.leaderElection === undefined) {
     await activate();
   } else {
-    const elector = new LeaderElector(
+    elector = new LeaderElector(
       deps.leaderElection.client,
       {
         ...deps.leaderElection.options,
+        ...(leaseCheckpoints ? { leaseAnnotations: () => leaseCheckpoints.annotations() } : {}),
         callbacks: {
           onStartedLeading: () => {
             log.info({ identity: deps.leaderElection!.options.identity }, 'became leader: starting the watch');

@@ -7,7 +7,7 @@ import { ConfigError } from '../cli/errors.js';
 import { configMapsPath } from './client.js';
 import { apiErrorStatus, type KubeRequester } from './leader.js';
 import { isDnsLabel, isDnsSubdomain } from './names.js';
-import type { ConfigMap } from './types.js';
+import type { ConfigMap, Lease } from './types.js';
 
 export interface Checkpoint {
   readonly version: 1;
@@ -288,6 +288,40 @@ export class ConfigMapCheckpointStore implements CheckpointStore {
     const status = apiErrorStatus(err);
     const hint = status === 403 ? ' (RBAC: the service account needs get, create and update on configmaps in this namespace)' : '';
     return new CheckpointError(`checkpoint ${this.description}: ${step} failed: ${err instanceof Error ? err.message : String(err)}${hint}`);
+  }
+}
+
+/** The Lease annotation that carries the leader's checkpoint under `--leader-elect` without `--checkpoint`. */
+export const LEASE_CHECKPOINT_ANNOTATION = 'kube-eventer.io/checkpoint';
+
+/**
+ * The checkpoint kept in the Lease the leader renews anyway (no extra object, no extra RBAC): saves
+ * stay in memory and ride along the next renewal (every retry period) and the release at shutdown;
+ * a new leader loads what its predecessor last wrote there.
+ */
+export class LeaseCheckpointStore implements CheckpointStore {
+  readonly description: string;
+  private latest: string | undefined;
+
+  constructor(
+    leaseName: string,
+    private readonly lease: () => Lease | undefined,
+  ) {
+    this.description = `Lease ${leaseName} annotation ${LEASE_CHECKPOINT_ANNOTATION}`;
+  }
+
+  async load(): Promise<Checkpoint | undefined> {
+    const text = this.lease()?.metadata.annotations?.[LEASE_CHECKPOINT_ANNOTATION];
+    return text === undefined ? undefined : parseCheckpoint(text, this.description);
+  }
+
+  async save(c: Checkpoint): Promise<void> {
+    this.latest = JSON.stringify(c);
+  }
+
+  /** What the next Lease write carries. */
+  annotations(): Record<string, string> | undefined {
+    return this.latest === undefined ? undefined : { [LEASE_CHECKPOINT_ANNOTATION]: this.latest };
   }
 }
 
