@@ -10,9 +10,9 @@ import { delimiter, join } from 'node:path';
 // in-cluster daemon (the usual case) should not pay.
 import type { KubeConfig } from '@kubernetes/client-node';
 import { parse as parseYaml } from 'yaml';
-import { ConfigError } from '../cli/errors.js';
-import { parseGoBool } from '../cli/goflag.js';
-import { option, type SinkUri } from '../cli/uri.js';
+import { ConfigError } from '../base/errors.js';
+import { parseGoBool } from '../base/go-bool.js';
+import { option, type SinkUri } from '../base/uri.js';
 import { describeProxy, proxyFromEnvironment } from './proxy.js';
 
 export const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';

@@ -11,7 +11,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import { execFileSync } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
 import { after, test } from 'node:test';
-import { parseUri } from '../../src/cli/uri.js';
+import { parseUri } from '../../src/base/uri.js';
 import { buildKubeConnection } from '../../src/kube/config.js';
 import { startFakeApiServer, waitUntil } from '../fixtures/fake-apiserver/server.js';
 import { startProxy } from '../fixtures/proxy/server.js';
