@@ -35,7 +35,7 @@ async function readBody(res: http.IncomingMessage, method: string, path: string,
     length += chunk.length;
     if (length > maxBytes) {
       res.destroy();
-      throw new KubeApiError(method, path, res.statusCode ?? 0, 'ResponseTooLarge', `the response body exceeds ${(maxBytes / MIB).toFixed(maxBytes < MIB ? 2 : 0)} MiB; not read further`);
+      throw new KubeApiError(method, path, res.statusCode ?? 0, 'ResponseTooLarge', `the response body exceeds ${maxBytes >= MIB ? `${maxBytes / MIB} MiB` : `${maxBytes / 1024} KiB`}; not read further`);
     }
     chunks.push(chunk);
   }
