@@ -1,6 +1,6 @@
 // What the API client offers the code that lists and watches (reflector, leader election, checkpoint
 // store), so that code depends on this narrow contract rather than on the client class.
-import type { KubeStatus, WatchEvent } from './types.js';
+import type { KubeStatus, ListMeta, WatchEvent } from './types.js';
 
 export type Query = Record<string, string | number | boolean | undefined>;
 
@@ -30,6 +30,8 @@ export interface WatchOptions {
 export interface KubeApi {
   requestJson<T>(method: string, path: string, options?: RequestOptions): Promise<T>;
   watch<T = unknown>(path: string, options?: WatchOptions): AsyncIterable<WatchEvent<T>>;
+  /** One list (page), each item handed over as it arrives; resolves with the list's metadata. */
+  list<T>(path: string, onItem: (item: T) => void, options?: Pick<RequestOptions, 'query' | 'signal' | 'timeoutMs'>): Promise<ListMeta>;
 }
 
 /**

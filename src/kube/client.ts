@@ -6,9 +6,10 @@ import type { SinkUri } from '../base/uri.js';
 import { parseRetryAfter } from '../base/retry-after.js';
 import { buildKubeConnection, type KubeConfigEnvironment, type KubeConnectionConfig } from './config.js';
 import { errorFromStatus, KubeApiError, type KubeApi, type Query, type RequestOptions, type WatchOptions } from './api.js';
+import { ListScanError, ListScanner } from './list-scanner.js';
 import { proxyAgent } from './proxy.js';
 import { runReflector, type ReflectorTuning } from './reflector.js';
-import type { ConfigMap, KubeList, KubeStatus, Lease, WatchEvent } from './types.js';
+import type { ConfigMap, KubeList, KubeStatus, Lease, ListMeta, WatchEvent } from './types.js';
 
 export interface KubeClientOptions {
   /** Timeout of every non-watch request, and of a watch until its response headers. Default 30 s. */
@@ -253,6 +254,37 @@ export class KubeClient implements KubeApi {
       }
     } catch (err) {
       throw this.translate(err, method, path, deadline, options.signal);
+    } finally {
+      deadline.dispose();
+    }
+  }
+
+  /**
+   * GETs one list (page) and hands each item to `onItem` as soon as it has arrived, never holding the
+   * whole body: a page is read at 16 MiB an item, whatever its total size. Resolves with the list's
+   * metadata (resourceVersion, continue); errors as requestJson.
+   */
+  async list<T>(path: string, onItem: (item: T) => void, options: Pick<RequestOptions, 'query' | 'signal' | 'timeoutMs'> = {}): Promise<ListMeta> {
+    const deadline = new Deadline(options.signal, options.timeoutMs ?? this.requestTimeoutMs);
+    try {
+      const res = await this.open('GET', path, options.query, undefined, undefined, deadline.controller.signal);
+      const status = res.statusCode ?? 0;
+      if (status < 200 || status > 299) throw errorFromResponse('GET', path, res, await readBody(res, 'GET', path, MAX_ERROR_BODY_BYTES));
+      const scanner = new ListScanner<T>(onItem, MAX_WATCH_LINE_BYTES);
+      try {
+        for await (const chunk of res as AsyncIterable<Buffer>) {
+          // A slow consumer of a large list is not a silent server.
+          deadline.refresh();
+          scanner.push(chunk);
+        }
+        return scanner.end().metadata ?? {};
+      } catch (err) {
+        if (!(err instanceof ListScanError)) throw err;
+        res.destroy();
+        throw new KubeApiError('GET', path, status, 'BadResponse', err.message);
+      }
+    } catch (err) {
+      throw this.translate(err, 'GET', path, deadline, options.signal);
     } finally {
       deadline.dispose();
     }

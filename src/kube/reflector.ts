@@ -2,7 +2,7 @@
 // (events and bookmarks), a 410 Expired triggers a fresh paginated list, API errors back off.
 import { backoffDelay, delay, type BackoffPolicy } from '../base/backoff.js';
 import { errorFromStatus, KubeApiError, type KubeApi, type Query } from './api.js';
-import type { KubeList, KubeObject, KubeStatus, WatchEvent } from './types.js';
+import type { KubeObject, KubeStatus, WatchEvent } from './types.js';
 
 export type ChangeType = 'ADDED' | 'MODIFIED' | 'DELETED';
 export type ListReason = 'initial' | 'expired';
@@ -13,7 +13,7 @@ export type ListReason = 'initial' | 'expired';
  */
 export interface ListConsumer<T extends KubeObject> {
   begin(reason: ListReason): void;
-  page(items: T[]): void | Promise<void>;
+  page(items: T[]): void;
   end(resourceVersion: string, reason: ListReason): void | Promise<void>;
 }
 
@@ -60,6 +60,9 @@ export interface ReflectorOptions<T extends KubeObject> extends ReflectorTuning 
   readonly handlers: ReflectorHandlers<T>;
 }
 
+/** Items of a list handed to the consumer at once. */
+const ITEMS_PER_HANDOFF = 100;
+
 export const WATCH_BACKOFF: BackoffPolicy = { initialMs: 200, maxMs: 30_000, multiplier: 2 };
 
 /** A 410 from a watch ERROR event or an HTTP response: the resourceVersion is gone. */
@@ -97,13 +100,22 @@ async function listPaged<T extends KubeObject>(options: ReflectorOptions<T>, pag
     let token: string | undefined;
     try {
       do {
-        const page = await options.client.requestJson<KubeList<T>>('GET', options.path, {
-          query: { ...options.query, limit: pageSize, continue: token },
-          signal: options.signal,
-        });
-        if (token === undefined) resourceVersion = page.metadata.resourceVersion ?? '';
-        token = page.metadata.continue || undefined;
-        await consumer.page(page.items);
+        // Items are handed on as they stream in, a few at a time: not even one page is held whole.
+        let batch: T[] = [];
+        const metadata = await options.client.list<T>(
+          options.path,
+          (item) => {
+            batch.push(item);
+            if (batch.length >= ITEMS_PER_HANDOFF) {
+              consumer.page(batch);
+              batch = [];
+            }
+          },
+          { query: { ...options.query, limit: pageSize, continue: token }, signal: options.signal },
+        );
+        if (batch.length > 0) consumer.page(batch);
+        if (token === undefined) resourceVersion = metadata.resourceVersion ?? '';
+        token = metadata.continue || undefined;
       } while (token !== undefined);
       return resourceVersion;
     } catch (err) {
