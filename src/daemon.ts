@@ -110,7 +110,7 @@ export async function startDaemon(config: DaemonConfig, deps: DaemonDeps): Promi
 
   // --leader-elect alone: the leader's position rides in the Lease it renews, so a failover loses nothing.
   let elector: LeaderElector | undefined;
-  const leaseCheckpoints = deps.leaderElection && !deps.checkpoints ? new LeaseCheckpointStore(`${deps.leaderElection.options.leaseNamespace}/${deps.leaderElection.options.leaseName}`, () => elector?.lastLease) : undefined;
+  const leaseCheckpoints = deps.leaderElection && !deps.checkpoints ? new LeaseCheckpointStore(`${deps.leaderElection.options.leaseNamespace}/${deps.leaderElection.options.leaseName}`, () => elector?.lastLease, (message) => log.warn(`${message}; starting at "now"`)) : undefined;
   const checkpoints = deps.checkpoints ?? leaseCheckpoints;
   const router = new Router(lanes, registry, checkpoints !== undefined);
   const eventMetrics = config.eventMetrics ? new EventMetrics(registry) : undefined;

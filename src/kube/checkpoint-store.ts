@@ -259,13 +259,21 @@ export class LeaseCheckpointStore implements CheckpointStore {
   constructor(
     leaseName: string,
     private readonly lease: () => Lease | undefined,
+    /** Told when the annotation holds no valid checkpoint (it is then ignored, not fatal: anyone may edit a Lease). */
+    private readonly onCorrupt: (message: string) => void = () => {},
   ) {
     this.description = `Lease ${leaseName} annotation ${LEASE_CHECKPOINT_ANNOTATION}`;
   }
 
   async load(): Promise<Checkpoint | undefined> {
     const text = this.lease()?.metadata.annotations?.[LEASE_CHECKPOINT_ANNOTATION];
-    return text === undefined ? undefined : parseCheckpoint(text, this.description);
+    if (text === undefined) return undefined;
+    try {
+      return parseCheckpoint(text, this.description);
+    } catch (err) {
+      this.onCorrupt((err as Error).message);
+      return undefined;
+    }
   }
 
   async save(c: Checkpoint): Promise<void> {
