@@ -6,7 +6,6 @@ import { dirname } from 'node:path';
 import type { Checkpoint, CheckpointStore } from '../pipeline/checkpointer.js';
 import { configMapsPath } from './client.js';
 import { apiErrorStatus, type KubeRequester } from './leader.js';
-import { isDnsLabel, isDnsSubdomain } from './names.js';
 import type { ConfigMap, Lease } from './types.js';
 
 export type CheckpointSpec =

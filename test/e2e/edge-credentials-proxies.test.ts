@@ -13,7 +13,7 @@ import type { AddressInfo } from 'node:net';
 import { after, test } from 'node:test';
 import { parseUri } from '../../src/base/uri.js';
 import { buildKubeConnection } from '../../src/kube/config.js';
-import { startFakeApiServer, waitUntil } from '../fixtures/fake-apiserver/server.js';
+import { startFakeApiServer } from '../fixtures/fake-apiserver/server.js';
 import { startProxy } from '../fixtures/proxy/server.js';
 import { spawnDaemon, waitForOutput } from './daemon-process.js';
 
