@@ -6,12 +6,15 @@
 # - promtool: the chart's alert rules are checked and unit-tested (test/fixtures/promtool).
 # - chromium: the status page is driven headless (test/fixtures/chromium).
 # - helm: built from the Go module proxy to render the chart (test/fixtures/helm).
+# - Java (>= 17) and Maven: the Kafka broker fixture (test/fixtures/kafka).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PATH:/usr/local/go/bin"
 
 need=()
 command -v openssl >/dev/null || need+=(openssl)
+command -v java >/dev/null || need+=(default-jdk-headless)
+command -v mvn >/dev/null || need+=(maven)
 if [ ${#need[@]} -gt 0 ]; then
   echo "== installing ${need[*]}"
   export DEBIAN_FRONTEND=noninteractive
@@ -39,3 +42,12 @@ bash test/fixtures/helm/build.sh >/dev/null
 # nothing it reads changed.
 echo "== container image (Dockerfile) for the image tests"
 bash test/fixtures/image/build.sh >/dev/null
+
+# Data-sink servers: InfluxDB 1.x from Debian; FerretDB (MongoDB wire protocol, SQLite backend) from the Go
+# module proxy. Elasticsearch/OpenSearch cannot run here: their tests use test/fixtures/elasticsearch.
+bash test/fixtures/influxdb/install.sh
+echo "== FerretDB (MongoDB wire protocol) for the mongo sink's tests"
+bash test/fixtures/mongo/build.sh >/dev/null
+# Data sinks' real servers (issue 10): Apache Kafka 3.9 and 4.x jars (Maven Central), MariaDB (Debian).
+bash test/fixtures/kafka/install.sh
+bash test/fixtures/mariadb/install.sh

@@ -15,6 +15,11 @@ import type { BuiltSink } from '../../src/pipeline/sink.js';
 import type { SinkContext } from '../../src/sinks/context.js';
 import { buildSink, SINKS } from '../../src/sinks/registry.js';
 import { startHttpReceiver, type HttpReceiver, type Reply } from '../fixtures/http-receiver/server.js';
+import { startKafka, type KafkaBroker } from '../fixtures/kafka/index.js';
+import { KAFKA_VERSIONS } from '../fixtures/kafka/versions.js';
+import { startMariaDb, type MariaDb } from '../fixtures/mariadb/index.js';
+import { HangProxy } from '../fixtures/mongo/hang-proxy.js';
+import { MongoServer } from '../fixtures/mongo/server.js';
 import { makeEvent } from '../helpers/events.js';
 import { captureLog, type LogCapture } from '../helpers/log.js';
 
@@ -34,7 +39,67 @@ interface ContractFixture {
    * like a misspelt option is named in a startup warning.
    */
   readonly unknownOptions: 'rejected' | 'forwarded';
+  /** A server the sink talks to instead of the HTTP receiver (protocols other than HTTP). */
+  readonly server?: () => Promise<ContractServer>;
 }
+
+/**
+ * A real server one sink talks to instead of the HTTP receiver (data sinks): its endpoint, a switch that
+ * makes it stop answering while keeping connections, and the credentials it accepts (used instead of
+ * random ones) where it checks them.
+ */
+interface ContractServer {
+  readonly endpoint: string;
+  setHang(hang: boolean): void;
+  stop(): Promise<void>;
+  readonly secrets?: readonly string[];
+}
+
+let kafka: KafkaBroker | undefined;
+let mariadb: MariaDb | undefined;
+
+/** A real Kafka broker (the newest version tested) with SASL listeners and the contract's topic. */
+async function kafkaServer(): Promise<ContractServer> {
+  const broker = await startKafka({ version: KAFKA_VERSIONS[KAFKA_VERSIONS.length - 1]!.version, sasl: true });
+  kafka = broker;
+  await broker.createTopics(['contract']);
+  return {
+    endpoint: broker.saslPlaintext,
+    setHang: (on) => (on ? broker.pause() : broker.resume()),
+    stop: () => broker.close(),
+    secrets: [broker.users.scram512.password],
+  };
+}
+
+/** A private MariaDB server (SIGSTOP makes it hang). */
+async function mariadbServer(): Promise<ContractServer> {
+  const db = await startMariaDb();
+  mariadb = db;
+  return {
+    endpoint: `${db.host}:${db.port}`,
+    setHang: (on) => (on ? db.pause() : db.resume()),
+    stop: () => db.close(),
+    secrets: [db.password],
+  };
+}
+
+/** FerretDB (MongoDB wire protocol) behind a proxy that can stop answering. */
+async function mongoServer(): Promise<ContractServer> {
+  const mongo = await MongoServer.start();
+  const proxy = await HangProxy.start(mongo.port);
+  return {
+    endpoint: `127.0.0.1:${proxy.port}`,
+    setHang: (h) => (proxy.hang = h),
+    stop: async () => {
+      await proxy.stop();
+      await mongo.stop();
+    },
+  };
+}
+
+const ES_INFO = JSON.stringify({ name: 'n', cluster_name: 'c', version: { number: '8.15.3', build_flavor: 'default' }, tagline: 'You Know, for Search' });
+/** The bulk reply for the contract's batches (3 events), every item indexed. */
+const ES_BULK = JSON.stringify({ took: 1, errors: false, items: Array.from({ length: 3 }, (_, i) => ({ index: { _index: 'heapster', _id: String(i), status: 201 } })) });
 
 const ok = (body: string) => (_path: string, hang: boolean): Reply => (hang ? { hang: true } : { status: 200, body });
 
@@ -61,6 +126,42 @@ const CONTRACT: Readonly<Record<string, ContractFixture>> = {
     unknownOptions: 'rejected',
   },
   slack: { uri: (url, [hook]) => `slack:${url}/services/T0CONTRACT/B0CONTRACT/${hook}`, secretCount: 1, reply: ok('ok'), unknownOptions: 'rejected' },
+  elasticsearch: {
+    uri: (url, [secret]) => `elasticsearch:${url}?esUserName=elastic&esUserSecret=${secret}&pipeline=p&index=heapster`,
+    secretCount: 1,
+    reply: (path, hang) =>
+      hang ? { hang: true } : { status: 200, headers: { 'x-elastic-product': 'Elasticsearch' }, body: path === '/' ? ES_INFO : path === '/_bulk' ? ES_BULK : '{"acknowledged":true}' },
+    unknownOptions: 'rejected',
+  },
+  influxdb: {
+    uri: (url, [pw]) => `influxdb:${url}?user=kube&pw=${pw}&db=k8s`,
+    secretCount: 1,
+    reply: (path, hang) => (hang ? { hang: true } : path === '/query' ? { status: 200, body: '{"results":[{"statement_id":0}]}' } : { status: 204 }),
+    unknownOptions: 'rejected',
+  },
+  kafka: {
+    uri: (_url, [password]) =>
+      `kafka:?brokers=${kafka!.saslPlaintext}&eventstopic=contract&mechanism=SCRAM-SHA-512&user=${kafka!.users.scram512.user}&password=${password}`,
+    secretCount: 1,
+    reply: ok(''),
+    unknownOptions: 'rejected',
+    server: kafkaServer,
+  },
+  mysql: {
+    // Unknown DSN parameters are session variables (Go driver): one the server does not know stops startup.
+    uri: (_url, [password]) => `mysql:?root:${password}@tcp(${mariadb!.host}:${mariadb!.port})/${mariadb!.database}?charset=utf8mb4&table=contract`,
+    secretCount: 1,
+    reply: ok(''),
+    unknownOptions: 'rejected',
+    server: mariadbServer,
+  },
+  mongo: {
+    uri: (endpoint, [pw]) => `mongo:?mongodb://kube:${pw}@${endpoint}/?authMechanism=PLAIN&database=contract`,
+    secretCount: 1,
+    reply: ok(''),
+    unknownOptions: 'rejected',
+    server: mongoServer,
+  },
   webhook: {
     uri: (url, [token, password]) => `webhook:http://user:${password}@${url.slice('http://'.length)}/hook/${token}?method=POST&header=Authorization=Bearer%20${token}`,
     secretCount: 2,
@@ -94,7 +195,8 @@ async function build(key: string, uri: SinkUri, log: LogCapture = captureLog({ s
   return buildSink(uri, ctx);
 }
 
-function secretsFor(fixture: ContractFixture): string[] {
+function secretsFor(fixture: ContractFixture, server?: ContractServer): string[] {
+  if (server?.secrets) return [...server.secrets];
   // Letters and digits, long enough to look like a credential in a URL path.
   return Array.from({ length: fixture.secretCount }, () => `S${randomBytes(12).toString('hex')}`);
 }
@@ -112,25 +214,38 @@ test('every registered sink has a contract entry', () => {
 });
 
 for (const [key, fixture] of Object.entries(CONTRACT)) {
-  describe(`sink ${key}`, () => {
-    const value = (secrets: readonly string[]) => fixture.uri(receiver.url, secrets);
+  describe(`sink ${key}`, { timeout: 180_000 }, () => {
+    let server: ContractServer | undefined;
+    if (fixture.server !== undefined) {
+      before(async () => {
+        server = await fixture.server!();
+      });
+      after(async () => {
+        await server?.stop();
+      });
+    }
+    const value = (secrets: readonly string[]) => fixture.uri(server?.endpoint ?? receiver.url, secrets);
+    const setHang = (on: boolean) => {
+      hang = on;
+      server?.setHang(on);
+    };
 
     test('builds from its URI', async () => {
-      const built = await build(key, parseUri(value(secretsFor(fixture)), '--sink', {}));
+      const built = await build(key, parseUri(value(secretsFor(fixture, server)), '--sink', {}));
       assert.equal(typeof built.sink.name, 'string');
       await built.sink.close();
     });
 
     if (fixture.unknownOptions === 'rejected') {
       test('an unknown option stops startup with a message naming it', async () => {
-        const text = value(secretsFor(fixture));
+        const text = value(secretsFor(fixture, server));
         const uri = parseUri(`${text}${text.includes('?') ? '&' : '?'}contract_unknown=1`, '--sink', {});
         await assert.rejects(build(key, uri), (err: unknown) => err instanceof ConfigError && /contract_unknown/.test(err.message));
       });
     } else {
       test('an unknown parameter is forwarded; one that looks like a misspelt option is named in a warning', async () => {
         const log = captureLog({ sink: `${key}#1` });
-        const text = value(secretsFor(fixture));
+        const text = value(secretsFor(fixture, server));
         const built = await build(key, parseUri(`${text}${text.includes('?') ? '&' : '?'}levle=Warning`, '--sink', {}), log);
         await built.sink.close();
         assert.match(log.text(), /levle/);
@@ -138,15 +253,15 @@ for (const [key, fixture] of Object.entries(CONTRACT)) {
     }
 
     test('every secret in its URI is registered for redaction', async () => {
-      const secrets = secretsFor(fixture);
+      const secrets = secretsFor(fixture, server);
       const built = await build(key, parseUri(value(secrets), '--sink', {}));
       await built.sink.close();
       for (const secret of secrets) assert.equal(redact(`seen: ${secret}.`).includes(secret), false, `secret #${secrets.indexOf(secret) + 1} is not masked`);
     });
 
     test('send returns one outcome for the batch or one per event, and close() may be called twice', async () => {
-      const built = await build(key, parseUri(value(secretsFor(fixture)), '--sink', {}));
-      hang = false;
+      const built = await build(key, parseUri(value(secretsFor(fixture, server)), '--sink', {}));
+      setHang(false);
       const batch = events(3);
       const outcomes = outcomesOf(await built.sink.send(batch, new AbortController().signal));
       assert.ok(outcomes.length === 1 || outcomes.length === batch.length, `${outcomes.length} outcomes for ${batch.length} events`);
@@ -160,8 +275,8 @@ for (const [key, fixture] of Object.entries(CONTRACT)) {
     });
 
     test('an aborted signal ends a send promptly', async () => {
-      const built = await build(key, parseUri(value(secretsFor(fixture)), '--sink', {}));
-      hang = true;
+      const built = await build(key, parseUri(value(secretsFor(fixture, server)), '--sink', {}));
+      setHang(true);
       try {
         const signal = AbortSignal.timeout(100);
         const started = performance.now();
@@ -171,7 +286,7 @@ for (const [key, fixture] of Object.entries(CONTRACT)) {
         // A sink that had nothing to wait for (log) is done; one that waited reports a retry.
         for (const o of outcomes) assert.ok(o.status === 'ok' || o.status === 'retry', JSON.stringify(o));
       } finally {
-        hang = false;
+        setHang(false);
         await built.sink.close();
       }
     });

@@ -20,6 +20,8 @@ export interface HttpClientOptions {
   readonly maxReplyBytes?: number;
   /** Sent unless the request sets its own `User-Agent`. */
   readonly userAgent?: string;
+  /** false = accept any TLS certificate (a sink's `insecuressl=true`). */
+  readonly verifyTls?: boolean;
 }
 
 export const DEFAULT_HTTP_CLIENT_OPTIONS: Required<HttpClientOptions> = {
@@ -30,6 +32,7 @@ export const DEFAULT_HTTP_CLIENT_OPTIONS: Required<HttpClientOptions> = {
   maxRedirections: 10,
   maxReplyBytes: 64 * 1024,
   userAgent: `kube-eventer/${VERSION}`,
+  verifyTls: true,
 };
 
 export interface HttpRequest {
@@ -85,9 +88,14 @@ export class HttpClient {
       bodyTimeout: this.settings.bodyTimeoutMs,
       connectTimeout: this.settings.connectTimeoutMs,
       keepAliveTimeout: 30_000,
+      ...(this.settings.verifyTls ? {} : { connect: { rejectUnauthorized: false } }),
     };
     const proxies = proxyEnvironment(process.env);
-    this.agent = proxies === undefined ? new Agent(agentOptions) : new EnvHttpProxyAgent({ ...agentOptions, ...proxies });
+    // Through a proxy, the endpoint's TLS is set with requestTls (connect applies to direct connections).
+    this.agent =
+      proxies === undefined
+        ? new Agent(agentOptions)
+        : new EnvHttpProxyAgent({ ...agentOptions, ...proxies, ...(this.settings.verifyTls ? {} : { requestTls: { rejectUnauthorized: false } }) });
     this.dispatcher =
       this.settings.maxRedirections > 0
         ? this.agent.compose(interceptors.redirect({ maxRedirections: this.settings.maxRedirections }))
