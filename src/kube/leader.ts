@@ -74,6 +74,8 @@ export interface LeaderElectorOptions extends LeaderElectionOptions {
   readonly now?: () => number;
   /** Per-request timeout while acquiring (renewals are bounded by what is left of renewDeadline). */
   readonly requestTimeoutMs?: number;
+  /** Annotations set on every write of the Lease (the leader's delivered position rides along each renewal). */
+  readonly leaseAnnotations?: () => Readonly<Record<string, string>> | undefined;
 }
 
 export interface LeaderEnvironment {
@@ -207,6 +209,11 @@ export class LeaderElector {
         new Gauge({ name: GAUGE_NAME, help: '1 while this replica holds the leader election Lease, else 0', registers: [registry] });
       this.gauge.set(0);
     }
+  }
+
+  /** The Lease as last read or written (a new leader finds its predecessor's annotations there). */
+  get lastLease(): Lease | undefined {
+    return this.lease;
   }
 
   get identity(): string {
@@ -376,6 +383,10 @@ export class LeaderElector {
       method === 'POST'
         ? { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name: leaseName, namespace: leaseNamespace }, spec: { ...record } }
         : { ...this.lease!, apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', spec: { ...this.lease!.spec, ...record } };
+    const annotations = this.opts.leaseAnnotations?.();
+    if (annotations !== undefined && Object.keys(annotations).length > 0) {
+      body.metadata = { ...body.metadata, annotations: { ...body.metadata.annotations, ...annotations } };
+    }
     const path = method === 'POST' ? leasesPath(leaseNamespace) : this.leasePath;
     const stored = await this.client.requestJson<Lease>(method, path, { body, signal, timeoutMs });
     this.lease = stored;

@@ -86,8 +86,13 @@ export class Lane {
   private lastDropLogAt = 0;
   private settledListener: SettledListener | undefined;
   private deliveredThrough: string | undefined;
-  /** Accepted events not yet delivered, rejected or dropped, in dispatch order (for checkpoints). */
+  /**
+   * Accepted events not yet delivered, rejected or given up, in dispatch order (for checkpoints).
+   * Events left behind at shutdown stay here: the final checkpoint must point before them.
+   */
   private readonly unsettled = new Set<number>();
+  /** Events left undelivered by the shutdown (queued, in flight or waiting for a retry). */
+  private leftAtShutdown = 0;
   /** What the status page shows (the metrics have the same counts, but not the times and reasons). */
   private readonly progress = { sent: 0, retried: 0, rejected: 0, dropped: 0, awaitingRetry: 0, lastSuccessAt: undefined as number | undefined, lastError: undefined as { at: number; reason: string } | undefined };
 
@@ -199,7 +204,8 @@ export class Lane {
 
   /**
    * Stops accepting events and delivers what is queued until `deadlineMs` elapses; then aborts
-   * what is in flight, counts the rest as dropped (reason shutdown) and closes the sink.
+   * what is in flight, counts the rest as dropped (reason shutdown) and closes the sink. `remaining`
+   * counts every event left undelivered: queued, in flight, or waiting for a retry.
    */
   async drain(deadlineMs: number): Promise<{ delivered: boolean; remaining: number }> {
     this.repeats?.flush();
@@ -222,7 +228,7 @@ export class Lane {
     } catch (err) {
       this.log.warn({ sink: this.id, err }, 'sink close failed');
     }
-    return { delivered: remaining.length === 0 && finished, remaining: remaining.length };
+    return { delivered: this.leftAtShutdown === 0 && finished, remaining: this.leftAtShutdown };
   }
 
   private async work(): Promise<void> {
@@ -363,7 +369,9 @@ export class Lane {
   private drop(records: readonly EventRecord[], reason: DropReason, detail?: string): void {
     this.metrics.dropped.inc({ ...this.labels, reason }, records.length);
     this.progress.dropped += records.length;
-    this.settle(records);
+    // Given up (overflow, retries exhausted): settled. Left at shutdown: not, so no checkpoint passes them.
+    if (reason === 'shutdown') this.leftAtShutdown += records.length;
+    else this.settle(records);
     const now = Date.now();
     if (now - this.lastDropLogAt >= 10_000) {
       this.lastDropLogAt = now;

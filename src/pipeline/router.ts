@@ -66,20 +66,22 @@ export class Router {
    * every lane has settled, and the same per sink. `idleResourceVersion` (the watch's latest, bookmarks
    * included) is used when every lane has settled everything. Undefined before the first event.
    */
-  checkpoint(idleResourceVersion?: string): { resourceVersion: string; sinks: Record<string, string> } | undefined {
+  checkpoint(idleResourceVersion?: string, startResourceVersion?: string): { resourceVersion: string; sinks: Record<string, string> } | undefined {
     const sinks: Record<string, string> = {};
     let lowest = this.lastSeq;
+    // Before the first event: where the watch started (its first list, or the checkpoint it resumed).
+    const at = (seq: number) => (seq === 0 ? startResourceVersion : this.positions.get(seq));
     for (const lane of this.lanes) {
       const mark = lane.watermark(this.lastSeq);
       lowest = Math.min(lowest, mark);
-      const rv = mark === this.lastSeq && idleResourceVersion ? idleResourceVersion : this.positions.get(mark);
+      const rv = mark === this.lastSeq && idleResourceVersion ? idleResourceVersion : at(mark);
       if (rv) sinks[lane.id] = rv;
     }
     for (const seq of this.positions.keys()) {
       if (seq >= lowest) break;
       this.positions.delete(seq);
     }
-    const resourceVersion = lowest === this.lastSeq && idleResourceVersion ? idleResourceVersion : this.positions.get(lowest);
+    const resourceVersion = lowest === this.lastSeq && idleResourceVersion ? idleResourceVersion : at(lowest);
     return resourceVersion ? { resourceVersion, sinks } : undefined;
   }
 
