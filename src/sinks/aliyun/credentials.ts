@@ -86,13 +86,15 @@ export class CredentialProvider {
   private stale = false;
   private lastLoadAt: number;
 
+
   constructor(
     readonly source: CredentialSource,
     private creds: AliyunCredentials,
     private readonly load: (() => Promise<AliyunCredentials>) | undefined,
     private readonly now: () => number = Date.now,
   ) {
-    this.lastLoadAt = now();
+    // Credentials already inside the margin are renewed at the first use.
+    this.lastLoadAt = Number.NEGATIVE_INFINITY;
     remember(creds);
   }
 
