@@ -10,6 +10,10 @@ const FACTORIES: Readonly<Record<string, () => Promise<SinkFactory>>> = {
   feishu: async () => (await import('./feishu/index.js')).createFeishuSink,
   slack: async () => (await import('./slack/index.js')).createSlackSink,
   webhook: async () => (await import('./webhook/index.js')).createWebhookSink,
+  sls: async () => (await import('./sls/sink.js')).createSlsSink,
+  eventbridge: async () => (await import('./eventbridge/sink.js')).createEventBridgeSink,
+  honeycomb: async () => (await import('./honeycomb/sink.js')).createHoneycombSink,
+  riemann: async () => (await import('./riemann/sink.js')).createRiemannSink,
 };
 
 export function knownSinkKeys(): string[] {
