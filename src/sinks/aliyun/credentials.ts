@@ -36,12 +36,16 @@ function decrypt(field: string, value: unknown, keyring: Buffer, path: string): 
   const data = Buffer.from(value, 'base64');
   if (data.length < 32 || data.length % 16 !== 0) throw new Error(`${path}: "${field}" is not AES-CBC data`);
   if (![16, 24, 32].includes(keyring.length)) throw new Error(`${path}: "keyring" must be 16, 24 or 32 bytes`);
+  let text: string | undefined;
   try {
     const decipher = createDecipheriv(`aes-${keyring.length * 8}-cbc`, keyring, data.subarray(0, 16));
-    return Buffer.concat([decipher.update(data.subarray(16)), decipher.final()]).toString('utf8');
+    text = Buffer.concat([decipher.update(data.subarray(16)), decipher.final()]).toString('latin1');
   } catch {
-    throw new Error(`${path}: "${field}" does not decrypt with the keyring`);
+    text = undefined;
   }
+  // Keys and tokens are printable ASCII; anything else means a wrong keyring whose padding happened to fit.
+  if (text === undefined || !/^[\x21-\x7e]+$/.test(text)) throw new Error(`${path}: "${field}" does not decrypt with the keyring`);
+  return text;
 }
 
 /** Reads ACK's token file: base64 AES-CBC fields (IV first) under the file's own keyring. */
