@@ -45,6 +45,16 @@ async function deliver(built: BuiltSink, u: ReturnType<typeof sinkUri>, f: SlsFa
   }
 }
 
+/** An LZ4 block holding `data` as one run of literals (length 15 + 255s + rest, as the format extends it). */
+function lz4Literals(data: Buffer): Buffer {
+  const ext: number[] = [];
+  for (let n = data.length - 15; ; n -= 255) {
+    ext.push(Math.min(n, 255));
+    if (n < 255) break;
+  }
+  return Buffer.concat([Buffer.from([0xf0, ...ext]), data]);
+}
+
 function marker(log: StoredLog): number {
   const eventId = log.contents.find(([k]) => k === 'eventId')![1];
   return Number(/evt-(\d+)\./.exec(eventId)![1]);
@@ -120,6 +130,15 @@ test('sls fake: enforces the raw-size and count limits with the service\'s error
     const tooMany = await client.putLogs(encodeLogGroup(new Array(SLS_MAX_LOGS + 1).fill(small), ''), new AbortController().signal);
     assert.equal(tooMany.status, 'reject');
     assert.match((tooMany as { reason: string }).reason, /HTTP 400 InvalidLogSize/);
+    // lz4 bodies (kube-eventer's producer compresses with LZ4): a literal-only LZ4 block is valid LZ4.
+    const raw = encodeLogGroup([small, small], 'lz4-topic');
+    const lz4 = lz4Literals(raw);
+    const before = f.logs.length;
+    const reply = await client.request('POST', '/logstores/eventer/shards/lb', lz4, { 'content-type': 'application/x-protobuf', 'x-log-bodyrawsize': String(raw.length), 'x-log-compresstype': 'lz4' });
+    assert.equal(reply.status, 200, reply.body);
+    assert.deepEqual(f.logs.slice(before).map((l) => l.topic), ['lz4-topic', 'lz4-topic']);
+    const wrongSize = await client.request('POST', '/logstores/eventer/shards/lb', lz4, { 'content-type': 'application/x-protobuf', 'x-log-bodyrawsize': String(raw.length + 1), 'x-log-compresstype': 'lz4' });
+    assert.equal(wrongSize.status, 400);
     // The sink itself rejects only the event too large for any request, and delivers its neighbours.
     const outcomes = (await built.sink.send([sampleEvents(1)[0]!, { ...sampleEvents(2)[1]!, message: 'z'.repeat(11 * 1024 * 1024) }], new AbortController().signal)) as Array<{ status: string }>;
     assert.deepEqual(outcomes.map((o) => o.status), ['ok', 'reject']);
