@@ -2,6 +2,7 @@
 // them, kube-eventer's requests of 4 events, the service's HMAC-SHA1 signature, per-event outcomes
 // from the reply's entryList, STS credentials renewed before they expire.
 import { randomUUID } from 'node:crypto';
+import { lookup } from 'node:dns/promises';
 import { ConfigError } from '../../cli/errors.js';
 import type { SinkUri } from '../../cli/uri.js';
 import type { KubeEvent } from '../../event/types.js';
@@ -155,6 +156,13 @@ export async function buildEventBridgeSink(uri: SinkUri, ctx: SinkContext, envir
   const { region } = await resolveRegion('eventbridge', options.regionId, envir.env, envir.metadata, options.endpoint !== undefined);
   const credentials = await resolveCredentials('eventbridge', { accessKeyId: options.accessKeyId, accessKeySecret: options.accessKeySecret }, envir);
   const endpoint = options.endpoint ?? eventBridgeEndpoint(account, region, options.internal);
+  // EventBridge has no cheap read-only call to check credentials; at least the host must exist.
+  try {
+    await lookup(endpoint.hostname.replace(/^\[|\]$/g, ''));
+  } catch (err) {
+    if ((err as { code?: string }).code === 'ENOTFOUND') throw new ConfigError(`sink eventbridge: endpoint host ${endpoint.hostname} does not exist (check regionId, internal or endpoint)`);
+    ctx.log.warn({ sink: 'eventbridge', endpoint: endpoint.origin, reason: (err as Error).message }, 'eventbridge: could not resolve the endpoint at startup; delivery will retry');
+  }
   const cloudCtx: CloudEventContext = { region, accountId: account, clusterId: options.clusterId, eventBusName: options.eventBusName };
   ctx.log.info({ sink: 'eventbridge', endpoint: endpoint.origin, bus: options.eventBusName, credentials: credentials.source }, 'eventbridge sink ready');
   const sink = new EventBridgeSink(options, cloudCtx, endpoint, credentials, new HttpClient({ connectionsPerOrigin: 4, userAgent: EVENTBRIDGE_USER_AGENT }), envir.now);

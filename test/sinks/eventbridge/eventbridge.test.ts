@@ -163,6 +163,7 @@ test('eventbridge: bad input stops startup naming the option; wrong credentials 
     await assertConfigError(build('eventbridge:?clusterId=c&regionId=cn-hangzhou', { env: { AccessKeyId: AK.id, AccessKeySecret: AK.secret } }), /no account id: set env OwnerAccountId/);
     await assertConfigError(build('eventbridge:?clusterId=c&regionId=cn-nowhere-1'), /regionId="cn-nowhere-1" \(option regionId\) is not a known Alibaba Cloud region/);
     await assertConfigError(build('eventbridge:?clusterId=c&regionId=cn-hangzhou&endpoint=http://h:1/x'), /option endpoint="http:\/\/h:1\/x" must be only a host/);
+    await assertConfigError(build('eventbridge:?clusterId=c&regionId=cn-hangzhou&endpoint=no-such-host.invalid'), /endpoint host no-such-host.invalid does not exist/);
     await assertConfigError(build('eventbridge:?clusterId=c&regionId=cn-hangzhou&eventBusName=bad%20bus'), /eventBusName="bad bus" is not an event bus name/);
     await assertConfigError(build('eventbridge:?clusterId=c&regionId=cn-hangzhou', { env: { OwnerAccountId: ACCOUNT } }), /no credentials/);
     await assertConfigError(build('eventbridge:?clusterId=c&regionId=cn-hangzhou&accessKeySecret=lonely-secret-1', { env: { OwnerAccountId: ACCOUNT } }), /accessKeySecret is set but accessKeyId is empty/, 'lonely-secret-1');
