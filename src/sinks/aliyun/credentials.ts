@@ -75,6 +75,7 @@ async function readRamRole(metadata: EcsMetadata): Promise<AliyunCredentials> {
 }
 
 function remember(c: AliyunCredentials): AliyunCredentials {
+  registerSecret(c.accessKeyId);
   registerSecret(c.accessKeySecret);
   registerSecret(c.securityToken);
   return c;

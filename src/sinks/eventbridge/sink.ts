@@ -165,7 +165,7 @@ export async function buildEventBridgeSink(uri: SinkUri, ctx: SinkContext, envir
   }
   const cloudCtx: CloudEventContext = { region, accountId: account, clusterId: options.clusterId, eventBusName: options.eventBusName };
   ctx.log.info({ sink: 'eventbridge', endpoint: endpoint.origin, bus: options.eventBusName, credentials: credentials.source }, 'eventbridge sink ready');
-  const sink = new EventBridgeSink(options, cloudCtx, endpoint, credentials, new HttpClient({ connectionsPerOrigin: 4, userAgent: EVENTBRIDGE_USER_AGENT }), envir.now);
+  const sink = new EventBridgeSink(options, cloudCtx, endpoint, credentials, new HttpClient({ connectionsPerOrigin: 4, userAgent: EVENTBRIDGE_USER_AGENT, maxRedirections: 0 }), envir.now);
   const tuning = { maxBatch: 100 };
   return accepts === undefined ? { sink, tuning } : { sink, accepts, tuning };
 }

@@ -123,7 +123,8 @@ async function checkWriteKey(options: HoneycombOptions, http: HttpClient, log: L
 export async function createHoneycombSink(uri: SinkUri, ctx: SinkContext, env: NodeJS.ProcessEnv = process.env): Promise<BuiltSink> {
   const options = parseHoneycombOptions(uri, env);
   const accepts = buildEventFilter(uri, 'webhook');
-  const http = new HttpClient({ connectionsPerOrigin: 4 });
+  // No redirects: the write key header would follow them to another host.
+  const http = new HttpClient({ connectionsPerOrigin: 4, maxRedirections: 0 });
   try {
     await checkWriteKey(options, http, ctx.log);
   } catch (err) {
