@@ -24,6 +24,11 @@ export interface AliyunCredentials {
 
 export type CredentialSource = 'accessKey' | 'tokenConfig' | 'ramRole';
 
+/** Credentials expired and could not be renewed (the source failed); the message holds no secret. */
+export class CredentialRenewalError extends Error {
+  override readonly name = 'CredentialRenewalError';
+}
+
 /** `2006-01-02T15:04:05Z` as STS and ACK write it. */
 export function parseExpiration(s: string): number | undefined {
   if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/.test(s)) return undefined;
@@ -140,7 +145,7 @@ export class CredentialProvider {
       const exp = this.creds.expiresAt;
       // Still usable: keep them and try again later.
       if (!this.stale && exp !== undefined && exp > this.now()) return this.creds;
-      throw new Error(`cannot renew credentials from ${this.describe()}: ${(err as Error).message}`);
+      throw new CredentialRenewalError(`cannot renew credentials from ${this.describe()}: ${(err as Error).message}`);
     }
   }
 

@@ -8,7 +8,7 @@ import type { SinkUri } from '../../cli/uri.js';
 import type { KubeEvent } from '../../event/types.js';
 import { buildEventFilter } from '../../filter/filter.js';
 import { OK, reject, retry, type Outcome } from '../../pipeline/outcome.js';
-import { resolveCredentials, type AliyunEnvironment, type CredentialProvider } from '../aliyun/credentials.js';
+import { CredentialRenewalError, resolveCredentials, type AliyunEnvironment, type CredentialProvider } from '../aliyun/credentials.js';
 import { processEnvironment } from '../aliyun/environment.js';
 import { resolveRegion } from '../aliyun/region.js';
 import { bodyExcerpt, classifyFailure, retryAfterMs } from '../http/classify.js';
@@ -103,7 +103,7 @@ class EventBridgeSink implements Sink {
       headers['user-agent'] = EVENTBRIDGE_USER_AGENT;
       reply = await this.http.request({ url, method: 'POST', headers: Object.entries(headers), body: putEventsBody(events), signal });
     } catch (err) {
-      if (!signal.aborted && err instanceof Error && err.message.startsWith('cannot renew credentials')) return all(retry(`${target}: ${err.message}`));
+      if (!signal.aborted && err instanceof CredentialRenewalError) return all(retry(`${target}: ${err.message}`));
       return all(classifyFailure(err, target, signal));
     }
     if (reply.status >= 200 && reply.status < 300) return this.entryOutcomes(reply, events.length, target);
@@ -140,11 +140,17 @@ class EventBridgeSink implements Sink {
   }
 }
 
+/** The account id: env OwnerAccountId, else ECS metadata. */
 async function accountId(envir: AliyunEnvironment): Promise<string> {
   const fromEnv = envir.env.OwnerAccountId;
-  const id = fromEnv || (await envir.metadata.ownerAccountId().catch((err: Error) => {
-    throw new ConfigError(`sink eventbridge: no account id: set env OwnerAccountId; ECS metadata did not answer (${err.message})`);
-  }));
+  let id = fromEnv ?? '';
+  if (id === '') {
+    try {
+      id = await envir.metadata.ownerAccountId();
+    } catch (err) {
+      throw new ConfigError(`sink eventbridge: no account id: set env OwnerAccountId; ECS metadata did not answer (${(err as Error).message})`);
+    }
+  }
   if (!/^[0-9]{6,20}$/.test(id)) throw new ConfigError(`sink eventbridge: account id ${JSON.stringify(id)} (${fromEnv ? 'env OwnerAccountId' : 'ECS metadata'}) is not an Alibaba Cloud account id (digits)`);
   return id;
 }

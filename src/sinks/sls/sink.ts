@@ -10,7 +10,7 @@ import type { KubeEvent } from '../../event/types.js';
 import { buildEventFilter } from '../../filter/filter.js';
 import type { Logger } from '../../log/logger.js';
 import { OK, reject, retry, type Outcome } from '../../pipeline/outcome.js';
-import { resolveCredentials, type AliyunCredentials, type AliyunEnvironment, type CredentialProvider } from '../aliyun/credentials.js';
+import { CredentialRenewalError, resolveCredentials, type AliyunCredentials, type AliyunEnvironment, type CredentialProvider } from '../aliyun/credentials.js';
 import { maskAccessKeyId, processEnvironment } from '../aliyun/environment.js';
 import { resolveRegion } from '../aliyun/region.js';
 import { bodyExcerpt, classifyFailure, retryAfterMs } from '../http/classify.js';
@@ -103,7 +103,7 @@ export class SlsClient {
         signal,
       );
     } catch (err) {
-      if (!signal.aborted && err instanceof Error && err.message.startsWith('cannot renew credentials')) return retry(`${target}: ${err.message}`);
+      if (!signal.aborted && err instanceof CredentialRenewalError) return retry(`${target}: ${err.message}`);
       return classifyFailure(err, target, signal);
     }
     if (reply.status === 200) return OK;

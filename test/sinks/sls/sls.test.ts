@@ -185,6 +185,28 @@ test('sls: ACK token file — an STS token the service calls expired mid-stream 
   }
 });
 
+test('sls: credentials that expired and cannot be renewed give a retry with the reason, never a crash', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'sls-token-'));
+  const f = await fake();
+  try {
+    const path = join(dir, 'token-config');
+    const creds = { accessKeyId: 'STS.gone0001', accessKeySecret: 'gone-secret-xyz', securityToken: 'gone-token', expiresAt: Date.now() + 3_600_000 };
+    f.addKey(creds.accessKeyId, { secret: creds.accessKeySecret, securityToken: creds.securityToken, expiresAt: creds.expiresAt });
+    await writeTokenConfig(path, creds);
+    let skew = 0;
+    const built = await buildSlsSink(uri(f), testContext(), testEnvironment({ tokenConfigPath: path, now: () => Date.now() + skew }));
+    await rm(path);
+    skew = 2 * 3_600_000;
+    const outcomes = (await built.sink.send(sampleEvents(2), new AbortController().signal)) as Array<{ status: string; reason: string }>;
+    assert.deepEqual(outcomes.map((o) => o.status), ['retry', 'retry']);
+    assert.match(outcomes[0]!.reason, /cannot renew credentials from ACK's token file .*token-config: ENOENT/);
+    await built.sink.close();
+  } finally {
+    await f.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
 test('sls: ECS RAM role — credentials expiring within the refresh margin are renewed before sending (no refusal)', async () => {
   const f = await fake();
   const soon = { accessKeyId: 'STS.role0001', accessKeySecret: 'role-secret-one', securityToken: 'role-token-one', expiresAt: Date.now() + REFRESH_MARGIN_MS - 60_000 };
