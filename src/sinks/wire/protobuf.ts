@@ -26,8 +26,18 @@ export class ProtoWriter {
   }
 
   private varint(value: bigint | number): void {
-    let v = typeof value === 'bigint' ? BigInt.asUintN(64, value) : BigInt.asUintN(64, BigInt(value));
     this.reserve(10);
+    if (typeof value === 'number' && value >= 0 && value <= Number.MAX_SAFE_INTEGER) {
+      // Tags, lengths and most numbers: no BigInt on the hot path.
+      let n = value;
+      while (n >= 0x80) {
+        this.buf[this.len++] = (n % 0x80) | 0x80;
+        n = Math.floor(n / 0x80);
+      }
+      this.buf[this.len++] = n;
+      return;
+    }
+    let v = typeof value === 'bigint' ? BigInt.asUintN(64, value) : BigInt.asUintN(64, BigInt(value));
     while (v >= 0x80n) {
       this.buf[this.len++] = Number(v & 0x7fn) | 0x80;
       v >>= 7n;
