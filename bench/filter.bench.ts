@@ -1,5 +1,5 @@
 // Filter evaluation cost: node --import tsx bench/filter.bench.ts
-import { parseUri } from '../src/cli/uri.js';
+import { parseUri } from '../src/base/uri.js';
 import type { KubeEvent } from '../src/event/types.js';
 import { buildEventFilter } from '../src/filter/filter.js';
 

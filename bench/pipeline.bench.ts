@@ -7,7 +7,7 @@ import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
-import { parseUri } from '../src/cli/uri.js';
+import { parseUri } from '../src/base/uri.js';
 import type { KubeEvent } from '../src/event/types.js';
 import { KubeClient } from '../src/kube/client.js';
 import { EventWatcher } from '../src/kube/watcher.js';
@@ -15,7 +15,7 @@ import { DEFAULT_LANE_SETTINGS, Lane } from '../src/pipeline/lane.js';
 import { PipelineMetrics } from '../src/pipeline/metrics.js';
 import { OK, type Outcome } from '../src/pipeline/outcome.js';
 import { Router } from '../src/pipeline/router.js';
-import type { Sink } from '../src/sinks/types.js';
+import type { Sink } from '../src/pipeline/sink.js';
 
 const total = Number(process.argv[2] ?? 100_000);
 const log = pino({ level: 'warn' });

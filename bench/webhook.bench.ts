@@ -5,12 +5,12 @@
 import { Worker } from 'node:worker_threads';
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
-import { parseUri } from '../src/cli/uri.js';
+import { parseUri } from '../src/base/uri.js';
 import type { EventRecord, KubeEvent } from '../src/event/types.js';
 import { Lane } from '../src/pipeline/lane.js';
 import { laneSettingsFor } from '../src/pipeline/lane-options.js';
 import { PipelineMetrics } from '../src/pipeline/metrics.js';
-import { createWebhookSink } from '../src/sinks/webhook/index.js';
+import { createWebhookSink } from '../src/sinks/webhook/sink.js';
 
 /** Milliseconds on a clock shared by the threads of this process. */
 const clock = () => performance.timeOrigin + performance.now();

@@ -1,14 +1,14 @@
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { Logger } from 'pino';
 import type { DaemonConfig } from './cli/flags.js';
-import type { SinkUri } from './cli/uri.js';
+import type { SinkUri } from './base/uri.js';
 import { EventMetrics } from './event/event-metrics.js';
 import type { EventChange, KubeEvent } from './event/types.js';
 import { startHealthServer } from './http/server.js';
-import type { CheckpointStore } from './kube/checkpoint-store.js';
+import type { CheckpointStore } from './pipeline/checkpointer.js';
 import type { KubeClient } from './kube/client.js';
 import { LeaderElector, type KubeRequester, type LeaderElectionOptions } from './kube/leader.js';
-import { isSecretName, registerSecret } from './log/redact.js';
+import { isSecretName, registerSecret } from './base/redact.js';
 import { Checkpointer } from './pipeline/checkpointer.js';
 import { Lane } from './pipeline/lane.js';
 import { laneSettingsFor } from './pipeline/lane-options.js';

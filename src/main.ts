@@ -1,14 +1,14 @@
 import { Registry } from 'prom-client';
-import { ConfigError } from './cli/errors.js';
+import { ConfigError } from './base/errors.js';
 import { parseCommandLine, usageText } from './cli/flags.js';
 import { FlagError } from './cli/goflag.js';
-import { redact } from './log/redact.js';
+import { redact } from './base/redact.js';
 import { createLogger } from './log/logger.js';
 import { registerUriSecrets, startDaemon } from './daemon.js';
-import { wireKube } from './kube/event-source.js';
+import { wireKube } from './kube-wiring.js';
 import { CheckpointError } from './kube/checkpoint-store.js';
 import { runRender } from './render.js';
-import { GIT_COMMIT, VERSION } from './version.js';
+import { GIT_COMMIT, VERSION } from './base/version.js';
 
 /** Exit codes as kube-eventer: 2 for flag syntax (Go's flag package), 255 for klog.Fatal. */
 export const EXIT_FLAG = 2;

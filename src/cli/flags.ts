@@ -1,7 +1,8 @@
-import { ConfigError } from './errors.js';
-import { FlagError, parseGoBool, parseGoFlags, type FlagSpec } from './goflag.js';
-import { formatGoDuration, parseGoDuration } from './duration.js';
-import { parseUri, type SinkUri } from './uri.js';
+import { ConfigError } from '../base/errors.js';
+import { parseGoBool } from '../base/go-bool.js';
+import { FlagError, parseGoFlags, type FlagSpec } from './goflag.js';
+import { formatGoDuration, parseGoDuration } from '../base/go-duration.js';
+import { parseUri, type SinkUri } from '../base/uri.js';
 
 export type LogFormat = 'auto' | 'text' | 'json';
 

@@ -2,6 +2,8 @@
 // `-name=value`, `--name=value`, `-name value` (not for booleans), parsing stops at the first
 // non-flag argument, `--` ends the flags.
 
+import { parseGoBool } from '../base/go-bool.js';
+
 export type FlagKind = 'string' | 'bool' | 'int' | 'uint' | 'duration' | 'list';
 
 export interface FlagSpec {
@@ -22,16 +24,6 @@ export interface ParsedFlags {
   readonly values: Map<string, string[]>;
   readonly rest: string[];
   readonly help: boolean;
-}
-
-const GO_TRUE = new Set(['1', 't', 'T', 'TRUE', 'true', 'True']);
-const GO_FALSE = new Set(['0', 'f', 'F', 'FALSE', 'false', 'False']);
-
-/** Go's strconv.ParseBool. */
-export function parseGoBool(text: string): boolean | undefined {
-  if (GO_TRUE.has(text)) return true;
-  if (GO_FALSE.has(text)) return false;
-  return undefined;
 }
 
 export function parseGoFlags(args: readonly string[], specs: readonly FlagSpec[]): ParsedFlags {

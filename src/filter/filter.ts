@@ -1,5 +1,5 @@
-import { ConfigError } from '../cli/errors.js';
-import { options, type SinkUri } from '../cli/uri.js';
+import { ConfigError } from '../base/errors.js';
+import { options, type SinkUri } from '../base/uri.js';
 import type { KubeEvent } from '../event/types.js';
 import { compilePatternOption, type MatchMode, type PatternMatcher } from './patterns.js';
 

@@ -1,5 +1,5 @@
 import { RE2JS, RE2JSException } from 're2js';
-import { ConfigError } from '../cli/errors.js';
+import { ConfigError } from '../base/errors.js';
 
 /**
  * Splits an option value into regexps at top-level commas, so `BackOff,Failed` is two patterns

@@ -3,33 +3,10 @@
 import { randomBytes } from 'node:crypto';
 import { open, readFile, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { ConfigError } from '../cli/errors.js';
+import type { Checkpoint, CheckpointStore } from '../pipeline/checkpointer.js';
 import { configMapsPath } from './client.js';
 import { apiErrorStatus, type KubeRequester } from './leader.js';
-import { isDnsLabel, isDnsSubdomain } from './names.js';
 import type { ConfigMap } from './types.js';
-
-export interface Checkpoint {
-  readonly version: 1;
-  /** The resourceVersion from which a restart must resume watching. */
-  readonly resourceVersion: string;
-  /** Per sink: the resourceVersion of the last event it delivered. */
-  readonly sinks: Readonly<Record<string, string>>;
-  /** RFC 3339 time of the save, for people reading the ConfigMap or file. */
-  readonly updatedAt: string;
-}
-
-export interface CheckpointStore {
-  /** What and where, for logs (`ConfigMap ns/name`, `file /path`). */
-  readonly description: string;
-  /** The saved checkpoint; undefined when none was saved yet. Rejects on unreadable or corrupt data. */
-  load(): Promise<Checkpoint | undefined>;
-  /**
-   * Saves `c`. While a save is in flight, later calls wait and only the latest value is written next;
-   * every caller's promise settles when a write containing its value (or a newer one) has finished.
-   */
-  save(c: Checkpoint): Promise<void>;
-}
 
 export type CheckpointSpec =
   | { readonly kind: 'configmap'; readonly namespace: string; readonly name: string }
@@ -41,29 +18,6 @@ export class CheckpointError extends Error {
 }
 
 export const CHECKPOINT_CONFIGMAP_KEY = 'checkpoint.json';
-
-/** Parses the `--checkpoint` flag value. */
-export function parseCheckpointSpec(text: string): CheckpointSpec {
-  const fail = (why: string): never => {
-    throw new ConfigError(`--checkpoint=${JSON.stringify(text)}: ${why}`);
-  };
-  const colon = text.indexOf(':');
-  const kind = colon < 0 ? '' : text.slice(0, colon);
-  const rest = text.slice(colon + 1);
-  if (kind === 'file') {
-    if (rest.trim() === '') fail('the file path is empty (use file:<path>)');
-    return { kind: 'file', path: rest };
-  }
-  if (kind === 'configmap') {
-    const parts = rest.split('/');
-    if (parts.length !== 2) fail('expected configmap:<namespace>/<name>');
-    const [namespace, name] = parts as [string, string];
-    if (!isDnsLabel(namespace)) fail(`namespace ${JSON.stringify(namespace)} is not a valid namespace (lowercase DNS label)`);
-    if (!isDnsSubdomain(name)) fail(`name ${JSON.stringify(name)} is not a valid ConfigMap name (lowercase DNS subdomain)`);
-    return { kind: 'configmap', namespace, name };
-  }
-  return fail('expected configmap:<namespace>/<name> or file:<path>');
-}
 
 /** Validates checkpoint JSON; `where` names its origin in the error. */
 export function parseCheckpoint(text: string, where: string): Checkpoint {

@@ -2,61 +2,17 @@
 // agent, with a timeout on every request. Credentials come from KubeConnectionConfig.
 import http from 'node:http';
 import https from 'node:https';
-import type { SinkUri } from '../cli/uri.js';
-import { parseRetryAfter } from '../pipeline/retry-after.js';
+import type { SinkUri } from '../base/uri.js';
+import { parseRetryAfter } from '../base/retry-after.js';
 import { buildKubeConnection, type KubeConfigEnvironment, type KubeConnectionConfig } from './config.js';
+import { errorFromStatus, KubeApiError, type KubeApi, type Query, type RequestOptions, type WatchOptions } from './api.js';
 import { runReflector, type ReflectorTuning } from './reflector.js';
 import type { ConfigMap, KubeList, KubeStatus, Lease, WatchEvent } from './types.js';
-
-export type Query = Record<string, string | number | boolean | undefined>;
-
-export interface RequestOptions {
-  readonly query?: Query;
-  /** Sent as JSON. */
-  readonly body?: unknown;
-  /** Defaults to application/json, or application/merge-patch+json for PATCH. */
-  readonly contentType?: string;
-  readonly signal?: AbortSignal;
-  /** Whole request, body included. Defaults to the client's requestTimeoutMs. */
-  readonly timeoutMs?: number;
-}
-
-export interface WatchOptions {
-  readonly query?: Query;
-  readonly signal?: AbortSignal;
-  /** The stream is abandoned (KubeApiError reason `Timeout`) after this long without a byte. */
-  readonly idleTimeoutMs?: number;
-  /** Called once the API server has accepted the watch (HTTP 200), before any event. */
-  readonly onOpen?: () => void;
-}
 
 export interface KubeClientOptions {
   /** Timeout of every non-watch request, and of a watch until its response headers. Default 30 s. */
   readonly requestTimeoutMs?: number;
   readonly userAgent?: string;
-}
-
-/**
- * An API request that failed. `status` is the HTTP status, or 0 when no response came (`reason`
- * is then `NetworkError` or `Timeout`). Never carries credentials.
- */
-export class KubeApiError extends Error {
-  override readonly name = 'KubeApiError';
-  constructor(
-    readonly method: string,
-    readonly path: string,
-    readonly status: number,
-    readonly reason: string,
-    readonly detail: string,
-    readonly retryAfterMs?: number,
-  ) {
-    super(`${method} ${path}: ${status === 0 ? reason : `HTTP ${status}${reason === '' ? '' : ` ${reason}`}`}: ${detail}`);
-  }
-
-  /** 410 Gone/Expired: the requested resourceVersion has been compacted away. */
-  get expired(): boolean {
-    return this.status === 410;
-  }
 }
 
 const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
@@ -84,11 +40,6 @@ function errorFromResponse(method: string, path: string, res: http.IncomingMessa
     // not JSON: keep the text
   }
   return new KubeApiError(method, path, status, reason, detail, parseRetryAfter(res.headers['retry-after']));
-}
-
-/** Builds the error for a watch ERROR event. */
-export function errorFromStatus(path: string, status: KubeStatus): KubeApiError {
-  return new KubeApiError('WATCH', path, status.code ?? 500, status.reason ?? '', status.message ?? 'watch error', status.details?.retryAfterSeconds === undefined ? undefined : status.details.retryAfterSeconds * 1000);
 }
 
 function networkError(method: string, path: string, err: unknown): KubeApiError {
@@ -136,7 +87,7 @@ class Deadline {
   }
 }
 
-export class KubeClient {
+export class KubeClient implements KubeApi {
   readonly server: string;
   /** How the connection was configured, for the startup log. */
   readonly description: string;

@@ -8,9 +8,9 @@ import { delimiter, join } from 'node:path';
 // @kubernetes/client-node is loaded only when a kubeconfig is read: it costs ~70 MiB of RSS, which an
 // in-cluster daemon (the usual case) should not pay.
 import type { KubeConfig } from '@kubernetes/client-node';
-import { ConfigError } from '../cli/errors.js';
-import { parseGoBool } from '../cli/goflag.js';
-import { option, type SinkUri } from '../cli/uri.js';
+import { ConfigError } from '../base/errors.js';
+import { parseGoBool } from '../base/go-bool.js';
+import { option, type SinkUri } from '../base/uri.js';
 
 export const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
 /** Rotating tokens (bound service account tokens, exec plugins) are re-read this often, as client-go does. */

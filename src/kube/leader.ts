@@ -6,16 +6,17 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { Gauge, type Registry } from 'prom-client';
-import { ConfigError } from '../cli/errors.js';
-import { formatGoDuration } from '../cli/duration.js';
+import { ConfigError } from '../base/errors.js';
+import { formatGoDuration } from '../base/go-duration.js';
 import type { Logger } from '../log/logger.js';
-import { KubeApiError, leasesPath, type KubeClient } from './client.js';
+import { KubeApiError, type KubeApi } from './api.js';
+import { leasesPath } from './client.js';
 import { SERVICE_ACCOUNT_DIR } from './config.js';
 import { isDnsLabel, isDnsSubdomain } from './names.js';
 import type { Lease, LeaseSpec } from './types.js';
 
-/** The part of KubeClient the elector uses (tests may pass a stand-in). */
-export type KubeRequester = Pick<KubeClient, 'requestJson'>;
+/** The part of the API client the elector uses (tests may pass a stand-in). */
+export type KubeRequester = Pick<KubeApi, 'requestJson'>;
 
 /** The HTTP status of a failed API request, or undefined for aborts and non-API errors (0: no response). */
 export function apiErrorStatus(err: unknown): number | undefined {

@@ -1,7 +1,7 @@
 // List-then-watch that never skips a change: watches resume from the last resourceVersion seen
 // (events and bookmarks), a 410 Expired triggers a fresh paginated list, API errors back off.
-import { backoffDelay, delay, type BackoffPolicy } from '../pipeline/backoff.js';
-import { errorFromStatus, KubeApiError, type KubeClient, type Query } from './client.js';
+import { backoffDelay, delay, type BackoffPolicy } from '../base/backoff.js';
+import { errorFromStatus, KubeApiError, type KubeApi, type Query } from './api.js';
 import type { KubeList, KubeObject, KubeStatus, WatchEvent } from './types.js';
 
 export type ChangeType = 'ADDED' | 'MODIFIED' | 'DELETED';
@@ -37,7 +37,7 @@ export interface ReflectorTuning {
 }
 
 export interface ReflectorOptions<T extends KubeObject> extends ReflectorTuning {
-  readonly client: KubeClient;
+  readonly client: KubeApi;
   /** Collection path, e.g. `/api/v1/events`. */
   readonly path: string;
   /** Extra query for both list and watch (fieldSelector…). */

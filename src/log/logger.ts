@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { pino, type Logger, type DestinationStream } from 'pino';
 import pretty from 'pino-pretty';
-import { redact } from './redact.js';
+import { redact } from '../base/redact.js';
 
 export type { Logger } from 'pino';
 

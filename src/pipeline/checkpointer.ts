@@ -1,7 +1,30 @@
 import { Counter, type Registry } from 'prom-client';
 import type { Logger } from 'pino';
-import type { Checkpoint, CheckpointStore } from '../kube/checkpoint-store.js';
 import type { Router } from './router.js';
+
+/** How far delivery got; what a restart or a standby resumes from. */
+export interface Checkpoint {
+  readonly version: 1;
+  /** The resourceVersion from which a restart must resume watching. */
+  readonly resourceVersion: string;
+  /** Per sink: the resourceVersion of the last event it delivered. */
+  readonly sinks: Readonly<Record<string, string>>;
+  /** RFC 3339 time of the save, for people reading the ConfigMap or file. */
+  readonly updatedAt: string;
+}
+
+/** Where checkpoints are kept (a ConfigMap or a file: see kube/checkpoint-store.ts). */
+export interface CheckpointStore {
+  /** What and where, for logs (`ConfigMap ns/name`, `file /path`). */
+  readonly description: string;
+  /** The saved checkpoint; undefined when none was saved yet. Rejects on unreadable or corrupt data. */
+  load(): Promise<Checkpoint | undefined>;
+  /**
+   * Saves `c`. While a save is in flight, later calls wait and only the latest value is written next;
+   * every caller's promise settles when a write containing its value (or a newer one) has finished.
+   */
+  save(c: Checkpoint): Promise<void>;
+}
 
 /** How often progress the watch made without events (bookmarks) is saved. */
 const IDLE_SAVE_INTERVAL_MS = 5000;

@@ -1,7 +1,7 @@
-import { ConfigError } from '../cli/errors.js';
-import { parseGoDuration } from '../cli/duration.js';
-import { option, type SinkUri } from '../cli/uri.js';
-import type { LaneTuning } from '../sinks/types.js';
+import { ConfigError } from '../base/errors.js';
+import { parseGoDuration } from '../base/go-duration.js';
+import { option, type SinkUri } from '../base/uri.js';
+import type { LaneTuning } from './sink.js';
 import { DEFAULT_LANE_SETTINGS, type LaneSettings, type OverflowPolicy } from './lane.js';
 
 /**

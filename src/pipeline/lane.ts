@@ -1,8 +1,8 @@
 import type { Logger } from 'pino';
 import { isNewerResourceVersion } from '../event/resource-version.js';
 import type { EventRecord, KubeEvent } from '../event/types.js';
-import type { BuiltSink, Sink } from '../sinks/types.js';
-import { backoffDelay, delay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.js';
+import type { BuiltSink, Sink } from './sink.js';
+import { backoffDelay, delay, DEFAULT_BACKOFF, type BackoffPolicy } from '../base/backoff.js';
 import type { DropReason, PipelineMetrics } from './metrics.js';
 import type { Outcome } from './outcome.js';
 import { BoundedQueue } from './queue.js';

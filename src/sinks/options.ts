@@ -1,6 +1,6 @@
-import { ConfigError } from '../cli/errors.js';
-import { parseGoBool } from '../cli/goflag.js';
-import { option, type SinkUri } from '../cli/uri.js';
+import { ConfigError } from '../base/errors.js';
+import { parseGoBool } from '../base/go-bool.js';
+import { option, type SinkUri } from '../base/uri.js';
 import { isLaneOption } from '../pipeline/lane-options.js';
 
 /** Stops startup on an option the sink does not know (a typo would otherwise pass silently). */

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parseCommandLine } from '../../src/cli/flags.js';
-import { ConfigError } from '../../src/cli/errors.js';
+import { ConfigError } from '../../src/base/errors.js';
 import { FlagError } from '../../src/cli/goflag.js';
-import { formatGoDuration, parseGoDuration } from '../../src/cli/duration.js';
+import { formatGoDuration, parseGoDuration } from '../../src/base/go-duration.js';
 
 const SRC = '--source=kubernetes:https://kubernetes.default';
 

@@ -3,12 +3,13 @@
 // delivered completely, in few messages, without a single refusal.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { SinkUri } from '../../src/cli/uri.js';
-import { ROBOT_PACE_MS, type RobotKind } from '../../src/sinks/chat/robot.js';
-import { createFeishuSink } from '../../src/sinks/feishu/index.js';
-import { createSlackSink } from '../../src/sinks/slack/index.js';
-import type { BuiltSink } from '../../src/sinks/types.js';
-import { createWeChatSink } from '../../src/sinks/wechat/index.js';
+import type { SinkUri } from '../../src/base/uri.js';
+import type { RobotKind } from '../../src/sinks/chat/robot.js';
+import { ROBOTS } from '../../src/sinks/chat/robots.js';
+import { createFeishuSink } from '../../src/sinks/feishu/sink.js';
+import { createSlackSink } from '../../src/sinks/slack/sink.js';
+import type { BuiltSink } from '../../src/pipeline/sink.js';
+import { createWeChatSink } from '../../src/sinks/wechat/sink.js';
 import { startFeishuFake } from '../fixtures/robots/feishu.js';
 import type { FakeRobotServer } from '../fixtures/robots/server.js';
 import { startSlackFake } from '../fixtures/robots/slack.js';
@@ -19,7 +20,7 @@ import { metric, produce, ScaledClock, startLane, until, warningEvent } from '..
 process.env.TZ = 'Asia/Shanghai';
 
 const SCALE = 20;
-const pace = (kind: RobotKind) => `rate_window=${ROBOT_PACE_MS[kind] / SCALE}ms`;
+const pace = (kind: RobotKind) => `rate_window=${ROBOTS[kind].paceMs / SCALE}ms`;
 
 interface Storm {
   fake: FakeRobotServer;

@@ -4,7 +4,7 @@
 // in the daemon's output.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ROBOT_PACE_MS } from '../../src/sinks/chat/robot.js';
+import { ROBOTS } from '../../src/sinks/chat/robots.js';
 import { startFakeApiServer, type FakeApiServer } from '../fixtures/fake-apiserver/server.js';
 import { startDingTalkFake, type DingTalkFake } from '../fixtures/robots/dingtalk.js';
 import { startWeChatFake, type WeChatFake } from '../fixtures/robots/wechat.js';
@@ -31,8 +31,8 @@ before(async () => {
       `--source=kubernetes:${api.url}?inClusterConfig=false`,
       '--healthz-ip=127.0.0.1',
       '--healthz-port=0',
-      `--sink=dingtalk:${dingtalk.url}/robot/send?access_token=${TOKEN}&sign=${SIGN_SECRET}&label=e2e&rate_window=${ROBOT_PACE_MS.dingtalk / SCALE}ms`,
-      `--sink=wechat:?corp_id=ww1&corp_secret=${CORP_SECRET}&agent_id=1000002&to_user=ops&api_base=${wechat.url}&rate_window=${ROBOT_PACE_MS.wechat / SCALE}ms`,
+      `--sink=dingtalk:${dingtalk.url}/robot/send?access_token=${TOKEN}&sign=${SIGN_SECRET}&label=e2e&rate_window=${ROBOTS.dingtalk.paceMs / SCALE}ms`,
+      `--sink=wechat:?corp_id=ww1&corp_secret=${CORP_SECRET}&agent_id=1000002&to_user=ops&api_base=${wechat.url}&rate_window=${ROBOTS.wechat.paceMs / SCALE}ms`,
     ],
     { TZ: 'Asia/Shanghai' },
   );

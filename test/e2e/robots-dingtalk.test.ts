@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { KubeEvent } from '../../src/event/types.js';
-import { createDingTalkSink } from '../../src/sinks/dingtalk/index.js';
+import { createDingTalkSink } from '../../src/sinks/dingtalk/sink.js';
 import { startDingTalkFake, type DingTalkFake } from '../fixtures/robots/dingtalk.js';
 import { sinkUri, testContext } from '../sinks/chat/helpers.js';
 import { metric, produce, record, ScaledClock, startLane, until, warningEvent } from '../sinks/chat/lane.js';

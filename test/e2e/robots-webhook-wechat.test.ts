@@ -4,8 +4,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ConfigMap } from '../../src/kube/client.js';
-import type { SinkContext } from '../../src/sinks/types.js';
-import { createWebhookSink } from '../../src/sinks/webhook/index.js';
+import type { SinkContext } from '../../src/sinks/context.js';
+import { createWebhookSink } from '../../src/sinks/webhook/sink.js';
 import { startWeChatFake } from '../fixtures/robots/wechat.js';
 import { sinkUri, testContext } from '../sinks/chat/helpers.js';
 import { metric, produce, ScaledClock, startLane, until, warningEvent } from '../sinks/chat/lane.js';

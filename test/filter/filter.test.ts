@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseUri } from '../../src/cli/uri.js';
-import { ConfigError } from '../../src/cli/errors.js';
+import { parseUri } from '../../src/base/uri.js';
+import { ConfigError } from '../../src/base/errors.js';
 import type { KubeEvent } from '../../src/event/types.js';
 import { buildEventFilter, type FilterFlavour } from '../../src/filter/filter.js';
 

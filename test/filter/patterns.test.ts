@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ConfigError } from '../../src/cli/errors.js';
+import { ConfigError } from '../../src/base/errors.js';
 import { compilePatternOption, compileRegexp, splitPatternList } from '../../src/filter/patterns.js';
 
 test('splitPatternList splits on top-level commas only', () => {

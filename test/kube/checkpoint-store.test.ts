@@ -5,17 +5,18 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, afterEach, beforeEach, describe, test } from 'node:test';
-import { ConfigError } from '../../src/cli/errors.js';
+import { ConfigError } from '../../src/base/errors.js';
 import {
   CHECKPOINT_CONFIGMAP_KEY,
   CheckpointError,
   ConfigMapCheckpointStore,
   createCheckpointStore,
   FileCheckpointStore,
-  parseCheckpointSpec,
-  type Checkpoint,
 } from '../../src/kube/checkpoint-store.js';
-import { KubeClient, type RequestOptions } from '../../src/kube/client.js';
+import { parseCheckpointSpec } from '../../src/kube-wiring.js';
+import type { Checkpoint } from '../../src/pipeline/checkpointer.js';
+import type { RequestOptions } from '../../src/kube/api.js';
+import { KubeClient } from '../../src/kube/client.js';
 import type { ConfigMap } from '../../src/kube/types.js';
 import { startFakeApiServer, type FakeApiServer } from '../fixtures/fake-apiserver/server.js';
 

@@ -2,8 +2,9 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
-import { parseUri } from '../../src/cli/uri.js';
-import { KubeApiError, KubeClient, type ConfigMap, type KubeList, type Lease, type WatchEvent } from '../../src/kube/client.js';
+import { parseUri } from '../../src/base/uri.js';
+import { KubeApiError } from '../../src/kube/api.js';
+import { KubeClient, type ConfigMap, type KubeList, type Lease, type WatchEvent } from '../../src/kube/client.js';
 import type { KubeEvent } from '../../src/event/types.js';
 import { startFakeApiServer, waitUntil, type FakeApiServer } from '../fixtures/fake-apiserver/server.js';
 

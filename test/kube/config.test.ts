@@ -3,8 +3,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { ConfigError } from '../../src/cli/errors.js';
-import { parseUri } from '../../src/cli/uri.js';
+import { ConfigError } from '../../src/base/errors.js';
+import { parseUri } from '../../src/base/uri.js';
 import { buildKubeConnection, type KubeConfigEnvironment } from '../../src/kube/config.js';
 
 const root = mkdtempSync(join(tmpdir(), 'kube-config-'));

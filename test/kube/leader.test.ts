@@ -5,8 +5,9 @@ import { join } from 'node:path';
 import { afterEach, describe, test } from 'node:test';
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
-import { ConfigError } from '../../src/cli/errors.js';
-import { KubeClient, type RequestOptions } from '../../src/kube/client.js';
+import { ConfigError } from '../../src/base/errors.js';
+import type { RequestOptions } from '../../src/kube/api.js';
+import { KubeClient } from '../../src/kube/client.js';
 import {
   defaultLeaderIdentity,
   defaultLeaseNamespace,

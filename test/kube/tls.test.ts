@@ -8,8 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TLSSocket } from 'node:tls';
 import { after, before, describe, test } from 'node:test';
-import { parseUri } from '../../src/cli/uri.js';
-import { KubeApiError, KubeClient } from '../../src/kube/client.js';
+import { parseUri } from '../../src/base/uri.js';
+import { KubeApiError } from '../../src/kube/api.js';
+import { KubeClient } from '../../src/kube/client.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'kube-tls-'));
 const file = (name: string) => join(dir, name);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, test } from 'node:test';
 import { Registry } from 'prom-client';
-import { parseUri } from '../../src/cli/uri.js';
+import { parseUri } from '../../src/base/uri.js';
 import type { EventChange, KubeEvent } from '../../src/event/types.js';
 import { KubeClient } from '../../src/kube/client.js';
 import { EventWatcher, type EventWatcherOptions } from '../../src/kube/watcher.js';
@@ -384,7 +384,7 @@ test('a watch that stays connected without events or bookmarks turns unhealthy (
   const { startFakeApiServer: start, waitUntil: until } = await import('../fixtures/fake-apiserver/server.js');
   const { KubeClient: Client } = await import('../../src/kube/client.js');
   const { EventWatcher: Watcher } = await import('../../src/kube/watcher.js');
-  const { parseUri: parse } = await import('../../src/cli/uri.js');
+  const { parseUri: parse } = await import('../../src/base/uri.js');
   const server = await start({ bookmarkIntervalMs: 3_600_000 });
   let now = Date.now();
   const client = await Client.fromUri(parse(`kubernetes:${server.url}?inClusterConfig=false`, '--source'));

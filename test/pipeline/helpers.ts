@@ -4,7 +4,7 @@ import type { KubeEvent } from '../../src/event/types.js';
 import { DEFAULT_LANE_SETTINGS, Lane, type LaneSettings } from '../../src/pipeline/lane.js';
 import { PipelineMetrics } from '../../src/pipeline/metrics.js';
 import type { Outcome } from '../../src/pipeline/outcome.js';
-import type { Sink } from '../../src/sinks/types.js';
+import type { Sink } from '../../src/pipeline/sink.js';
 
 export const silentLog = pino({ level: 'silent' });
 

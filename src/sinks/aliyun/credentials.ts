@@ -3,8 +3,8 @@
 // before they expire instead of kube-eventer's "recreate the client once it failed".
 import { createDecipheriv } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
-import { ConfigError } from '../../cli/errors.js';
-import { registerSecret } from '../../log/redact.js';
+import { ConfigError } from '../../base/errors.js';
+import { registerSecret } from '../../base/redact.js';
 import { EcsMetadata, MetadataError } from './metadata.js';
 
 export const ACK_TOKEN_CONFIG_PATH = '/var/addon/token-config';

@@ -1,5 +1,5 @@
 // Alibaba Cloud region ids and where a sink's region comes from.
-import { ConfigError } from '../../cli/errors.js';
+import { ConfigError } from '../../base/errors.js';
 import type { EcsMetadata } from './metadata.js';
 
 /** Public regions (2026); an unlisted id is refused unless an endpoint is given explicitly. */

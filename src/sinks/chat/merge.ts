@@ -1,6 +1,7 @@
 // Merging robot messages rendered one per event (webhook templates) into one message, so that a
-// rate-limited robot gets fewer, fuller messages instead of refusing most of them.
-import type { RobotKind } from './robot.js';
+// rate-limited robot gets fewer, fuller messages instead of refusing most of them. Each robot says
+// how its messages merge (e.g. dingtalk/robot.ts); the loop is here.
+import { parseJsonObject, type Json } from './reply.js';
 
 /** One message made of several rendered bodies. */
 export interface MergedMessage {
@@ -9,36 +10,49 @@ export interface MergedMessage {
   readonly merged: readonly number[];
 }
 
-type Json = Record<string, unknown>;
+/**
+ * The first body, then each following one while `combine` can take it (it returns undefined when
+ * the next body does not fit or is of another kind), so what is left keeps its order for the next
+ * message. A first body that is not a `mergeable` JSON object is returned alone and unchanged.
+ */
+export function mergeJsonBodies(bodies: readonly string[], mergeable: (message: Json) => boolean, combine: (into: Json, next: Json) => Json | undefined): MergedMessage {
+  if (bodies.length === 0) throw new Error('mergeJsonBodies: no bodies');
+  const alone: MergedMessage = { body: bodies[0]!, merged: [0] };
+  const first = parseJsonObject(bodies[0]!);
+  if (first === undefined || !mergeable(first)) return alone;
+  let message: Json = first;
+  const merged = [0];
+  for (let i = 1; i < bodies.length; i++) {
+    const next = parseJsonObject(bodies[i]!);
+    const combined = next !== undefined && mergeable(next) ? combine(message, next) : undefined;
+    if (combined === undefined) break;
+    message = combined;
+    merged.push(i);
+  }
+  return merged.length === 1 ? alone : { body: JSON.stringify(message), merged };
+}
 
-interface Shape {
-  /** The message type, which every merged body must share. */
-  readonly type: string;
-  /** Where the text lives, e.g. ['text', 'content']. */
+/** Where a message type keeps its text, and whether a merged message is within the robot's limit. */
+export interface TextShape {
+  /** e.g. ['text', 'content']. */
   readonly path: readonly string[];
   readonly separator: string;
-  /** True when the merged message is within the robot's limit. */
   readonly fits: (message: Json, text: string) => boolean;
 }
 
-const bytes = (s: string) => Buffer.byteLength(s);
-const bodyBytes = (limit: number) => (message: Json) => bytes(JSON.stringify(message)) <= limit;
+/** How a robot's text messages merge. */
+export interface TextMergeRules {
+  /** The field naming the message type (`msgtype`, `msg_type`); merged bodies share it. */
+  readonly typeField: string;
+  /** The message types whose texts can be joined. */
+  readonly shapes: Readonly<Record<string, TextShape>>;
+  /** Combines who the two messages mention (into is the merged message so far). */
+  readonly mergeMentions?: (into: Json, from: Json, type: string) => Json;
+}
 
-/** WeChat Work group robot: content limits in UTF-8 bytes. */
-const WECHAT_SHAPES: Readonly<Record<string, Omit<Shape, 'type'>>> = {
-  text: { path: ['text', 'content'], separator: '\n\n', fits: (_m, t) => bytes(t) <= 2048 },
-  markdown: { path: ['markdown', 'content'], separator: '\n\n', fits: (_m, t) => bytes(t) <= 4096 },
-  markdown_v2: { path: ['markdown_v2', 'content'], separator: '\n\n', fits: (_m, t) => bytes(t) <= 4096 },
-};
-/** DingTalk custom robot: request bodies up to 20000 bytes. */
-const DINGTALK_SHAPES: Readonly<Record<string, Omit<Shape, 'type'>>> = {
-  text: { path: ['text', 'content'], separator: '\n\n', fits: bodyBytes(20_000) },
-  markdown: { path: ['markdown', 'text'], separator: '\n\n', fits: bodyBytes(20_000) },
-};
-/** Feishu/Lark custom bot: text messages, request bodies up to 20 KB. */
-const FEISHU_SHAPES: Readonly<Record<string, Omit<Shape, 'type'>>> = {
-  text: { path: ['content', 'text'], separator: '\n\n', fits: bodyBytes(20 * 1024) },
-};
+export const utf8Bytes = (s: string) => Buffer.byteLength(s);
+/** A `fits` for robots that limit the whole request body. */
+export const bodyWithin = (limit: number) => (message: Json) => utf8Bytes(JSON.stringify(message)) <= limit;
 
 function get(obj: unknown, path: readonly string[]): unknown {
   let v = obj;
@@ -52,113 +66,34 @@ function withText(obj: Json, path: readonly string[], text: string): Json {
   return { ...obj, [key!]: rest.length === 0 ? text : withText(obj[key!] as Json, rest, text) };
 }
 
-function parse(body: string): Json | undefined {
-  try {
-    const v: unknown = JSON.parse(body);
-    return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function shapeOf(robot: RobotKind, message: Json): Shape | undefined {
-  const table = robot === 'wechat' ? WECHAT_SHAPES : robot === 'dingtalk' ? DINGTALK_SHAPES : robot === 'feishu' ? FEISHU_SHAPES : undefined;
-  const type = message[robot === 'feishu' ? 'msg_type' : 'msgtype'];
-  if (table === undefined || typeof type !== 'string') return undefined;
-  const shape = table[type];
-  return shape === undefined || typeof get(message, shape.path) !== 'string' ? undefined : { type, ...shape };
+function shapeOf(rules: TextMergeRules, message: Json): (TextShape & { type: string }) | undefined {
+  const type = message[rules.typeField];
+  if (typeof type !== 'string' || !Object.hasOwn(rules.shapes, type)) return undefined;
+  const shape = rules.shapes[type]!;
+  return typeof get(message, shape.path) !== 'string' ? undefined : { type, ...shape };
 }
 
 /** Union of two string lists (mention lists), first-seen order. */
-function union(a: unknown, b: unknown): unknown {
+export function union(a: unknown, b: unknown): unknown {
   if (!Array.isArray(a) && !Array.isArray(b)) return a;
   return [...new Set([...(Array.isArray(a) ? a : []), ...(Array.isArray(b) ? b : [])])];
 }
 
-/** Who a message mentions, merged: WeChat's mentioned lists, DingTalk's `at`. */
-function mergeMentions(robot: RobotKind, into: Json, from: Json, shape: Shape): Json {
-  if (robot === 'wechat' && shape.type === 'text') {
-    const a = into.text as Json;
-    const b = from.text as Json;
-    const text: Json = { ...a };
-    for (const key of ['mentioned_list', 'mentioned_mobile_list']) {
-      const merged = union(a[key], b[key]);
-      if (merged !== undefined) text[key] = merged;
-    }
-    return { ...into, text };
-  }
-  if (robot === 'dingtalk' && (into.at !== undefined || from.at !== undefined)) {
-    const a = (into.at ?? {}) as Json;
-    const b = (from.at ?? {}) as Json;
-    const at: Json = { ...a };
-    for (const key of ['atMobiles', 'atUserIds']) {
-      const merged = union(a[key], b[key]);
-      if (merged !== undefined) at[key] = merged;
-    }
-    if (a.isAtAll === true || b.isAtAll === true) at.isAtAll = true;
-    return { ...into, at };
-  }
-  return into;
-}
-
-/** Slack: texts joined, blocks and attachments appended within Slack's counts. */
-function mergeSlack(into: Json, from: Json): Json | undefined {
-  const blocks = [...((into.blocks as unknown[]) ?? []), ...((from.blocks as unknown[]) ?? [])];
-  const attachments = [...((into.attachments as unknown[]) ?? []), ...((from.attachments as unknown[]) ?? [])];
-  if (blocks.length > 50 || attachments.length > 100) return undefined;
-  const texts = [into.text, from.text].filter((t): t is string => typeof t === 'string' && t !== '');
-  const text = texts.join('\n\n');
-  if (text.length > 40_000) return undefined;
-  return {
-    ...into,
-    ...(texts.length > 0 ? { text } : {}),
-    ...(blocks.length > 0 ? { blocks } : {}),
-    ...(attachments.length > 0 ? { attachments } : {}),
-  };
-}
-
-function slackMergeable(m: Json): boolean {
-  return (m.text === undefined || typeof m.text === 'string') && (m.blocks === undefined || Array.isArray(m.blocks)) && (m.attachments === undefined || Array.isArray(m.attachments));
-}
-
 /**
- * Merges rendered robot bodies (one per event, e.g. from a webhook template) into one message:
- * the first body, then each following body of the same message type, texts joined by a blank line,
- * mention lists combined, while the robot's size limit allows. Stops at the first body that is of
- * another type or does not fit, so what is left keeps its order for the next message. A first
- * body that cannot be merged (not JSON, a card, an unknown type) is returned alone and unchanged.
+ * Text messages of one type joined by the type's separator, mentions combined, while the robot's
+ * limit allows; cards and unknown types are never merged.
  */
-export function mergeRobotBodies(bodies: readonly string[], robot: RobotKind): MergedMessage {
-  if (bodies.length === 0) throw new Error('mergeRobotBodies: no bodies');
-  const alone: MergedMessage = { body: bodies[0]!, merged: [0] };
-  const first = parse(bodies[0]!);
-  if (first === undefined) return alone;
-  let message: Json = first;
-  const merged = [0];
-  if (robot === 'slack') {
-    if (!slackMergeable(message)) return alone;
-    for (let i = 1; i < bodies.length; i++) {
-      const next = parse(bodies[i]!);
-      const combined: Json | undefined = next !== undefined && slackMergeable(next) ? mergeSlack(message, next) : undefined;
-      if (combined === undefined) break;
-      message = combined;
-      merged.push(i);
-    }
-    return merged.length === 1 ? alone : { body: JSON.stringify(message), merged };
-  }
-  const shape = shapeOf(robot, message);
-  if (shape === undefined) return alone;
-  let text = get(message, shape.path) as string;
-  for (let i = 1; i < bodies.length; i++) {
-    const next = parse(bodies[i]!);
-    const nextShape = next === undefined ? undefined : shapeOf(robot, next);
-    if (next === undefined || nextShape?.type !== shape.type) break;
-    const joined = `${text}${shape.separator}${get(next, shape.path) as string}`;
-    const candidate = mergeMentions(robot, withText(message, shape.path, joined), next, shape);
-    if (!shape.fits(candidate, joined)) break;
-    message = candidate;
-    text = joined;
-    merged.push(i);
-  }
-  return merged.length === 1 ? alone : { body: JSON.stringify(message), merged };
+export function mergeTextBodies(bodies: readonly string[], rules: TextMergeRules): MergedMessage {
+  return mergeJsonBodies(
+    bodies,
+    (message) => shapeOf(rules, message) !== undefined,
+    (into, next) => {
+      const shape = shapeOf(rules, into)!;
+      if (shapeOf(rules, next)?.type !== shape.type) return undefined;
+      const joined = `${get(into, shape.path) as string}${shape.separator}${get(next, shape.path) as string}`;
+      const merged = withText(into, shape.path, joined);
+      const candidate = rules.mergeMentions ? rules.mergeMentions(merged, next, shape.type) : merged;
+      return shape.fits(candidate, joined) ? candidate : undefined;
+    },
+  );
 }

@@ -1,35 +1,41 @@
 // What the chat sinks share: how often each robot may be called, the repeat window, the options
 // every chat sink reads, and how the outcome of one message maps onto the events of a batch.
-import { ConfigError } from '../../cli/errors.js';
-import { option, options, type SinkUri } from '../../cli/uri.js';
+import { ConfigError } from '../../base/errors.js';
+import { option, options, type SinkUri } from '../../base/uri.js';
 import { defer, type Outcome } from '../../pipeline/outcome.js';
-import type { LaneTuning } from '../types.js';
+import type { LaneTuning } from '../../pipeline/sink.js';
+import type { ReplyVerdict } from '../http/classify.js';
+import type { MergedMessage } from './merge.js';
 
+/** The chat robots this program knows; each has a folder (dingtalk/, wechat/, feishu/, slack/) with a robot.ts. */
 export type RobotKind = 'dingtalk' | 'wechat' | 'feishu' | 'slack';
 
-/**
- * One message per this many milliseconds. Messages are paced rather than counted per minute: with
- * one send in flight, a robot that allows L messages per window W never sees L+1 in any W as long
- * as (L−1) × (pace + 1 ms) ≥ W, whatever the network delays; and a burst of events waits seconds,
- * not a minute, before it goes out in one message.
- * DingTalk and WeChat Work: 20 a minute → 3.2 s (18.75 a minute). Feishu: 100 a minute and 5 a
- * second → 0.61 s (98 a minute). Slack: about 1 a second with short bursts → 1.1 s.
- */
-export const ROBOT_PACE_MS: Readonly<Record<RobotKind, number>> = {
-  dingtalk: 3200,
-  wechat: 3200,
-  feishu: 610,
-  slack: 1100,
-};
+/** What one robot's service is like: everything a sink or the webhook sink needs to know of it. */
+export interface Robot {
+  readonly kind: RobotKind;
+  /** Hosts of its webhook URLs (the webhook sink's `response_check=auto` recognises them). */
+  readonly hosts: readonly string[];
+  /**
+   * One message per this many milliseconds. Messages are paced rather than counted per minute: with
+   * one send in flight, a robot that allows L messages per window W never sees L+1 in any W as long
+   * as (L−1) × (pace + 1 ms) ≥ W, whatever the network delays; and a burst of events waits seconds,
+   * not a minute, before it goes out in one message.
+   */
+  readonly paceMs: number;
+  /** Its verdict on a 2xx reply (robots refuse with HTTP 200 and a code in the body). */
+  readonly checkReply: ReplyVerdict;
+  /** Several rendered bodies (webhook templates) as one message within its limits. */
+  readonly mergeBodies: (bodies: readonly string[]) => MergedMessage;
+}
 
 /** Chat sinks collapse repeats of one (object, reason) within this window by default. */
 export const CHAT_REPEAT_WINDOW_MS = 5 * 60_000;
 
 /** The lane settings of a chat sink: paced sends, one at a time, repeats collapsed, `maxBatch` per message. */
-export function robotTuning(kind: RobotKind, maxBatch: number): LaneTuning {
+export function robotTuning(robot: Robot, maxBatch: number): LaneTuning {
   return {
     sendsPerMinute: 1,
-    rateWindowMs: ROBOT_PACE_MS[kind],
+    rateWindowMs: robot.paceMs,
     concurrency: 1,
     repeatWindowMs: CHAT_REPEAT_WINDOW_MS,
     maxBatch,

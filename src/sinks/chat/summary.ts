@@ -83,7 +83,7 @@ export interface BatchMessage {
 }
 
 /** Positions of the events in the first `count` groups, in batch order. */
-export function shownPositions(groups: readonly EventGroup[], count: number): number[] {
+function shownPositions(groups: readonly EventGroup[], count: number): number[] {
   return groups
     .slice(0, count)
     .flatMap((g) => g.members)
@@ -91,7 +91,7 @@ export function shownPositions(groups: readonly EventGroup[], count: number): nu
 }
 
 /** The events at `positions`. */
-export function pick(events: readonly KubeEvent[], positions: readonly number[]): KubeEvent[] {
+function pick(events: readonly KubeEvent[], positions: readonly number[]): KubeEvent[] {
   return positions.map((i) => events[i]!);
 }
 
@@ -161,4 +161,52 @@ export function fitLines(
     if (total <= budget || shown === 0) return { shown, more };
     shown--;
   }
+}
+
+/**
+ * The body for one event within a robot's size limit: when `render` gives more than `max` (as
+ * measured by `size`), the event's message is cut, with `…`, by what is too much (`messageCost`
+ * measures the message as it appears in the body, e.g. JSON-escaped).
+ */
+export function fitEventMessage<T>(e: KubeEvent, render: (event: KubeEvent) => T, size: (body: T) => number, max: number, messageCost: (s: string) => number): T {
+  const out = render(e);
+  const excess = size(out) - max;
+  const message = e.message ?? '';
+  if (excess <= 0 || message === '') return out;
+  return render({ ...e, message: truncateToCost(message, Math.max(0, messageCost(message) - excess), messageCost) });
+}
+
+/** How a chat sink lays out one message for several events (see batchMessage). */
+export interface BatchLayout {
+  /** The body for one event alone: a batch of one, or when not even one line fits. */
+  single(event: KubeEvent): string;
+  /** One line per group of repeats. */
+  line(group: EventGroup): string;
+  /** Cost of the message without lines, sized for the whole batch (never less than for the part shown). */
+  fixed(events: readonly KubeEvent[]): number;
+  readonly budget: number;
+  cost(s: string): number;
+  /** Put before the "and N more" line, as before every line (a list marker). */
+  readonly morePrefix?: string;
+  /** Applied to the "and N more" line once it is chosen (escaping). */
+  moreText?(line: string): string;
+  /** The body for the events shown and their lines, the "more" line last. */
+  render(shown: readonly KubeEvent[], lines: readonly string[]): string;
+}
+
+/**
+ * One message for a batch: the first event alone when the batch has one, else a line per object and
+ * reason (repeats counted), as many as fit the budget, and a last line naming what waits for the
+ * next message. `shown` tells the sink which events the message carries.
+ */
+export function batchMessage(events: readonly KubeEvent[], layout: BatchLayout): BatchMessage {
+  const single = (): BatchMessage => ({ body: layout.single(events[0]!), shown: [0] });
+  if (events.length === 1) return single();
+  const groups = groupRepeats(events);
+  const lines = groups.map((g) => layout.line(g));
+  const fit = fitLines(lines, groups, layout.fixed(events), layout.budget, (text) => layout.cost(text), '\n', layout.morePrefix);
+  if (fit.shown === 0) return single();
+  const shown = shownPositions(groups, fit.shown);
+  const more = fit.more === undefined ? [] : [layout.moreText === undefined ? fit.more : layout.moreText(fit.more)];
+  return { body: layout.render(pick(events, shown), [...lines.slice(0, fit.shown), ...more]), shown };
 }

@@ -4,17 +4,7 @@ import type { KubeEvent } from '../../event/types.js';
 import { lastTimestamp } from '../../event/last-timestamp.js';
 import { goDateTime, goTimeString, nowGoTime } from '../../gotime/index.js';
 import { goJson, goJsonStringBytes } from '../../event/go-json.js';
-import {
-  fitLines,
-  groupRepeats,
-  pick,
-  shownPositions,
-  summaryLine,
-  truncateToCost,
-  typeCounts,
-  type BatchMessage,
-  type Now,
-} from '../chat/summary.js';
+import { batchMessage, fitEventMessage, summaryLine, typeCounts, type BatchMessage, type Now } from '../chat/summary.js';
 
 export interface DingTalkFormat {
   readonly msgType: 'text' | 'markdown';
@@ -122,12 +112,7 @@ export function encodeDingTalkEvent(
     const md = dingTalkMarkdown(event, f, now);
     return body('markdown', '', md.title, md.text);
   };
-  const out = render(e);
-  const excess = Buffer.byteLength(out) - maxBytes;
-  const message = e.message ?? '';
-  if (excess <= 0 || message === '') return out;
-  const budget = Math.max(0, goJsonStringBytes(message) - excess);
-  return render({ ...e, message: truncateToCost(message, budget, goJsonStringBytes) });
+  return fitEventMessage(e, render, (b) => Buffer.byteLength(b), maxBytes, goJsonStringBytes);
 }
 
 /**
@@ -141,32 +126,21 @@ export function encodeDingTalkEvents(
   now: Now = nowGoTime,
   maxBytes = DINGTALK_MAX_BODY_BYTES,
 ): BatchMessage {
-  const single = (): BatchMessage => ({ body: encodeDingTalkEvent(events[0]!, f, now, maxBytes), shown: [0] });
-  if (events.length === 1) return single();
-  const groups = groupRepeats(events);
-  const lines = groups.map((g) => summaryLine(g, now));
   const headline = (part: readonly KubeEvent[]) => `${part.length} events (${typeCounts(part)})`;
-  // Sizes are reserved for the whole batch's headline and title, never shorter than those of a part.
-  let fixed: number;
-  let render: (part: readonly KubeEvent[], shownLines: readonly string[]) => string;
-  let items = lines;
-  let morePrefix = '';
-  if (f.msgType === 'text') {
-    const who = f.clusterId === '' ? 'Kubernetes' : `Kubernetes(ID:${f.clusterId})`;
-    const head = (part: readonly KubeEvent[]) => `${f.labels.map((l) => `${l}\n`).join('')}${who} ${headline(part)}\n`;
-    render = (part, shownLines) => body('text', head(part) + shownLines.join('\n'), '', '');
-    fixed = Buffer.byteLength(render(events, []));
-  } else {
-    items = lines.map((l) => `- ${l}`);
-    morePrefix = '- ';
-    const head = (part: readonly KubeEvent[]) => `${markdownLabels(f.labels)}**${headline(part)}**\n\n`;
-    render = (part, shownLines) =>
-      body('markdown', '', markdownTitle(f, `${part.length} Events`), head(part) + shownLines.join('\n'));
-    fixed = Buffer.byteLength(render(events, []));
-  }
-  const fit = fitLines(items, groups, fixed, maxBytes, goJsonStringBytes, '\n', morePrefix);
-  if (fit.shown === 0) return single();
-  const shown = shownPositions(groups, fit.shown);
-  const shownLines = [...items.slice(0, fit.shown), ...(fit.more === undefined ? [] : [fit.more])];
-  return { body: render(pick(events, shown), shownLines), shown };
+  const markdown = f.msgType === 'markdown';
+  const who = f.clusterId === '' ? 'Kubernetes' : `Kubernetes(ID:${f.clusterId})`;
+  const render = (part: readonly KubeEvent[], lines: readonly string[]) =>
+    markdown
+      ? body('markdown', '', markdownTitle(f, `${part.length} Events`), `${markdownLabels(f.labels)}**${headline(part)}**\n\n${lines.join('\n')}`)
+      : body('text', `${f.labels.map((l) => `${l}\n`).join('')}${who} ${headline(part)}\n${lines.join('\n')}`, '', '');
+  return batchMessage(events, {
+    single: (e) => encodeDingTalkEvent(e, f, now, maxBytes),
+    line: (g) => (markdown ? `- ${summaryLine(g, now)}` : summaryLine(g, now)),
+    // Sized for the whole batch's headline and title, never shorter than those of a part.
+    fixed: (all) => Buffer.byteLength(render(all, [])),
+    budget: maxBytes,
+    cost: goJsonStringBytes,
+    morePrefix: markdown ? '- ' : '',
+    render,
+  });
 }

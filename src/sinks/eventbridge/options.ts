@@ -1,9 +1,9 @@
 // eventbridge options: kube-eventer's (clusterId, regionId, accessKeyId, accessKeySecret,
 // eventBusName, internal) with the same env fallbacks, plus `endpoint` for proxies and tests.
-import { ConfigError } from '../../cli/errors.js';
-import { option, type SinkUri } from '../../cli/uri.js';
+import { ConfigError } from '../../base/errors.js';
+import { option, type SinkUri } from '../../base/uri.js';
 import { FILTER_OPTIONS } from '../../filter/filter.js';
-import { registerSecret } from '../../log/redact.js';
+import { registerSecret } from '../../base/redact.js';
 import { boolOption, rejectUnknownOptions } from '../options.js';
 import { parseEndpoint } from '../sls/options.js';
 

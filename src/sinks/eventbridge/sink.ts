@@ -3,17 +3,17 @@
 // from the reply's entryList, STS credentials renewed before they expire.
 import { randomUUID } from 'node:crypto';
 import { lookup } from 'node:dns/promises';
-import { ConfigError } from '../../cli/errors.js';
-import type { SinkUri } from '../../cli/uri.js';
+import { ConfigError } from '../../base/errors.js';
+import type { SinkUri } from '../../base/uri.js';
 import type { KubeEvent } from '../../event/types.js';
-import { buildEventFilter } from '../../filter/filter.js';
 import { OK, reject, retry, type Outcome } from '../../pipeline/outcome.js';
 import { CredentialRenewalError, resolveCredentials, type AliyunEnvironment, type CredentialProvider } from '../aliyun/credentials.js';
 import { processEnvironment } from '../aliyun/environment.js';
 import { resolveRegion } from '../aliyun/region.js';
 import { bodyExcerpt, classifyFailure, retryAfterMs } from '../http/classify.js';
 import { HttpClient, type HttpReply } from '../http/client.js';
-import type { BuiltSink, Sink, SinkContext } from '../types.js';
+import type { Sink } from '../../pipeline/sink.js';
+import type { SinkContext, SinkParts } from '../context.js';
 import { encodeCloudEvent, EVENTS_PER_REQUEST, putEventsBody, unsendable, type CloudEventContext } from './encoder.js';
 import { eventBridgeEndpoint, parseEventBridgeOptions, type EventBridgeOptions } from './options.js';
 import { eventBridgeAuthorization, eventBridgeStringToSign } from './sign.js';
@@ -155,9 +155,8 @@ async function accountId(envir: AliyunEnvironment): Promise<string> {
   return id;
 }
 
-export async function buildEventBridgeSink(uri: SinkUri, ctx: SinkContext, envir: AliyunEnvironment): Promise<BuiltSink> {
+export async function buildEventBridgeSink(uri: SinkUri, ctx: SinkContext, envir: AliyunEnvironment): Promise<SinkParts> {
   const options = parseEventBridgeOptions(uri, envir.env);
-  const accepts = buildEventFilter(uri, 'webhook');
   const account = await accountId(envir);
   const { region } = await resolveRegion('eventbridge', options.regionId, envir.env, envir.metadata, options.endpoint !== undefined);
   const credentials = await resolveCredentials('eventbridge', { accessKeyId: options.accessKeyId, accessKeySecret: options.accessKeySecret }, envir);
@@ -173,9 +172,9 @@ export async function buildEventBridgeSink(uri: SinkUri, ctx: SinkContext, envir
   ctx.log.info({ sink: 'eventbridge', endpoint: endpoint.origin, bus: options.eventBusName, credentials: credentials.source }, 'eventbridge sink ready');
   const sink = new EventBridgeSink(options, cloudCtx, endpoint, credentials, new HttpClient({ connectionsPerOrigin: 4, userAgent: EVENTBRIDGE_USER_AGENT, maxRedirections: 0 }), envir.now);
   const tuning = { maxBatch: 100 };
-  return accepts === undefined ? { sink, tuning } : { sink, accepts, tuning };
+  return { sink, tuning };
 }
 
-export function createEventBridgeSink(uri: SinkUri, ctx: SinkContext): Promise<BuiltSink> {
+export function createEventBridgeSink(uri: SinkUri, ctx: SinkContext): Promise<SinkParts> {
   return buildEventBridgeSink(uri, ctx, processEnvironment());
 }

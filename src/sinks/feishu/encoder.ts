@@ -3,19 +3,7 @@
 import type { KubeEvent } from '../../event/types.js';
 import { lastTimestamp } from '../../event/last-timestamp.js';
 import { nowGoTime } from '../../gotime/index.js';
-import {
-  displayTime,
-  fitLines,
-  groupRepeats,
-  objectRef,
-  pick,
-  shownPositions,
-  summaryLine,
-  truncateToCost,
-  typeCounts,
-  type BatchMessage,
-  type Now,
-} from '../chat/summary.js';
+import { batchMessage, displayTime, fitEventMessage, objectRef, summaryLine, typeCounts, type BatchMessage, type Now } from '../chat/summary.js';
 
 export interface FeishuFormat {
   readonly msgType: 'text' | 'interactive';
@@ -91,12 +79,7 @@ export function encodeFeishuEvent(
   now: Now = nowGoTime,
   maxBytes = FEISHU_MAX_BODY_BYTES,
 ): string {
-  const out = withSignature(signature, render(e, f, now));
-  const excess = Buffer.byteLength(out) - maxBytes;
-  const message = e.message ?? '';
-  if (excess <= 0 || message === '') return out;
-  const cut = truncateToCost(message, Math.max(0, jsonBytes(message) - excess), jsonBytes);
-  return withSignature(signature, render({ ...e, message: cut }, f, now));
+  return fitEventMessage(e, (event) => withSignature(signature, render(event, f, now)), (b) => Buffer.byteLength(b), maxBytes, jsonBytes);
 }
 
 /**
@@ -110,23 +93,21 @@ export function encodeFeishuEvents(
   now: Now = nowGoTime,
   maxBytes = FEISHU_MAX_BODY_BYTES,
 ): BatchMessage {
-  const single = (): BatchMessage => ({ body: encodeFeishuEvent(events[0]!, f, signature, now, maxBytes), shown: [0] });
-  if (events.length === 1) return single();
-  const groups = groupRepeats(events);
-  const lines = groups.map((g) => summaryLine(g, now));
   const labels = f.labels.filter((l) => l.trim() !== '').join(' · ');
-  const build = (part: readonly KubeEvent[], shownLines: string[]): Record<string, unknown> => {
+  const build = (part: readonly KubeEvent[], lines: readonly string[]): Record<string, unknown> => {
     const title = `${part.length} Kubernetes events (${typeCounts(part)})`;
     return f.msgType === 'text'
-      ? { msg_type: 'text', content: { text: [labels, title, ...shownLines].filter((x) => x).join('\n') } }
-      : card(title, cardTemplate(part.map((e) => e.type)), [plainDiv(shownLines.join('\n')), ...(labels ? [note(labels)] : [])]);
+      ? { msg_type: 'text', content: { text: [labels, title, ...lines].filter((x) => x).join('\n') } }
+      : card(title, cardTemplate(part.map((e) => e.type)), [plainDiv(lines.join('\n')), ...(labels ? [note(labels)] : [])]);
   };
-  // The whole batch's title is never shorter than that of the part shown: reserve its size, plus
-  // a byte for the header colour (red → blue). A text message also needs the newline after the title.
-  const fixed = Buffer.byteLength(withSignature(signature, build(events, []))) + (f.msgType === 'text' ? jsonBytes('\n') : 1);
-  const fit = fitLines(lines, groups, fixed, maxBytes, jsonBytes, '\n');
-  if (fit.shown === 0) return single();
-  const shown = shownPositions(groups, fit.shown);
-  const shownLines = [...lines.slice(0, fit.shown), ...(fit.more === undefined ? [] : [fit.more])];
-  return { body: withSignature(signature, build(pick(events, shown), shownLines)), shown };
+  return batchMessage(events, {
+    single: (e) => encodeFeishuEvent(e, f, signature, now, maxBytes),
+    line: (g) => summaryLine(g, now),
+    // The whole batch's title is never shorter than that of the part shown: reserve its size, plus
+    // a byte for the header colour (red → blue). A text message also needs the newline after the title.
+    fixed: (all) => Buffer.byteLength(withSignature(signature, build(all, []))) + (f.msgType === 'text' ? jsonBytes('\n') : 1),
+    budget: maxBytes,
+    cost: jsonBytes,
+    render: (part, lines) => withSignature(signature, build(part, lines)),
+  });
 }

@@ -1,8 +1,8 @@
 // honeycomb options: kube-eventer's writekey (env HONEYCOMB_WRITEKEY), dataset, apihost.
-import { ConfigError } from '../../cli/errors.js';
-import { option, type SinkUri } from '../../cli/uri.js';
+import { ConfigError } from '../../base/errors.js';
+import { option, type SinkUri } from '../../base/uri.js';
 import { FILTER_OPTIONS } from '../../filter/filter.js';
-import { registerSecret } from '../../log/redact.js';
+import { registerSecret } from '../../base/redact.js';
 import { rejectUnknownOptions } from '../options.js';
 
 export const HONEYCOMB_OPTIONS = ['writekey', 'dataset', 'apihost'] as const;

@@ -2,15 +2,15 @@
 // the events Honeycomb refused for a passing reason are retried.
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
-import { ConfigError } from '../../cli/errors.js';
-import type { SinkUri } from '../../cli/uri.js';
+import { ConfigError } from '../../base/errors.js';
+import type { SinkUri } from '../../base/uri.js';
 import type { KubeEvent } from '../../event/types.js';
-import { buildEventFilter } from '../../filter/filter.js';
 import type { Logger } from '../../log/logger.js';
 import { OK, reject, retry, type Outcome } from '../../pipeline/outcome.js';
 import { bodyExcerpt, classifyFailure, retryAfterMs } from '../http/classify.js';
 import { HttpClient, type HttpReply } from '../http/client.js';
-import type { BuiltSink, Sink, SinkContext } from '../types.js';
+import type { Sink } from '../../pipeline/sink.js';
+import type { SinkContext, SinkParts } from '../context.js';
 import { batchBody, honeycombEvent, HONEYCOMB_MAX_EVENT_BYTES, planBatches } from './encoder.js';
 import { parseHoneycombOptions, type HoneycombOptions } from './options.js';
 
@@ -120,9 +120,8 @@ async function checkWriteKey(options: HoneycombOptions, http: HttpClient, log: L
   if (reply.status !== 200) log.warn({ sink: 'honeycomb', status: reply.status, reason: errorText(reply.body) }, 'honeycomb: the write key check at startup failed; delivery will go on');
 }
 
-export async function createHoneycombSink(uri: SinkUri, ctx: SinkContext, env: NodeJS.ProcessEnv = process.env): Promise<BuiltSink> {
+export async function createHoneycombSink(uri: SinkUri, ctx: SinkContext, env: NodeJS.ProcessEnv = process.env): Promise<SinkParts> {
   const options = parseHoneycombOptions(uri, env);
-  const accepts = buildEventFilter(uri, 'webhook');
   // No redirects: the write key header would follow them to another host.
   const http = new HttpClient({ connectionsPerOrigin: 4, maxRedirections: 0 });
   try {
@@ -133,5 +132,5 @@ export async function createHoneycombSink(uri: SinkUri, ctx: SinkContext, env: N
   }
   const sink = new HoneycombSink(options, http);
   const tuning = { maxBatch: 500 };
-  return accepts === undefined ? { sink, tuning } : { sink, accepts, tuning };
+  return { sink, tuning };
 }

@@ -1,8 +1,13 @@
 // Turns an HTTP reply or a transport failure into an Outcome the lane acts on.
-import { redact } from '../../log/redact.js';
+import { redact } from '../../base/redact.js';
 import { OK, reject, retry, type Outcome } from '../../pipeline/outcome.js';
-import { parseRetryAfter } from '../../pipeline/retry-after.js';
-import { checkRobotReply, type ReplyCheck } from './robots.js';
+import { parseRetryAfter } from '../../base/retry-after.js';
+
+/**
+ * A robot's verdict on a 2xx reply body (chat robots refuse with HTTP 200); `retryAfterMs` is the
+ * reply's Retry-After, if any.
+ */
+export type ReplyVerdict = (body: string, retryAfterMs: number | undefined) => Outcome;
 
 /** What the classifier needs of a reply. */
 export interface ReplySummary {
@@ -36,11 +41,11 @@ function isTransientStatus(status: number): boolean {
  * 2xx → ok unless the robot's body says otherwise; 408/425/429/5xx → retry (honouring
  * Retry-After); any other status → reject. `target` names the endpoint without its query.
  */
-export function classifyReply(reply: ReplySummary, check: ReplyCheck, target: string, now: number = Date.now()): Outcome {
+export function classifyReply(reply: ReplySummary, verdict: ReplyVerdict | undefined, target: string, now: number = Date.now()): Outcome {
   const after = retryAfterMs(reply.headers, now);
   if (reply.status >= 200 && reply.status < 300) {
-    const verdict = checkRobotReply(check, reply.body, after);
-    return verdict.status === 'ok' ? OK : withTarget(verdict, target);
+    const outcome = verdict === undefined ? OK : verdict(reply.body, after);
+    return outcome.status === 'ok' ? OK : withTarget(outcome, target);
   }
   const body = bodyExcerpt(reply.body);
   const reason = redact(`${target}: HTTP ${reply.status}${body === '' ? '' : `: ${body}`}`);

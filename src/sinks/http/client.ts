@@ -2,10 +2,9 @@
 // timeouts, any method with a body, replies classified into Outcomes.
 import { Agent, interceptors, type Dispatcher } from 'undici';
 import type { Outcome } from '../../pipeline/outcome.js';
-import { VERSION } from '../../version.js';
-import { classifyFailure, classifyReply } from './classify.js';
+import { VERSION } from '../../base/version.js';
+import { classifyFailure, classifyReply, type ReplyVerdict } from './classify.js';
 import { maskPath } from './endpoint.js';
-import type { ReplyCheck } from './robots.js';
 
 export interface HttpClientOptions {
   /** Keep-alive connections per origin; further requests queue for a free one. */
@@ -101,11 +100,11 @@ export class HttpClient {
     return { status: res.statusCode, headers: res.headers, body: text, truncated };
   }
 
-  /** Sends one request and classifies the result; never rejects. */
-  async exchange(req: HttpRequest, check: ReplyCheck): Promise<Outcome> {
+  /** Sends one request and classifies the result (a robot's `verdict` judges 2xx replies); never rejects. */
+  async exchange(req: HttpRequest, verdict?: ReplyVerdict): Promise<Outcome> {
     const target = describeTarget(req.method, req.url);
     try {
-      return classifyReply(await this.request(req), check, target);
+      return classifyReply(await this.request(req), verdict, target);
     } catch (err) {
       return classifyFailure(err, target, req.signal);
     }

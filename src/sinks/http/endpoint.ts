@@ -1,5 +1,5 @@
-import { ConfigError } from '../../cli/errors.js';
-import { goUnescape, type SinkUri } from '../../cli/uri.js';
+import { ConfigError } from '../../base/errors.js';
+import { goUnescape, type SinkUri } from '../../base/uri.js';
 
 /** Go's url.EscapedPath for a path without a raw form: escape all but unreserved and `$&+,/:;=@`. */
 function escapePath(path: string): string {

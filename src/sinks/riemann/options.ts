@@ -1,6 +1,6 @@
 // riemann options: kube-eventer's URI host (default riemann-heapster:5555), ttl, batchsize, tags, state.
-import { ConfigError } from '../../cli/errors.js';
-import { option, options, type SinkUri } from '../../cli/uri.js';
+import { ConfigError } from '../../base/errors.js';
+import { option, options, type SinkUri } from '../../base/uri.js';
 import { FILTER_OPTIONS } from '../../filter/filter.js';
 import { rejectUnknownOptions } from '../options.js';
 

@@ -2,12 +2,12 @@
 // batch, the server's ok/error reply awaited; a broken connection is dropped and made again on
 // the next send, so the lane's retry redelivers the message.
 import { connect, type Socket } from 'node:net';
-import type { SinkUri } from '../../cli/uri.js';
+import type { SinkUri } from '../../base/uri.js';
 import type { KubeEvent } from '../../event/types.js';
-import { buildEventFilter } from '../../filter/filter.js';
 import type { Logger } from '../../log/logger.js';
 import { OK, reject, retry, type Outcome } from '../../pipeline/outcome.js';
-import type { BuiltSink, Sink, SinkContext } from '../types.js';
+import type { Sink } from '../../pipeline/sink.js';
+import type { SinkContext, SinkParts } from '../context.js';
 import { readFields } from '../wire/protobuf.js';
 import { encodeRiemannFrame } from './encoder.js';
 import { parseRiemannOptions, type RiemannOptions } from './options.js';
@@ -176,12 +176,11 @@ class RiemannSink implements Sink {
   }
 }
 
-export async function createRiemannSink(uri: SinkUri, ctx: SinkContext): Promise<BuiltSink> {
+export async function createRiemannSink(uri: SinkUri, ctx: SinkContext): Promise<SinkParts> {
   const options = parseRiemannOptions(uri);
-  const accepts = buildEventFilter(uri, 'webhook');
   if (options.state !== undefined) ctx.log.warn({ sink: 'riemann' }, 'riemann: option state has no effect (kube-eventer ignores it too); each event\'s state is ok for Normal, else warning');
   const sink = new RiemannSink(options, ctx.log);
   await sink.warmUp();
   const tuning = { maxBatch: options.batchSize };
-  return accepts === undefined ? { sink, tuning } : { sink, accepts, tuning };
+  return { sink, tuning };
 }

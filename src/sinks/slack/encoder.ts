@@ -3,19 +3,7 @@
 import type { KubeEvent } from '../../event/types.js';
 import { lastTimestamp } from '../../event/last-timestamp.js';
 import { nowGoTime } from '../../gotime/index.js';
-import {
-  displayTime,
-  fitLines,
-  groupRepeats,
-  objectRef,
-  pick,
-  shownPositions,
-  summaryLine,
-  truncate,
-  typeCounts,
-  type BatchMessage,
-  type Now,
-} from '../chat/summary.js';
+import { batchMessage, displayTime, objectRef, summaryLine, truncate, typeCounts, type BatchMessage, type Now } from '../chat/summary.js';
 
 export interface SlackFormat {
   /** `label` options, shown in the context line. */
@@ -80,26 +68,28 @@ export function encodeSlackEvents(
   now: Now = nowGoTime,
   maxChars = SLACK_SUMMARY_CHARS,
 ): BatchMessage {
-  if (events.length === 1) return { body: encodeSlackEvent(events[0]!, f, now), shown: [0] };
-  const groups = groupRepeats(events);
-  const lines = groups.map((g) => `• ${slackEscape(summaryLine(g, now))}`);
-  const fit = fitLines(lines, groups, 0, maxChars, (s) => s.length, '\n', '');
-  if (fit.shown === 0) return { body: encodeSlackEvent(events[0]!, f, now), shown: [0] };
-  const shownLines = [...lines.slice(0, fit.shown), ...(fit.more === undefined ? [] : [slackEscape(fit.more)])];
-  const sections: string[] = [];
-  for (const line of shownLines) {
-    const last = sections.length - 1;
-    if (last >= 0 && sections[last]!.length + 1 + line.length <= SLACK_SECTION_CHARS) sections[last] += `\n${line}`;
-    else sections.push(truncate(line, SLACK_SECTION_CHARS));
-  }
-  const shown = shownPositions(groups, fit.shown);
-  const part = pick(events, shown);
-  const title = `${part.length} Kubernetes events (${typeCounts(part)})`;
   const labels = labelText(f);
-  const body = JSON.stringify({
-    text: slackEscape(title),
-    blocks: [section(`*${slackEscape(title)}*`), ...sections.map(section), ...(labels ? [context(labels)] : [])],
-    ...f.overrides,
+  const render = (part: readonly KubeEvent[], lines: readonly string[]): string => {
+    const sections: string[] = [];
+    for (const line of lines) {
+      const last = sections.length - 1;
+      if (last >= 0 && sections[last]!.length + 1 + line.length <= SLACK_SECTION_CHARS) sections[last] += `\n${line}`;
+      else sections.push(truncate(line, SLACK_SECTION_CHARS));
+    }
+    const title = `${part.length} Kubernetes events (${typeCounts(part)})`;
+    return JSON.stringify({
+      text: slackEscape(title),
+      blocks: [section(`*${slackEscape(title)}*`), ...sections.map(section), ...(labels ? [context(labels)] : [])],
+      ...f.overrides,
+    });
+  };
+  return batchMessage(events, {
+    single: (e) => encodeSlackEvent(e, f, now),
+    line: (g) => `• ${slackEscape(summaryLine(g, now))}`,
+    fixed: () => 0,
+    budget: maxChars,
+    cost: (s) => s.length,
+    moreText: slackEscape,
+    render,
   });
-  return { body, shown };
 }

@@ -1,9 +1,9 @@
 // sls options: kube-eventer's (project, logStore, topic, regionId, accessKeyId, accessKeySecret,
 // internal, label) with its env fallbacks, validated at startup.
-import { ConfigError } from '../../cli/errors.js';
-import { option, options, type SinkUri } from '../../cli/uri.js';
+import { ConfigError } from '../../base/errors.js';
+import { option, options, type SinkUri } from '../../base/uri.js';
 import { FILTER_OPTIONS } from '../../filter/filter.js';
-import { registerSecret } from '../../log/redact.js';
+import { registerSecret } from '../../base/redact.js';
 import { boolOption, rejectUnknownOptions } from '../options.js';
 
 export const SLS_OPTIONS = ['project', 'logStore', 'topic', 'regionId', 'accessKeyId', 'accessKeySecret', 'internal', 'label', 'endpoint'] as const;

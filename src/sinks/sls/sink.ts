@@ -4,10 +4,9 @@
 import { isIP } from 'node:net';
 import { promisify } from 'node:util';
 import { deflate } from 'node:zlib';
-import { ConfigError } from '../../cli/errors.js';
-import type { SinkUri } from '../../cli/uri.js';
+import { ConfigError } from '../../base/errors.js';
+import type { SinkUri } from '../../base/uri.js';
 import type { KubeEvent } from '../../event/types.js';
-import { buildEventFilter } from '../../filter/filter.js';
 import type { Logger } from '../../log/logger.js';
 import { OK, reject, retry, type Outcome } from '../../pipeline/outcome.js';
 import { CredentialRenewalError, resolveCredentials, type AliyunCredentials, type AliyunEnvironment, type CredentialProvider } from '../aliyun/credentials.js';
@@ -15,7 +14,8 @@ import { maskAccessKeyId, processEnvironment } from '../aliyun/environment.js';
 import { resolveRegion } from '../aliyun/region.js';
 import { bodyExcerpt, classifyFailure, retryAfterMs } from '../http/classify.js';
 import { HttpClient, type HttpReply } from '../http/client.js';
-import type { BuiltSink, Sink, SinkContext } from '../types.js';
+import type { Sink } from '../../pipeline/sink.js';
+import type { SinkContext, SinkParts } from '../context.js';
 import { encodeLog, encodeLogGroup, planRequests, SLS_MAX_RAW_BYTES } from './encoder.js';
 import { parseSlsOptions, regionEndpoint, type SlsOptions } from './options.js';
 import { signSlsV4, slsDateTime } from './sign.js';
@@ -179,9 +179,8 @@ async function checkAccess(client: SlsClient, log: Logger): Promise<void> {
   log.warn({ sink: 'sls', status: reply.status, code, message }, 'sls: the Logstore check at startup failed; delivery will go on');
 }
 
-export async function buildSlsSink(uri: SinkUri, ctx: SinkContext, envir: AliyunEnvironment): Promise<BuiltSink> {
+export async function buildSlsSink(uri: SinkUri, ctx: SinkContext, envir: AliyunEnvironment): Promise<SinkParts> {
   const options = parseSlsOptions(uri, envir.env);
-  const accepts = buildEventFilter(uri, 'webhook');
   const { region } = await resolveRegion('sls', options.regionId, envir.env, envir.metadata, options.endpoint !== undefined);
   const endpoint = options.endpoint?.url ?? regionEndpoint(region, options.internal);
   const credentials = await resolveCredentials('sls', { accessKeyId: options.accessKeyId, accessKeySecret: options.accessKeySecret }, envir);
@@ -196,9 +195,9 @@ export async function buildSlsSink(uri: SinkUri, ctx: SinkContext, envir: Aliyun
   ctx.log.info({ sink: 'sls', endpoint: client.target.origin.origin, project: options.project, logStore: options.logStore, credentials: credentials.source }, 'sls sink ready');
   const sink = new SlsSink(client, http);
   const tuning = { maxBatch: SLS_MAX_BATCH };
-  return accepts === undefined ? { sink, tuning } : { sink, accepts, tuning };
+  return { sink, tuning };
 }
 
-export function createSlsSink(uri: SinkUri, ctx: SinkContext): Promise<BuiltSink> {
+export function createSlsSink(uri: SinkUri, ctx: SinkContext): Promise<SinkParts> {
   return buildSlsSink(uri, ctx, processEnvironment());
 }

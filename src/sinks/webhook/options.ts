@@ -1,12 +1,13 @@
 // webhook sink options: kube-eventer's (method, header, custom_body_configmap[_namespace], the
 // filters) with its defaults, plus ours. Everything is validated here, before anything starts.
-import { ConfigError } from '../../cli/errors.js';
-import { expandEnv, goUnescape, option, options, type SinkUri } from '../../cli/uri.js';
+import { ConfigError } from '../../base/errors.js';
+import { expandEnv, goUnescape, option, options, type SinkUri } from '../../base/uri.js';
 import { FILTER_OPTIONS } from '../../filter/filter.js';
-import { isSecretName, redact, registerSecret } from '../../log/redact.js';
+import { isSecretName, redact, registerSecret } from '../../base/redact.js';
 import { isLaneOption, LANE_OPTION_NAMES } from '../../pipeline/lane-options.js';
 import { endpointUrl, looksLikeCredential } from '../http/endpoint.js';
-import { REPLY_CHECKS, replyCheckForHost, type ReplyCheck } from '../http/robots.js';
+import type { RobotKind } from '../chat/robot.js';
+import { ROBOT_KINDS, robotForHost } from '../chat/robots.js';
 import { choiceOption } from '../options.js';
 import { isDnsLabel, isDnsSubdomain } from '../../kube/names.js';
 
@@ -29,7 +30,8 @@ export interface WebhookOptions {
   readonly configMap: ConfigMapRef | undefined;
   readonly bodyMode: BodyMode;
   readonly missingConfigMap: MissingConfigMap;
-  readonly replyCheck: ReplyCheck;
+  /** `status`: the HTTP status decides; a robot kind: that robot's reply codes decide too, and its pace and merging apply. */
+  readonly replyCheck: 'status' | RobotKind;
   /** Requests in flight at once for this sink. */
   readonly maxInFlight: number;
   /** Query parameters forwarded to the endpoint whose names look like a misspelt option of ours. */
@@ -144,9 +146,9 @@ function parseMaxInFlight(uri: SinkUri): number {
   return n;
 }
 
-function parseReplyCheck(uri: SinkUri, endpoint: URL): ReplyCheck {
-  const choice = choiceOption(uri, 'response_check', ['auto', ...REPLY_CHECKS] as const, 'auto');
-  return choice === 'auto' ? replyCheckForHost(endpoint.host) : choice;
+function parseReplyCheck(uri: SinkUri, endpoint: URL): 'status' | RobotKind {
+  const choice = choiceOption(uri, 'response_check', ['auto', 'status', ...ROBOT_KINDS], 'auto');
+  return choice === 'auto' ? (robotForHost(endpoint.host)?.kind ?? 'status') : choice;
 }
 
 /** Levenshtein distance up to a small bound (typo detection only). */

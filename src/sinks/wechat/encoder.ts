@@ -4,17 +4,7 @@ import type { KubeEvent } from '../../event/types.js';
 import { lastTimestamp } from '../../event/last-timestamp.js';
 import { goTimeString, nowGoTime } from '../../gotime/index.js';
 import { goJson } from '../../event/go-json.js';
-import {
-  fitLines,
-  groupRepeats,
-  pick,
-  shownPositions,
-  summaryLine,
-  truncateToCost,
-  typeCounts,
-  type BatchMessage,
-  type Now,
-} from '../chat/summary.js';
+import { batchMessage, fitEventMessage, summaryLine, typeCounts, type BatchMessage, type Now } from '../chat/summary.js';
 import { robotTextContent } from '../dingtalk/encoder.js';
 
 export interface WeChatFormat {
@@ -54,12 +44,7 @@ export function encodeWeChatEvent(
   now: Now = nowGoTime,
   maxBytes = WECHAT_MAX_CONTENT_BYTES,
 ): string {
-  const content = weChatTextContent(e, f.labels, now);
-  const excess = utf8Bytes(content) - maxBytes;
-  const message = e.message ?? '';
-  if (excess <= 0 || message === '') return body(f, content);
-  const cut = truncateToCost(message, Math.max(0, utf8Bytes(message) - excess), utf8Bytes);
-  return body(f, weChatTextContent({ ...e, message: cut }, f.labels, now));
+  return body(f, fitEventMessage(e, (event) => weChatTextContent(event, f.labels, now), utf8Bytes, maxBytes, utf8Bytes));
 }
 
 /**
@@ -72,16 +57,15 @@ export function encodeWeChatEvents(
   now: Now = nowGoTime,
   maxBytes = WECHAT_MAX_CONTENT_BYTES,
 ): BatchMessage {
-  const single = (): BatchMessage => ({ body: encodeWeChatEvent(events[0]!, f, now, maxBytes), shown: [0] });
-  if (events.length === 1) return single();
-  const groups = groupRepeats(events);
-  const lines = groups.map((g) => summaryLine(g, now, 200));
   const head = (part: readonly KubeEvent[]) =>
     `${f.labels.map((l) => `${l}\n`).join('')}Kubernetes ${part.length} events (${typeCounts(part)})\n`;
-  // The whole batch's headline is never shorter than that of the part shown: reserve its size.
-  const fit = fitLines(lines, groups, utf8Bytes(head(events)), maxBytes, utf8Bytes, '\n');
-  if (fit.shown === 0) return single();
-  const shown = shownPositions(groups, fit.shown);
-  const text = [...lines.slice(0, fit.shown), ...(fit.more === undefined ? [] : [fit.more])].join('\n');
-  return { body: body(f, head(pick(events, shown)) + text), shown };
+  return batchMessage(events, {
+    single: (e) => encodeWeChatEvent(e, f, now, maxBytes),
+    line: (g) => summaryLine(g, now, 200),
+    // The whole batch's headline is never shorter than that of the part shown: reserve its size.
+    fixed: (all) => utf8Bytes(head(all)),
+    budget: maxBytes,
+    cost: utf8Bytes,
+    render: (part, lines) => body(f, head(part) + lines.join('\n')),
+  });
 }

@@ -3,6 +3,7 @@
 import { classifyFailure, classifyReply } from '../http/classify.js';
 import { describeTarget, type HttpClient } from '../http/client.js';
 import { retry, type Outcome } from '../../pipeline/outcome.js';
+import { WECHAT_ROBOT } from './robot.js';
 
 /** Send replies that mean "this token is no longer good": fetch a new one and send again. */
 export const TOKEN_ERRCODES: ReadonlySet<number> = new Set([40001, 40014, 42001]);
@@ -54,7 +55,7 @@ export class AccessTokenCache {
     let body: string;
     try {
       const reply = await this.client.request({ url: this.url, method: 'GET', signal });
-      const outcome = classifyReply(reply, 'wechat', target);
+      const outcome = classifyReply(reply, WECHAT_ROBOT.checkReply, target);
       if (outcome.status !== 'ok') return { outcome };
       body = reply.body;
     } catch (err) {

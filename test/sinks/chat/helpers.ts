@@ -3,10 +3,10 @@ import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
-import { ConfigError } from '../../../src/cli/errors.js';
-import { parseUri, type SinkUri } from '../../../src/cli/uri.js';
+import { ConfigError } from '../../../src/base/errors.js';
+import { parseUri, type SinkUri } from '../../../src/base/uri.js';
 import type { Outcome } from '../../../src/pipeline/outcome.js';
-import type { SinkContext } from '../../../src/sinks/types.js';
+import type { SinkContext } from '../../../src/sinks/context.js';
 
 export function sinkUri(value: string): SinkUri {
   return parseUri(value, '--sink', {});

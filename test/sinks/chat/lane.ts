@@ -1,12 +1,12 @@
 // Runs a chat sink behind the real pipeline lane, for the end-to-end robot tests.
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
-import type { SinkUri } from '../../../src/cli/uri.js';
+import type { SinkUri } from '../../../src/base/uri.js';
 import type { EventRecord, KubeEvent } from '../../../src/event/types.js';
 import { Lane } from '../../../src/pipeline/lane.js';
 import { laneSettingsFor } from '../../../src/pipeline/lane-options.js';
 import { PipelineMetrics } from '../../../src/pipeline/metrics.js';
-import type { BuiltSink } from '../../../src/sinks/types.js';
+import type { BuiltSink } from '../../../src/pipeline/sink.js';
 import type { Clock } from '../../fixtures/robots/server.js';
 
 /** A clock running `factor` times faster than real time from its creation: a fake robot's minute passes in 60/factor s. */

@@ -1,6 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mergeRobotBodies } from '../../../src/sinks/chat/merge.js';
+import type { RobotKind } from '../../../src/sinks/chat/robot.js';
+import { ROBOTS } from '../../../src/sinks/chat/robots.js';
+
+const mergeRobotBodies = (bodies: readonly string[], robot: RobotKind) => ROBOTS[robot].mergeBodies(bodies);
 import { startDingTalkFake } from '../../fixtures/robots/dingtalk.js';
 import { startFeishuFake } from '../../fixtures/robots/feishu.js';
 import { startSlackFake } from '../../fixtures/robots/slack.js';

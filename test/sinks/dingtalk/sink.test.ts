@@ -1,10 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { redact } from '../../../src/log/redact.js';
+import { redact } from '../../../src/base/redact.js';
 import { laneSettingsFor } from '../../../src/pipeline/lane-options.js';
 import { DEFERRED } from '../../../src/sinks/chat/robot.js';
 import { encodeDingTalkEvent } from '../../../src/sinks/dingtalk/encoder.js';
-import { createDingTalkSink, dingTalkRequestUrl, parseDingTalkOptions } from '../../../src/sinks/dingtalk/index.js';
+import { parseDingTalkOptions } from '../../../src/sinks/dingtalk/options.js';
+import { createDingTalkSink, dingTalkRequestUrl } from '../../../src/sinks/dingtalk/sink.js';
+import { buildSink } from '../../../src/sinks/registry.js';
 import { dingTalkSign, startDingTalkFake } from '../../fixtures/robots/dingtalk.js';
 import { backOff, burst, scheduled } from '../chat/events.js';
 import { assertConfigError, noAbort, perEvent, sinkUri, testContext } from '../chat/helpers.js';
@@ -15,7 +17,7 @@ const TOKEN = 'a1b2c3d4e5f6a7b8c9d0';
 const SECRET = 'SEC0123456789abcdef';
 
 test('options: every mistake stops startup with the option named and no secret shown', async () => {
-  const build = (rest: string) => () => createDingTalkSink(sinkUri(`dingtalk:https://oapi.dingtalk.com/robot/send?${rest}`), testContext());
+  const build = (rest: string) => () => buildSink(sinkUri(`dingtalk:https://oapi.dingtalk.com/robot/send?${rest}`), testContext());
   await assertConfigError(build('level=Warning'), /option access_token is required \(you must provide dingtalk bot access_token\)/);
   await assertConfigError(build('access_token='), /option access_token is required/);
   await assertConfigError(build(`access_token=${TOKEN}&access_token=other`), /access_token given 2 times/, TOKEN);
@@ -140,7 +142,7 @@ test('robot answers: bad signature and unknown token are rejected, 130101 is ret
 
 test('filter and lane defaults: Warning only, one message per 3.2 s, repeats collapsed for 5 minutes, repeat_window=0 disables', async () => {
   const value = `dingtalk:https://oapi.dingtalk.com/robot/send?access_token=${TOKEN}`;
-  const built = await createDingTalkSink(sinkUri(value), testContext());
+  const built = await buildSink(sinkUri(value), testContext());
   assert.equal(built.accepts!(backOff), true);
   assert.equal(built.accepts!(scheduled), false, 'Normal is filtered out by default, as in kube-eventer');
   const settings = laneSettingsFor(sinkUri(value), built.tuning);
@@ -149,7 +151,7 @@ test('filter and lane defaults: Warning only, one message per 3.2 s, repeats col
     [1, 3200, 1, 300_000, 80],
   );
   assert.equal(laneSettingsFor(sinkUri(`${value}&repeat_window=0`), built.tuning).repeatWindowMs, 0);
-  const all = await createDingTalkSink(sinkUri(`${value}&level=Normal&exclude_reasons=BackOff`), testContext());
+  const all = await buildSink(sinkUri(`${value}&level=Normal&exclude_reasons=BackOff`), testContext());
   assert.deepEqual([all.accepts!(backOff), all.accepts!(scheduled)], [false, true]);
   await built.sink.close();
   await all.sink.close();

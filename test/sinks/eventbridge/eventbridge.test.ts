@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { KubeEvent } from '../../../src/event/types.js';
 import { eventSubject, eventType, guessResource } from '../../../src/sinks/eventbridge/encoder.js';
 import { buildEventBridgeSink } from '../../../src/sinks/eventbridge/sink.js';
-import type { BuiltSink } from '../../../src/sinks/types.js';
+import type { SinkParts } from '../../../src/sinks/context.js';
 import { testEnvironment } from '../../fixtures/aliyun/environment.js';
 import { startEventBridgeFake, type EventBridgeFake } from '../../fixtures/aliyun/eventbridge.js';
 import { startMetadataFake } from '../../fixtures/aliyun/metadata.js';
@@ -31,7 +31,7 @@ function marker(raw: string): number {
   return Number(/evt-(\d+)\./.exec(raw)![1]);
 }
 
-async function deliver(built: BuiltSink, u: ReturnType<typeof sinkUri>, f: EventBridgeFake, events: readonly KubeEvent[], rejected = 0): Promise<void> {
+async function deliver(built: SinkParts, u: ReturnType<typeof sinkUri>, f: EventBridgeFake, events: readonly KubeEvent[], rejected = 0): Promise<void> {
   const { lane, registry } = startLane(u, built);
   try {
     for (const e of events) lane.offer(record(e));

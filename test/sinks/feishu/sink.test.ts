@@ -1,9 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { redact } from '../../../src/log/redact.js';
+import { redact } from '../../../src/base/redact.js';
 import { laneSettingsFor } from '../../../src/pipeline/lane-options.js';
 import { encodeFeishuEvent } from '../../../src/sinks/feishu/encoder.js';
-import { createFeishuSink, feishuSignature, parseFeishuOptions } from '../../../src/sinks/feishu/index.js';
+import { parseFeishuOptions } from '../../../src/sinks/feishu/options.js';
+import { createFeishuSink, feishuSignature } from '../../../src/sinks/feishu/sink.js';
+import { buildSink } from '../../../src/sinks/registry.js';
 import { feishuSign, startFeishuFake } from '../../fixtures/robots/feishu.js';
 import { backOff, burst, scheduled } from '../chat/events.js';
 import { assertConfigError, noAbort, sinkUri, testContext } from '../chat/helpers.js';
@@ -14,7 +16,7 @@ const TOKEN = '0f8e5b3a-7c2d-4e1f-9a6b-5d4c3b2a1f00';
 const SECRET = 'feishuSecret0123';
 
 test('options: every mistake stops startup with the option named and no secret shown', async () => {
-  const build = (value: string) => () => createFeishuSink(sinkUri(value), testContext());
+  const build = (value: string) => () => buildSink(sinkUri(value), testContext());
   const hook = `feishu:https://open.feishu.cn/open-apis/bot/v2/hook/${TOKEN}`;
   await assertConfigError(build(`${hook}?token=${TOKEN}`), /token is given twice/, TOKEN);
   await assertConfigError(build('feishu:?secret=abcd'), /no bot token/);
@@ -93,7 +95,7 @@ test('robot answers: a bad signature is rejected, "too many request" retried aft
 
 test('lane defaults: one message per 0.61 s (under 100 a minute and 5 a second), repeats collapsed', async () => {
   const value = `feishu:?token=${TOKEN}`;
-  const built = await createFeishuSink(sinkUri(value), testContext());
+  const built = await buildSink(sinkUri(value), testContext());
   const s = laneSettingsFor(sinkUri(value), built.tuning);
   assert.deepEqual([s.sendsPerMinute, s.rateWindowMs, s.repeatWindowMs, s.maxBatch], [1, 610, 300_000, 80]);
   assert.equal(built.accepts!(scheduled), false);

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { KubeEvent } from '../../../src/event/types.js';
 import { createHoneycombSink } from '../../../src/sinks/honeycomb/sink.js';
-import type { BuiltSink } from '../../../src/sinks/types.js';
+import type { SinkParts } from '../../../src/sinks/context.js';
 import { startHoneycombFake, type HoneycombFake } from '../../fixtures/honeycomb/server.js';
 import { assertConfigError, noAbort, sinkUri, testContext } from '../chat/helpers.js';
 import { metric, record, startLane, until } from '../chat/lane.js';
@@ -17,7 +17,7 @@ function marker(data: Record<string, unknown>): number {
   return Number(/evt-(\d+)\./.exec(String(data.message))![1]);
 }
 
-async function deliver(built: BuiltSink, u: ReturnType<typeof sinkUri>, f: HoneycombFake, events: readonly KubeEvent[]): Promise<{ sent: number; rejected: number; retried: number }> {
+async function deliver(built: SinkParts, u: ReturnType<typeof sinkUri>, f: HoneycombFake, events: readonly KubeEvent[]): Promise<{ sent: number; rejected: number; retried: number }> {
   const { lane, registry } = startLane(u, built);
   try {
     for (const e of events) lane.offer(record(e));

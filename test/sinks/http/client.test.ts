@@ -5,9 +5,10 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HttpClient } from '../../../src/sinks/http/client.js';
-import type { ReplyCheck } from '../../../src/sinks/http/robots.js';
+import type { RobotKind } from '../../../src/sinks/chat/robot.js';
+import { ROBOTS } from '../../../src/sinks/chat/robots.js';
 import type { Outcome } from '../../../src/pipeline/outcome.js';
-import { registerSecret } from '../../../src/log/redact.js';
+import { registerSecret } from '../../../src/base/redact.js';
 import { startHttpReceiver, type HttpReceiver, type Reply } from '../../fixtures/http-receiver/server.js';
 
 let receiver: HttpReceiver;
@@ -23,11 +24,11 @@ after(async () => {
   await receiver.close();
 });
 
-async function exchangeWith(reply: Reply, check: ReplyCheck = 'status', init: { method?: string; path?: string; body?: string } = {}): Promise<Outcome> {
+async function exchangeWith(reply: Reply, check: 'status' | RobotKind = 'status', init: { method?: string; path?: string; body?: string } = {}): Promise<Outcome> {
   receiver.respond(() => reply);
   return client.exchange(
     { url: new URL(init.path ?? '/hook', receiver.url), method: init.method ?? 'POST', body: init.body ?? '{}' },
-    check,
+    check === 'status' ? undefined : ROBOTS[check].checkReply,
   );
 }
 
@@ -43,9 +44,7 @@ test('GET with a body arrives with the body, headers in order and a content-leng
         ['X-Token', 'a=b=c'],
       ],
       body: '{"msgtype":"text"}',
-    },
-    'status',
-  );
+    });
   assert.deepEqual(outcome, { status: 'ok' });
   const req = receiver.requests[before]!;
   assert.equal(req.method, 'GET');
@@ -108,7 +107,7 @@ test('500, 502, 503, 408 and 425 are retried; 503 without Retry-After leaves the
 test('a redirect is followed with method and body (307)', async () => {
   receiver.respond((req) => (req.path === '/old' ? { status: 307, headers: { location: '/new' } } : { status: 200 }));
   const before = receiver.requests.length;
-  const outcome = await client.exchange({ url: new URL('/old', receiver.url), method: 'POST', body: 'moved' }, 'status');
+  const outcome = await client.exchange({ url: new URL('/old', receiver.url), method: 'POST', body: 'moved' });
   assert.deepEqual(outcome, { status: 'ok' });
   assert.deepEqual(
     receiver.requests.slice(before).map((r) => [r.method, r.path, r.body]),
@@ -172,13 +171,13 @@ test('robot replies: Slack text', async () => {
 });
 
 test('status-only checking ignores robot-looking bodies', async () => {
-  assert.deepEqual(await exchangeWith({ status: 200, body: '{"errcode":45009}' }, 'status'), { status: 'ok' });
+  assert.deepEqual(await exchangeWith({ status: 200, body: '{"errcode":45009}' }), { status: 'ok' });
 });
 
 test('a hung server ends in a retry when the send deadline aborts the request', async () => {
   receiver.respond(() => ({ hang: true }));
   const started = performance.now();
-  const outcome = await client.exchange({ url: new URL('/slow', receiver.url), method: 'POST', body: 'x', signal: AbortSignal.timeout(200) }, 'status');
+  const outcome = await client.exchange({ url: new URL('/slow', receiver.url), method: 'POST', body: 'x', signal: AbortSignal.timeout(200) });
   const took = performance.now() - started;
   assert.equal(outcome.status, 'retry');
   assert.match((outcome as { reason: string }).reason, /request aborted/);
@@ -189,7 +188,7 @@ test('the client headers timeout applies without a signal', async () => {
   const quick = new HttpClient({ headersTimeoutMs: 150 });
   try {
     receiver.respond(() => ({ hang: true }));
-    const outcome = await quick.exchange({ url: new URL('/slow', receiver.url), method: 'POST', body: 'x' }, 'status');
+    const outcome = await quick.exchange({ url: new URL('/slow', receiver.url), method: 'POST', body: 'x' });
     assert.equal(outcome.status, 'retry');
     assert.match((outcome as { reason: string }).reason, /no response headers in time \(UND_ERR_HEADERS_TIMEOUT\)/);
   } finally {
@@ -202,7 +201,7 @@ test('connection refused is retried', async () => {
   await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', () => resolve()));
   const port = (closed.address() as AddressInfo).port;
   await new Promise<void>((resolve) => closed.close(() => resolve()));
-  const outcome = await client.exchange({ url: new URL(`http://127.0.0.1:${port}/hook`), method: 'POST', body: 'x' }, 'status');
+  const outcome = await client.exchange({ url: new URL(`http://127.0.0.1:${port}/hook`), method: 'POST', body: 'x' });
   assert.equal(outcome.status, 'retry');
   assert.match((outcome as { reason: string }).reason, /connection refused \(ECONNREFUSED\)/);
 });
@@ -216,9 +215,7 @@ test('reasons never show the query or header secrets', async () => {
       method: 'POST',
       headers: [['Authorization', 'Bearer s3cr3t-header-value']],
       body: 'x',
-    },
-    'status',
-  );
+    });
   const reason = (outcome as { reason: string }).reason;
   assert.equal(outcome.status, 'reject');
   assert.ok(!reason.includes('topsecretkey'), reason);
@@ -228,11 +225,11 @@ test('reasons never show the query or header secrets', async () => {
 
 test('reasons mask credential-looking path segments (Feishu hook ids, Slack tokens)', async () => {
   receiver.respond(() => ({ status: 404, body: 'gone' }));
-  const feishu = await client.exchange({ url: new URL('/open-apis/bot/v2/hook/0b2f5e8a-1c3d-4e5f-8a9b-0c1d2e3f4a5b', receiver.url), method: 'POST', body: 'x' }, 'status');
+  const feishu = await client.exchange({ url: new URL('/open-apis/bot/v2/hook/0b2f5e8a-1c3d-4e5f-8a9b-0c1d2e3f4a5b', receiver.url), method: 'POST', body: 'x' });
   assert.match((feishu as { reason: string }).reason, /\/open-apis\/bot\/v2\/hook\/\*\*\*: HTTP 404/);
-  const slack = await client.exchange({ url: new URL('/services/T0123ABCD/B0123ABCD/aBcD1234eFgH5678iJkL9012', receiver.url), method: 'POST', body: 'x' }, 'status');
+  const slack = await client.exchange({ url: new URL('/services/T0123ABCD/B0123ABCD/aBcD1234eFgH5678iJkL9012', receiver.url), method: 'POST', body: 'x' });
   assert.match((slack as { reason: string }).reason, /\/services\/T0123ABCD\/B0123ABCD\/\*\*\*: HTTP 404/);
-  const plain = await client.exchange({ url: new URL('/cgi-bin/webhook/send', receiver.url), method: 'POST', body: 'x' }, 'status');
+  const plain = await client.exchange({ url: new URL('/cgi-bin/webhook/send', receiver.url), method: 'POST', body: 'x' });
   assert.match((plain as { reason: string }).reason, /\/cgi-bin\/webhook\/send: HTTP 404/);
 });
 
@@ -241,12 +238,12 @@ test('keep-alive: many sequential and concurrent requests use at most the connec
   const bounded = new HttpClient({ connectionsPerOrigin: 3 });
   try {
     for (let i = 0; i < 20; i++) {
-      assert.deepEqual(await bounded.exchange({ url: new URL('/a', own.url), method: 'POST', body: `${i}` }, 'status'), { status: 'ok' });
+      assert.deepEqual(await bounded.exchange({ url: new URL('/a', own.url), method: 'POST', body: `${i}` }), { status: 'ok' });
     }
     // undici may open a second connection while the first is finishing its reply; never more.
     assert.ok(own.connectionsAccepted <= 2, `connections ${own.connectionsAccepted}`);
     const all = await Promise.all(
-      Array.from({ length: 60 }, (_, i) => bounded.exchange({ url: new URL('/b', own.url), method: 'POST', body: `${i}` }, 'status')),
+      Array.from({ length: 60 }, (_, i) => bounded.exchange({ url: new URL('/b', own.url), method: 'POST', body: `${i}` })),
     );
     assert.ok(all.every((o) => o.status === 'ok'));
     assert.ok(own.connectionsAccepted <= 3, `connections ${own.connectionsAccepted}`);

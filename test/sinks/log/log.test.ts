@@ -3,8 +3,8 @@ import { PassThrough } from 'node:stream';
 import { test } from 'node:test';
 process.env.TZ = 'Asia/Shanghai';
 const { encodeBatch, formatTextLine } = await import('../../../src/sinks/log/encoder.js');
-const { createLogSink } = await import('../../../src/sinks/log/index.js');
-const { parseUri } = await import('../../../src/cli/uri.js');
+const { createLogSink } = await import('../../../src/sinks/log/sink.js');
+const { parseUri } = await import('../../../src/base/uri.js');
 const { makeEvent, silentLog } = await import('../../pipeline/helpers.js');
 const { Registry } = await import('prom-client');
 

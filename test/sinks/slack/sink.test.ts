@@ -1,9 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { redact } from '../../../src/log/redact.js';
+import { redact } from '../../../src/base/redact.js';
 import { laneSettingsFor } from '../../../src/pipeline/lane-options.js';
 import { encodeSlackEvent } from '../../../src/sinks/slack/encoder.js';
-import { createSlackSink } from '../../../src/sinks/slack/index.js';
+import { buildSink } from '../../../src/sinks/registry.js';
+import { createSlackSink } from '../../../src/sinks/slack/sink.js';
 import { startSlackFake } from '../../fixtures/robots/slack.js';
 import { backOff, burst, scheduled } from '../chat/events.js';
 import { assertConfigError, noAbort, sinkUri, testContext } from '../chat/helpers.js';
@@ -13,7 +14,7 @@ process.env.TZ = 'Asia/Shanghai';
 const HOOK = '/services/T0123ABCD/B0456EFGH/abcdefghijklmnopqrstuvwx';
 
 test('options: every mistake stops startup with the option named and the webhook path never shown', async () => {
-  const build = (value: string) => () => createSlackSink(sinkUri(value), testContext());
+  const build = (value: string) => () => buildSink(sinkUri(value), testContext());
   const url = `slack:https://hooks.slack.com${HOOK}`;
   await assertConfigError(build('slack:https://hooks.slack.com'), /has no path/);
   await assertConfigError(build(`slack:${HOOK}`), /host is not valid/, HOOK);
@@ -67,7 +68,7 @@ test('429 is retried after Retry-After; a revoked (403), missing (404) or archiv
 
 test('lane defaults: one message per 1.1 s, repeats collapsed; Warning only', async () => {
   const value = `slack:https://hooks.slack.com${HOOK}`;
-  const built = await createSlackSink(sinkUri(value), testContext());
+  const built = await buildSink(sinkUri(value), testContext());
   const s = laneSettingsFor(sinkUri(value), built.tuning);
   assert.deepEqual([s.sendsPerMinute, s.rateWindowMs, s.repeatWindowMs, s.maxBatch], [1, 1100, 300_000, 50]);
   assert.deepEqual([built.accepts!(backOff), built.accepts!(scheduled)], [true, false]);

@@ -11,7 +11,7 @@ import type { KubeEvent } from '../../../src/event/types.js';
 import { REFRESH_MARGIN_MS } from '../../../src/sinks/aliyun/credentials.js';
 import { encodeLogGroup, SLS_MAX_LOGS, SLS_MAX_RAW_BYTES } from '../../../src/sinks/sls/encoder.js';
 import { buildSlsSink } from '../../../src/sinks/sls/sink.js';
-import type { BuiltSink } from '../../../src/sinks/types.js';
+import type { SinkParts } from '../../../src/sinks/context.js';
 import { testEnvironment } from '../../fixtures/aliyun/environment.js';
 import { startMetadataFake } from '../../fixtures/aliyun/metadata.js';
 import { startSlsFake, type SlsFake, type StoredLog } from '../../fixtures/aliyun/sls.js';
@@ -32,7 +32,7 @@ function uri(f: SlsFake, extra = ''): ReturnType<typeof sinkUri> {
 }
 
 /** Delivers `events` through the real lane and waits until the fake holds them all. */
-async function deliver(built: BuiltSink, u: ReturnType<typeof sinkUri>, f: SlsFake, events: readonly KubeEvent[]): Promise<void> {
+async function deliver(built: SinkParts, u: ReturnType<typeof sinkUri>, f: SlsFake, events: readonly KubeEvent[]): Promise<void> {
   const { lane, registry } = startLane(u, built);
   try {
     for (const e of events) lane.offer(record(e));

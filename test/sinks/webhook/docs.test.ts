@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { parseUri } from '../../../src/cli/uri.js';
+import { parseUri } from '../../../src/base/uri.js';
 import { compileWebhookTemplate } from '../../../src/sinks/webhook/encoder.js';
 import { parseWebhookOptions } from '../../../src/sinks/webhook/options.js';
 import { makeEvent } from './helpers.js';

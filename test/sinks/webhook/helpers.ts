@@ -4,8 +4,7 @@ import { pino, type Logger } from 'pino';
 import { Registry } from 'prom-client';
 import type { KubeEvent } from '../../../src/event/types.js';
 import type { ConfigMap } from '../../../src/kube/client.js';
-import type { SinkContext } from '../../../src/sinks/types.js';
-import type { ConfigMapReader } from '../../../src/sinks/webhook/index.js';
+import type { ConfigMapReader, SinkContext } from '../../../src/sinks/context.js';
 
 export function makeEvent(overrides: Partial<KubeEvent> & { name?: string; namespace?: string; kind?: string } = {}): KubeEvent {
   const { name = 'web-0.17a1b2c3d4e5f6a7', namespace = 'team', kind = 'Pod', ...rest } = overrides;

@@ -2,8 +2,8 @@
 // forwarded, method validation) and every error path naming option and value with secrets masked.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ConfigError } from '../../../src/cli/errors.js';
-import { parseUri } from '../../../src/cli/uri.js';
+import { ConfigError } from '../../../src/base/errors.js';
+import { parseUri } from '../../../src/base/uri.js';
 import { isWebhookOption, parseWebhookOptions } from '../../../src/sinks/webhook/options.js';
 
 const parse = (rest: string, env: NodeJS.ProcessEnv = {}) => parseWebhookOptions(parseUri(`webhook:${rest}`, '--sink', env), env);

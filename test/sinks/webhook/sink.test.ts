@@ -2,12 +2,14 @@
 // driven by hand. Requests, per-event outcomes, bounded concurrency, startup errors, hot reload.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ConfigError } from '../../../src/cli/errors.js';
-import { parseUri } from '../../../src/cli/uri.js';
+import { ConfigError } from '../../../src/base/errors.js';
+import { parseUri } from '../../../src/base/uri.js';
 import type { KubeEvent } from '../../../src/event/types.js';
 import type { Outcome } from '../../../src/pipeline/outcome.js';
-import type { BuiltSink } from '../../../src/sinks/types.js';
-import { createWebhookSink, type ConfigMapReader } from '../../../src/sinks/webhook/index.js';
+import type { BuiltSink } from '../../../src/pipeline/sink.js';
+import type { ConfigMapReader } from '../../../src/sinks/context.js';
+import { buildSink } from '../../../src/sinks/registry.js';
+import { createWebhookSink } from '../../../src/sinks/webhook/sink.js';
 import { startHttpReceiver, type HttpReceiver, type Reply } from '../../fixtures/http-receiver/server.js';
 import { captureLog, eventually, FakeConfigMaps, makeEvent, sinkContext } from './helpers.js';
 
@@ -25,7 +27,7 @@ after(async () => {
 
 async function build(query: string, kube?: ConfigMapReader, log = captureLog()) {
   const ctx = sinkContext(log.log, kube);
-  const sink = await createWebhookSink(parseUri(`webhook:${receiver.url}${query}`, '--sink', {}), ctx);
+  const sink = await buildSink(parseUri(`webhook:${receiver.url}${query}`, '--sink', {}), ctx);
   built.push(sink);
   return { ...sink, ctx, log };
 }
@@ -273,16 +275,17 @@ test('two webhook sinks share one registry without clashing metrics', async () =
 
 test('robot endpoints are paced like the chat sinks and batched for merging; elsewhere a rate_limit sends one event per call', async () => {
   const { robotTuning } = await import('../../../src/sinks/chat/robot.js');
+  const { ROBOTS } = await import('../../../src/sinks/chat/robots.js');
   const ctx = sinkContext(captureLog().log);
   const tuningOf = async (text: string) => {
     const b = await createWebhookSink(parseUri(text, '--sink', {}), ctx);
     built.push(b);
     return b.tuning;
   };
-  assert.deepEqual(await tuningOf('webhook:https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k'), robotTuning('wechat', 8));
-  assert.deepEqual(await tuningOf('webhook:https://oapi.dingtalk.com/robot/send?access_token=t'), robotTuning('dingtalk', 8));
-  assert.deepEqual(await tuningOf('webhook:https://open.feishu.cn/open-apis/bot/v2/hook/x'), robotTuning('feishu', 8));
-  assert.deepEqual(await tuningOf('webhook:https://hooks.slack.com/services/T/B/X?rate_limit=5'), robotTuning('slack', 8));
+  assert.deepEqual(await tuningOf('webhook:https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k'), robotTuning(ROBOTS.wechat, 8));
+  assert.deepEqual(await tuningOf('webhook:https://oapi.dingtalk.com/robot/send?access_token=t'), robotTuning(ROBOTS.dingtalk, 8));
+  assert.deepEqual(await tuningOf('webhook:https://open.feishu.cn/open-apis/bot/v2/hook/x'), robotTuning(ROBOTS.feishu, 8));
+  assert.deepEqual(await tuningOf('webhook:https://hooks.slack.com/services/T/B/X?rate_limit=5'), robotTuning(ROBOTS.slack, 8));
   assert.deepEqual(await tuningOf(`webhook:${receiver.url}/x?rate_limit=5`), { maxBatch: 1 });
   assert.deepEqual(await tuningOf(`webhook:${receiver.url}/x`), {});
 });

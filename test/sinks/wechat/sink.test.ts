@@ -1,8 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { redact } from '../../../src/log/redact.js';
+import { redact } from '../../../src/base/redact.js';
 import { laneSettingsFor } from '../../../src/pipeline/lane-options.js';
-import { createWeChatSink } from '../../../src/sinks/wechat/index.js';
+import { buildSink } from '../../../src/sinks/registry.js';
+import { createWeChatSink } from '../../../src/sinks/wechat/sink.js';
 import { ManualClock } from '../../fixtures/robots/server.js';
 import { startWeChatFake, type WeChatFake } from '../../fixtures/robots/wechat.js';
 import { backOff, burst, scheduled } from '../chat/events.js';
@@ -20,7 +21,7 @@ function uriFor(fake: WeChatFake): string {
 const sends = (fake: WeChatFake) => fake.exchanges.filter((x) => x.request.path === '/cgi-bin/message/send');
 
 test('options: every mistake stops startup with the option named and the secret never shown', async () => {
-  const build = (q: string) => () => createWeChatSink(sinkUri(`wechat:?${q}`), testContext());
+  const build = (q: string) => () => buildSink(sinkUri(`wechat:?${q}`), testContext());
   const base = `corp_id=ww1&corp_secret=${SECRET}`;
   await assertConfigError(build(`corp_secret=${SECRET}&agent_id=1`), /option corp_id is required \(you must provide wechat corpid\)/, SECRET);
   await assertConfigError(build('corp_id=ww1&agent_id=1'), /option corp_secret is required \(you must provide wechat corpsecret\)/);

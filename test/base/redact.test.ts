@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { redact, registerSecret } from '../../src/log/redact.js';
+import { redact, registerSecret } from '../../src/base/redact.js';
 
 test('masks secret query values, userinfo passwords, secret headers and MySQL DSNs', () => {
   const cases: Array<[string, string]> = [

@@ -1,26 +1,17 @@
-// The feishu sink: a Feishu/Lark custom bot (`POST /open-apis/bot/v2/hook/<token>`), one text
-// message or interactive card per batch, signed when the bot has a signing secret.
-import { createHmac } from 'node:crypto';
-import { ConfigError } from '../../cli/errors.js';
-import { option, type SinkUri } from '../../cli/uri.js';
-import type { KubeEvent } from '../../event/types.js';
-import { buildEventFilter, FILTER_OPTIONS } from '../../filter/filter.js';
-import { registerSecret } from '../../log/redact.js';
-import type { Outcome } from '../../pipeline/outcome.js';
-import { batchOutcomes, labelOptions, rejectRepeated, robotTuning } from '../chat/robot.js';
-import { HttpClient } from '../http/client.js';
+// feishu sink options: the hook URL or token, the signing secret, the message type and labels.
+import { ConfigError } from '../../base/errors.js';
+import { registerSecret } from '../../base/redact.js';
+import { option, type SinkUri } from '../../base/uri.js';
+import { FILTER_OPTIONS } from '../../filter/filter.js';
+import { labelOptions, rejectRepeated } from '../chat/robot.js';
 import { endpointUrl } from '../http/endpoint.js';
 import { choiceOption, rejectUnknownOptions } from '../options.js';
-import type { BuiltSink, Sink, SinkContext } from '../types.js';
-import { encodeFeishuEvents, type FeishuFormat, type FeishuSignature } from './encoder.js';
+import type { FeishuFormat } from './encoder.js';
 
 export const FEISHU_OPTIONS = ['token', 'secret', 'sign', 'msg_type', 'label'] as const;
 
 export const DEFAULT_FEISHU_HOST = 'open.feishu.cn';
 export const FEISHU_HOOK_PATH = '/open-apis/bot/v2/hook/';
-
-/** Events per message at most: about what 20 KB hold with typical messages (the rest waits for the next). */
-export const FEISHU_MAX_BATCH = 80;
 
 /** What a bot token looks like (a UUID in practice); anything else in a URL path is a mistake. */
 const TOKEN = /^[A-Za-z0-9_-]{8,128}$/;
@@ -71,43 +62,4 @@ export function parseFeishuOptions(uri: SinkUri): FeishuOptions {
     secret: signingSecret,
     format: { msgType: choiceOption(uri, 'msg_type', ['interactive', 'text'] as const, 'interactive'), labels: labelOptions(uri) },
   };
-}
-
-/** Feishu's signature: base64(HMAC-SHA256(key = `${timestamp}\n${secret}`, message = "")), timestamp in seconds. */
-export function feishuSignature(nowMs: number, secret: string): FeishuSignature {
-  const timestamp = String(Math.floor(nowMs / 1000));
-  return { timestamp, sign: createHmac('sha256', `${timestamp}\n${secret}`).update('').digest('base64') };
-}
-
-class FeishuSink implements Sink {
-  readonly name = 'FeishuSink';
-
-  constructor(
-    private readonly options: FeishuOptions,
-    private readonly client: HttpClient,
-    private readonly now: () => number,
-  ) {}
-
-  async send(batch: readonly KubeEvent[], signal: AbortSignal): Promise<Outcome | Outcome[]> {
-    const { secret, format, url } = this.options;
-    const signature = secret === undefined ? undefined : feishuSignature(this.now(), secret);
-    const message = encodeFeishuEvents(batch, format, signature);
-    const outcome = await this.client.exchange(
-      { url, method: 'POST', headers: [['Content-Type', 'application/json; charset=utf-8']], body: message.body, signal },
-      'feishu',
-    );
-    return batchOutcomes(batch.length, message.shown, outcome);
-  }
-
-  async close(): Promise<void> {
-    await this.client.close();
-  }
-}
-
-export async function createFeishuSink(uri: SinkUri, _ctx: SinkContext, now: () => number = Date.now): Promise<BuiltSink> {
-  const options = parseFeishuOptions(uri);
-  const accepts = buildEventFilter(uri, 'robot');
-  const sink = new FeishuSink(options, new HttpClient({ connectionsPerOrigin: 1 }), now);
-  const tuning = robotTuning('feishu', FEISHU_MAX_BATCH);
-  return accepts === undefined ? { sink, tuning } : { sink, accepts, tuning };
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { expandEnv, option, options, parseQuery, parseUri } from '../../src/cli/uri.js';
-import { ConfigError } from '../../src/cli/errors.js';
+import { expandEnv, option, options, parseQuery, parseUri } from '../../src/base/uri.js';
+import { ConfigError } from '../../src/base/errors.js';
 
 test('splits on the first colon and parses a Go URL', () => {
   const u = parseUri('influxdb:http://h:8086?key=val', '--sink');

@@ -1,24 +1,16 @@
-// The slack sink: a Slack incoming webhook (or a Slack-compatible one: Mattermost, Rocket.Chat),
-// one message of text and Block Kit blocks per batch.
-import { ConfigError } from '../../cli/errors.js';
-import { option, type SinkUri } from '../../cli/uri.js';
-import type { KubeEvent } from '../../event/types.js';
-import { buildEventFilter, FILTER_OPTIONS } from '../../filter/filter.js';
-import { registerSecret } from '../../log/redact.js';
-import type { Outcome } from '../../pipeline/outcome.js';
-import { batchOutcomes, labelOptions, rejectRepeated, robotTuning } from '../chat/robot.js';
-import { HttpClient } from '../http/client.js';
+// slack sink options: the incoming webhook URL, labels and the legacy payload overrides.
+import { ConfigError } from '../../base/errors.js';
+import { registerSecret } from '../../base/redact.js';
+import { option, type SinkUri } from '../../base/uri.js';
+import { FILTER_OPTIONS } from '../../filter/filter.js';
+import { labelOptions, rejectRepeated } from '../chat/robot.js';
 import { endpointUrl } from '../http/endpoint.js';
 import { rejectUnknownOptions } from '../options.js';
-import type { BuiltSink, Sink, SinkContext } from '../types.js';
-import { encodeSlackEvents, type SlackFormat } from './encoder.js';
+import type { SlackFormat } from './encoder.js';
 
 /** Payload overrides: honoured by legacy webhooks and Slack-compatible servers; Slack app webhooks ignore them. */
 export const SLACK_OVERRIDES = ['channel', 'username', 'icon_emoji', 'icon_url'] as const;
 export const SLACK_OPTIONS = ['label', ...SLACK_OVERRIDES] as const;
-
-/** Events per message at most: about what 12000 characters hold with typical messages (the rest waits for the next). */
-export const SLACK_MAX_BATCH = 50;
 
 export interface SlackOptions {
   readonly url: URL;
@@ -58,34 +50,4 @@ export function parseSlackOptions(uri: SinkUri): SlackOptions {
   const overrides = parseOverrides(uri);
   const format: SlackFormat = Object.keys(overrides).length === 0 ? { labels: labelOptions(uri) } : { labels: labelOptions(uri), overrides };
   return { url, format };
-}
-
-class SlackSink implements Sink {
-  readonly name = 'SlackSink';
-
-  constructor(
-    private readonly options: SlackOptions,
-    private readonly client: HttpClient,
-  ) {}
-
-  async send(batch: readonly KubeEvent[], signal: AbortSignal): Promise<Outcome | Outcome[]> {
-    const message = encodeSlackEvents(batch, this.options.format);
-    const outcome = await this.client.exchange(
-      { url: this.options.url, method: 'POST', headers: [['Content-Type', 'application/json; charset=utf-8']], body: message.body, signal },
-      'slack',
-    );
-    return batchOutcomes(batch.length, message.shown, outcome);
-  }
-
-  async close(): Promise<void> {
-    await this.client.close();
-  }
-}
-
-export async function createSlackSink(uri: SinkUri, _ctx: SinkContext): Promise<BuiltSink> {
-  const options = parseSlackOptions(uri);
-  const accepts = buildEventFilter(uri, 'robot');
-  const sink = new SlackSink(options, new HttpClient({ connectionsPerOrigin: 1 }));
-  const tuning = robotTuning('slack', SLACK_MAX_BATCH);
-  return accepts === undefined ? { sink, tuning } : { sink, accepts, tuning };
 }

@@ -1,5 +1,5 @@
 import { ConfigError } from './errors.js';
-import { redact } from '../log/redact.js';
+import { redact } from './redact.js';
 
 /**
  * A `--source`/`--sink` value parsed as kube-eventer does: `KEY[:REST]`, split on the first `:`,

@@ -2,23 +2,19 @@
 // default or a ConfigMap's `content`, hot-reloaded), sent with bounded concurrency.
 import { Counter, type Registry } from 'prom-client';
 import type { Logger } from 'pino';
-import { ConfigError } from '../../cli/errors.js';
-import { option, type SinkUri } from '../../cli/uri.js';
+import { ConfigError } from '../../base/errors.js';
+import { option, type SinkUri } from '../../base/uri.js';
 import type { KubeEvent } from '../../event/types.js';
-import { buildEventFilter } from '../../filter/filter.js';
-import type { ConfigMap, KubeClient } from '../../kube/client.js';
-import { redact } from '../../log/redact.js';
+import type { ConfigMap } from '../../kube/types.js';
+import { redact } from '../../base/redact.js';
 import { reject, retry, type Outcome } from '../../pipeline/outcome.js';
 import { HttpClient, type HttpRequest } from '../http/client.js';
-import type { ReplyCheck } from '../http/robots.js';
-import { mergeRobotBodies } from '../chat/merge.js';
-import { DEFERRED, robotTuning, type RobotKind } from '../chat/robot.js';
-import type { BuiltSink, LaneTuning, Sink, SinkContext } from '../types.js';
+import { DEFERRED, robotTuning, type Robot } from '../chat/robot.js';
+import { ROBOTS } from '../chat/robots.js';
+import type { LaneTuning, Sink } from '../../pipeline/sink.js';
+import type { ConfigMapReader, SinkContext, SinkParts } from '../context.js';
 import { compileWebhookTemplate, DEFAULT_BODY_TEMPLATE, type WebhookEncoder } from './encoder.js';
 import { CONFIGMAP_KEY, parseWebhookOptions, type ConfigMapRef, type WebhookOptions } from './options.js';
-
-/** The ConfigMap reads the sink needs (the source's KubeClient provides them). */
-export type ConfigMapReader = Pick<KubeClient, 'getConfigMap' | 'watchConfigMap'>;
 
 function describeRef(ref: ConfigMapRef): string {
   return `ConfigMap ${ref.namespace}/${ref.name}`;
@@ -60,6 +56,8 @@ function reloadCounters(registry: Registry): ReloadCounters {
 class WebhookSink implements Sink {
   readonly name = 'webHook';
   private readonly stopWatch = new AbortController();
+  /** The chat robot behind the endpoint, when there is one (response_check). */
+  private readonly robot: Robot | undefined;
 
   constructor(
     private readonly options: WebhookOptions,
@@ -67,7 +65,9 @@ class WebhookSink implements Sink {
     /** Replaced as a whole on reload; a batch renders with the encoder it started with. */
     private encoder: WebhookEncoder,
     private readonly headers: ReadonlyArray<readonly [string, string]>,
-  ) {}
+  ) {
+    this.robot = options.replyCheck === 'status' ? undefined : ROBOTS[options.replyCheck];
+  }
 
   get template(): WebhookEncoder {
     return this.encoder;
@@ -83,7 +83,7 @@ class WebhookSink implements Sink {
 
   async send(batch: readonly KubeEvent[], signal: AbortSignal): Promise<Outcome | Outcome[]> {
     const encoder = this.encoder;
-    if (this.options.replyCheck !== 'status' && batch.length > 1) return this.sendMerged(batch, encoder, signal);
+    if (this.robot !== undefined && batch.length > 1) return this.sendMerged(batch, encoder, this.robot, signal);
     const outcomes = new Array<Outcome>(batch.length);
     let next = 0;
     const worker = async () => {
@@ -98,7 +98,7 @@ class WebhookSink implements Sink {
    * as usual, then the bodies are merged (texts joined, within the robot's size limit); events
    * that do not fit are deferred to the next message.
    */
-  private async sendMerged(batch: readonly KubeEvent[], encoder: WebhookEncoder, signal: AbortSignal): Promise<Outcome | Outcome[]> {
+  private async sendMerged(batch: readonly KubeEvent[], encoder: WebhookEncoder, robot: Robot, signal: AbortSignal): Promise<Outcome | Outcome[]> {
     const outcomes = new Array<Outcome>(batch.length);
     const bodies: string[] = [];
     const positions: number[] = [];
@@ -111,9 +111,9 @@ class WebhookSink implements Sink {
       }
     });
     if (bodies.length === 0) return outcomes;
-    const merged = mergeRobotBodies(bodies, this.options.replyCheck as RobotKind);
+    const merged = robot.mergeBodies(bodies);
     const request: HttpRequest = { url: this.options.endpoint, method: this.options.method, headers: this.headers, body: merged.body, signal };
-    const outcome = await this.client.exchange(request, this.options.replyCheck);
+    const outcome = await this.client.exchange(request, robot.checkReply);
     const sent = new Set(merged.merged);
     positions.forEach((position, k) => (outcomes[position] = sent.has(k) ? outcome : DEFERRED));
     return outcomes;
@@ -128,7 +128,7 @@ class WebhookSink implements Sink {
     }
     if (signal.aborted) return retry('not sent: send deadline passed or shutting down');
     const request: HttpRequest = { url: this.options.endpoint, method: this.options.method, headers: this.headers, body, signal };
-    return this.client.exchange(request, this.options.replyCheck);
+    return this.client.exchange(request, this.robot?.checkReply);
   }
 
   async close(): Promise<void> {
@@ -207,14 +207,13 @@ const ROBOT_BATCH = 8;
  * A robot endpoint is paced like the chat sinks (`rate_limit`/`rate_window` override the pace) and
  * each batch is merged into one message. Elsewhere a `rate_limit` counts requests: one event per send.
  */
-function laneTuning(uri: SinkUri, replyCheck: ReplyCheck): LaneTuning {
-  if (replyCheck !== 'status') return robotTuning(replyCheck, ROBOT_BATCH);
+function laneTuning(uri: SinkUri, replyCheck: WebhookOptions['replyCheck']): LaneTuning {
+  if (replyCheck !== 'status') return robotTuning(ROBOTS[replyCheck], ROBOT_BATCH);
   return option(uri, 'rate_limit') === undefined ? {} : { maxBatch: 1 };
 }
 
-export async function createWebhookSink(uri: SinkUri, ctx: SinkContext): Promise<BuiltSink> {
+export async function createWebhookSink(uri: SinkUri, ctx: SinkContext): Promise<SinkParts> {
   const options = parseWebhookOptions(uri);
-  const accepts = buildEventFilter(uri, 'webhook');
   if (options.suspiciousParameters.length > 0) {
     ctx.log.warn({ parameters: options.suspiciousParameters }, 'webhook: these URI parameters are not options of this sink and are sent to the endpoint; check their spelling');
   }
@@ -230,5 +229,5 @@ export async function createWebhookSink(uri: SinkUri, ctx: SinkContext): Promise
     watchTemplate(sink, options, options.configMap, ctx.kube, ctx, sinkLabel, starting.version);
   }
   const tuning = laneTuning(uri, options.replyCheck);
-  return accepts === undefined ? { sink, tuning } : { sink, accepts, tuning };
+  return { sink, tuning };
 }

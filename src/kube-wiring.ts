@@ -2,12 +2,15 @@
 // watcher, the checkpoint store and the leader election options for the daemon.
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
-import type { DaemonConfig } from '../cli/flags.js';
-import { createCheckpointStore, parseCheckpointSpec, type CheckpointStore } from './checkpoint-store.js';
-import { KubeClient } from './client.js';
-import type { KubeConfigEnvironment } from './config.js';
-import { defaultLeaderIdentity, defaultLeaseNamespace, validateLeaderElectionOptions, type LeaderElectionOptions } from './leader.js';
-import { EventWatcher } from './watcher.js';
+import type { DaemonConfig } from './cli/flags.js';
+import { createCheckpointStore, type CheckpointSpec } from './kube/checkpoint-store.js';
+import type { CheckpointStore } from './pipeline/checkpointer.js';
+import { KubeClient } from './kube/client.js';
+import type { KubeConfigEnvironment } from './kube/config.js';
+import { defaultLeaderIdentity, defaultLeaseNamespace, validateLeaderElectionOptions, type LeaderElectionOptions } from './kube/leader.js';
+import { isDnsLabel, isDnsSubdomain } from './kube/names.js';
+import { ConfigError } from './base/errors.js';
+import { EventWatcher } from './kube/watcher.js';
 
 export interface KubeWiring {
   readonly kube: KubeClient;
@@ -51,4 +54,27 @@ export async function wireKube(config: DaemonConfig, log: Logger, registry: Regi
     ...(checkpointSpec ? { checkpoints: createCheckpointStore(checkpointSpec, kube) } : {}),
     ...(leaderElection ? { leaderElection } : {}),
   };
+}
+
+/** Parses the `--checkpoint` flag value. */
+export function parseCheckpointSpec(text: string): CheckpointSpec {
+  const fail = (why: string): never => {
+    throw new ConfigError(`--checkpoint=${JSON.stringify(text)}: ${why}`);
+  };
+  const colon = text.indexOf(':');
+  const kind = colon < 0 ? '' : text.slice(0, colon);
+  const rest = text.slice(colon + 1);
+  if (kind === 'file') {
+    if (rest.trim() === '') fail('the file path is empty (use file:<path>)');
+    return { kind: 'file', path: rest };
+  }
+  if (kind === 'configmap') {
+    const parts = rest.split('/');
+    if (parts.length !== 2) fail('expected configmap:<namespace>/<name>');
+    const [namespace, name] = parts as [string, string];
+    if (!isDnsLabel(namespace)) fail(`namespace ${JSON.stringify(namespace)} is not a valid namespace (lowercase DNS label)`);
+    if (!isDnsSubdomain(name)) fail(`name ${JSON.stringify(name)} is not a valid ConfigMap name (lowercase DNS subdomain)`);
+    return { kind: 'configmap', namespace, name };
+  }
+  return fail('expected configmap:<namespace>/<name> or file:<path>');
 }

@@ -1,9 +1,5 @@
-import type { Logger } from 'pino';
-import type { Registry } from 'prom-client';
 import type { KubeEvent } from '../event/types.js';
-import type { Outcome } from '../pipeline/outcome.js';
-import type { SinkUri } from '../cli/uri.js';
-import type { KubeClient } from '../kube/client.js';
+import type { Outcome } from './outcome.js';
 
 /**
  * A sink turns a batch of events into requests for one kind of endpoint.
@@ -40,15 +36,3 @@ export interface BuiltSink {
   accepts?: (event: KubeEvent) => boolean;
   tuning?: LaneTuning;
 }
-
-export interface SinkContext {
-  readonly log: Logger;
-  readonly metrics: Registry;
-  /** The source's client, for sinks that read ConfigMaps; undefined in tests without a cluster. */
-  readonly kube?: KubeClient;
-  /** Aborted when the process shuts down. */
-  readonly shutdown: AbortSignal;
-}
-
-/** Builds a sink from its URI; throws ConfigError (naming option and value) on bad options. */
-export type SinkFactory = (uri: SinkUri, ctx: SinkContext) => Promise<BuiltSink>;

@@ -1,0 +1,59 @@
+// What the API client offers the code that lists and watches (reflector, leader election, checkpoint
+// store), so that code depends on this narrow contract rather than on the client class.
+import type { KubeStatus, WatchEvent } from './types.js';
+
+export type Query = Record<string, string | number | boolean | undefined>;
+
+export interface RequestOptions {
+  readonly query?: Query;
+  /** Sent as JSON. */
+  readonly body?: unknown;
+  /** Defaults to application/json, or application/merge-patch+json for PATCH. */
+  readonly contentType?: string;
+  readonly signal?: AbortSignal;
+  /** Whole request, body included. Defaults to the client's requestTimeoutMs. */
+  readonly timeoutMs?: number;
+}
+
+export interface WatchOptions {
+  readonly query?: Query;
+  readonly signal?: AbortSignal;
+  /** The stream is abandoned (KubeApiError reason `Timeout`) after this long without a byte. */
+  readonly idleTimeoutMs?: number;
+  /** Called once the API server has accepted the watch (HTTP 200), before any event. */
+  readonly onOpen?: () => void;
+}
+
+/** The two calls everything above the client is built on. */
+export interface KubeApi {
+  requestJson<T>(method: string, path: string, options?: RequestOptions): Promise<T>;
+  watch<T = unknown>(path: string, options?: WatchOptions): AsyncIterable<WatchEvent<T>>;
+}
+
+/**
+ * An API request that failed. `status` is the HTTP status, or 0 when no response came (`reason`
+ * is then `NetworkError` or `Timeout`). Never carries credentials.
+ */
+export class KubeApiError extends Error {
+  override readonly name = 'KubeApiError';
+  constructor(
+    readonly method: string,
+    readonly path: string,
+    readonly status: number,
+    readonly reason: string,
+    readonly detail: string,
+    readonly retryAfterMs?: number,
+  ) {
+    super(`${method} ${path}: ${status === 0 ? reason : `HTTP ${status}${reason === '' ? '' : ` ${reason}`}`}: ${detail}`);
+  }
+
+  /** 410 Gone/Expired: the requested resourceVersion has been compacted away. */
+  get expired(): boolean {
+    return this.status === 410;
+  }
+}
+
+/** Builds the error for a watch ERROR event. */
+export function errorFromStatus(path: string, status: KubeStatus): KubeApiError {
+  return new KubeApiError('WATCH', path, status.code ?? 500, status.reason ?? '', status.message ?? 'watch error', status.details?.retryAfterSeconds === undefined ? undefined : status.details.retryAfterSeconds * 1000);
+}
