@@ -166,10 +166,10 @@ export async function buildEventBridgeSink(uri: SinkUri, ctx: SinkContext, envir
     await lookup(endpoint.hostname.replace(/^\[|\]$/g, ''));
   } catch (err) {
     if ((err as { code?: string }).code === 'ENOTFOUND') throw new ConfigError(`sink eventbridge: endpoint host ${endpoint.hostname} does not exist (check regionId, internal or endpoint)`);
-    ctx.log.warn({ sink: 'eventbridge', endpoint: endpoint.origin, reason: (err as Error).message }, 'eventbridge: could not resolve the endpoint at startup; delivery will retry');
+    ctx.log.warn({ endpoint: endpoint.origin, reason: (err as Error).message }, 'eventbridge: could not resolve the endpoint at startup; delivery will retry');
   }
   const cloudCtx: CloudEventContext = { region, accountId: account, clusterId: options.clusterId, eventBusName: options.eventBusName };
-  ctx.log.info({ sink: 'eventbridge', endpoint: endpoint.origin, bus: options.eventBusName, credentials: credentials.source }, 'eventbridge sink ready');
+  ctx.log.info({ endpoint: endpoint.origin, bus: options.eventBusName, credentials: credentials.source }, 'eventbridge sink ready');
   const sink = new EventBridgeSink(options, cloudCtx, endpoint, credentials, new HttpClient({ connectionsPerOrigin: 4, userAgent: EVENTBRIDGE_USER_AGENT, maxRedirections: 0 }), envir.now);
   const tuning = { maxBatch: 100 };
   return { sink, tuning };

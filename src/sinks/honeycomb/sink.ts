@@ -7,7 +7,7 @@ import type { SinkUri } from '../../base/uri.js';
 import type { KubeEvent } from '../../event/types.js';
 import type { Logger } from '../../log/logger.js';
 import { OK, reject, retry, type Outcome } from '../../pipeline/outcome.js';
-import { bodyExcerpt, classifyFailure, retryAfterMs } from '../http/classify.js';
+import { bodyExcerpt, classifyFailure, failureReason, retryAfterMs } from '../http/classify.js';
 import { HttpClient, type HttpReply } from '../http/client.js';
 import type { Sink } from '../../pipeline/sink.js';
 import type { SinkContext, SinkParts } from '../context.js';
@@ -113,11 +113,11 @@ async function checkWriteKey(options: HoneycombOptions, http: HttpClient, log: L
   } catch (err) {
     const code = (err as { cause?: { code?: string }; code?: string }).cause?.code ?? (err as { code?: string }).code;
     if (code === 'ENOTFOUND') throw new ConfigError(`sink honeycomb: option apihost: host ${options.apiHost.hostname} does not exist`);
-    log.warn({ sink: 'honeycomb', reason: classifyFailure(err, `GET ${options.authUrl.origin}/1/auth`) }, 'honeycomb: could not check the write key at startup; delivery will retry');
+    log.warn({ reason: failureReason(err, `GET ${options.authUrl.origin}/1/auth`) }, 'honeycomb: could not check the write key at startup; delivery will retry');
     return;
   }
   if (reply.status === 401) throw new ConfigError(`sink honeycomb: Honeycomb refused option writekey=*** (${errorText(reply.body)})`);
-  if (reply.status !== 200) log.warn({ sink: 'honeycomb', status: reply.status, reason: errorText(reply.body) }, 'honeycomb: the write key check at startup failed; delivery will go on');
+  if (reply.status !== 200) log.warn({ status: reply.status, reason: errorText(reply.body) }, 'honeycomb: the write key check at startup failed; delivery will go on');
 }
 
 export async function createHoneycombSink(uri: SinkUri, ctx: SinkContext, env: NodeJS.ProcessEnv = process.env): Promise<SinkParts> {

@@ -133,7 +133,7 @@ class RiemannSink implements Sink {
       this.connecting = undefined;
     });
     this.connection = await this.connecting;
-    this.log.info({ sink: 'riemann', server: `${this.options.host}:${this.options.port}` }, 'riemann: connected');
+    this.log.info({ server: `${this.options.host}:${this.options.port}` }, 'riemann: connected');
     return this.connection;
   }
 
@@ -142,7 +142,7 @@ class RiemannSink implements Sink {
     try {
       await this.connected(AbortSignal.timeout(CONNECT_TIMEOUT_MS));
     } catch (err) {
-      this.log.warn({ sink: 'riemann', server: `${this.options.host}:${this.options.port}`, reason: (err as Error).message }, 'riemann: not connected at startup; sends will connect');
+      this.log.warn({ server: `${this.options.host}:${this.options.port}`, reason: (err as Error).message }, 'riemann: not connected at startup; sends will connect');
     }
   }
 
@@ -178,7 +178,7 @@ class RiemannSink implements Sink {
 
 export async function createRiemannSink(uri: SinkUri, ctx: SinkContext): Promise<SinkParts> {
   const options = parseRiemannOptions(uri);
-  if (options.state !== undefined) ctx.log.warn({ sink: 'riemann' }, 'riemann: option state has no effect (kube-eventer ignores it too); each event\'s state is ok for Normal, else warning');
+  if (options.state !== undefined) ctx.log.warn({}, 'riemann: option state has no effect (kube-eventer ignores it too); each event\'s state is ok for Normal, else warning');
   const sink = new RiemannSink(options, ctx.log);
   await sink.warmUp();
   const tuning = { maxBatch: options.batchSize };

@@ -12,7 +12,7 @@ import { OK, reject, retry, type Outcome } from '../../pipeline/outcome.js';
 import { CredentialRenewalError, resolveCredentials, type AliyunCredentials, type AliyunEnvironment, type CredentialProvider } from '../aliyun/credentials.js';
 import { maskAccessKeyId, processEnvironment } from '../aliyun/environment.js';
 import { resolveRegion } from '../aliyun/region.js';
-import { bodyExcerpt, classifyFailure, retryAfterMs } from '../http/classify.js';
+import { bodyExcerpt, classifyFailure, failureReason, retryAfterMs } from '../http/classify.js';
 import { HttpClient, type HttpReply } from '../http/client.js';
 import type { Sink } from '../../pipeline/sink.js';
 import type { SinkContext, SinkParts } from '../context.js';
@@ -167,7 +167,7 @@ async function checkAccess(client: SlsClient, log: Logger): Promise<void> {
   } catch (err) {
     const code = (err as { code?: string; cause?: { code?: string } }).cause?.code ?? (err as { code?: string }).code;
     if (code === 'ENOTFOUND') throw new ConfigError(`sink sls: endpoint host ${target.origin.hostname} does not exist (check regionId, internal or endpoint)`);
-    log.warn({ sink: 'sls', endpoint: target.origin.origin, reason: classifyFailure(err, `GET ${target.origin.origin}${client.logStorePath}`) }, 'sls: could not check the Logstore at startup; delivery will retry');
+    log.warn({ endpoint: target.origin.origin, reason: failureReason(err, `GET ${target.origin.origin}${client.logStorePath}`) }, 'sls: could not check the Logstore at startup; delivery will retry');
     return;
   }
   if (reply.status === 200) return;
@@ -176,7 +176,7 @@ async function checkAccess(client: SlsClient, log: Logger): Promise<void> {
   if (reply.status === 401) throw new ConfigError(`sink sls: Log Service refused the credentials from ${who}: ${code}: ${message} (check accessKeyId and accessKeySecret)`);
   if (code === 'ProjectNotExist') throw new ConfigError(`sink sls: option project=${JSON.stringify(options.project)} does not exist in region ${target.region}: ${message}`);
   if (code === 'LogStoreNotExist') throw new ConfigError(`sink sls: option logStore=${JSON.stringify(options.logStore)} does not exist in project ${options.project}: ${message}`);
-  log.warn({ sink: 'sls', status: reply.status, code, message }, 'sls: the Logstore check at startup failed; delivery will go on');
+  log.warn({ status: reply.status, code, message }, 'sls: the Logstore check at startup failed; delivery will go on');
 }
 
 export async function buildSlsSink(uri: SinkUri, ctx: SinkContext, envir: AliyunEnvironment): Promise<SinkParts> {
@@ -192,7 +192,7 @@ export async function buildSlsSink(uri: SinkUri, ctx: SinkContext, envir: Aliyun
     await http.close();
     throw err;
   }
-  ctx.log.info({ sink: 'sls', endpoint: client.target.origin.origin, project: options.project, logStore: options.logStore, credentials: credentials.source }, 'sls sink ready');
+  ctx.log.info({ endpoint: client.target.origin.origin, project: options.project, logStore: options.logStore, credentials: credentials.source }, 'sls sink ready');
   const sink = new SlsSink(client, http);
   const tuning = { maxBatch: SLS_MAX_BATCH };
   return { sink, tuning };
