@@ -37,9 +37,9 @@ function errorOf(reply: HttpReply): ErrorReply {
   return { code: `HTTP ${reply.status}`, message: bodyExcerpt(reply.body) };
 }
 
-/** Codes the account owner can fix without changing the events: keep retrying. */
+/** Codes the account owner can fix without changing the events (credentials, permissions, clock): keep retrying. */
 function isCredentialProblem(code: string): boolean {
-  return /AccessKey|Signature|SecurityToken|Forbidden|NoPermission|Unauthorized/i.test(code);
+  return /AccessKey|Signature|SecurityToken|Forbidden|NoPermission|Unauthorized|TimeStamp/i.test(code);
 }
 
 function isTransientEntry(code: string): boolean {

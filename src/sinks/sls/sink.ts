@@ -113,8 +113,10 @@ export class SlsClient {
       this.credentials.invalidate();
       return retry(`${reason} (renewing credentials)`);
     }
-    // 401/403: credentials, permissions or write quota — fixable without changing the events.
-    if (reply.status === 401 || reply.status === 403 || reply.status === 429 || reply.status >= 500) return retry(reason, retryAfterMs(reply.headers));
+    // 401/403: credentials, permissions or write quota; a skewed clock — all fixable without changing the events.
+    if (reply.status === 401 || reply.status === 403 || reply.status === 429 || reply.status >= 500 || code === 'RequestTimeTooSkewed') {
+      return retry(reason, retryAfterMs(reply.headers));
+    }
     return reject(reason);
   }
 }

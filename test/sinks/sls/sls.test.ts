@@ -207,6 +207,19 @@ test('sls: credentials that expired and cannot be renewed give a retry with the 
   }
 });
 
+test('sls: a clock 20 minutes off is refused as RequestTimeTooSkewed and retried, not rejected', async () => {
+  const f = await fake();
+  try {
+    const built = await buildSlsSink(uri(f), testContext(), testEnvironment({ env: { AccessKeyId: AK.id, AccessKeySecret: AK.secret }, now: () => Date.now() + 20 * 60_000 }));
+    const outcomes = (await built.sink.send(sampleEvents(1), new AbortController().signal)) as Array<{ status: string; reason: string }>;
+    assert.equal(outcomes[0]!.status, 'retry');
+    assert.match(outcomes[0]!.reason, /HTTP 400 RequestTimeTooSkewed/);
+    await built.sink.close();
+  } finally {
+    await f.close();
+  }
+});
+
 test('sls: ECS RAM role — credentials expiring within the refresh margin are renewed before sending (no refusal)', async () => {
   const f = await fake();
   const soon = { accessKeyId: 'STS.role0001', accessKeySecret: 'role-secret-one', securityToken: 'role-token-one', expiresAt: Date.now() + REFRESH_MARGIN_MS - 60_000 };
