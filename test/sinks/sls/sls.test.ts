@@ -4,7 +4,9 @@
 // role without losing events, and bad input stopping startup with the option named.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createHash, createHmac } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { KubeEvent } from '../../../src/event/types.js';
@@ -242,6 +244,46 @@ test('sls: ECS RAM role — credentials expiring within the refresh margin are r
   } finally {
     await f.close();
     await md.close();
+  }
+});
+
+test('sls fake: also verifies signature v1 (LOG <id>:<HMAC-SHA1>) with Content-MD5, as older SDKs sign', async () => {
+  const f = await fake();
+  try {
+    const raw = encodeLogGroup([(await import('../../../src/sinks/sls/encoder.js')).encodeLog(sampleEvents(1)[0]!, [])], 'v1');
+    const send = async (secret: string) => {
+      const headers: Record<string, string> = {
+        'content-type': 'application/x-protobuf',
+        'content-md5': createHash('md5').update(raw).digest('hex').toUpperCase(),
+        date: new Date().toUTCString(),
+        host: 'k8s-events.cn-hangzhou.log.aliyuncs.com',
+        'x-log-apiversion': '0.6.0',
+        'x-log-bodyrawsize': String(raw.length),
+        'x-log-signaturemethod': 'hmac-sha1',
+      };
+      const canonical = Object.keys(headers).filter((h) => h.startsWith('x-log-')).sort().map((h) => `${h}:${headers[h]}`).join('\n');
+      const toSign = `POST\n${headers['content-md5']}\napplication/x-protobuf\n${headers.date}\n${canonical}\n/logstores/eventer/shards/lb`;
+      headers.authorization = `LOG ${AK.id}:${createHmac('sha1', secret).update(toSign).digest('base64')}`;
+      // node:http, because fetch does not let a caller set Host.
+      return new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const req = httpRequest(`${f.url}/logstores/eventer/shards/lb`, { method: 'POST', headers }, (res) => {
+          let body = '';
+          res.on('data', (c: Buffer) => (body += c.toString()));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        });
+        req.on('error', reject);
+        req.end(raw);
+      });
+    };
+    const good = await send(AK.secret);
+    assert.equal(good.status, 200, good.body);
+    const wrong = await send('not-the-secret');
+    assert.equal(wrong.status, 401);
+    assert.equal((JSON.parse(wrong.body) as { errorCode: string }).errorCode, 'SignatureNotMatch');
+    assert.deepEqual(f.replies.map((r) => r.signature), ['v1', 'v1']);
+    assert.equal(f.logs.at(-1)!.topic, 'v1');
+  } finally {
+    await f.close();
   }
 });
 
