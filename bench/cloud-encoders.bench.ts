@@ -32,7 +32,7 @@ const cases: Record<string, () => number> = {
     return deflateSync(encodeLogGroup(logs, 'k8s')).length;
   },
   'eventbridge: CloudEvents': () => events.reduce((n, e) => n + encodeCloudEvent(e, ctx).json.length, 0),
-  'honeycomb: batch + gzip': () => gzipSync(batchBody(events.map(honeycombEvent))).length,
+  'honeycomb: batch + gzip': () => gzipSync(batchBody(events.map((e) => honeycombEvent(e)))).length,
   'riemann: Msg frame': () => encodeRiemannFrame(events, { ttl: 60, tags: ['heapster'] }).length,
 };
 

@@ -5,7 +5,7 @@ import { eventJsonValue, sortKeysDeep, type Json } from '../../event/event-json.
 import { goJson } from '../../event/go-json.js';
 import { lastTimestamp } from '../../event/last-timestamp.js';
 import type { KubeEvent, ObjectReference } from '../../event/types.js';
-import { goFormat, utc } from '../../gotime/index.js';
+import { goFormat, nowGoTime, utc, type GoTime } from '../../gotime/index.js';
 
 /** The SDK refuses a longer `type` (kube-eventer then loses the whole request). */
 export const CLOUDEVENT_TYPE_MAX = 64;
@@ -55,7 +55,7 @@ export function cloudEventId(e: Readonly<KubeEvent>): string {
 }
 
 /** One CloudEvent as the SDK sends it (keys sorted). */
-export function cloudEvent(e: Readonly<KubeEvent>, ctx: CloudEventContext): Record<string, Json> {
+export function cloudEvent(e: Readonly<KubeEvent>, ctx: CloudEventContext, now: () => GoTime = nowGoTime): Record<string, Json> {
   return {
     aliyuneventbusname: ctx.eventBusName,
     data: sortKeysDeep(eventJsonValue(e)),
@@ -64,7 +64,7 @@ export function cloudEvent(e: Readonly<KubeEvent>, ctx: CloudEventContext): Reco
     source: 'acs.cs',
     specversion: '1.0',
     subject: eventSubject(e.involvedObject ?? {}, ctx),
-    time: goFormat(utc(lastTimestamp(e)), '2006-01-02T15:04:05Z07:00'),
+    time: goFormat(utc(lastTimestamp(e, now)), '2006-01-02T15:04:05Z07:00'),
     type: eventType(e.involvedObject?.kind),
   };
 }
@@ -83,7 +83,7 @@ export function putEventsBody(encoded: readonly string[]): string {
   return `[${encoded.join(',')}]`;
 }
 
-export function encodeCloudEvent(e: Readonly<KubeEvent>, ctx: CloudEventContext): { value: Record<string, Json>; json: string } {
-  const value = cloudEvent(e, ctx);
+export function encodeCloudEvent(e: Readonly<KubeEvent>, ctx: CloudEventContext, now: () => GoTime = nowGoTime): { value: Record<string, Json>; json: string } {
+  const value = cloudEvent(e, ctx, now);
   return { value, json: goJson(value) };
 }

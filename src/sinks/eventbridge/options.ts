@@ -29,13 +29,15 @@ export function parseEventBridgeOptions(uri: SinkUri, env: NodeJS.ProcessEnv): E
   if (/[\s/:]/.test(clusterId)) throw new ConfigError(`sink eventbridge: clusterId=${JSON.stringify(clusterId)} must not contain spaces, '/' or ':' (it becomes part of each event's subject)`);
   const eventBusName = option(uri, 'eventBusName') || env.EventBusName || 'default';
   if (!BUS_NAME.test(eventBusName)) throw new ConfigError(`sink eventbridge: eventBusName=${JSON.stringify(eventBusName)} is not an event bus name (letters, digits, . _ -)`);
+  const accessKeyId = option(uri, 'accessKeyId') ?? env.AccessKeyId;
   const accessKeySecret = option(uri, 'accessKeySecret') ?? env.AccessKeySecret;
+  registerSecret(accessKeyId);
   registerSecret(accessKeySecret);
   const endpoint = option(uri, 'endpoint');
   return {
     clusterId,
     regionId: option(uri, 'regionId') ?? undefined,
-    accessKeyId: (option(uri, 'accessKeyId') ?? env.AccessKeyId) || undefined,
+    accessKeyId: accessKeyId || undefined,
     accessKeySecret: accessKeySecret || undefined,
     eventBusName,
     internal: boolOption(uri, 'internal', true),

@@ -2,7 +2,7 @@
 import { goJson } from '../../event/go-json.js';
 import { lastTimestamp } from '../../event/last-timestamp.js';
 import type { KubeEvent } from '../../event/types.js';
-import { rfc3339NanoUTC } from '../../gotime/index.js';
+import { nowGoTime, rfc3339NanoUTC, type GoTime } from '../../gotime/index.js';
 
 /** Honeycomb's largest event. */
 export const HONEYCOMB_MAX_EVENT_BYTES = 1_000_000;
@@ -26,8 +26,8 @@ export function honeycombData(e: Readonly<KubeEvent>): Record<string, string | n
 }
 
 /** One batch element: `{"data":{…},"time":"<RFC3339Nano UTC>"}` (the keys Honeycomb's API documents). */
-export function honeycombEvent(e: Readonly<KubeEvent>): string {
-  return goJson({ data: honeycombData(e), time: rfc3339NanoUTC(lastTimestamp(e)) });
+export function honeycombEvent(e: Readonly<KubeEvent>, now: () => GoTime = nowGoTime): string {
+  return goJson({ data: honeycombData(e), time: rfc3339NanoUTC(lastTimestamp(e, now)) });
 }
 
 /** Groups encoded events into bodies under the batch limit; returns index groups. */

@@ -3,6 +3,7 @@
 import { eventJsonIndent } from '../../event/event-json.js';
 import { lastTimestamp } from '../../event/last-timestamp.js';
 import type { KubeEvent } from '../../event/types.js';
+import { nowGoTime, type GoTime } from '../../gotime/index.js';
 import { lengthDelimitedSize, ProtoWriter } from '../wire/protobuf.js';
 
 /** PutLogs refuses a body whose raw (uncompressed) size exceeds this: 413 PostBodyTooLarge. */
@@ -30,9 +31,9 @@ export function slsContents(e: Readonly<KubeEvent>, labels: ReadonlyArray<readon
 }
 
 /** One `Log` message: Time = the event's last timestamp in Unix seconds, then the contents. */
-export function encodeLog(e: Readonly<KubeEvent>, labels: ReadonlyArray<readonly [string, string]>): Buffer {
+export function encodeLog(e: Readonly<KubeEvent>, labels: ReadonlyArray<readonly [string, string]>, now: () => GoTime = nowGoTime): Buffer {
   const log = new ProtoWriter(1024);
-  log.uint32(1, lastTimestamp(e).sec);
+  log.uint32(1, lastTimestamp(e, now).sec);
   for (const [key, value] of slsContents(e, labels)) {
     log.message(2, new ProtoWriter(key.length + value.length + 8).string(1, key).string(2, value));
   }

@@ -59,6 +59,7 @@ export function parseSlsOptions(uri: SinkUri, env: NodeJS.ProcessEnv): SlsOption
   }
   const accessKeyId = option(uri, 'accessKeyId') ?? env.AccessKeyId;
   const accessKeySecret = option(uri, 'accessKeySecret') ?? env.AccessKeySecret;
+  registerSecret(accessKeyId);
   registerSecret(accessKeySecret);
   const endpointOption = option(uri, 'endpoint');
   const endpointText = endpointOption ?? (env.SLS_ENDPOINT || undefined);

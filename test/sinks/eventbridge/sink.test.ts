@@ -7,7 +7,6 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { KubeEvent } from '../../../src/event/types.js';
-import { eventSubject, eventType, guessResource } from '../../../src/sinks/eventbridge/encoder.js';
 import { buildEventBridgeSink } from '../../../src/sinks/eventbridge/sink.js';
 import type { SinkParts } from '../../../src/sinks/context.js';
 import { testEnvironment } from '../../fixtures/aliyun/environment.js';
@@ -45,14 +44,6 @@ async function deliver(built: SinkParts, u: ReturnType<typeof sinkUri>, f: Event
 }
 
 const RESOURCES: Record<string, string> = { Pod: 'pods', Node: 'nodes', Deployment: 'deployments', Endpoints: 'endpoints', PodDisruptionBudget: 'poddisruptionbudgets', VolumeSnapshot: 'volumesnapshots', '': '' };
-
-test('eventbridge: kube-eventer\'s own test vectors (subject, type, plural rules)', () => {
-  const ctx = { region: 'cn-hangzhou', accountId: '15210987', clusterId: '123', eventBusName: 'default' };
-  assert.equal(eventSubject({ kind: 'Pod', namespace: 'my-namespace', name: 'my-pod', apiVersion: 'v1' }, ctx), 'acs:cs:cn-hangzhou:15210987:123/apis/v1/namespaces/my-namespace/pods/my-pod');
-  assert.equal(eventType('Pod'), 'cs:k8s:PodRelatedEvent');
-  assert.equal(eventType(''), 'cs:k8s:UnknownTypeEvent');
-  assert.deepEqual(['Endpoints', 'Ingress', 'NetworkPolicy', 'Node', ''].map(guessResource), ['endpoints', 'ingresses', 'networkpolicies', 'nodes', '']);
-});
 
 test('eventbridge: 1,000 events in signed requests of 4, each CloudEvent equal byte for byte to kube-eventer\'s (but the id)', async () => {
   const f = await fake();
