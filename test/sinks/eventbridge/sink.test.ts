@@ -134,7 +134,8 @@ test('eventbridge: an STS token expiring mid-stream is renewed from ACK\'s token
         await lane.drain(2000);
       }
       assert.equal(new Set(g.events.map((x) => marker(x.raw))).size, 1000);
-      assert.equal(g.replies.filter((r) => r.code === 'InvalidSecurityToken.Expired').length, 1);
+      const refused = g.replies.filter((r) => r.code === 'InvalidSecurityToken.Expired').length;
+      assert.ok(refused >= 1 && refused <= 4, `${refused} refusals: those in flight when the token expired, then the renewed token`);
       assert.ok(g.events.every((x) => String(x.event.subject).startsWith(`acs:cs:cn-beijing:${ACCOUNT}:c2/`)), 'region from metadata in the subject');
       await built.sink.close();
     } finally {
