@@ -33,10 +33,6 @@ export class EcsMetadata {
     this.timeoutMs = options.timeoutMs ?? 5000;
   }
 
-  get endpoint(): string {
-    return this.base;
-  }
-
   private async token(): Promise<string | undefined> {
     if (this.options.v2Disabled) return undefined;
     const res = await this.call('PUT', '/latest/api/token', { 'X-aliyun-ecs-metadata-token-ttl-seconds': TOKEN_TTL_SECONDS });
