@@ -102,6 +102,7 @@ export class CredentialProvider {
     private creds: AliyunCredentials,
     private readonly load: (() => Promise<AliyunCredentials>) | undefined,
     private readonly now: () => number = Date.now,
+    private readonly tokenConfigPath = ACK_TOKEN_CONFIG_PATH,
   ) {
     // Credentials already inside the margin are renewed at the first use.
     this.lastLoadAt = Number.NEGATIVE_INFINITY;
@@ -109,8 +110,8 @@ export class CredentialProvider {
   }
 
   /** Where the credentials come from, for messages. */
-  describe(path = ACK_TOKEN_CONFIG_PATH): string {
-    return this.source === 'accessKey' ? 'the accessKeyId/accessKeySecret pair' : this.source === 'tokenConfig' ? `ACK's token file ${path}` : "the ECS instance's RAM role";
+  describe(): string {
+    return this.source === 'accessKey' ? 'the accessKeyId/accessKeySecret pair' : this.source === 'tokenConfig' ? `ACK's token file ${this.tokenConfigPath}` : "the ECS instance's RAM role";
   }
 
   /** True when a refresh would be needed before the next request. */
@@ -203,7 +204,7 @@ export async function resolveCredentials(sink: string, input: CredentialInputs, 
     } catch (err) {
       throw new ConfigError(`sink ${sink}: ACK token file unusable: ${(err as Error).message}`);
     }
-    return new CredentialProvider('tokenConfig', creds, () => readTokenConfig(path), envir.now);
+    return new CredentialProvider('tokenConfig', creds, () => readTokenConfig(path), envir.now, path);
   }
   try {
     const creds = await readRamRole(envir.metadata);

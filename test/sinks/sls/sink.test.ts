@@ -201,7 +201,7 @@ test('sls: credentials that expired and cannot be renewed give a retry with the 
     skew = 2 * 3_600_000;
     const outcomes = (await built.sink.send(sampleEvents(2), new AbortController().signal)) as Array<{ status: string; reason: string }>;
     assert.deepEqual(outcomes.map((o) => o.status), ['retry', 'retry']);
-    assert.match(outcomes[0]!.reason, /cannot renew credentials from ACK's token file .*token-config: ENOENT/);
+    assert.match(outcomes[0]!.reason, /cannot renew credentials from ACK's token file \/\S+\/token-config: \/\S+\/token-config: ENOENT/);
     await built.sink.close();
   } finally {
     await f.close();
