@@ -20,6 +20,11 @@ export interface RiemannOptions {
 
 export function parseRiemannOptions(uri: SinkUri): RiemannOptions {
   rejectUnknownOptions(uri, [...RIEMANN_OPTIONS, ...FILTER_OPTIONS]);
+  const beforeQuery = uri.raw.split('?')[0]!;
+  if (uri.host === '' && beforeQuery !== '') {
+    // `riemann:host:5555` parses as scheme "host" with no host: kube-eventer silently used its default.
+    throw new ConfigError(`sink riemann: no host in ${JSON.stringify(beforeQuery)} (use riemann:tcp://host:5555)`);
+  }
   const hostPort = uri.host === '' ? 'riemann-heapster:5555' : uri.host;
   const m = /^(\[[^\]]+\]|[^:[\]]+)(?::(\d{1,5}))?$/.exec(hostPort);
   const port = m?.[2] === undefined ? 5555 : Number(m[2]);

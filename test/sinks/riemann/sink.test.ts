@@ -106,4 +106,5 @@ test('riemann: a server that is down at startup only warns; bad options stop sta
   await assertConfigError(build('riemann:tcp://127.0.0.1:9?batchsize=0'), /option batchsize="0" must be an integer from 1 to 100000/);
   await assertConfigError(build('riemann:tcp://127.0.0.1:99999'), /"127.0.0.1:99999" is not host:port/);
   await assertConfigError(build('riemann:tcp://127.0.0.1:9?tag=x'), /unknown option "tag"/);
+  await assertConfigError(build('riemann:riemann.monitoring:5555'), /no host in "riemann.monitoring:5555" \(use riemann:tcp:\/\/host:5555\)/);
 });
