@@ -2,6 +2,9 @@
 # Installs and builds what the test suite needs. Idempotent; quiet when everything is present.
 # - Go (>= 1.24): the text/template oracle and the real kube-apiserver + etcd are built from the Go module proxy.
 # - openssl: TLS tests make their certificates at run time.
+# - podman + runc + mmdebstrap: the product image is built and run (test/fixtures/image).
+# - promtool: the chart's alert rules are checked and unit-tested (test/fixtures/promtool).
+# - helm: built from the Go module proxy to render the chart (test/fixtures/helm).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PATH:/usr/local/go/bin"
@@ -15,6 +18,9 @@ if [ ${#need[@]} -gt 0 ]; then
   apt-get install -y -qq "${need[@]}" >/dev/null
 fi
 
+bash test/fixtures/image/install.sh
+bash test/fixtures/promtool/install.sh
+
 if ! command -v go >/dev/null; then
   echo "Go is required (>= 1.24) to build the test oracle and the kube-apiserver fixture; it is not on PATH" >&2
   exit 1
@@ -23,3 +29,11 @@ fi
 # The real control plane takes minutes to build cold; build it once here, not inside a test's timeout.
 echo "== control plane (kube-apiserver + etcd) for the e2e tests"
 bash test/fixtures/control-plane/build.sh >/dev/null
+
+echo "== helm (for the chart tests)"
+bash test/fixtures/helm/build.sh >/dev/null
+
+# The image build (base image from Debian + npm, then the Dockerfile) takes minutes cold; skipped when
+# nothing it reads changed.
+echo "== container image (Dockerfile) for the image tests"
+bash test/fixtures/image/build.sh >/dev/null

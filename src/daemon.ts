@@ -4,11 +4,13 @@ import type { DaemonConfig } from './cli/flags.js';
 import type { SinkUri } from './base/uri.js';
 import { EventMetrics } from './event/event-metrics.js';
 import type { EventChange, KubeEvent } from './event/types.js';
+import { RecentEvents } from './http/recent-events.js';
 import { startHealthServer } from './http/server.js';
+import { renderStatusPage, type StatusSnapshot, type WatchState } from './http/status-page.js';
 import type { CheckpointStore } from './pipeline/checkpointer.js';
 import type { KubeClient } from './kube/client.js';
 import { LeaderElector, type KubeRequester, type LeaderElectionOptions } from './kube/leader.js';
-import { isSecretName, registerSecret } from './base/redact.js';
+import { isSecretName, redact, registerSecret } from './base/redact.js';
 import { Checkpointer } from './pipeline/checkpointer.js';
 import { Lane } from './pipeline/lane.js';
 import { laneSettingsFor } from './pipeline/lane-options.js';
@@ -16,13 +18,14 @@ import { PipelineMetrics } from './pipeline/metrics.js';
 import { Router } from './pipeline/router.js';
 import { looksLikeCredential } from './sinks/http/endpoint.js';
 import { buildSink } from './sinks/registry.js';
+import { GIT_COMMIT, VERSION } from './base/version.js';
 
 /** Where events come from: the Kubernetes watch in production, a stream in benchmarks. */
 export interface EventSource {
   start(onEvent: (change: EventChange, event: KubeEvent) => void | Promise<void>): void;
   stop(): Promise<void>;
-  /** Liveness: connected (and not stalled), or reconnecting within the allowed time. */
-  health(): { healthy: boolean; reason: string };
+  /** Liveness: connected (and not stalled), or reconnecting within the allowed time; `connected` when a stream is open. */
+  health(): { healthy: boolean; reason: string; connected?: boolean };
   /** Readiness: the first list has completed. */
   ready(): { healthy: boolean; reason: string };
   /** The latest resourceVersion seen, bookmarks included (for checkpoints). */
@@ -84,6 +87,39 @@ export async function startDaemon(config: DaemonConfig, deps: DaemonDeps): Promi
   const router = new Router(lanes, registry, deps.checkpoints !== undefined);
   const eventMetrics = config.eventMetrics ? new EventMetrics(registry) : undefined;
   let source: EventSource | undefined;
+  let elector: LeaderElector | undefined;
+  const recent = new RecentEvents();
+  const startedAt = Date.now();
+  let eventsReceived = 0;
+  let lastEventAt: number | undefined;
+
+  function statusSnapshot(): StatusSnapshot {
+    let state: WatchState;
+    let detail: string;
+    if (source === undefined) {
+      state = deps.leaderElection ? 'standby' : 'starting';
+      detail = deps.leaderElection ? 'another replica holds the Lease' : 'not started';
+    } else {
+      const health = source.health();
+      const ready = source.ready();
+      detail = health.reason;
+      if (health.connected === true) state = health.healthy ? 'connected' : 'stalled';
+      else state = ready.healthy ? 'reconnecting' : 'starting';
+    }
+    return {
+      version: VERSION,
+      commit: GIT_COMMIT,
+      startedAt,
+      now: Date.now(),
+      watch: { state, detail, eventsReceived, lastEventAt },
+      leader:
+        elector === undefined
+          ? undefined
+          : { identity: elector.identity, lease: `${deps.leaderElection!.options.leaseNamespace}/${deps.leaderElection!.options.leaseName}`, isLeader: elector.isLeader(), holder: elector.holder },
+      sinks: lanes.map((lane) => lane.status()),
+      recent: recent.list(),
+    };
+  }
   // A standby is alive and ready: were it unready, a Deployment's rolling update would wait forever
   // for the new pod, which stands by while the old leader holds the Lease.
   const standby = { healthy: true, reason: 'standby: another replica holds the Lease' };
@@ -93,6 +129,7 @@ export async function startDaemon(config: DaemonConfig, deps: DaemonDeps): Promi
     registry,
     liveness: [{ name: 'watch', check: () => source?.health() ?? standby }],
     readiness: [{ name: 'initial list', check: () => source?.ready() ?? (deps.leaderElection ? standby : { healthy: false, reason: 'starting' }) }],
+    statusPage: () => renderStatusPage(statusSnapshot(), redact),
   });
 
   const checkpointer = deps.checkpoints && new Checkpointer(deps.checkpoints, router, () => source?.lastResourceVersion, log, registry);
@@ -129,6 +166,9 @@ export async function startDaemon(config: DaemonConfig, deps: DaemonDeps): Promi
     checkpointer?.start();
     source.start((change, event) => {
       eventMetrics?.record(event);
+      eventsReceived++;
+      lastEventAt = Date.now();
+      recent.add(event, lastEventAt);
       router.dispatch(change, event);
     });
     startTickLog();
@@ -142,7 +182,7 @@ export async function startDaemon(config: DaemonConfig, deps: DaemonDeps): Promi
   if (deps.leaderElection === undefined) {
     await activate();
   } else {
-    const elector = new LeaderElector(
+    elector = new LeaderElector(
       deps.leaderElection.client,
       {
         ...deps.leaderElection.options,

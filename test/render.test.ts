@@ -7,8 +7,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { makeEvent } from './sinks/webhook/helpers.js';
-import { renderWithGo } from './sinks/webhook/go-oracle.js';
+import { podEvent } from './helpers/events.js';
+import { renderWithGo } from './fixtures/go-template-oracle/webhook.js';
 
 const RENDER = resolve(import.meta.dirname, '../src/render.ts');
 const UPSTREAM = fileURLToPath(new URL('./fixtures/upstream-templates', import.meta.url));
@@ -37,7 +37,7 @@ function file(name: string, content: string): string {
   return path;
 }
 
-const event = makeEvent({ message: 'pod "web-0" OOMKilled\nsee logs', reason: 'OOMKilling' });
+const event = podEvent({ message: 'pod "web-0" OOMKilled\nsee logs', reason: 'OOMKilling' });
 const wechat = readFileSync(join(UPSTREAM, 'docs-wechat.tmpl'), 'utf8');
 
 before(() => {

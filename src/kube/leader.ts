@@ -213,6 +213,11 @@ export class LeaderElector {
     return this.opts.identity;
   }
 
+  /** The holderIdentity last seen in the Lease (undefined before the first read or when nobody holds it). */
+  get holder(): string | undefined {
+    return this.observed?.holderIdentity || undefined;
+  }
+
   /** True from onStartedLeading until leadership ends (before the Lease is released). */
   isLeader(): boolean {
     return this.leading;

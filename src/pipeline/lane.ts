@@ -42,6 +42,23 @@ export const DEFAULT_LANE_SETTINGS: LaneSettings = {
   repeatWindowMs: 0,
 };
 
+/** One sink's delivery state, for the status page. */
+export interface LaneStatus {
+  readonly id: string;
+  readonly exporter: string;
+  readonly queued: number;
+  readonly sent: number;
+  readonly retried: number;
+  readonly rejected: number;
+  readonly dropped: number;
+  readonly lastSuccessAt: number | undefined;
+  readonly lastError: { readonly at: number; readonly reason: string } | undefined;
+  /** Events are waiting and the rate limit (or a Retry-After) holds them back right now. */
+  readonly rateLimited: boolean;
+  /** Events waiting for a retry after a failed send. */
+  readonly retrying: number;
+}
+
 /** Called with events whose fate is settled (delivered, rejected or dropped), for checkpoints. */
 export type SettledListener = (records: readonly EventRecord[]) => void;
 
@@ -71,6 +88,8 @@ export class Lane {
   private deliveredThrough: string | undefined;
   /** Accepted events not yet delivered, rejected or dropped, in dispatch order (for checkpoints). */
   private readonly unsettled = new Set<number>();
+  /** What the status page shows (the metrics have the same counts, but not the times and reasons). */
+  private readonly progress = { sent: 0, retried: 0, rejected: 0, dropped: 0, awaitingRetry: 0, lastSuccessAt: undefined as number | undefined, lastError: undefined as { at: number; reason: string } | undefined };
 
   constructor(
     readonly id: string,
@@ -104,6 +123,24 @@ export class Lane {
 
   get pending(): number {
     return this.queue.size + this.inFlight;
+  }
+
+  /** Delivery state for the status page. */
+  status(): LaneStatus {
+    const p = this.progress;
+    return {
+      id: this.id,
+      exporter: this.sink.name,
+      queued: this.pending,
+      sent: p.sent,
+      retried: p.retried,
+      rejected: p.rejected,
+      dropped: p.dropped,
+      lastSuccessAt: p.lastSuccessAt,
+      lastError: p.lastError,
+      rateLimited: this.queue.size > 0 && (this.limiter?.waitMs() ?? 0) > 0,
+      retrying: p.awaitingRetry,
+    };
   }
 
   onSettled(listener: SettledListener): void {
@@ -236,6 +273,8 @@ export class Lane {
           deferred.push(record);
         } else if (outcome.status === 'reject') {
           this.metrics.rejected.inc(this.labels);
+          this.progress.rejected++;
+          this.progress.lastError = { at: now, reason: outcome.reason };
           this.log.warn({ sink: this.id, exporter: this.sink.name, reason: outcome.reason, event: describe(record.event) }, 'sink rejected event');
           settled.push(record);
         } else {
@@ -249,7 +288,12 @@ export class Lane {
           else again.push(record);
         }
       }
-      if (delivered > 0) this.metrics.sent.inc(this.labels, delivered);
+      if (delivered > 0) {
+        this.metrics.sent.inc(this.labels, delivered);
+        this.progress.sent += delivered;
+        this.progress.lastSuccessAt = now;
+      }
+      if (lastReason !== '') this.progress.lastError = { at: now, reason: lastReason };
       if (settled.length > 0) this.settle(settled);
       if (deferred.length > 0) {
         // Sent with the next call (with newer events), without backoff: nothing failed.
@@ -258,11 +302,14 @@ export class Lane {
       }
       if (again.length === 0) return;
       this.metrics.retried.inc(this.labels, again.length);
+      this.progress.retried += again.length;
       const attempt = Math.max(...again.map((r) => this.retries.get(r)!.attempt));
       const wait = Math.max(backoffDelay(attempt, this.settings.backoff), retryAfterMs);
       if (retryAfterMs > 0) this.limiter?.block(retryAfterMs);
       this.log.warn({ sink: this.id, exporter: this.sink.name, events: again.length, attempt, retryInMs: wait, reason: lastReason }, 'sink delivery failed, will retry');
+      this.progress.awaitingRetry += again.length;
       await delay(wait, this.hardStop.signal);
+      this.progress.awaitingRetry -= again.length;
       if (this.hardStop.signal.aborted) {
         this.drop(again, 'shutdown');
         return;
@@ -315,6 +362,7 @@ export class Lane {
 
   private drop(records: readonly EventRecord[], reason: DropReason, detail?: string): void {
     this.metrics.dropped.inc({ ...this.labels, reason }, records.length);
+    this.progress.dropped += records.length;
     this.settle(records);
     const now = Date.now();
     if (now - this.lastDropLogAt >= 10_000) {

@@ -8,7 +8,7 @@ import { startSlsFake, type SlsFake } from '../fixtures/aliyun/sls.js';
 import { startFakeApiServer, type FakeApiServer } from '../fixtures/fake-apiserver/server.js';
 import { startHoneycombFake, type HoneycombFake } from '../fixtures/honeycomb/server.js';
 import { startRiemannPeer, type RiemannPeer } from '../fixtures/riemann/peer.js';
-import { until } from '../sinks/chat/lane.js';
+import { eventually } from '../helpers/eventually.js';
 import { spawnDaemon, waitForOutput } from './daemon-process.js';
 
 const AK = { id: 'LTAI5tDaemonE2e0001', secret: 'daemonE2eAccessKeySecret01' };
@@ -72,7 +72,7 @@ test('300 events from the API server reach the sls, eventbridge, honeycomb and r
     api.createEvent({ type: i % 3 === 0 ? 'Warning' : 'Normal', reason: 'Unhealthy', message: `Readiness probe failed (evt-${i}.)`, metadata: { namespace: 'prod' }, involvedObject: { kind: 'Pod', namespace: 'prod', name: `api-${i}` } });
   }
   const seen = (texts: string[]) => new Set(texts.map((s) => /evt-(\d+)\./.exec(s)?.[1]).filter((x) => x !== undefined)).size;
-  await until(
+  await eventually(
     'every event at all four',
     () =>
       seen(sls.logs.map((l) => l.contents[0]![1])) === 300 &&

@@ -15,7 +15,8 @@ import type { FakeRobotServer } from '../fixtures/robots/server.js';
 import { startSlackFake } from '../fixtures/robots/slack.js';
 import { startWeChatFake } from '../fixtures/robots/wechat.js';
 import { sinkUri, testContext } from '../sinks/chat/helpers.js';
-import { metric, produce, ScaledClock, startLane, until, warningEvent } from '../sinks/chat/lane.js';
+import { metric, produce, ScaledClock, startLane, warningEvent } from '../sinks/chat/lane.js';
+import { eventually } from '../helpers/eventually.js';
 
 process.env.TZ = 'Asia/Shanghai';
 
@@ -44,9 +45,9 @@ async function storm(s: Storm): Promise<{ messages: number; scaledSeconds: numbe
       const all = s.fake.delivered.map((x) => s.shown(x.json)).join('\n');
       return events.filter((_, i) => !all.includes(`evt-${i}.`)).length;
     };
-    await until('every event in some message', () => missing() === 0, 180_000 / SCALE - (Date.now() - started));
+    await eventually('every event in some message', () => missing() === 0, 180_000 / SCALE - (Date.now() - started));
     const elapsed = Date.now() - started;
-    await until('the lane settles', () => lane.pending === 0, 2000);
+    await eventually('the lane settles', () => lane.pending === 0, 2000);
     assert.equal(await metric(registry, 'eventer_sink_events_sent_total'), 200);
     assert.equal(await metric(registry, 'eventer_sink_events_rejected_total'), 0);
     return { messages: s.fake.delivered.length, scaledSeconds: (elapsed * SCALE) / 1000 };

@@ -8,7 +8,8 @@ import { ROBOTS } from '../../src/sinks/chat/robots.js';
 import { startFakeApiServer, type FakeApiServer } from '../fixtures/fake-apiserver/server.js';
 import { startDingTalkFake, type DingTalkFake } from '../fixtures/robots/dingtalk.js';
 import { startWeChatFake, type WeChatFake } from '../fixtures/robots/wechat.js';
-import { ScaledClock, until } from '../sinks/chat/lane.js';
+import { ScaledClock } from '../sinks/chat/lane.js';
+import { eventually } from '../helpers/eventually.js';
 import { spawnDaemon, waitForOutput } from './daemon-process.js';
 
 const SCALE = 20;
@@ -66,7 +67,7 @@ test('200 Warning events from the API server reach the DingTalk and WeChat fakes
   }
   const shown = (fake: DingTalkFake | WeChatFake) => fake.delivered.map((x) => JSON.stringify(x.json)).join('\n');
   const missing = (fake: DingTalkFake | WeChatFake) => markers.filter((m) => !shown(fake).includes(m)).length;
-  await until('every event at both robots', () => missing(dingtalk) === 0 && missing(wechat) === 0, 180_000 / SCALE);
+  await eventually('every event at both robots', () => missing(dingtalk) === 0 && missing(wechat) === 0, 180_000 / SCALE);
   const elapsed = Date.now() - started;
   const appSends = wechat.exchanges.filter((x) => x.request.path === '/cgi-bin/message/send');
   t.diagnostic(

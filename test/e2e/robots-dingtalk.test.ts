@@ -7,7 +7,8 @@ import type { KubeEvent } from '../../src/event/types.js';
 import { createDingTalkSink } from '../../src/sinks/dingtalk/sink.js';
 import { startDingTalkFake, type DingTalkFake } from '../fixtures/robots/dingtalk.js';
 import { sinkUri, testContext } from '../sinks/chat/helpers.js';
-import { metric, produce, record, ScaledClock, startLane, until, warningEvent } from '../sinks/chat/lane.js';
+import { metric, produce, record, ScaledClock, startLane, warningEvent } from '../sinks/chat/lane.js';
+import { eventually } from '../helpers/eventually.js';
 
 process.env.TZ = 'Asia/Shanghai';
 
@@ -38,10 +39,10 @@ async function storm(laneOptions: string, msgType: 'text' | 'markdown') {
       const all = shownText(fake).join('\n');
       return events.filter((_, i) => !all.includes(`evt-${i}.`)).length;
     };
-    await until('every event in some message', () => missing() === 0, 180_000 / SCALE - (Date.now() - started));
+    await eventually('every event in some message', () => missing() === 0, 180_000 / SCALE - (Date.now() - started));
     const elapsed = Date.now() - started;
     // The lane counts a delivery once the reply is in: let it finish.
-    await until('the lane settles', () => lane.pending === 0, 2000);
+    await eventually('the lane settles', () => lane.pending === 0, 2000);
     const codes = [...fake.counts().keys()];
     assert.deepEqual(codes, [0], `the robot refused some messages: ${JSON.stringify([...fake.counts()])}`);
     assert.ok(fake.exchanges.every((x) => x.request.bodyBytes <= 20_000));

@@ -7,7 +7,9 @@ import { PipelineMetrics } from '../../src/pipeline/metrics.js';
 import { DEFAULT_LANE_SETTINGS, Lane } from '../../src/pipeline/lane.js';
 import { retry, reject, OK } from '../../src/pipeline/outcome.js';
 import { SlidingWindowLimiter } from '../../src/pipeline/rate-limit.js';
-import { makeEvent, makeLane, metricValue, ScriptedSink, silentLog, untilAborted } from './helpers.js';
+import { makeEvent } from '../helpers/events.js';
+import { silentLog } from '../helpers/log.js';
+import { makeLane, metricValue, ScriptedSink, untilAborted } from './helpers.js';
 
 /** Lets the lane process a send's outcome (promise continuations), without waiting on time. */
 const afterPendingCallbacks = () => new Promise((r) => setImmediate(r));

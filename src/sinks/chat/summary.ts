@@ -19,6 +19,18 @@ export function objectRef(e: KubeEvent): string {
   return o.kind ? `${o.kind} ${name}` : name;
 }
 
+/**
+ * kube-eventer's robot text (DingTalk text, WeChat): labels first, one per line, in the order given
+ * (kube-eventer reversed them and read them as printf formats), then its fixed layout.
+ */
+export function robotTextContent(e: KubeEvent, labels: readonly string[], timestamp: string): string {
+  const head = labels.map((l) => `${l}\n`).join('');
+  return (
+    `${head}Level:${e.type ?? ''} \nKind:${e.involvedObject.kind ?? ''} \nNamespace:${e.metadata.namespace ?? ''} ` +
+    `\nName:${e.metadata.name ?? ''} \nReason:${e.reason ?? ''} \nTimestamp:${timestamp} \nMessage:${e.message ?? ''}`
+  );
+}
+
 /** Newlines and runs of blanks become one space: one event per line in a summary. */
 export function oneLine(s: string): string {
   return s.replace(/\s+/g, ' ').trim();

@@ -4,7 +4,7 @@ import type { KubeEvent } from '../../event/types.js';
 import { lastTimestamp } from '../../event/last-timestamp.js';
 import { goDateTime, goTimeString, nowGoTime } from '../../gotime/index.js';
 import { goJson, goJsonStringBytes } from '../../event/go-json.js';
-import { batchMessage, fitEventMessage, summaryLine, typeCounts, type BatchMessage, type Now } from '../chat/summary.js';
+import { batchMessage, fitEventMessage, robotTextContent, summaryLine, typeCounts, type BatchMessage, type Now } from '../chat/summary.js';
 
 export interface DingTalkFormat {
   readonly msgType: 'text' | 'markdown';
@@ -28,18 +28,6 @@ function body(msgType: 'text' | 'markdown', content: string, title: string, text
   // kube-eventer always sends both sub-objects, in this order.
   const b: DingTalkBody = { msgtype: msgType, text: { content }, markdown: { title, text } };
   return goJson(b);
-}
-
-/**
- * kube-eventer's robot text (DingTalk text, WeChat): labels first, one per line, in the order given
- * (kube-eventer reversed them and read them as printf formats), then its fixed layout.
- */
-export function robotTextContent(e: KubeEvent, labels: readonly string[], timestamp: string): string {
-  const head = labels.map((l) => `${l}\n`).join('');
-  return (
-    `${head}Level:${e.type ?? ''} \nKind:${e.involvedObject.kind ?? ''} \nNamespace:${e.metadata.namespace ?? ''} ` +
-    `\nName:${e.metadata.name ?? ''} \nReason:${e.reason ?? ''} \nTimestamp:${timestamp} \nMessage:${e.message ?? ''}`
-  );
 }
 
 /** DingTalk's text content: the event time as `2006-01-02 15:04:05` local time. */

@@ -7,7 +7,7 @@ import { registerSecret } from '../../base/redact.js';
 import { boolOption, rejectUnknownOptions } from '../options.js';
 import { parseEndpoint } from '../sls/options.js';
 
-export const EVENTBRIDGE_OPTIONS = ['clusterId', 'regionId', 'accessKeyId', 'accessKeySecret', 'eventBusName', 'internal', 'endpoint'] as const;
+export const EVENTBRIDGE_OPTIONS = ['clusterId', 'regionId', 'accessKeyId', 'accessKeySecret', 'eventBusName', 'internal', 'endpoint', 'accountId'] as const;
 
 export interface EventBridgeOptions {
   readonly clusterId: string;
@@ -17,6 +17,8 @@ export interface EventBridgeOptions {
   readonly eventBusName: string;
   readonly internal: boolean;
   readonly endpoint: URL | undefined;
+  /** Option `accountId` (new), else env OwnerAccountId, else ECS metadata (looked up later). */
+  readonly accountId: string | undefined;
 }
 
 // Event bus names: letters, digits, `-`, `_`, `.`, up to 127 characters.
@@ -42,6 +44,7 @@ export function parseEventBridgeOptions(uri: SinkUri, env: NodeJS.ProcessEnv): E
     eventBusName,
     internal: boolOption(uri, 'internal', true),
     endpoint: endpoint === undefined ? undefined : parseEndpoint(endpoint, 'sink eventbridge: option endpoint'),
+    accountId: option(uri, 'accountId') || env.OwnerAccountId || undefined,
   };
 }
 

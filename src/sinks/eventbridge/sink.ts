@@ -148,24 +148,23 @@ class EventBridgeSink implements Sink {
   }
 }
 
-/** The account id: env OwnerAccountId, else ECS metadata. */
-async function accountId(envir: AliyunEnvironment): Promise<string> {
-  const fromEnv = envir.env.OwnerAccountId;
-  let id = fromEnv ?? '';
+/** The account id: option accountId, else env OwnerAccountId, else ECS metadata. */
+async function accountId(given: string | undefined, envir: AliyunEnvironment): Promise<string> {
+  let id = given ?? '';
   if (id === '') {
     try {
       id = await envir.metadata.ownerAccountId();
     } catch (err) {
-      throw new ConfigError(`sink eventbridge: no account id: set env OwnerAccountId; ECS metadata did not answer (${(err as Error).message})`);
+      throw new ConfigError(`sink eventbridge: no account id: give option accountId or env OwnerAccountId; ECS metadata did not answer (${(err as Error).message})`);
     }
   }
-  if (!/^[0-9]{6,20}$/.test(id)) throw new ConfigError(`sink eventbridge: account id ${JSON.stringify(id)} (${fromEnv ? 'env OwnerAccountId' : 'ECS metadata'}) is not an Alibaba Cloud account id (digits)`);
+  if (!/^[0-9]{6,20}$/.test(id)) throw new ConfigError(`sink eventbridge: account id ${JSON.stringify(id)} (${given ? 'option accountId or env OwnerAccountId' : 'ECS metadata'}) is not an Alibaba Cloud account id (digits)`);
   return id;
 }
 
 export async function buildEventBridgeSink(uri: SinkUri, ctx: SinkContext, envir: AliyunEnvironment): Promise<SinkParts> {
   const options = parseEventBridgeOptions(uri, envir.env);
-  const account = await accountId(envir);
+  const account = await accountId(options.accountId, envir);
   const { region } = await resolveRegion('eventbridge', options.regionId, envir.env, envir.metadata, options.endpoint !== undefined);
   const credentials = await resolveCredentials('eventbridge', { accessKeyId: options.accessKeyId, accessKeySecret: options.accessKeySecret }, envir);
   const endpoint = options.endpoint ?? eventBridgeEndpoint(account, region, options.internal);

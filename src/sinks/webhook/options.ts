@@ -32,7 +32,10 @@ export interface WebhookOptions {
   readonly missingConfigMap: MissingConfigMap;
   /** `status`: the HTTP status decides; a robot kind: that robot's reply codes decide too, and its pace and merging apply. */
   readonly replyCheck: 'status' | RobotKind;
-  /** Requests in flight at once for this sink. */
+  /**
+   * Requests in flight at once for this sink, and its keep-alive pool. The lane's `concurrency` counts
+   * batches, not requests: docs/sinks/webhook.md explains why there are two.
+   */
   readonly maxInFlight: number;
   /** Query parameters forwarded to the endpoint whose names look like a misspelt option of ours. */
   readonly suspiciousParameters: readonly string[];

@@ -4,8 +4,7 @@ import type { KubeEvent } from '../../event/types.js';
 import { lastTimestamp } from '../../event/last-timestamp.js';
 import { goTimeString, nowGoTime } from '../../gotime/index.js';
 import { goJson } from '../../event/go-json.js';
-import { batchMessage, fitEventMessage, summaryLine, typeCounts, type BatchMessage, type Now } from '../chat/summary.js';
-import { robotTextContent } from '../dingtalk/encoder.js';
+import { batchMessage, fitEventMessage, robotTextContent, summaryLine, typeCounts, type BatchMessage, type Now } from '../chat/summary.js';
 
 export interface WeChatFormat {
   readonly agentId: number;

@@ -15,7 +15,8 @@ import { startMetadataFake } from '../../fixtures/aliyun/metadata.js';
 import { writeTokenConfig } from '../../fixtures/aliyun/token-config.js';
 import { goEventJson } from '../../fixtures/event-json-oracle/oracle.js';
 import { assertConfigError, noAbort, sinkUri, testContext } from '../chat/helpers.js';
-import { metric, record, startLane, until } from '../chat/lane.js';
+import { metric, record, startLane } from '../chat/lane.js';
+import { eventually } from '../../helpers/eventually.js';
 import { sampleEvents } from '../data/sample-events.js';
 
 const AK = { id: 'LTAI5tEventBridge01', secret: 'eb-secret-0123456789' };
@@ -34,8 +35,8 @@ async function deliver(built: SinkParts, u: ReturnType<typeof sinkUri>, f: Event
   const { lane, registry } = startLane(u, built);
   try {
     for (const e of events) lane.offer(record(e));
-    await until('every event stored', () => f.events.length >= events.length - rejected, 60_000);
-    await until('the lane settles', () => lane.pending === 0, 10_000);
+    await eventually('every event stored', () => f.events.length >= events.length - rejected, 60_000);
+    await eventually('the lane settles', () => lane.pending === 0, 10_000);
     assert.equal(await metric(registry, 'eventer_sink_events_sent_total'), events.length - rejected);
     assert.equal(await metric(registry, 'eventer_sink_events_rejected_total'), rejected);
   } finally {
@@ -123,12 +124,12 @@ test('eventbridge: an STS token expiring mid-stream is renewed from ACK\'s token
       const events = sampleEvents(1000);
       try {
         for (const e of events.slice(0, 500)) lane.offer(record(e));
-        await until('first half', () => g.events.length >= 500, 30_000);
+        await eventually('first half', () => g.events.length >= 500, 30_000);
         await writeTokenConfig(path, two);
         g.expire(one.accessKeyId);
         for (const e of events.slice(500)) lane.offer(record(e));
-        await until('all', () => g.events.length >= 1000, 30_000);
-        await until('the lane settles', () => lane.pending === 0, 5000);
+        await eventually('all', () => g.events.length >= 1000, 30_000);
+        await eventually('the lane settles', () => lane.pending === 0, 5000);
         assert.equal(await metric(registry, 'eventer_sink_events_sent_total'), 1000);
       } finally {
         await lane.drain(2000);
@@ -152,7 +153,8 @@ test('eventbridge: bad input stops startup naming the option; wrong credentials 
   try {
     const build = (text: string, over: Parameters<typeof testEnvironment>[0] = { env }) => () => buildEventBridgeSink(sinkUri(text), testContext(), testEnvironment(over));
     await assertConfigError(build('eventbridge:?regionId=cn-hangzhou'), /please provide kubernetes cluster id via uri or env \(option clusterId or env ClusterId\)/);
-    await assertConfigError(build('eventbridge:?clusterId=c&regionId=cn-hangzhou', { env: { AccessKeyId: AK.id, AccessKeySecret: AK.secret } }), /no account id: set env OwnerAccountId/);
+    await assertConfigError(build('eventbridge:?clusterId=c&regionId=cn-hangzhou', { env: { AccessKeyId: AK.id, AccessKeySecret: AK.secret } }), /no account id: give option accountId or env OwnerAccountId/);
+    await assertConfigError(build('eventbridge:?clusterId=c&regionId=cn-hangzhou&accountId=12ab'), /account id "12ab" \(option accountId or env OwnerAccountId\) is not an Alibaba Cloud account id/);
     await assertConfigError(build('eventbridge:?clusterId=c&regionId=cn-nowhere-1'), /regionId="cn-nowhere-1" \(option regionId\) is not a known Alibaba Cloud region/);
     await assertConfigError(build('eventbridge:?clusterId=c&regionId=cn-hangzhou&endpoint=http://h:1/x'), /option endpoint="http:\/\/h:1\/x" must be only a host/);
     await assertConfigError(build('eventbridge:?clusterId=c&regionId=cn-hangzhou&endpoint=no-such-host.invalid'), /endpoint host no-such-host.invalid does not exist/);

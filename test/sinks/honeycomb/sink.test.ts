@@ -8,7 +8,8 @@ import { createHoneycombSink } from '../../../src/sinks/honeycomb/sink.js';
 import type { SinkParts } from '../../../src/sinks/context.js';
 import { startHoneycombFake, type HoneycombFake } from '../../fixtures/honeycomb/server.js';
 import { assertConfigError, noAbort, sinkUri, testContext } from '../chat/helpers.js';
-import { metric, record, startLane, until } from '../chat/lane.js';
+import { metric, record, startLane } from '../chat/lane.js';
+import { eventually } from '../../helpers/eventually.js';
 import { sampleEvents } from '../data/sample-events.js';
 
 const KEY = 'hcaik_01abcdefghijklmnopqrstuvwxyz0123456789';
@@ -21,7 +22,7 @@ async function deliver(built: SinkParts, u: ReturnType<typeof sinkUri>, f: Honey
   const { lane, registry } = startLane(u, built);
   try {
     for (const e of events) lane.offer(record(e));
-    await until('the lane settles', () => lane.pending === 0 && f.events.length > 0, 60_000);
+    await eventually('the lane settles', () => lane.pending === 0 && f.events.length > 0, 60_000);
     return {
       sent: await metric(registry, 'eventer_sink_events_sent_total'),
       rejected: await metric(registry, 'eventer_sink_events_rejected_total'),

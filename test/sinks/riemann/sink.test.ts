@@ -7,7 +7,8 @@ import { hostname } from 'node:os';
 import { createRiemannSink } from '../../../src/sinks/riemann/sink.js';
 import { startRiemannPeer, type RiemannEvent } from '../../fixtures/riemann/peer.js';
 import { assertConfigError, sinkUri, testContext } from '../chat/helpers.js';
-import { metric, record, startLane, until } from '../chat/lane.js';
+import { metric, record, startLane } from '../chat/lane.js';
+import { eventually } from '../../helpers/eventually.js';
 import { sampleEvents } from '../data/sample-events.js';
 
 function marker(e: RiemannEvent): number {
@@ -27,8 +28,8 @@ test('riemann: 1,000 events in messages of batchsize, each decoded with kube-eve
     const events = sampleEvents(1000);
     try {
       for (const e of events) lane.offer(record(e));
-      await until('all events at the peer', () => peer.events.length >= 1000, 30_000);
-      await until('the lane settles', () => lane.pending === 0, 5000);
+      await eventually('all events at the peer', () => peer.events.length >= 1000, 30_000);
+      await eventually('the lane settles', () => lane.pending === 0, 5000);
       assert.equal(await metric(registry, 'eventer_sink_events_sent_total'), 1000);
     } finally {
       await lane.drain(2000);
@@ -77,12 +78,12 @@ test('riemann: dropped connections and a restarted server — the sink reconnect
     try {
       peer.dropNext(3);
       for (const e of events.slice(0, 400)) lane.offer(record(e));
-      await until('first 400', () => new Set(peer.events.map(marker)).size >= 400, 30_000);
+      await eventually('first 400', () => new Set(peer.events.map(marker)).size >= 400, 30_000);
       await peer.stop();
       for (const e of events.slice(400)) lane.offer(record(e));
       await peer.start();
-      await until('all 1,000 at the peer', () => new Set(peer.events.map(marker)).size >= 1000, 30_000);
-      await until('the lane settles', () => lane.pending === 0, 5000);
+      await eventually('all 1,000 at the peer', () => new Set(peer.events.map(marker)).size >= 1000, 30_000);
+      await eventually('the lane settles', () => lane.pending === 0, 5000);
       assert.equal(await metric(registry, 'eventer_sink_events_sent_total'), 1000);
       assert.ok((await metric(registry, 'eventer_sink_events_retried_total')) > 0);
     } finally {

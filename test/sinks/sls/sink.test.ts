@@ -20,7 +20,8 @@ import { startSlsFake, type SlsFake, type StoredLog } from '../../fixtures/aliyu
 import { writeTokenConfig } from '../../fixtures/aliyun/token-config.js';
 import { goEventJson } from '../../fixtures/event-json-oracle/oracle.js';
 import { assertConfigError, sinkUri, testContext } from '../chat/helpers.js';
-import { metric, record, startLane, until } from '../chat/lane.js';
+import { metric, record, startLane } from '../chat/lane.js';
+import { eventually } from '../../helpers/eventually.js';
 import { sampleEvents } from '../data/sample-events.js';
 
 const AK = { id: 'LTAI5tTestKeyId0001', secret: 'sls-secret-0123456789abcdef' };
@@ -38,8 +39,8 @@ async function deliver(built: SinkParts, u: ReturnType<typeof sinkUri>, f: SlsFa
   const { lane, registry } = startLane(u, built);
   try {
     for (const e of events) lane.offer(record(e));
-    await until('every event stored', () => f.logs.length >= events.length, 60_000);
-    await until('the lane settles', () => lane.pending === 0, 5000);
+    await eventually('every event stored', () => f.logs.length >= events.length, 60_000);
+    await eventually('the lane settles', () => lane.pending === 0, 5000);
     assert.equal(await metric(registry, 'eventer_sink_events_sent_total'), events.length);
     assert.equal(await metric(registry, 'eventer_sink_events_rejected_total'), 0);
   } finally {
@@ -166,13 +167,13 @@ test('sls: ACK token file — an STS token the service calls expired mid-stream 
     const events = sampleEvents(1000);
     try {
       for (const e of events.slice(0, 500)) lane.offer(record(e));
-      await until('first half stored', () => f.logs.length >= 500, 30_000);
+      await eventually('first half stored', () => f.logs.length >= 500, 30_000);
       // ACK rotates the file; the old token then expires at the service before the sink's own check.
       await writeTokenConfig(path, second);
       f.expire(first.accessKeyId);
       for (const e of events.slice(500)) lane.offer(record(e));
-      await until('every event stored', () => f.logs.length >= 1000, 30_000);
-      await until('the lane settles', () => lane.pending === 0, 5000);
+      await eventually('every event stored', () => f.logs.length >= 1000, 30_000);
+      await eventually('the lane settles', () => lane.pending === 0, 5000);
       assert.equal(await metric(registry, 'eventer_sink_events_sent_total'), 1000);
     } finally {
       await lane.drain(2000);

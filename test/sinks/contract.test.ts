@@ -1,0 +1,210 @@
+// The sink contract (docs/sinks/README.md), checked for every sink in the registry: a new sink gets
+// these tests by adding one entry to CONTRACT. Each sink talks to a local HTTP receiver that answers
+// like the service does.
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { after, before, describe, test } from 'node:test';
+import { Registry } from 'prom-client';
+import { ConfigError } from '../../src/base/errors.js';
+import { redact } from '../../src/base/redact.js';
+import { parseUri, type SinkUri } from '../../src/base/uri.js';
+import { registerUriSecrets } from '../../src/daemon.js';
+import type { KubeEvent } from '../../src/event/types.js';
+import type { Outcome } from '../../src/pipeline/outcome.js';
+import type { BuiltSink } from '../../src/pipeline/sink.js';
+import type { SinkContext } from '../../src/sinks/context.js';
+import { buildSink, SINKS } from '../../src/sinks/registry.js';
+import { startHttpReceiver, type HttpReceiver, type Reply } from '../fixtures/http-receiver/server.js';
+import { startRiemannPeer, type RiemannPeer } from '../fixtures/riemann/peer.js';
+import { makeEvent } from '../helpers/events.js';
+import { captureLog, type LogCapture } from '../helpers/log.js';
+
+interface ContractFixture {
+  /**
+   * A `--sink` value that builds and delivers to `endpoint` (`http://127.0.0.1:PORT`), carrying each
+   * of `secrets` (random per run) where the sink takes secrets.
+   */
+  readonly uri: (endpoint: string, secrets: readonly string[]) => string;
+  /** How many secrets the URI carries. */
+  readonly secretCount: number;
+  /** The service's answer to a request that succeeds; `hang` for the request a send waits on. */
+  readonly reply: (path: string, hang: boolean) => Reply;
+  /**
+   * What an unknown query parameter does: `rejected` stops startup naming it; `forwarded` (webhook:
+   * the URL's own parameters are the endpoint's, as in kube-eventer) sends it on, and one that looks
+   * like a misspelt option is named in a startup warning.
+   */
+  readonly unknownOptions: 'rejected' | 'forwarded';
+}
+
+const ok = (body: string) => (_path: string, hang: boolean): Reply => (hang ? { hang: true } : { status: 200, body });
+
+/** One entry per registered sink. */
+const CONTRACT: Readonly<Record<string, ContractFixture>> = {
+  log: { uri: () => 'log:?format=json', secretCount: 0, reply: ok(''), unknownOptions: 'rejected' },
+  dingtalk: {
+    uri: (url, [token, sign]) => `dingtalk:${url}/robot/send?access_token=${token}&sign=${sign}`,
+    secretCount: 2,
+    reply: ok('{"errcode":0,"errmsg":"ok"}'),
+    unknownOptions: 'rejected',
+  },
+  wechat: {
+    uri: (url, [secret]) => `wechat:?corp_id=ww1&corp_secret=${secret}&agent_id=1000002&api_base=${url}`,
+    secretCount: 1,
+    reply: (path, hang) =>
+      path === '/cgi-bin/gettoken' ? { status: 200, body: '{"errcode":0,"access_token":"contract-token","expires_in":7200}' } : ok('{"errcode":0,"errmsg":"ok"}')(path, hang),
+    unknownOptions: 'rejected',
+  },
+  feishu: {
+    uri: (url, [token, secret]) => `feishu:${url}/open-apis/bot/v2/hook/${token}?secret=${secret}`,
+    secretCount: 2,
+    reply: ok('{"code":0,"msg":"success"}'),
+    unknownOptions: 'rejected',
+  },
+  slack: { uri: (url, [hook]) => `slack:${url}/services/T0CONTRACT/B0CONTRACT/${hook}`, secretCount: 1, reply: ok('ok'), unknownOptions: 'rejected' },
+  webhook: {
+    uri: (url, [token, password]) => `webhook:http://user:${password}@${url.slice('http://'.length)}/hook/${token}?method=POST&header=Authorization=Bearer%20${token}`,
+    secretCount: 2,
+    reply: ok('{}'),
+    unknownOptions: 'forwarded',
+  },
+  sls: {
+    uri: (url, [id, secret]) => `sls:?project=contract-proj&logStore=contract-store&regionId=cn-hangzhou&accessKeyId=${id}&accessKeySecret=${secret}&endpoint=${url}`,
+    secretCount: 2,
+    // GetLogStore at startup, then PutLogs: both answer 200.
+    reply: ok('{}'),
+    unknownOptions: 'rejected',
+  },
+  eventbridge: {
+    uri: (url, [id, secret]) => `eventbridge:?clusterId=contract&regionId=cn-hangzhou&accountId=1234567890&accessKeyId=${id}&accessKeySecret=${secret}&endpoint=${url}`,
+    secretCount: 2,
+    reply: ok('{"requestId":"contract","failedEntryCount":0}'),
+    unknownOptions: 'rejected',
+  },
+  honeycomb: {
+    uri: (url, [key]) => `honeycomb:?writekey=${key}&apihost=${url}`,
+    secretCount: 1,
+    // GET /1/auth, then the batch: one status per event (the contract sends 3).
+    reply: (path, hang) => (path === '/1/auth' ? { status: 200, body: '{}' } : ok('[{"status":202},{"status":202},{"status":202}]')(path, hang)),
+    unknownOptions: 'rejected',
+  },
+  riemann: {
+    // Riemann speaks protobuf over TCP: its own peer, not the HTTP receiver.
+    uri: () => `riemann:tcp://127.0.0.1:${riemann.port}`,
+    secretCount: 0,
+    reply: ok(''),
+    unknownOptions: 'rejected',
+  },
+};
+
+/** The longest an aborted send may take to end: the signal aborts 100 ms in (≥ 20× what it takes here). */
+const ABORT_BOUND_MS = 3000;
+
+let receiver: HttpReceiver;
+let riemann: RiemannPeer;
+let hang = false;
+
+before(async () => {
+  riemann = await startRiemannPeer(0, () => hang);
+  receiver = await startHttpReceiver();
+  receiver.respond((req) => CONTRACT[currentKey]!.reply(req.path, hang));
+});
+
+after(async () => {
+  await riemann.stop();
+  await receiver.close();
+});
+
+let currentKey = '';
+
+/** Builds through the registry and the daemon's secret registration, as the daemon does. */
+async function build(key: string, uri: SinkUri, log: LogCapture = captureLog({ sink: `${key}#1` })): Promise<BuiltSink> {
+  currentKey = key;
+  registerUriSecrets(uri);
+  const ctx: SinkContext = { log: log.log, metrics: new Registry(), shutdown: new AbortController().signal };
+  return buildSink(uri, ctx);
+}
+
+function secretsFor(fixture: ContractFixture): string[] {
+  // Letters and digits, long enough to look like a credential in a URL path.
+  return Array.from({ length: fixture.secretCount }, () => `S${randomBytes(12).toString('hex')}`);
+}
+
+function outcomesOf(result: Outcome | readonly Outcome[]): readonly Outcome[] {
+  return Array.isArray(result) ? result : [result as Outcome];
+}
+
+function events(n: number): KubeEvent[] {
+  return Array.from({ length: n }, (_, i) => makeEvent({ reason: `Contract${i}` }));
+}
+
+test('every registered sink has a contract entry', () => {
+  assert.deepEqual(Object.keys(CONTRACT).sort(), Object.keys(SINKS).sort());
+});
+
+for (const [key, fixture] of Object.entries(CONTRACT)) {
+  describe(`sink ${key}`, () => {
+    const value = (secrets: readonly string[]) => fixture.uri(receiver.url, secrets);
+
+    test('builds from its URI', async () => {
+      const built = await build(key, parseUri(value(secretsFor(fixture)), '--sink', {}));
+      assert.equal(typeof built.sink.name, 'string');
+      await built.sink.close();
+    });
+
+    if (fixture.unknownOptions === 'rejected') {
+      test('an unknown option stops startup with a message naming it', async () => {
+        const text = value(secretsFor(fixture));
+        const uri = parseUri(`${text}${text.includes('?') ? '&' : '?'}contract_unknown=1`, '--sink', {});
+        await assert.rejects(build(key, uri), (err: unknown) => err instanceof ConfigError && /contract_unknown/.test(err.message));
+      });
+    } else {
+      test('an unknown parameter is forwarded; one that looks like a misspelt option is named in a warning', async () => {
+        const log = captureLog({ sink: `${key}#1` });
+        const text = value(secretsFor(fixture));
+        const built = await build(key, parseUri(`${text}${text.includes('?') ? '&' : '?'}levle=Warning`, '--sink', {}), log);
+        await built.sink.close();
+        assert.match(log.text(), /levle/);
+      });
+    }
+
+    test('every secret in its URI is registered for redaction', async () => {
+      const secrets = secretsFor(fixture);
+      const built = await build(key, parseUri(value(secrets), '--sink', {}));
+      await built.sink.close();
+      for (const secret of secrets) assert.equal(redact(`seen: ${secret}.`).includes(secret), false, `secret #${secrets.indexOf(secret) + 1} is not masked`);
+    });
+
+    test('send returns one outcome for the batch or one per event, and close() may be called twice', async () => {
+      const built = await build(key, parseUri(value(secretsFor(fixture)), '--sink', {}));
+      hang = false;
+      const batch = events(3);
+      const outcomes = outcomesOf(await built.sink.send(batch, new AbortController().signal));
+      assert.ok(outcomes.length === 1 || outcomes.length === batch.length, `${outcomes.length} outcomes for ${batch.length} events`);
+      assert.deepEqual(
+        outcomes.map((o) => o.status),
+        outcomes.map(() => 'ok'),
+        JSON.stringify(outcomes),
+      );
+      await built.sink.close();
+      await built.sink.close();
+    });
+
+    test('an aborted signal ends a send promptly', async () => {
+      const built = await build(key, parseUri(value(secretsFor(fixture)), '--sink', {}));
+      hang = true;
+      try {
+        const signal = AbortSignal.timeout(100);
+        const started = performance.now();
+        const outcomes = outcomesOf(await built.sink.send(events(2), signal));
+        const tookMs = performance.now() - started;
+        assert.ok(tookMs < ABORT_BOUND_MS, `the send took ${Math.round(tookMs)} ms after an abort at 100 ms`);
+        // A sink that had nothing to wait for (log) is done; one that waited reports a retry.
+        for (const o of outcomes) assert.ok(o.status === 'ok' || o.status === 'retry', JSON.stringify(o));
+      } finally {
+        hang = false;
+        await built.sink.close();
+      }
+    });
+  });
+}
