@@ -4,6 +4,7 @@
 # - openssl: TLS tests make their certificates at run time.
 # - podman + runc + mmdebstrap: the product image is built and run (test/fixtures/image).
 # - promtool: the chart's alert rules are checked and unit-tested (test/fixtures/promtool).
+# - chromium: the status page is driven headless (test/fixtures/chromium).
 # - helm: built from the Go module proxy to render the chart (test/fixtures/helm).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,6 +21,7 @@ fi
 
 bash test/fixtures/image/install.sh
 bash test/fixtures/promtool/install.sh
+bash test/fixtures/chromium/install.sh
 
 if ! command -v go >/dev/null; then
   echo "Go is required (>= 1.24) to build the test oracle and the kube-apiserver fixture; it is not on PATH" >&2
