@@ -59,7 +59,7 @@ export async function readTokenConfig(path: string): Promise<AliyunCredentials> 
   try {
     json = JSON.parse(await readFile(path, 'utf8')) as Record<string, unknown>;
   } catch (err) {
-    throw new Error(`${path}: ${err instanceof SyntaxError ? 'not JSON' : (err as NodeJS.ErrnoException).code ?? String(err)}`);
+    throw new Error(`${path}: ${err instanceof SyntaxError ? 'not JSON' : (err as NodeJS.ErrnoException).code ?? String(err)}`, { cause: err });
   }
   if (typeof json.keyring !== 'string' || json.keyring === '') throw new Error(`${path}: "keyring" is missing`);
   const keyring = Buffer.from(json.keyring, 'utf8');

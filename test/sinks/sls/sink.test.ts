@@ -11,8 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { KubeEvent } from '../../../src/event/types.js';
 import { REFRESH_MARGIN_MS } from '../../../src/sinks/aliyun/credentials.js';
-import { encodeLogGroup, SLS_MAX_LOGS, SLS_MAX_RAW_BYTES } from '../../../src/sinks/sls/encoder.js';
-import { buildSlsSink } from '../../../src/sinks/sls/sink.js';
+import { encodeLog, encodeLogGroup, SLS_MAX_LOGS, SLS_MAX_RAW_BYTES } from '../../../src/sinks/sls/encoder.js';
+import { buildSlsSink, type SlsClient } from '../../../src/sinks/sls/sink.js';
 import type { SinkParts } from '../../../src/sinks/context.js';
 import { testEnvironment } from '../../fixtures/aliyun/environment.js';
 import { startMetadataFake } from '../../fixtures/aliyun/metadata.js';
@@ -122,9 +122,7 @@ test('sls fake: enforces the raw-size and count limits with the service\'s error
     const ctx = testContext();
     const built = await buildSlsSink(u, ctx, testEnvironment({ env: { AccessKeyId: AK.id, AccessKeySecret: AK.secret } }));
     // Bypass the sink's split: one LogGroup of 11 MiB, then one of 4097 logs.
-    const { SlsClient } = await import('../../../src/sinks/sls/sink.js');
-    const client = (built.sink as unknown as { client: InstanceType<typeof SlsClient> }).client;
-    const { encodeLog } = await import('../../../src/sinks/sls/encoder.js');
+    const client = (built.sink as unknown as { client: SlsClient }).client;
     const huge = encodeLog({ ...sampleEvents(1)[0]!, message: 'y'.repeat(11 * 1024 * 1024) }, []);
     const tooBig = await client.putLogs(encodeLogGroup([huge], ''), new AbortController().signal);
     assert.equal(tooBig.status, 'reject');
@@ -251,7 +249,7 @@ test('sls: ECS RAM role — credentials expiring within the refresh margin are r
 test('sls fake: also verifies signature v1 (LOG <id>:<HMAC-SHA1>) with Content-MD5, as older SDKs sign', async () => {
   const f = await fake();
   try {
-    const raw = encodeLogGroup([(await import('../../../src/sinks/sls/encoder.js')).encodeLog(sampleEvents(1)[0]!, [])], 'v1');
+    const raw = encodeLogGroup([encodeLog(sampleEvents(1)[0]!, [])], 'v1');
     const send = async (secret: string) => {
       const headers: Record<string, string> = {
         'content-type': 'application/x-protobuf',
