@@ -29,6 +29,9 @@ if ! command -v go >/dev/null; then
 fi
 
 # The real control plane takes minutes to build cold; build it once here, not inside a test's timeout.
+echo "== Go event JSON oracle (sls and eventbridge payloads are checked against Go)"
+bash test/fixtures/event-json-oracle/build.sh >/dev/null
+
 echo "== control plane (kube-apiserver + etcd) for the e2e tests"
 bash test/fixtures/control-plane/build.sh >/dev/null
 
