@@ -42,3 +42,9 @@ bash test/fixtures/helm/build.sh >/dev/null
 # nothing it reads changed.
 echo "== container image (Dockerfile) for the image tests"
 bash test/fixtures/image/build.sh >/dev/null
+
+# Data-sink servers: InfluxDB 1.x from Debian; FerretDB (MongoDB wire protocol, SQLite backend) from the Go
+# module proxy. Elasticsearch/OpenSearch cannot run here: their tests use test/fixtures/elasticsearch.
+bash test/fixtures/influxdb/install.sh
+echo "== FerretDB (MongoDB wire protocol) for the mongo sink's tests"
+bash test/fixtures/mongo/build.sh >/dev/null

@@ -38,7 +38,7 @@ const DIRECT: Readonly<Record<string, string>> = {
   DisposeResourceFailed: 'CNIDisposeResourceFail',
 };
 
-/** kube-eventer's triage of an event into an error category (its §8.2 table), or undefined. */
+/** kube-eventer's triage of an event into an error category (its table, above; docs/metrics.md), or undefined. */
 export function triage(e: KubeEvent): string | undefined {
   const reason = e.reason ?? '';
   const direct = DIRECT[reason];

@@ -43,9 +43,3 @@ export function goJson(value: unknown): string {
   const out = JSON.stringify(value);
   return NEEDS_FIX.test(out) ? out.replace(FIXES, fix) : out;
 }
-
-/** json.MarshalIndent(value, "", indent): the same rules, one member per line. */
-export function goJsonIndent(value: unknown, indent: string): string {
-  const out = JSON.stringify(value, null, indent);
-  return NEEDS_FIX.test(out) ? out.replace(FIXES, fix) : out;
-}

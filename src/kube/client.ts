@@ -5,7 +5,7 @@ import https from 'node:https';
 import type { SinkUri } from '../base/uri.js';
 import { parseRetryAfter } from '../base/retry-after.js';
 import { buildKubeConnection, type KubeConfigEnvironment, type KubeConnectionConfig } from './config.js';
-import { errorFromStatus, KubeApiError, type KubeApi, type Query, type RequestOptions, type WatchOptions } from './api.js';
+import { KubeApiError, type KubeApi, type Query, type RequestOptions, type WatchOptions } from './api.js';
 import { runReflector, type ReflectorTuning } from './reflector.js';
 import type { ConfigMap, KubeList, KubeStatus, Lease, WatchEvent } from './types.js';
 

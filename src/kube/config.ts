@@ -1,5 +1,5 @@
 // Turns the `--source=kubernetes:…` URI into an API server connection, with kube-eventer's
-// options (reference §2) plus what people expect outside a cluster (KUBECONFIG, ~/.kube/config).
+// options (docs/source.md) plus what people expect outside a cluster (KUBECONFIG, ~/.kube/config).
 import { existsSync, readFileSync } from 'node:fs';
 import type { Agent } from 'node:http';
 import type { RequestOptions } from 'node:https';

@@ -424,6 +424,7 @@ export class LeaderElector {
         this.log.info('leader election: released the lease');
         return;
       } catch (err) {
+        let failure = err;
         // A renewal aborted mid-flight may still have been applied: re-read and retry once if still ours.
         if (attempt === 0 && apiErrorStatus(err) === 409) {
           try {
@@ -431,10 +432,10 @@ export class LeaderElector {
             if (recordOf(this.lease.spec).holderIdentity === this.opts.identity) continue;
             return;
           } catch (readErr) {
-            err = readErr;
+            failure = readErr;
           }
         }
-        this.log.warn({ err: errorText(err) }, 'leader election: could not release the lease; standbys take over when it expires');
+        this.log.warn({ err: errorText(failure) }, 'leader election: could not release the lease; standbys take over when it expires');
         return;
       }
     }

@@ -1,5 +1,6 @@
 // Watches core/v1 Events and forwards every ADDED/MODIFIED exactly once per (uid, resourceVersion),
-// across dropped connections and 410 Expired (reference §2.1 and §10 item 7, fixed).
+// across dropped connections and 410 Expired, where kube-eventer relisted and lost the gap
+// (docs/divergences.md, Watch).
 import type { Logger } from 'pino';
 import { Counter, Gauge, Registry } from 'prom-client';
 import { isNewerResourceVersion } from '../event/resource-version.js';

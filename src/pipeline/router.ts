@@ -22,11 +22,10 @@ export class Router {
     const registers = [registry];
     // kube-eventer's scraper/manager metrics keep their names; here they describe routing. They are
     // brought up to date when scraped, so the per-event path only bumps plain numbers.
-    const self = this;
-    this.lastTime = new Gauge({ name: 'eventer_scraper_last_time_seconds', help: 'Unix time of the last event handed to the sink lanes', registers, collect() { if (self.lastRoutedAt > 0) this.set(self.lastRoutedAt / 1000); } });
-    this.total = new Counter({ name: 'eventer_scraper_events_total_number', help: 'Events received from the watch and handed to the sink lanes', registers, collect() { self.flushCounts(); } });
-    this.duration = new Summary({ name: 'eventer_scraper_duration_milliseconds', help: 'Time spent handing events to the sink lanes since the previous scrape, in milliseconds', percentiles: [], registers, collect() { self.flushCounts(); } });
-    this.managerLastTime = new Gauge({ name: 'eventer_manager_last_time_seconds', help: 'Unix time of the last routing of events to sinks', registers, collect() { if (self.lastRoutedAt > 0) this.set(self.lastRoutedAt / 1000); } });
+    this.lastTime = new Gauge({ name: 'eventer_scraper_last_time_seconds', help: 'Unix time of the last event handed to the sink lanes', registers, collect: () => this.setLastRouted(this.lastTime) });
+    this.total = new Counter({ name: 'eventer_scraper_events_total_number', help: 'Events received from the watch and handed to the sink lanes', registers, collect: () => this.flushCounts() });
+    this.duration = new Summary({ name: 'eventer_scraper_duration_milliseconds', help: 'Time spent handing events to the sink lanes since the previous scrape, in milliseconds', percentiles: [], registers, collect: () => this.flushCounts() });
+    this.managerLastTime = new Gauge({ name: 'eventer_manager_last_time_seconds', help: 'Unix time of the last routing of events to sinks', registers, collect: () => this.setLastRouted(this.managerLastTime) });
   }
 
   private routedSinceScrape = 0;
@@ -36,6 +35,11 @@ export class Router {
   /** Events dispatched since the start. */
   get dispatched(): number {
     return this.lastSeq;
+  }
+
+  /** At scrape time: when events were last routed (0 before the first). */
+  private setLastRouted(gauge: Gauge): void {
+    if (this.lastRoutedAt > 0) gauge.set(this.lastRoutedAt / 1000);
   }
 
   private flushCounts(): void {

@@ -25,6 +25,9 @@ export const SINKS: Readonly<Record<string, SinkEntry>> = {
   eventbridge: { load: async () => (await import('./eventbridge/sink.js')).createEventBridgeSink, filter: 'webhook' },
   honeycomb: { load: async () => (await import('./honeycomb/sink.js')).createHoneycombSink, filter: 'webhook' },
   riemann: { load: async () => (await import('./riemann/sink.js')).createRiemannSink, filter: 'webhook' },
+  elasticsearch: { load: async () => (await import('./elasticsearch/sink.js')).createElasticsearchSink },
+  influxdb: { load: async () => (await import('./influxdb/sink.js')).createInfluxSink },
+  mongo: { load: async () => (await import('./mongo/sink.js')).createMongoSink },
 };
 
 export function knownSinkKeys(): string[] {

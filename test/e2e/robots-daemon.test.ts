@@ -1,5 +1,5 @@
 // The daemon as users run it, watching the fake API server, with a signed dingtalk sink and a
-// wechat sink pointed at the fake robots (their clocks 20× fast, the sinks' pace scaled alike):
+// wechat sink pointed at the fake robots (their clocks 5× fast, the sinks' pace scaled alike):
 // 200 Warning events created within 10 (scaled) seconds all reach both, none refused, no secret
 // in the daemon's output.
 import { after, before, test } from 'node:test';
@@ -12,7 +12,7 @@ import { ScaledClock } from '../sinks/chat/lane.js';
 import { eventually } from '../helpers/eventually.js';
 import { spawnDaemon, waitForOutput } from './daemon-process.js';
 
-const SCALE = 20;
+const SCALE = 5;
 const TOKEN = 'daemonE2eDingTalkToken01';
 const SIGN_SECRET = 'SECdaemonE2eSigningSecret';
 const CORP_SECRET = 'daemonE2eCorpSecret0123';

@@ -1,6 +1,6 @@
 // The dingtalk sink behind the real lane against the fake DingTalk robot (20 messages a minute,
-// signed). Time is scaled so the test takes seconds: the fake's clock runs 20× faster, so its
-// minute is 3 s, and the lane's pace is scaled the same way (rate_window=160ms for 3.2 s).
+// signed). Time is scaled so the test takes seconds: the fake's clock runs 5× faster, so its
+// minute is 12 s, and the lane's pace is scaled the same way (rate_window=640ms for 3.2 s).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { KubeEvent } from '../../src/event/types.js';
@@ -14,7 +14,7 @@ process.env.TZ = 'Asia/Shanghai';
 
 const TOKEN = 'e2e0token0dingtalk';
 const SECRET = 'SECe2e0secret0dingtalk';
-const SCALE = 20;
+const SCALE = 5;
 
 function shownText(fake: DingTalkFake): string[] {
   return fake.delivered.map((x) => {

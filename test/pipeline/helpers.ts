@@ -1,4 +1,3 @@
-import { pino } from 'pino';
 import { Registry } from 'prom-client';
 import type { KubeEvent } from '../../src/event/types.js';
 import { DEFAULT_LANE_SETTINGS, Lane, type LaneSettings } from '../../src/pipeline/lane.js';

@@ -15,7 +15,9 @@ import type { BuiltSink } from '../../src/pipeline/sink.js';
 import type { SinkContext } from '../../src/sinks/context.js';
 import { buildSink, SINKS } from '../../src/sinks/registry.js';
 import { startHttpReceiver, type HttpReceiver, type Reply } from '../fixtures/http-receiver/server.js';
-import { startRiemannPeer, type RiemannPeer } from '../fixtures/riemann/peer.js';
+import { startRiemannPeer } from '../fixtures/riemann/peer.js';
+import { HangProxy } from '../fixtures/mongo/hang-proxy.js';
+import { MongoServer } from '../fixtures/mongo/server.js';
 import { makeEvent } from '../helpers/events.js';
 import { captureLog, type LogCapture } from '../helpers/log.js';
 
@@ -35,7 +37,41 @@ interface ContractFixture {
    * like a misspelt option is named in a startup warning.
    */
   readonly unknownOptions: 'rejected' | 'forwarded';
+  /** A server the sink talks to instead of the HTTP receiver (protocols other than HTTP). */
+  readonly server?: () => Promise<ContractServer>;
 }
+
+/** A non-HTTP service for one sink: its endpoint, and a switch that makes it stop answering. */
+interface ContractServer {
+  readonly endpoint: string;
+  setHang(hang: boolean): void;
+  stop(): Promise<void>;
+}
+
+/** FerretDB (MongoDB wire protocol) behind a proxy that can stop answering. */
+async function mongoServer(): Promise<ContractServer> {
+  const mongo = await MongoServer.start();
+  const proxy = await HangProxy.start(mongo.port);
+  return {
+    endpoint: `127.0.0.1:${proxy.port}`,
+    setHang: (h) => (proxy.hang = h),
+    stop: async () => {
+      await proxy.stop();
+      await mongo.stop();
+    },
+  };
+}
+
+/** A Riemann protocol peer that can stop answering. */
+async function riemannServer(): Promise<ContractServer> {
+  let hold = false;
+  const peer = await startRiemannPeer(0, () => hold);
+  return { endpoint: `127.0.0.1:${peer.port}`, setHang: (h) => (hold = h), stop: () => peer.stop() };
+}
+
+const ES_INFO = JSON.stringify({ name: 'n', cluster_name: 'c', version: { number: '8.15.3', build_flavor: 'default' }, tagline: 'You Know, for Search' });
+/** The bulk reply for the contract's batches (3 events), every item indexed. */
+const ES_BULK = JSON.stringify({ took: 1, errors: false, items: Array.from({ length: 3 }, (_, i) => ({ index: { _index: 'heapster', _id: String(i), status: 201 } })) });
 
 const ok = (body: string) => (_path: string, hang: boolean): Reply => (hang ? { hang: true } : { status: 200, body });
 
@@ -62,6 +98,26 @@ const CONTRACT: Readonly<Record<string, ContractFixture>> = {
     unknownOptions: 'rejected',
   },
   slack: { uri: (url, [hook]) => `slack:${url}/services/T0CONTRACT/B0CONTRACT/${hook}`, secretCount: 1, reply: ok('ok'), unknownOptions: 'rejected' },
+  elasticsearch: {
+    uri: (url, [secret]) => `elasticsearch:${url}?esUserName=elastic&esUserSecret=${secret}&pipeline=p&index=heapster`,
+    secretCount: 1,
+    reply: (path, hang) =>
+      hang ? { hang: true } : { status: 200, headers: { 'x-elastic-product': 'Elasticsearch' }, body: path === '/' ? ES_INFO : path === '/_bulk' ? ES_BULK : '{"acknowledged":true}' },
+    unknownOptions: 'rejected',
+  },
+  influxdb: {
+    uri: (url, [pw]) => `influxdb:${url}?user=kube&pw=${pw}&db=k8s`,
+    secretCount: 1,
+    reply: (path, hang) => (hang ? { hang: true } : path === '/query' ? { status: 200, body: '{"results":[{"statement_id":0}]}' } : { status: 204 }),
+    unknownOptions: 'rejected',
+  },
+  mongo: {
+    uri: (endpoint, [pw]) => `mongo:?mongodb://kube:${pw}@${endpoint}/?authMechanism=PLAIN&database=contract`,
+    secretCount: 1,
+    reply: ok(''),
+    unknownOptions: 'rejected',
+    server: mongoServer,
+  },
   webhook: {
     uri: (url, [token, password]) => `webhook:http://user:${password}@${url.slice('http://'.length)}/hook/${token}?method=POST&header=Authorization=Bearer%20${token}`,
     secretCount: 2,
@@ -90,10 +146,11 @@ const CONTRACT: Readonly<Record<string, ContractFixture>> = {
   },
   riemann: {
     // Riemann speaks protobuf over TCP: its own peer, not the HTTP receiver.
-    uri: () => `riemann:tcp://127.0.0.1:${riemann.port}`,
+    uri: (endpoint) => `riemann:tcp://${endpoint}`,
     secretCount: 0,
     reply: ok(''),
     unknownOptions: 'rejected',
+    server: riemannServer,
   },
 };
 
@@ -101,17 +158,14 @@ const CONTRACT: Readonly<Record<string, ContractFixture>> = {
 const ABORT_BOUND_MS = 3000;
 
 let receiver: HttpReceiver;
-let riemann: RiemannPeer;
 let hang = false;
 
 before(async () => {
-  riemann = await startRiemannPeer(0, () => hang);
   receiver = await startHttpReceiver();
   receiver.respond((req) => CONTRACT[currentKey]!.reply(req.path, hang));
 });
 
 after(async () => {
-  await riemann.stop();
   await receiver.close();
 });
 
@@ -144,7 +198,20 @@ test('every registered sink has a contract entry', () => {
 
 for (const [key, fixture] of Object.entries(CONTRACT)) {
   describe(`sink ${key}`, () => {
-    const value = (secrets: readonly string[]) => fixture.uri(receiver.url, secrets);
+    let server: ContractServer | undefined;
+    if (fixture.server !== undefined) {
+      before(async () => {
+        server = await fixture.server!();
+      });
+      after(async () => {
+        await server?.stop();
+      });
+    }
+    const value = (secrets: readonly string[]) => fixture.uri(server?.endpoint ?? receiver.url, secrets);
+    const setHang = (on: boolean) => {
+      hang = on;
+      server?.setHang(on);
+    };
 
     test('builds from its URI', async () => {
       const built = await build(key, parseUri(value(secretsFor(fixture)), '--sink', {}));
@@ -177,7 +244,7 @@ for (const [key, fixture] of Object.entries(CONTRACT)) {
 
     test('send returns one outcome for the batch or one per event, and close() may be called twice', async () => {
       const built = await build(key, parseUri(value(secretsFor(fixture)), '--sink', {}));
-      hang = false;
+      setHang(false);
       const batch = events(3);
       const outcomes = outcomesOf(await built.sink.send(batch, new AbortController().signal));
       assert.ok(outcomes.length === 1 || outcomes.length === batch.length, `${outcomes.length} outcomes for ${batch.length} events`);
@@ -192,7 +259,7 @@ for (const [key, fixture] of Object.entries(CONTRACT)) {
 
     test('an aborted signal ends a send promptly', async () => {
       const built = await build(key, parseUri(value(secretsFor(fixture)), '--sink', {}));
-      hang = true;
+      setHang(true);
       try {
         const signal = AbortSignal.timeout(100);
         const started = performance.now();
@@ -202,7 +269,7 @@ for (const [key, fixture] of Object.entries(CONTRACT)) {
         // A sink that had nothing to wait for (log) is done; one that waited reports a retry.
         for (const o of outcomes) assert.ok(o.status === 'ok' || o.status === 'retry', JSON.stringify(o));
       } finally {
-        hang = false;
+        setHang(false);
         await built.sink.close();
       }
     });

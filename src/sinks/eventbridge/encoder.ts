@@ -1,8 +1,8 @@
 // Events → CloudEvents as kube-eventer builds them and as its SDK serialises them: a JSON array of
 // objects with alphabetically sorted keys, `data` the event's Go JSON (also key-sorted).
 import { createHash } from 'node:crypto';
-import { eventJsonValue, sortKeysDeep, type Json } from '../../event/event-json.js';
-import { goJson } from '../../event/go-json.js';
+import { eventJsonSorted } from '../../event/event-json.js';
+import { goJsonString } from '../../event/go-json.js';
 import { lastTimestamp } from '../../event/last-timestamp.js';
 import type { KubeEvent, ObjectReference } from '../../event/types.js';
 import { goFormat, nowGoTime, utc, type GoTime } from '../../gotime/index.js';
@@ -54,15 +54,17 @@ export function cloudEventId(e: Readonly<KubeEvent>): string {
   return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20)}`;
 }
 
-/** One CloudEvent as the SDK sends it (keys sorted). */
-export function cloudEvent(e: Readonly<KubeEvent>, ctx: CloudEventContext, now: () => GoTime = nowGoTime): Record<string, Json> {
+/** One CloudEvent's attributes (data aside), in the SDK's key order. */
+export interface CloudEventAttributes {
+  readonly id: string;
+  readonly subject: string;
+  readonly time: string;
+  readonly type: string;
+}
+
+export function cloudEventAttributes(e: Readonly<KubeEvent>, ctx: CloudEventContext, now: () => GoTime = nowGoTime): CloudEventAttributes {
   return {
-    aliyuneventbusname: ctx.eventBusName,
-    data: sortKeysDeep(eventJsonValue(e)),
-    datacontenttype: 'application/json',
     id: cloudEventId(e),
-    source: 'acs.cs',
-    specversion: '1.0',
     subject: eventSubject(e.involvedObject ?? {}, ctx),
     time: goFormat(utc(lastTimestamp(e, now)), '2006-01-02T15:04:05Z07:00'),
     type: eventType(e.involvedObject?.kind),
@@ -70,9 +72,8 @@ export function cloudEvent(e: Readonly<KubeEvent>, ctx: CloudEventContext, now: 
 }
 
 /** Why an event cannot be sent at all, or undefined. */
-export function unsendable(event: Record<string, Json>, encoded: string): string | undefined {
-  const type = event.type as string;
-  if (type.length > CLOUDEVENT_TYPE_MAX) return `CloudEvent type ${JSON.stringify(type)} is longer than ${CLOUDEVENT_TYPE_MAX} characters`;
+export function unsendable(attributes: CloudEventAttributes, encoded: string): string | undefined {
+  if (attributes.type.length > CLOUDEVENT_TYPE_MAX) return `CloudEvent type ${JSON.stringify(attributes.type)} is longer than ${CLOUDEVENT_TYPE_MAX} characters`;
   const size = Buffer.byteLength(encoded);
   if (size > CLOUDEVENT_MAX_BYTES) return `CloudEvent is ${size} bytes, over EventBridge's ${CLOUDEVENT_MAX_BYTES}`;
   return undefined;
@@ -83,7 +84,15 @@ export function putEventsBody(encoded: readonly string[]): string {
   return `[${encoded.join(',')}]`;
 }
 
-export function encodeCloudEvent(e: Readonly<KubeEvent>, ctx: CloudEventContext, now: () => GoTime = nowGoTime): { value: Record<string, Json>; json: string } {
-  const value = cloudEvent(e, ctx, now);
-  return { value, json: goJson(value) };
+/**
+ * One CloudEvent as kube-eventer's SDK sends it: keys in alphabetical order (the SDK re-encodes
+ * through a map), `data` the event's Go JSON with its keys sorted likewise.
+ */
+export function encodeCloudEvent(e: Readonly<KubeEvent>, ctx: CloudEventContext, now: () => GoTime = nowGoTime): { attributes: CloudEventAttributes; json: string } {
+  const a = cloudEventAttributes(e, ctx, now);
+  const json =
+    `{"aliyuneventbusname":${goJsonString(ctx.eventBusName)},"data":${eventJsonSorted(e)},"datacontenttype":"application/json",` +
+    `"id":${goJsonString(a.id)},"source":"acs.cs","specversion":"1.0","subject":${goJsonString(a.subject)},` +
+    `"time":${goJsonString(a.time)},"type":${goJsonString(a.type)}}`;
+  return { attributes: a, json };
 }

@@ -64,8 +64,8 @@ class EventBridgeSink implements Sink {
     const outcomes = new Array<Outcome>(batch.length);
     const ready: Array<{ index: number; json: string }> = [];
     batch.forEach((e, index) => {
-      const { value, json } = encodeCloudEvent(e, this.ctx);
-      const why = unsendable(value, json);
+      const { attributes, json } = encodeCloudEvent(e, this.ctx);
+      const why = unsendable(attributes, json);
       if (why !== undefined) outcomes[index] = reject(why);
       else ready.push({ index, json });
     });

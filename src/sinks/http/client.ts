@@ -20,6 +20,8 @@ export interface HttpClientOptions {
   readonly maxReplyBytes?: number;
   /** Sent unless the request sets its own `User-Agent`. */
   readonly userAgent?: string;
+  /** false = accept any TLS certificate (a sink's `insecuressl=true`). */
+  readonly verifyTls?: boolean;
 }
 
 export const DEFAULT_HTTP_CLIENT_OPTIONS: Required<HttpClientOptions> = {
@@ -30,6 +32,7 @@ export const DEFAULT_HTTP_CLIENT_OPTIONS: Required<HttpClientOptions> = {
   maxRedirections: 10,
   maxReplyBytes: 64 * 1024,
   userAgent: `kube-eventer/${VERSION}`,
+  verifyTls: true,
 };
 
 export interface HttpRequest {
@@ -72,6 +75,7 @@ export class HttpClient {
       bodyTimeout: this.settings.bodyTimeoutMs,
       connectTimeout: this.settings.connectTimeoutMs,
       keepAliveTimeout: 30_000,
+      ...(this.settings.verifyTls ? {} : { connect: { rejectUnauthorized: false } }),
     });
     this.dispatcher =
       this.settings.maxRedirections > 0

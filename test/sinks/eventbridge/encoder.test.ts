@@ -29,7 +29,7 @@ test('one CloudEvent, byte for byte', async () => {
   );
   assert.equal(putEventsBody([json, json]), `[${json},${json}]`);
   const timeless = { ...e, lastTimestamp: null, eventTime: null };
-  const t = encodeCloudEvent(timeless, ctx, () => goTimeFromUnix(1_800_000_000, 5, UTC)).value.time;
+  const t = encodeCloudEvent(timeless, ctx, () => goTimeFromUnix(1_800_000_000, 5, UTC)).attributes.time;
   assert.equal(t, '2027-01-15T08:00:00Z');
 });
 
@@ -43,9 +43,9 @@ test('ids: stable for one version of an Event, different for another version or 
 test('unsendable: a type over 64 characters, a CloudEvent over 256 KiB', () => {
   const ctx = { region: 'cn-hangzhou', accountId: '1', clusterId: 'c', eventBusName: 'default' };
   const long = encodeCloudEvent({ ...sampleEvent(1), involvedObject: { kind: 'X'.repeat(50) } }, ctx);
-  assert.match(unsendable(long.value, long.json) ?? '', /longer than 64/);
+  assert.match(unsendable(long.attributes, long.json) ?? '', /longer than 64/);
   const huge = encodeCloudEvent({ ...sampleEvent(1), message: 'm'.repeat(300 * 1024) }, ctx);
-  assert.match(unsendable(huge.value, huge.json) ?? '', /over EventBridge's 262144/);
+  assert.match(unsendable(huge.attributes, huge.json) ?? '', /over EventBridge's 262144/);
   const fine = encodeCloudEvent(sampleEvent(1), ctx);
-  assert.equal(unsendable(fine.value, fine.json), undefined);
+  assert.equal(unsendable(fine.attributes, fine.json), undefined);
 });

@@ -1,7 +1,6 @@
 // Shared by the webhook tests: a sink context, and a ConfigMap reader tests drive by hand.
 import type { Logger } from 'pino';
 import { Registry } from 'prom-client';
-import type { KubeEvent } from '../../../src/event/types.js';
 import type { ConfigMap } from '../../../src/kube/client.js';
 import type { ConfigMapReader, SinkContext } from '../../../src/sinks/context.js';
 
@@ -53,4 +52,3 @@ export class FakeConfigMaps implements ConfigMapReader {
     set.delete(onChange);
   }
 }
-
