@@ -6,12 +6,15 @@
 # - promtool: the chart's alert rules are checked and unit-tested (test/fixtures/promtool).
 # - chromium: the status page is driven headless (test/fixtures/chromium).
 # - helm: built from the Go module proxy to render the chart (test/fixtures/helm).
+# - Java (>= 17) and Maven: the Kafka broker fixture (test/fixtures/kafka).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PATH:/usr/local/go/bin"
 
 need=()
 command -v openssl >/dev/null || need+=(openssl)
+command -v java >/dev/null || need+=(default-jdk-headless)
+command -v mvn >/dev/null || need+=(maven)
 if [ ${#need[@]} -gt 0 ]; then
   echo "== installing ${need[*]}"
   export DEBIAN_FRONTEND=noninteractive
@@ -48,3 +51,6 @@ bash test/fixtures/image/build.sh >/dev/null
 bash test/fixtures/influxdb/install.sh
 echo "== FerretDB (MongoDB wire protocol) for the mongo sink's tests"
 bash test/fixtures/mongo/build.sh >/dev/null
+# Data sinks' real servers (issue 10): Apache Kafka 3.9 and 4.x jars (Maven Central), MariaDB (Debian).
+bash test/fixtures/kafka/install.sh
+bash test/fixtures/mariadb/install.sh

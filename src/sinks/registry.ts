@@ -28,6 +28,8 @@ export const SINKS: Readonly<Record<string, SinkEntry>> = {
   elasticsearch: { load: async () => (await import('./elasticsearch/sink.js')).createElasticsearchSink },
   influxdb: { load: async () => (await import('./influxdb/sink.js')).createInfluxSink },
   mongo: { load: async () => (await import('./mongo/sink.js')).createMongoSink },
+  kafka: { load: async () => (await import('./kafka/sink.js')).createKafkaSink },
+  mysql: { load: async () => (await import('./mysql/sink.js')).createMySqlSink },
 };
 
 export function knownSinkKeys(): string[] {

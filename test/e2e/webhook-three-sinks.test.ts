@@ -142,7 +142,7 @@ test('a ConfigMap change reaches the running daemon; a broken one keeps the last
   putConfigMap('custom-webhook-body1', '{"msgtype": "text", "text": {"content": "{{ .Reason "}}');
   await eventually('reload error counted', async () => (await metric('eventer_webhook_template_reload_errors_total', sink)) === 1);
   assert.match(daemon.output().stderr, /keeping the last good template/);
-  assert.match(daemon.output().stderr, /ConfigMap team\/custom-webhook-body1 key \\"content\\": template: custom-webhook-body1:1: unterminated quoted string/);
+  assert.match(daemon.output().stderr, /ConfigMap team\/custom-webhook-body1 key \\"content\\": template: body:1: unterminated quoted string/);
   before = receiver.requests.length;
   const second = warning('BackOff', 'after a broken update');
   await receiver.waitForRequests(before + 1);

@@ -16,6 +16,9 @@ import type { SinkContext } from '../../src/sinks/context.js';
 import { buildSink, SINKS } from '../../src/sinks/registry.js';
 import { startHttpReceiver, type HttpReceiver, type Reply } from '../fixtures/http-receiver/server.js';
 import { startRiemannPeer } from '../fixtures/riemann/peer.js';
+import { startKafka, type KafkaBroker } from '../fixtures/kafka/index.js';
+import { KAFKA_VERSIONS } from '../fixtures/kafka/versions.js';
+import { startMariaDb, type MariaDb } from '../fixtures/mariadb/index.js';
 import { HangProxy } from '../fixtures/mongo/hang-proxy.js';
 import { MongoServer } from '../fixtures/mongo/server.js';
 import { makeEvent } from '../helpers/events.js';
@@ -41,11 +44,44 @@ interface ContractFixture {
   readonly server?: () => Promise<ContractServer>;
 }
 
-/** A non-HTTP service for one sink: its endpoint, and a switch that makes it stop answering. */
+/**
+ * A real server one sink talks to instead of the HTTP receiver (data sinks): its endpoint, a switch that
+ * makes it stop answering while keeping connections, and the credentials it accepts (used instead of
+ * random ones) where it checks them.
+ */
 interface ContractServer {
   readonly endpoint: string;
   setHang(hang: boolean): void;
   stop(): Promise<void>;
+  readonly secrets?: readonly string[];
+}
+
+let kafka: KafkaBroker | undefined;
+let mariadb: MariaDb | undefined;
+
+/** A real Kafka broker (the newest version tested) with SASL listeners and the contract's topic. */
+async function kafkaServer(): Promise<ContractServer> {
+  const broker = await startKafka({ version: KAFKA_VERSIONS[KAFKA_VERSIONS.length - 1]!.version, sasl: true });
+  kafka = broker;
+  await broker.createTopics(['contract']);
+  return {
+    endpoint: broker.saslPlaintext,
+    setHang: (on) => (on ? broker.pause() : broker.resume()),
+    stop: () => broker.close(),
+    secrets: [broker.users.scram512.password],
+  };
+}
+
+/** A private MariaDB server (SIGSTOP makes it hang). */
+async function mariadbServer(): Promise<ContractServer> {
+  const db = await startMariaDb();
+  mariadb = db;
+  return {
+    endpoint: `${db.host}:${db.port}`,
+    setHang: (on) => (on ? db.pause() : db.resume()),
+    stop: () => db.close(),
+    secrets: [db.password],
+  };
 }
 
 /** FerretDB (MongoDB wire protocol) behind a proxy that can stop answering. */
@@ -110,6 +146,22 @@ const CONTRACT: Readonly<Record<string, ContractFixture>> = {
     secretCount: 1,
     reply: (path, hang) => (hang ? { hang: true } : path === '/query' ? { status: 200, body: '{"results":[{"statement_id":0}]}' } : { status: 204 }),
     unknownOptions: 'rejected',
+  },
+  kafka: {
+    uri: (_url, [password]) =>
+      `kafka:?brokers=${kafka!.saslPlaintext}&eventstopic=contract&mechanism=SCRAM-SHA-512&user=${kafka!.users.scram512.user}&password=${password}`,
+    secretCount: 1,
+    reply: ok(''),
+    unknownOptions: 'rejected',
+    server: kafkaServer,
+  },
+  mysql: {
+    // Unknown DSN parameters are session variables (Go driver): one the server does not know stops startup.
+    uri: (_url, [password]) => `mysql:?root:${password}@tcp(${mariadb!.host}:${mariadb!.port})/${mariadb!.database}?charset=utf8mb4&table=contract`,
+    secretCount: 1,
+    reply: ok(''),
+    unknownOptions: 'rejected',
+    server: mariadbServer,
   },
   mongo: {
     uri: (endpoint, [pw]) => `mongo:?mongodb://kube:${pw}@${endpoint}/?authMechanism=PLAIN&database=contract`,
@@ -179,7 +231,8 @@ async function build(key: string, uri: SinkUri, log: LogCapture = captureLog({ s
   return buildSink(uri, ctx);
 }
 
-function secretsFor(fixture: ContractFixture): string[] {
+function secretsFor(fixture: ContractFixture, server?: ContractServer): string[] {
+  if (server?.secrets) return [...server.secrets];
   // Letters and digits, long enough to look like a credential in a URL path.
   return Array.from({ length: fixture.secretCount }, () => `S${randomBytes(12).toString('hex')}`);
 }
@@ -197,7 +250,7 @@ test('every registered sink has a contract entry', () => {
 });
 
 for (const [key, fixture] of Object.entries(CONTRACT)) {
-  describe(`sink ${key}`, () => {
+  describe(`sink ${key}`, { timeout: 180_000 }, () => {
     let server: ContractServer | undefined;
     if (fixture.server !== undefined) {
       before(async () => {
@@ -214,21 +267,21 @@ for (const [key, fixture] of Object.entries(CONTRACT)) {
     };
 
     test('builds from its URI', async () => {
-      const built = await build(key, parseUri(value(secretsFor(fixture)), '--sink', {}));
+      const built = await build(key, parseUri(value(secretsFor(fixture, server)), '--sink', {}));
       assert.equal(typeof built.sink.name, 'string');
       await built.sink.close();
     });
 
     if (fixture.unknownOptions === 'rejected') {
       test('an unknown option stops startup with a message naming it', async () => {
-        const text = value(secretsFor(fixture));
+        const text = value(secretsFor(fixture, server));
         const uri = parseUri(`${text}${text.includes('?') ? '&' : '?'}contract_unknown=1`, '--sink', {});
         await assert.rejects(build(key, uri), (err: unknown) => err instanceof ConfigError && /contract_unknown/.test(err.message));
       });
     } else {
       test('an unknown parameter is forwarded; one that looks like a misspelt option is named in a warning', async () => {
         const log = captureLog({ sink: `${key}#1` });
-        const text = value(secretsFor(fixture));
+        const text = value(secretsFor(fixture, server));
         const built = await build(key, parseUri(`${text}${text.includes('?') ? '&' : '?'}levle=Warning`, '--sink', {}), log);
         await built.sink.close();
         assert.match(log.text(), /levle/);
@@ -236,14 +289,14 @@ for (const [key, fixture] of Object.entries(CONTRACT)) {
     }
 
     test('every secret in its URI is registered for redaction', async () => {
-      const secrets = secretsFor(fixture);
+      const secrets = secretsFor(fixture, server);
       const built = await build(key, parseUri(value(secrets), '--sink', {}));
       await built.sink.close();
       for (const secret of secrets) assert.equal(redact(`seen: ${secret}.`).includes(secret), false, `secret #${secrets.indexOf(secret) + 1} is not masked`);
     });
 
     test('send returns one outcome for the batch or one per event, and close() may be called twice', async () => {
-      const built = await build(key, parseUri(value(secretsFor(fixture)), '--sink', {}));
+      const built = await build(key, parseUri(value(secretsFor(fixture, server)), '--sink', {}));
       setHang(false);
       const batch = events(3);
       const outcomes = outcomesOf(await built.sink.send(batch, new AbortController().signal));
@@ -258,7 +311,7 @@ for (const [key, fixture] of Object.entries(CONTRACT)) {
     });
 
     test('an aborted signal ends a send promptly', async () => {
-      const built = await build(key, parseUri(value(secretsFor(fixture)), '--sink', {}));
+      const built = await build(key, parseUri(value(secretsFor(fixture, server)), '--sink', {}));
       setHang(true);
       try {
         const signal = AbortSignal.timeout(100);

@@ -18,7 +18,7 @@ test('every recipe ConfigMap renders valid JSON for a message with newlines, quo
   assert.equal(manifests.length, 4);
   const event = podEvent({ message: 'line1\n\tC:\\data "quoted" <tag> & more' });
   for (const cm of manifests) {
-    const body = compileWebhookTemplate(cm.data.content, { name: cm.metadata.name, bodyMode: 'json' }).render(event);
+    const body = compileWebhookTemplate(cm.data.content, { source: cm.metadata.name, bodyMode: 'json' }).render(event);
     const parsed = JSON.stringify(JSON.parse(body));
     assert.ok(parsed.includes('line1\\n\\tC:\\\\data \\"quoted\\" <tag> & more'), `${cm.metadata.name}: ${body}`);
   }

@@ -66,7 +66,7 @@ test('raw mode renders every upstream template byte-for-byte as Go does', async 
   for (const c of cases) {
     const expected = go.get(c.id);
     assert.ok(expected, `oracle answered ${c.id}`);
-    const encoder = compileWebhookTemplate(c.template, { name: 'body', bodyMode: 'raw' });
+    const encoder = compileWebhookTemplate(c.template, { source: 'body', bodyMode: 'raw' });
     let actual: { output?: string; error?: string };
     try {
       actual = { output: encoder.render(c.event, now) };
@@ -80,7 +80,7 @@ test('raw mode renders every upstream template byte-for-byte as Go does', async 
 });
 
 test('a template is parsed once and renders many events', () => {
-  const encoder = compileWebhookTemplate(upstream['docs-wechat']!, { name: 'body', bodyMode: 'raw' });
+  const encoder = compileWebhookTemplate(upstream['docs-wechat']!, { source: 'body', bodyMode: 'raw' });
   const a = encoder.render(podEvent({ reason: 'A' }));
   const b = encoder.render(podEvent({ reason: 'B' }));
   assert.match(a, /EventReason:A\\n/);
@@ -93,17 +93,17 @@ test('json mode: every JSON-shaped upstream template yields valid JSON whatever 
   for (const [name, template] of Object.entries(templates)) {
     let rawIsJson = true;
     try {
-      JSON.parse(compileWebhookTemplate(template, { name, bodyMode: 'raw' }).render(podEvent()));
+      JSON.parse(compileWebhookTemplate(template, { source: name, bodyMode: 'raw' }).render(podEvent()));
     } catch {
       rawIsJson = false;
     }
     if (!rawIsJson) continue;
-    const body = compileWebhookTemplate(template, { name, bodyMode: 'json' }).render(nasty);
+    const body = compileWebhookTemplate(template, { source: name, bodyMode: 'json' }).render(nasty);
     assert.doesNotThrow(() => JSON.parse(body), `${name}: ${body}`);
     checked++;
   }
   assert.ok(checked >= 8, `${checked} JSON-shaped templates checked`);
-  const wechat = JSON.parse(compileWebhookTemplate(upstream['docs-wechat']!, { name: 'w', bodyMode: 'json' }).render(nasty)) as { text: { content: string } };
+  const wechat = JSON.parse(compileWebhookTemplate(upstream['docs-wechat']!, { source: 'w', bodyMode: 'json' }).render(nasty)) as { text: { content: string } };
   assert.ok(wechat.text.content.endsWith('EventMessage:say "hi"\n\tC:\\dir\\ \u0000\u001f ok 中文 \u2028'), JSON.stringify(wechat.text.content));
   assert.match(wechat.text.content, /EventReason:Back"Off\n/);
 });
@@ -113,8 +113,8 @@ test('json mode leaves an event without special characters exactly as raw mode',
     const event = podEvent();
     const now = parseKubeTime(NOW)!;
     assert.equal(
-      compileWebhookTemplate(template, { name, bodyMode: 'json' }).render(event, now),
-      compileWebhookTemplate(template, { name, bodyMode: 'raw' }).render(event, now),
+      compileWebhookTemplate(template, { source: name, bodyMode: 'json' }).render(event, now),
+      compileWebhookTemplate(template, { source: name, bodyMode: 'raw' }).render(event, now),
       name,
     );
   }
@@ -127,6 +127,6 @@ test('jsonStringContent escapes as Go does, quotes as \\u0022', () => {
 });
 
 test('extra functions are available to templates', () => {
-  const encoder = compileWebhookTemplate('{{ json .Message }} {{ .Reason | upper }} {{ .Reason | lower }} {{ quote .Type }} {{ .Action | default "none" }} {{ .Message | trunc 4 }}', { name: 'f', bodyMode: 'raw' });
+  const encoder = compileWebhookTemplate('{{ json .Message }} {{ .Reason | upper }} {{ .Reason | lower }} {{ quote .Type }} {{ .Action | default "none" }} {{ .Message | trunc 4 }}', { source: 'f', bodyMode: 'raw' });
   assert.equal(encoder.render(podEvent({ message: 'a\nb"c' })), '"a\\nbc" BACKOFF backoff "Warning" none a\nbc');
 });

@@ -114,7 +114,7 @@ test('a render error rejects only that event, with Go\'s error text; the others 
   const outcomes = await send(b, [podEvent({ series: { count: 5, lastObservedTime: '2024-03-05T06:07:09.000000Z' } }), podEvent({ series: null })]);
   assert.deepEqual(outcomes[0], { status: 'ok' });
   assert.equal(outcomes[1]!.status, 'reject');
-  assert.match((outcomes[1] as { reason: string }).reason, /^template series: template: series:1:\d+: executing "series" at <\.Series\.Count>: nil pointer evaluating \*v1\.EventSeries\.Count$/);
+  assert.match((outcomes[1] as { reason: string }).reason, /^ConfigMap team\/series: template: body:1:\d+: executing "body" at <\.Series\.Count>: nil pointer evaluating \*v1\.EventSeries\.Count$/);
   assert.deepEqual(receiver.requests.slice(start).map((r) => r.body), ['{"count": 5}']);
 });
 
@@ -204,7 +204,7 @@ test('startup: a template that does not parse stops startup with the ConfigMap, 
   for (const mode of ['fail', 'default']) {
     await assert.rejects(build(`/x?custom_body_configmap=broken&custom_body_configmap_namespace=team&missing_configmap=${mode}`, kube), (err: unknown) => {
       assert.ok(err instanceof ConfigError);
-      assert.match(err.message, /^sink webhook: ConfigMap team\/broken key "content": template: broken:3: unexpected "}" in operand$/);
+      assert.match(err.message, /^sink webhook: ConfigMap team\/broken key "content": template: body:3: unexpected "}" in operand$/);
       return true;
     });
   }
@@ -247,7 +247,7 @@ test('hot reload: a good update swaps the template, a bad one keeps the last goo
   kube.set('team', 'body0', { content: 'v3 {{ .Type ' });
   await eventually('error logged', () => b.log.lines.some((l) => l.level === 50 && /keeping the last good template/.test(String(l.msg))));
   const problem = String(b.log.lines.find((l) => l.level === 50)!.problem);
-  assert.match(problem, /ConfigMap team\/body0 key "content": template: body0:1: unclosed action/);
+  assert.match(problem, /ConfigMap team\/body0 key "content": template: body:1: unclosed action/);
   assert.equal(await body(), 'v2 Warning');
   assert.equal(await metric('eventer_webhook_template_reload_errors_total'), 1);
 
@@ -300,4 +300,52 @@ test('parameters that look like misspelt options are warned about (and still for
   const start = fresh();
   await send(b, [podEvent()]);
   assert.equal(receiver.requests[start]!.target, '/x?namespace=team&key=secretkeyvalue');
+});
+
+test('`kube-eventer render` and the sink agree: same body, same Go error text and template name ("body", as kube-eventer)', async () => {
+  const { runRender } = await import('../../../src/render.js');
+  const { PassThrough } = await import('node:stream');
+  const { mkdtempSync, writeFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const dir = mkdtempSync(join(tmpdir(), 'render-agrees-'));
+  const event = podEvent({ series: { count: 4, lastObservedTime: '2024-03-05T06:07:09.000000Z' } });
+  const eventFile = join(dir, 'event.json');
+  writeFileSync(eventFile, JSON.stringify(event));
+  const templates: Array<[string, number?]> = [
+    ['{{ .InvolvedObject.GroupVersionKind }} {{ .GetObjectMeta.GetName }} x{{ .Series.Count }} {{ .EventTime.BeforeTime .LastTimestamp }}'],
+    ['{{ .Related.Name }}'],
+    ['{{ .GetCreationTimestamp.IsZero }}'],
+    ['{{ range 10000000000 }}{{ end }}'],
+    ['{{ range 50 }}x{{ end }}', 50],
+    ['{{ range 51 }}x{{ end }}', 50],
+  ];
+  for (const [i, [content, limit]] of templates.entries()) {
+    const kube = new FakeConfigMaps();
+    kube.set('team', `t${i}`, { content });
+    const manifest = join(dir, `t${i}.yaml`);
+    writeFileSync(manifest, JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `t${i}`, namespace: 'team' }, data: { content } }));
+    const out = new PassThrough();
+    const err = new PassThrough();
+    let stdout = '';
+    let stderr = '';
+    out.on('data', (c: Buffer) => (stdout += c.toString()));
+    err.on('data', (c: Buffer) => (stderr += c.toString()));
+    const limitFlag = limit === undefined ? [] : ['--max-body-bytes', String(limit)];
+    const code = await runRender(['--template', manifest, '--event', eventFile, ...limitFlag], { stdout: out, stderr: err, stdin: new PassThrough() });
+
+    const limitOption = limit === undefined ? '' : `&max_body_bytes=${limit}`;
+    const b = await build(`/agree${i}?custom_body_configmap=t${i}&custom_body_configmap_namespace=team${limitOption}`, kube);
+    const start = fresh();
+    const [outcome] = await send(b, [event]);
+    if (code === 0) {
+      assert.deepEqual(outcome, { status: 'ok' }, content);
+      assert.equal(receiver.requests[start]!.body, stdout, content);
+    } else {
+      assert.equal(code, 1, stderr);
+      assert.equal(outcome!.status, 'reject', content);
+      assert.match(stderr, /^template: body:/);
+      assert.equal((outcome as { reason: string }).reason, `ConfigMap team/t${i}: ${stderr.trimEnd()}`, content);
+    }
+  }
 });
