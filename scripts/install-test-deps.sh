@@ -31,6 +31,9 @@ if ! command -v go >/dev/null; then
   exit 1
 fi
 
+echo "== Go event JSON oracle (sls and eventbridge payloads are checked against Go)"
+bash test/fixtures/event-json-oracle/build.sh >/dev/null
+
 # The real control plane takes minutes to build cold; build it once here, not inside a test's timeout.
 echo "== control plane (kube-apiserver + etcd) for the e2e tests"
 bash test/fixtures/control-plane/build.sh >/dev/null

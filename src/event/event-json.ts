@@ -180,3 +180,19 @@ export function goStruct(entries: Array<[string, unknown]>): Fields {
 export function goStringMap(m: Record<string, string>): Fields {
   return goSortedMap(m) ?? new Fields([]);
 }
+
+function sortedFields(value: unknown): unknown {
+  if (value instanceof Fields) {
+    const entries = [...value.entries].sort(([a], [b]) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+    return new Fields(entries.map(([k, v]) => [k, sortedFields(v)]));
+  }
+  return Array.isArray(value) ? value.map(sortedFields) : value;
+}
+
+/**
+ * The event after a round trip through Go's map[string]interface{} (eventbridge's SDK re-encodes the
+ * event so): the same values with every object's keys sorted.
+ */
+export function eventJsonSorted(e: KubeEvent): string {
+  return write(sortedFields(eventFields(e)), undefined, 0);
+}

@@ -15,6 +15,7 @@ import type { BuiltSink } from '../../src/pipeline/sink.js';
 import type { SinkContext } from '../../src/sinks/context.js';
 import { buildSink, SINKS } from '../../src/sinks/registry.js';
 import { startHttpReceiver, type HttpReceiver, type Reply } from '../fixtures/http-receiver/server.js';
+import { startRiemannPeer } from '../fixtures/riemann/peer.js';
 import { startKafka, type KafkaBroker } from '../fixtures/kafka/index.js';
 import { KAFKA_VERSIONS } from '../fixtures/kafka/versions.js';
 import { startMariaDb, type MariaDb } from '../fixtures/mariadb/index.js';
@@ -97,6 +98,13 @@ async function mongoServer(): Promise<ContractServer> {
   };
 }
 
+/** A Riemann protocol peer that can stop answering. */
+async function riemannServer(): Promise<ContractServer> {
+  let hold = false;
+  const peer = await startRiemannPeer(0, () => hold);
+  return { endpoint: `127.0.0.1:${peer.port}`, setHang: (h) => (hold = h), stop: () => peer.stop() };
+}
+
 const ES_INFO = JSON.stringify({ name: 'n', cluster_name: 'c', version: { number: '8.15.3', build_flavor: 'default' }, tagline: 'You Know, for Search' });
 /** The bulk reply for the contract's batches (3 events), every item indexed. */
 const ES_BULK = JSON.stringify({ took: 1, errors: false, items: Array.from({ length: 3 }, (_, i) => ({ index: { _index: 'heapster', _id: String(i), status: 201 } })) });
@@ -167,6 +175,34 @@ const CONTRACT: Readonly<Record<string, ContractFixture>> = {
     secretCount: 2,
     reply: ok('{}'),
     unknownOptions: 'forwarded',
+  },
+  sls: {
+    uri: (url, [id, secret]) => `sls:?project=contract-proj&logStore=contract-store&regionId=cn-hangzhou&accessKeyId=${id}&accessKeySecret=${secret}&endpoint=${url}`,
+    secretCount: 2,
+    // GetLogStore at startup, then PutLogs: both answer 200.
+    reply: ok('{}'),
+    unknownOptions: 'rejected',
+  },
+  eventbridge: {
+    uri: (url, [id, secret]) => `eventbridge:?clusterId=contract&regionId=cn-hangzhou&accountId=1234567890&accessKeyId=${id}&accessKeySecret=${secret}&endpoint=${url}`,
+    secretCount: 2,
+    reply: ok('{"requestId":"contract","failedEntryCount":0}'),
+    unknownOptions: 'rejected',
+  },
+  honeycomb: {
+    uri: (url, [key]) => `honeycomb:?writekey=${key}&apihost=${url}`,
+    secretCount: 1,
+    // GET /1/auth, then the batch: one status per event (the contract sends 3).
+    reply: (path, hang) => (path === '/1/auth' ? { status: 200, body: '{}' } : ok('[{"status":202},{"status":202},{"status":202}]')(path, hang)),
+    unknownOptions: 'rejected',
+  },
+  riemann: {
+    // Riemann speaks protobuf over TCP: its own peer, not the HTTP receiver.
+    uri: (endpoint) => `riemann:tcp://${endpoint}`,
+    secretCount: 0,
+    reply: ok(''),
+    unknownOptions: 'rejected',
+    server: riemannServer,
   },
 };
 
