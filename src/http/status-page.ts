@@ -3,25 +3,12 @@
 // external assets; every string passes through redact() and HTML escaping, and sinks are named by their
 // id (`webhook#1`), never by their URI, so no token can appear.
 
+import type { LaneStatus } from '../pipeline/lane.js';
+
 export type WatchState = 'starting' | 'connected' | 'reconnecting' | 'stalled' | 'standby';
 
-export interface SinkStatus {
-  /** `<key>#<n>` in flag order. */
-  readonly id: string;
-  /** kube-eventer's sink name (`webhook`, `dingtalk`, …). */
-  readonly exporter: string;
-  readonly queued: number;
-  readonly sent: number;
-  readonly retried: number;
-  readonly rejected: number;
-  readonly dropped: number;
-  readonly lastSuccessAt: number | undefined;
-  readonly lastError: { readonly at: number; readonly reason: string } | undefined;
-  /** Waiting on its rate limit (pacing or a Retry-After) right now. */
-  readonly rateLimited: boolean;
-  /** Events waiting for a retry after a failed send. */
-  readonly retrying: number;
-}
+/** One sink's delivery state, as its lane reports it. */
+export type SinkStatus = LaneStatus;
 
 export interface RecentEvent {
   /** When the daemon received it (ms since the epoch). */
