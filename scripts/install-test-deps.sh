@@ -31,7 +31,7 @@ if ! command -v go >/dev/null; then
   exit 1
 fi
 
-echo "== Go event JSON oracle (sls and eventbridge payloads are checked against Go)"
+echo "== Go event oracle (event JSON and the sls, eventbridge, kafka, mysql, elasticsearch payloads are checked against Go)"
 bash test/fixtures/event-json-oracle/build.sh >/dev/null
 
 # The real control plane takes minutes to build cold; build it once here, not inside a test's timeout.

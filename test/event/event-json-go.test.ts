@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { eventJson, eventJsonIndent, eventJsonSorted } from '../../src/event/event-json.js';
 import type { KubeEvent } from '../../src/event/types.js';
-import { goEventJson } from '../fixtures/event-json-oracle/oracle.js';
+import { goEventForms } from '../fixtures/event-json-oracle/oracle.js';
 import { sampleEvents } from '../sinks/data/sample-events.js';
 
 const edgeCases: KubeEvent[] = [
@@ -25,7 +25,7 @@ const edgeCases: KubeEvent[] = [
 
 test('event JSON equals Go encoding/json byte for byte (compact, MarshalIndent with one space, map round trip)', async () => {
   const events = [...sampleEvents(112), ...edgeCases];
-  const go = await goEventJson(events);
+  const go = await goEventForms(events);
   events.forEach((e, i) => {
     const g = go[i]!;
     assert.equal(g.error, undefined, `event ${i}: ${g.error}`);

@@ -1,6 +1,6 @@
-// The kafka and mysql sinks' payloads against real Go: the Go oracle decodes each Event into
-// k8s.io/api v0.17.16 (kube-eventer's) and writes kube-eventer's forms with Go's encoding/json and
-// time package. Byte-for-byte equality, under kube-eventer's image zone (Asia/Shanghai) and UTC.
+// The kafka and mysql sinks' payloads against real Go: the Go oracle (test/fixtures/event-json-oracle)
+// decodes each Event into k8s.io/api v0.17.16 (kube-eventer's) and writes kube-eventer's forms with Go's
+// encoding/json and time package. Byte-for-byte equality, under kube-eventer's image zone (Asia/Shanghai) and UTC.
 process.env.TZ = 'Asia/Shanghai';
 
 import { test } from 'node:test';
@@ -10,7 +10,7 @@ import type { KubeEvent } from '../../src/event/types.js';
 import { loadLocation, parseKubeTime, setLocalLocation } from '../../src/gotime/index.js';
 import { encodeValue } from '../../src/sinks/kafka/encoder.js';
 import { encodeRow } from '../../src/sinks/mysql/encoder.js';
-import { runPayloadOracle, type PayloadCase } from '../fixtures/sink-payload-oracle/oracle.js';
+import { goEventForms } from '../fixtures/event-json-oracle/oracle.js';
 import { makeEvents } from './kafka/events.js';
 
 const NOW = '2026-12-06T03:30:00.123456789Z';
@@ -37,13 +37,13 @@ const edgeCases: KubeEvent[] = [
 async function compare(tz: string): Promise<void> {
   setLocalLocation(loadLocation(tz)!);
   const events = [...makeEvents('oracle', 200), ...edgeCases];
-  const cases: PayloadCase[] = events.map((event, i) => ({ id: String(i), event, now: NOW }));
-  const results = await runPayloadOracle(cases, tz);
+  const results = await goEventForms(events, { tz, now: NOW });
+  assert.equal(results.length, events.length);
   const now = () => parseKubeTime(NOW)!;
   for (const [i, r] of results.entries()) {
     assert.equal(r.error, undefined, `case ${i}: ${r.error}`);
     const e = events[i]!;
-    assert.equal(eventJsonIndent(e), r.eventJsonIndent, `EventJSONIndent of case ${i}`);
+    assert.equal(eventJsonIndent(e), r.indent, `EventJSONIndent of case ${i}`);
     assert.equal(encodeValue(e, now), r.kafkaValue, `kafka value of case ${i}`);
     const row = encodeRow(e, 'kube-eventer', now);
     assert.equal(row[7], r.mysqlFirst, `mysql first_occurrence_time of case ${i}`);

@@ -1,43 +1,15 @@
-// The data sinks' JSON payloads against real Go: encoding/json of a core/v1 Event decoded with
-// k8s.io/api v0.17.16 (kube-eventer's), compact and indented, and the elasticsearch document struct.
-// The oracle (go-oracle/) is built once per source hash under .cache/.
+// The data sinks' JSON payloads against real Go (test/fixtures/event-json-oracle): encoding/json of a
+// core/v1 Event decoded with k8s.io/api v0.17.16 (kube-eventer's), compact and indented, and the
+// elasticsearch document struct.
 import assert from 'node:assert/strict';
-import { spawn, execFileSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { eventJson, eventJsonIndent } from '../../../src/event/event-json.js';
+import { lastTimestamp } from '../../../src/event/last-timestamp.js';
 import type { KubeEvent } from '../../../src/event/types.js';
+import { parseKubeTime } from '../../../src/gotime/index.js';
 import { encodeDocument } from '../../../src/sinks/elasticsearch/encoder.js';
+import { goEventForms } from '../../fixtures/event-json-oracle/oracle.js';
 import { streamEvent } from './helpers.js';
-
-const SOURCE_DIR = fileURLToPath(new URL('./go-oracle/', import.meta.url));
-const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-
-function buildOracle(): string {
-  const hash = createHash('sha256');
-  for (const f of ['main.go', 'go.mod', 'go.sum']) hash.update(readFileSync(join(SOURCE_DIR, f)));
-  const binary = join(REPO_ROOT, '.cache', 'data-sink-oracle', `oracle-${hash.digest('hex').slice(0, 16)}`);
-  if (!existsSync(binary)) {
-    mkdirSync(join(REPO_ROOT, '.cache', 'data-sink-oracle'), { recursive: true });
-    execFileSync('go', ['build', '-o', binary, '.'], { cwd: SOURCE_DIR, env: { ...process.env, GOFLAGS: '-mod=mod', PATH: `${process.env.PATH}:/usr/local/go/bin` }, stdio: ['ignore', 'inherit', 'inherit'] });
-  }
-  return binary;
-}
-
-function runOracle(events: readonly KubeEvent[]): Promise<Array<{ compact: string; indent: string; es: string }>> {
-  const binary = buildOracle();
-  return new Promise((resolve, reject) => {
-    const child = spawn(binary, [], { stdio: ['pipe', 'pipe', 'inherit'], env: { ...process.env, TZ: 'Asia/Shanghai' } });
-    let out = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
-    child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve(out.split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as { compact: string; indent: string; es: string })) : reject(new Error(`oracle exited ${code}`))));
-    child.stdin.end(events.map((e) => JSON.stringify(e)).join('\n') + '\n');
-  });
-}
 
 /** Events using every field of core/v1 Event and ObjectMeta, and text Go escapes. */
 const EDGE: KubeEvent[] = [
@@ -78,15 +50,18 @@ const EDGE: KubeEvent[] = [
   { metadata: { namespace: 'x' }, involvedObject: { kind: 'Node' }, eventTime: '2026-03-01T10:00:00.123456Z', series: { count: 2 } },
 ];
 
+/** The event time of events with neither lastTimestamp nor eventTime. */
+const NOW = '2026-03-01T12:00:00.123456789Z';
+
 test('Event JSON (compact and indented) and the elasticsearch document equal real Go for 1,000 stream events and edge cases', async () => {
   const events = [...EDGE, ...Array.from({ length: 1000 }, (_, i) => streamEvent(i))];
-  const expected = await runOracle(events);
+  const expected = await goEventForms(events, { now: NOW });
   assert.equal(expected.length, events.length);
   events.forEach((e, i) => {
+    assert.equal(expected[i]!.error, undefined, `event ${i}: ${expected[i]!.error}`);
     assert.equal(eventJson(e), expected[i]!.compact, `compact #${i}`);
     assert.equal(eventJsonIndent(e), expected[i]!.indent, `indent #${i}`);
-    // Without lastTimestamp and eventTime the event time is "now": the oracle leaves that one out.
-    if (!e.lastTimestamp && !e.eventTime) return;
-    assert.equal(encodeDocument(e, { index: 'heapster', clusterName: 'default', useNamespace: false, dataStream: false }), expected[i]!.es, `es #${i}`);
+    const last = lastTimestamp(e, () => parseKubeTime(NOW)!);
+    assert.equal(encodeDocument(e, { index: 'heapster', clusterName: 'default', useNamespace: false, dataStream: false }, last), expected[i]!.es, `es #${i}`);
   });
 });

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { goTimeFromUnix, UTC } from '../../../src/gotime/index.js';
 import { cloudEventId, encodeCloudEvent, eventSubject, eventType, guessResource, putEventsBody, unsendable } from '../../../src/sinks/eventbridge/encoder.js';
-import { goEventJson } from '../../fixtures/event-json-oracle/oracle.js';
+import { goEventForms } from '../../fixtures/event-json-oracle/oracle.js';
 import { sampleEvent } from '../data/sample-events.js';
 
 test('eventbridge: kube-eventer\'s own test vectors (subject, type, plural rules)', () => {
@@ -18,7 +18,7 @@ test('eventbridge: kube-eventer\'s own test vectors (subject, type, plural rules
 
 test('one CloudEvent, byte for byte', async () => {
   const e = sampleEvent(5); // a VolumeSnapshot: apiVersion without '/', so /versionUnknown
-  const [go] = await goEventJson([e]);
+  const [go] = await goEventForms([e]);
   const ctx = { region: 'cn-shanghai', accountId: '1234567890', clusterId: 'c9', eventBusName: 'k8s' };
   const { json } = encodeCloudEvent(e, ctx);
   assert.equal(

@@ -13,7 +13,7 @@ import { testEnvironment } from '../../fixtures/aliyun/environment.js';
 import { startEventBridgeFake, type EventBridgeFake } from '../../fixtures/aliyun/eventbridge.js';
 import { startMetadataFake } from '../../fixtures/aliyun/metadata.js';
 import { writeTokenConfig } from '../../fixtures/aliyun/token-config.js';
-import { goEventJson } from '../../fixtures/event-json-oracle/oracle.js';
+import { goEventForms } from '../../fixtures/event-json-oracle/oracle.js';
 import { assertConfigError, noAbort, sinkUri, testContext } from '../chat/helpers.js';
 import { metric, record, startLane } from '../chat/lane.js';
 import { eventually } from '../../helpers/eventually.js';
@@ -56,7 +56,7 @@ test('eventbridge: 1,000 events in signed requests of 4, each CloudEvent equal b
     assert.ok(f.replies.every((r) => r.status === 200 && r.events <= 4), JSON.stringify(f.replies.find((r) => r.status !== 200 || r.events > 4)));
     assert.equal(f.replies.length, 250, 'kube-eventer\'s 4 events per request');
     assert.equal(f.events.length, 1000);
-    const go = await goEventJson(events);
+    const go = await goEventForms(events);
     const ids = new Set<string>();
     for (const { raw, event } of f.events) {
       const i = marker(raw);

@@ -5,14 +5,14 @@ import assert from 'node:assert/strict';
 import { goTimeFromUnix, UTC } from '../../../src/gotime/index.js';
 import { encodeLog, encodeLogGroup, planRequests, slsContents, SLS_MAX_LOGS, SLS_MAX_RAW_BYTES } from '../../../src/sinks/sls/encoder.js';
 import { LogGroupType } from '../../fixtures/aliyun/sls.js';
-import { goEventJson } from '../../fixtures/event-json-oracle/oracle.js';
+import { goEventForms } from '../../fixtures/event-json-oracle/oracle.js';
 import { sampleEvent } from '../data/sample-events.js';
 
 const pod = sampleEvent(0);
 const node = sampleEvent(1);
 
 test('contents: eventId, hostname, level, pod_id/pod_name for Pods only, then labels in order', async () => {
-  const [goPod, goNode] = await goEventJson([pod, node]);
+  const [goPod, goNode] = await goEventForms([pod, node]);
   assert.deepEqual(slsContents(pod, [['cluster', 'c1'], ['env', 'prod']]), [
     ['eventId', goPod!.indent],
     ['hostname', 'cn-hangzhou.192.168.0.0'],

@@ -18,7 +18,7 @@ import { testEnvironment } from '../../fixtures/aliyun/environment.js';
 import { startMetadataFake } from '../../fixtures/aliyun/metadata.js';
 import { startSlsFake, type SlsFake, type StoredLog } from '../../fixtures/aliyun/sls.js';
 import { writeTokenConfig } from '../../fixtures/aliyun/token-config.js';
-import { goEventJson } from '../../fixtures/event-json-oracle/oracle.js';
+import { goEventForms } from '../../fixtures/event-json-oracle/oracle.js';
 import { assertConfigError, sinkUri, testContext } from '../chat/helpers.js';
 import { metric, record, startLane } from '../chat/lane.js';
 import { eventually } from '../../helpers/eventually.js';
@@ -73,7 +73,7 @@ test('sls: 1,000 events through the lane, signature v4 verified, contents equal 
     const posts = f.replies.filter((r) => r.method === 'POST');
     assert.ok(posts.every((r) => r.status === 200 && r.signature === 'v4' && r.compressType === 'deflate'), JSON.stringify(posts.find((r) => r.status !== 200)));
     assert.equal(f.logs.length, 1000, 'each event stored once');
-    const go = await goEventJson(events);
+    const go = await goEventForms(events);
     for (const log of f.logs) {
       const i = marker(log);
       const e = events[i]!;
