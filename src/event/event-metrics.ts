@@ -77,21 +77,33 @@ export function triage(e: KubeEvent): string | undefined {
 /** Above this many label sets per counter, new objects are counted under name="_other_". */
 export const MAX_SERIES_PER_COUNTER = 5000;
 
+/** One label set of a counter, counted as a plain number until the next scrape. */
+interface Series {
+  readonly labels: Record<string, string>;
+  pending: number;
+}
+
 /**
  * kube-eventer's per-event counters (`--event-metrics`), with its label names. Unlike the
- * original, the number of label sets is bounded so a busy cluster cannot exhaust memory.
+ * original, the number of label sets is bounded so a busy cluster cannot exhaust memory. Each
+ * label set is resolved once: an event adds 1 to a number, and prom-client is told when scraped.
  */
 export class EventMetrics {
   private readonly error: Counter<'reason' | 'kind' | 'name' | 'namespace'>;
   private readonly warning: Counter<'reason' | 'kind' | 'name' | 'namespace'>;
   private readonly normal: Counter<'reason' | 'namespace' | 'kind'>;
-  private readonly seen = new Map<Counter<string>, Set<string>>();
+  private readonly series = new Map<Counter<string>, Map<string, Series>>();
 
   constructor(registry: Registry) {
     const registers = [registry];
-    this.error = new Counter({ name: 'eventer_events_error_total', help: 'Events triaged into an error category', labelNames: ['reason', 'kind', 'name', 'namespace'], registers });
-    this.warning = new Counter({ name: 'eventer_events_warning_total', help: 'Warning events not triaged as errors', labelNames: ['reason', 'kind', 'name', 'namespace'], registers });
-    this.normal = new Counter({ name: 'eventer_events_normal_total', help: 'Events that are neither errors nor warnings', labelNames: ['reason', 'namespace', 'kind'], registers });
+    const self = this;
+    const collect = function (this: Counter<string>) {
+      self.flush(this);
+    };
+    this.error = new Counter({ name: 'eventer_events_error_total', help: 'Events triaged into an error category', labelNames: ['reason', 'kind', 'name', 'namespace'], registers, collect });
+    this.warning = new Counter({ name: 'eventer_events_warning_total', help: 'Warning events not triaged as errors', labelNames: ['reason', 'kind', 'name', 'namespace'], registers, collect });
+    this.normal = new Counter({ name: 'eventer_events_normal_total', help: 'Events that are neither errors nor warnings', labelNames: ['reason', 'namespace', 'kind'], registers, collect });
+    for (const counter of [this.error, this.warning, this.normal]) this.series.set(counter, new Map());
   }
 
   record(e: KubeEvent): void {
@@ -99,20 +111,38 @@ export class EventMetrics {
     const category = triage(e);
     if (category !== undefined || e.type === 'Warning') {
       const counter = category !== undefined ? this.error : this.warning;
-      const labels = { reason: category ?? e.reason ?? '', kind: obj.kind ?? '', name: obj.name ?? '', namespace: obj.namespace ?? '' };
-      if (!this.admit(counter, `${labels.reason}\0${labels.kind}\0${labels.name}\0${labels.namespace}`)) labels.name = '_other_';
-      counter.inc(labels);
+      const reason = category ?? e.reason ?? '';
+      const kind = obj.kind ?? '';
+      const name = obj.name ?? '';
+      const namespace = obj.namespace ?? '';
+      const known = this.series.get(counter)!;
+      const series =
+        known.get(`${reason}\0${kind}\0${name}\0${namespace}`) ??
+        (known.size < MAX_SERIES_PER_COUNTER
+          ? this.add(counter, `${reason}\0${kind}\0${name}\0${namespace}`, { reason, kind, name, namespace })
+          : (known.get(`${reason}\0${kind}\0_other_\0${namespace}`) ?? this.add(counter, `${reason}\0${kind}\0_other_\0${namespace}`, { reason, kind, name: '_other_', namespace })));
+      series.pending++;
       return;
     }
-    this.normal.inc({ reason: e.reason ?? '', namespace: e.metadata.namespace ?? '', kind: obj.kind ?? '' });
+    const reason = e.reason ?? '';
+    const namespace = e.metadata.namespace ?? '';
+    const kind = obj.kind ?? '';
+    const key = `${reason}\0${namespace}\0${kind}`;
+    const series = this.series.get(this.normal)!.get(key) ?? this.add(this.normal, key, { reason, namespace, kind });
+    series.pending++;
   }
 
-  private admit(counter: Counter<string>, key: string): boolean {
-    let keys = this.seen.get(counter);
-    if (keys === undefined) this.seen.set(counter, (keys = new Set()));
-    if (keys.has(key)) return true;
-    if (keys.size >= MAX_SERIES_PER_COUNTER) return false;
-    keys.add(key);
-    return true;
+  private add(counter: Counter<string>, key: string, labels: Record<string, string>): Series {
+    const series: Series = { labels, pending: 0 };
+    this.series.get(counter)!.set(key, series);
+    return series;
+  }
+
+  private flush(counter: Counter<string>): void {
+    for (const series of this.series.get(counter)?.values() ?? []) {
+      if (series.pending === 0) continue;
+      counter.inc(series.labels, series.pending);
+      series.pending = 0;
+    }
   }
 }

@@ -3,7 +3,7 @@ import { isNewerResourceVersion } from '../event/resource-version.js';
 import type { EventRecord, KubeEvent } from '../event/types.js';
 import type { BuiltSink, Sink } from './sink.js';
 import { backoffDelay, delay, DEFAULT_BACKOFF, type BackoffPolicy } from '../base/backoff.js';
-import type { DropReason, PipelineMetrics } from './metrics.js';
+import type { DropReason, LaneCounts, PipelineMetrics } from './metrics.js';
 import type { Outcome } from './outcome.js';
 import { BoundedQueue } from './queue.js';
 import { recordCodec } from './record-codec.js';
@@ -61,6 +61,7 @@ export class Lane {
   private readonly sink: Sink;
   private readonly accepts: ((e: KubeEvent) => boolean) | undefined;
   private readonly labels: { sink: string; exporter: string };
+  private readonly counts: LaneCounts;
   private readonly hardStop = new AbortController();
   private readonly retries = new WeakMap<EventRecord, RetryState>();
   private workers: Promise<void>[] = [];
@@ -95,7 +96,7 @@ export class Lane {
             },
           )
         : undefined;
-    this.metrics.queued.set(this.labels, 0);
+    this.counts = metrics.countsFor(this.labels, () => this.queue.size);
   }
 
   get sinkName(): string {
@@ -137,10 +138,10 @@ export class Lane {
     const rv = record.event.metadata.resourceVersion;
     if (this.deliveredThrough !== undefined && rv !== undefined && !isNewerResourceVersion(rv, this.deliveredThrough)) return;
     if (this.accepts && !this.accepts(record.event)) {
-      this.metrics.filtered.inc(this.labels);
+      this.counts.filtered++;
       return;
     }
-    this.metrics.accepted.inc(this.labels);
+    this.counts.accepted++;
     this.unsettled.add(record.seq);
     if (this.repeats) this.repeats.offer(record);
     else this.enqueue(record);
@@ -153,7 +154,6 @@ export class Lane {
     }
     const evicted = this.queue.push(record, this.settings.overflow);
     if (evicted !== undefined) this.drop([evicted], 'overflow');
-    this.metrics.queued.set(this.labels, this.queue.size);
   }
 
   start(): void {
@@ -179,7 +179,6 @@ export class Lane {
     }
     const remaining = this.queue.take(this.queue.size);
     if (remaining.length > 0) this.drop(remaining, 'shutdown');
-    this.metrics.queued.set(this.labels, 0);
     try {
       await this.sink.close();
     } catch (err) {
@@ -203,7 +202,6 @@ export class Lane {
       }
       const batch = this.queue.take(this.settings.maxBatch);
       this.limiter?.record();
-      this.metrics.queued.set(this.labels, this.queue.size);
       this.inFlight += batch.length;
       try {
         await this.deliver(batch);
@@ -254,7 +252,6 @@ export class Lane {
       if (deferred.length > 0) {
         // Sent with the next call (with newer events), without backoff: nothing failed.
         this.queue.unshiftAll(deferred);
-        this.metrics.queued.set(this.labels, this.queue.size);
       }
       if (again.length === 0) return;
       this.metrics.retried.inc(this.labels, again.length);

@@ -1,7 +1,7 @@
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { EventRecord } from '../event/types.js';
 import type { QueueCodec } from './queue.js';
-import { deepFreeze } from './freeze.js';
+import { freezeEvent } from './freeze.js';
 
 /** Compresses a run of queued records (a backlog behind a slow sink) at zlib's fastest level. */
 export const recordCodec: QueueCodec<EventRecord> = {
@@ -10,6 +10,10 @@ export const recordCodec: QueueCodec<EventRecord> = {
   },
   decode(bytes) {
     const records = JSON.parse(inflateRawSync(bytes).toString('utf8')) as EventRecord[];
-    return records.map((r) => deepFreeze(r));
+    for (const r of records) {
+      freezeEvent(r.event);
+      Object.freeze(r);
+    }
+    return records;
   },
 };
