@@ -239,8 +239,10 @@ const scenarios: Record<string, Scenario> = {
     const queued = await metric(run.metricsUrl, 'eventer_sink_events_queued');
     await settle(2000);
     const m = rss(run.daemon.pid!);
+    const heap = (await metric(run.metricsUrl, 'nodejs_heap_size_used_bytes')) / 2 ** 20;
+    const external = (await metric(run.metricsUrl, 'nodejs_external_memory_bytes')) / 2 ** 20;
     await run.finish();
-    return `${events} events behind an endpoint that never answers (${queued} in the queue): peak RSS ${m.peak.toFixed(1)} MiB, RSS after 2 s ${m.now.toFixed(1)} MiB`;
+    return `${events} events behind an endpoint that never answers (${queued} in the queue): peak RSS ${m.peak.toFixed(1)} MiB, RSS after 2 s ${m.now.toFixed(1)} MiB (heap used ${heap.toFixed(1)} MiB, external ${external.toFixed(1)} MiB)`;
   },
 };
 
