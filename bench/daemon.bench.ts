@@ -174,6 +174,14 @@ function printProfile(dir: string): void {
   }
   const top = [...self].sort((a, b) => b[1] - a[1]).slice(0, 20);
   for (const [key, hits] of top) console.log(`    ${((hits / total) * 100).toFixed(1).padStart(5)}%  ${key}`);
+  // The same self time summed by where the code lives (our folders, each package, Node itself).
+  const areas = new Map<string, number>();
+  for (const [key, hits] of self) {
+    const where = /(dist\/src\/[^/ :]+|node_modules\/(?:@[^/]+\/)?[^/ :]+|node:[^/ :]+)/.exec(key)?.[1] ?? key.split(' ')[0]!;
+    areas.set(where, (areas.get(where) ?? 0) + hits);
+  }
+  const byArea = [...areas].sort((a, b) => b[1] - a[1]).slice(0, 12);
+  console.log(`  by area: ${byArea.map(([area, hits]) => `${area} ${((hits / total) * 100).toFixed(1)}%`).join(', ')}`);
 }
 
 async function withProfile<T>(prof: boolean, body: (profileDir: string | undefined) => Promise<T>): Promise<T> {
