@@ -1,14 +1,15 @@
 // Measures the daemon process itself (dist/src/entry.js, as bin/kube-eventer.js runs it), fed by
 // bench/firehose.ts and delivering to bench/receiver.ts, each in its own process. CPU is the
 // daemon's own user+system time (/proc/<pid>/stat), so the figures hold on a loaded machine.
-//   npm run bench -- [scenario...] [--repeat N] [--flags with|without|both] [--prof]
+//   npm run bench -- [scenario...] [--repeat N] [--flags with|without|both|'<V8 flags>'] [--prof]
 // Scenarios (default: all):
 //   decode   50,000 events streamed, none delivered (a filter passes only a last sentinel event):
 //            daemon CPU per event for watch → decode → filter
 //   webhook  20,000 events burst into a webhook receiver: events/s, CPU per event, order per object
 //   idle     RSS 3 s after start with one webhook sink, the watch open
 //   backlog  100,000 events queued behind an endpoint that never answers: peak and settled RSS
-// --flags: run the daemon with bin/kube-eventer.js's V8 flags, without them, or both (default both).
+// --flags: run the daemon with bin/kube-eventer.js's V8 flags, without them, or both (default both);
+//          or with the V8 flags given (`--flags '--max-semi-space-size=4'`), to try others.
 // --prof: profile the daemon (--cpu-prof) and print its top functions by self time.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
@@ -266,8 +267,11 @@ async function main(): Promise<void> {
   const chosen = args.filter((a) => !a.startsWith('--'));
   for (const name of chosen) if (!(name in scenarios)) throw new Error(`unknown scenario ${name} (known: ${Object.keys(scenarios).join(', ')})`);
   const variants: Array<[string, string[]]> = [];
-  if (flags !== 'without') variants.push([`with ${binFlags().join(' ')}`, binFlags()]);
-  if (flags !== 'with') variants.push(['without V8 flags', []]);
+  if (flags.startsWith('--')) variants.push([`with ${flags}`, flags.split(/\s+/)]);
+  else {
+    if (flags !== 'without') variants.push([`with ${binFlags().join(' ')}`, binFlags()]);
+    if (flags !== 'with') variants.push(['without V8 flags', []]);
+  }
   console.log(`node ${process.version}, daemon ${entry}`);
   for (const name of chosen.length > 0 ? chosen : Object.keys(scenarios)) {
     for (const [label, v8Flags] of variants) {

@@ -72,6 +72,7 @@ export class Lane {
   private deliveredThrough: string | undefined;
   /** Accepted events not yet delivered, rejected or dropped, in dispatch order (for checkpoints). */
   private readonly unsettled = new Set<number>();
+  private tracking = false;
 
   constructor(
     readonly id: string,
@@ -109,11 +110,17 @@ export class Lane {
 
   onSettled(listener: SettledListener): void {
     this.settledListener = listener;
+    this.trackSettlement();
+  }
+
+  /** Turns on the per-event bookkeeping `watermark` needs (for checkpoints; otherwise it only costs memory). */
+  trackSettlement(): void {
+    this.tracking = true;
   }
 
   /**
    * The highest dispatch sequence number up to which every event is settled in this lane, given
-   * the last number the router dispatched (events the filter refused count as settled).
+   * the last number the router dispatched (events the filter refused count as settled). Needs `trackSettlement`.
    */
   watermark(lastDispatched: number): number {
     for (const seq of this.unsettled) return seq - 1;
@@ -121,6 +128,7 @@ export class Lane {
   }
 
   private settle(records: readonly EventRecord[]): void {
+    if (!this.tracking) return;
     for (const r of records) this.unsettled.delete(r.seq);
     this.settledListener?.(records);
   }
@@ -142,7 +150,7 @@ export class Lane {
       return;
     }
     this.counts.accepted++;
-    this.unsettled.add(record.seq);
+    if (this.tracking) this.unsettled.add(record.seq);
     if (this.repeats) this.repeats.offer(record);
     else this.enqueue(record);
   }

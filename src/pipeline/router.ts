@@ -19,6 +19,7 @@ export class Router {
     /** Remember each event's resourceVersion for `checkpoint()` (only when checkpoints are on). */
     private readonly trackPositions = false,
   ) {
+    if (trackPositions) for (const lane of lanes) lane.trackSettlement();
     const registers = [registry];
     // kube-eventer's scraper/manager metrics keep their names; here they describe routing. They are
     // brought up to date when scraped, so the per-event path only bumps plain numbers.
