@@ -2,11 +2,13 @@
 # Drop-in for kube-eventer's image: `/kube-eventer` is the entry point and TZ defaults to Asia/Shanghai.
 FROM node:24-bookworm-slim AS build
 WORKDIR /app
-COPY package.json package-lock.json tsconfig.json tsconfig.build.json ./
+# Dependencies first: a change under src/ reuses this layer.
+COPY package.json package-lock.json ./
+RUN npm ci --ignore-scripts --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
-RUN npm ci --ignore-scripts --no-audit --no-fund \
- && npx tsc -p tsconfig.build.json \
- && npm prune --omit=dev
+RUN npx tsc -p tsconfig.build.json \
+ && npm prune --omit=dev --no-audit --no-fund
 
 FROM node:24-bookworm-slim
 RUN apt-get update \
@@ -22,5 +24,7 @@ COPY bin ./bin
 # kube-eventer's manifests run `/kube-eventer --source=…`; the heap flags keep RSS small (docs/pipeline.md).
 RUN printf '#!/bin/sh\nexec node --max-semi-space-size=1 --max-old-space-size=256 /app/bin/kube-eventer.js "$@"\n' > /kube-eventer \
  && chmod 755 /kube-eventer
+# Numeric, so Kubernetes' runAsNonRoot can verify it (the base image's `node` user).
 USER 1000:1000
+EXPOSE 8084
 ENTRYPOINT ["/kube-eventer"]

@@ -6,7 +6,7 @@ import { startFakeApiServer } from '../test/fixtures/fake-apiserver/server.js';
 
 const server = await startFakeApiServer({ bookmarkIntervalMs: 10_000 });
 const stopGenerator = startEventGenerator(server, { intervalMs: 700 });
-process.stderr.write(`demo: fake API server on ${server.url}, producing events; health on http://127.0.0.1:8084/healthz\n`);
+process.stderr.write(`demo: fake API server on ${server.url}, producing events; status page on http://127.0.0.1:8084/ (also /healthz, /metrics)\n`);
 
 const daemon = spawn(
   'bin/kube-eventer.js',

@@ -14,8 +14,8 @@ bash scripts/install-test-deps.sh
 echo "== type-check"
 npx tsc -p tsconfig.json --noEmit
 npx tsc -p test/tsconfig.json
-echo "== import cycles"
-node --import tsx scripts/import-graph.ts
+echo "== lint (ESLint, import cycles, .editorconfig)"
+npm run --silent lint
 echo "== build"
 npx tsc -p tsconfig.json
 

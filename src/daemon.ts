@@ -4,29 +4,35 @@ import type { DaemonConfig } from './cli/flags.js';
 import type { SinkUri } from './base/uri.js';
 import { EventMetrics } from './event/event-metrics.js';
 import type { EventChange, KubeEvent } from './event/types.js';
+import { RecentEvents } from './http/recent-events.js';
 import { startHealthServer } from './http/server.js';
+import { renderStatusPage, type StatusSnapshot, type WatchState } from './http/status-page.js';
+import { LeaseCheckpointStore, otherWriterWarning } from './kube/checkpoint-store.js';
 import type { CheckpointStore } from './pipeline/checkpointer.js';
 import type { KubeClient } from './kube/client.js';
 import { LeaderElector, type KubeRequester, type LeaderElectionOptions } from './kube/leader.js';
-import { isSecretName, registerSecret } from './base/redact.js';
-import { Checkpointer } from './pipeline/checkpointer.js';
+import { isSecretName, redact, registerSecret, registerSecretPath } from './base/redact.js';
+import { CHECKPOINT_HEARTBEAT_MS, Checkpointer } from './pipeline/checkpointer.js';
 import { Lane } from './pipeline/lane.js';
 import { laneSettingsFor } from './pipeline/lane-options.js';
 import { PipelineMetrics } from './pipeline/metrics.js';
 import { Router } from './pipeline/router.js';
 import { looksLikeCredential } from './sinks/http/endpoint.js';
 import { buildSink } from './sinks/registry.js';
+import { GIT_COMMIT, VERSION } from './base/version.js';
 
 /** Where events come from: the Kubernetes watch in production, a stream in benchmarks. */
 export interface EventSource {
   start(onEvent: (change: EventChange, event: KubeEvent) => void | Promise<void>): void;
   stop(): Promise<void>;
-  /** Liveness: connected (and not stalled), or reconnecting within the allowed time. */
-  health(): { healthy: boolean; reason: string };
+  /** Liveness: connected (and not stalled), or reconnecting within the allowed time; `connected` when a stream is open. */
+  health(): { healthy: boolean; reason: string; connected?: boolean };
   /** Readiness: the first list has completed. */
   ready(): { healthy: boolean; reason: string };
   /** The latest resourceVersion seen, bookmarks included (for checkpoints). */
   readonly lastResourceVersion?: string | undefined;
+  /** Where the stream started: its first list's resourceVersion, or the checkpoint it resumed from. */
+  readonly startResourceVersion?: string | undefined;
 }
 
 export interface DaemonDeps {
@@ -37,6 +43,10 @@ export interface DaemonDeps {
   readonly createSource: (startResourceVersion?: string) => EventSource;
   readonly checkpoints?: CheckpointStore;
   readonly leaderElection?: { readonly client: KubeRequester; readonly options: LeaderElectionOptions };
+  /** Recorded in saved checkpoints (POD_NAME or host name). */
+  readonly identity?: string;
+  /** Warn at start when the checkpoint was recently saved by another replica (shared, without a Lease). */
+  readonly warnOtherCheckpointWriters?: boolean;
 }
 
 export interface Daemon {
@@ -49,6 +59,9 @@ export interface Daemon {
   stop(graceMs: number): Promise<Array<{ sink: string; remaining: number }>>;
 }
 
+/** Path segments that name an API rather than hold a credential. */
+const COMMON_PATH_WORDS = /^(api|apis|v\d+|hooks?|webhooks?|send|robot|bot|services|open-apis|cgi-bin|notify|alerts?|events?|messages?|incoming)$/i;
+
 /** Secrets in option values and URL paths are registered so no log line can show them. */
 export function registerUriSecrets(uri: SinkUri): void {
   for (const [name, value] of uri.query) {
@@ -56,7 +69,21 @@ export function registerUriSecrets(uri: SinkUri): void {
     const header = /^([^=]+)=(.*)$/.exec(value);
     if (name === 'header' && header && isSecretName(header[1]!)) registerSecret(header[2]);
   }
-  for (const segment of uri.path.split('/')) if (looksLikeCredential(segment)) registerSecret(segment);
+  const segments = uri.path.split('/');
+  for (const segment of segments) if (looksLikeCredential(segment)) registerSecret(segment);
+  // Known secret segments, whatever they look like: Slack's three after /services/, Feishu's hook id.
+  const after = (marker: string, count: number) => {
+    const at = segments.indexOf(marker);
+    if (at >= 0) for (const segment of segments.slice(at + 1, at + 1 + count)) registerSecret(segment);
+  };
+  if (uri.key === 'slack') after('services', 3);
+  if (uri.key === 'feishu') after('hook', 1);
+  // A generic webhook may carry its token anywhere in the path: the whole path is hidden in logs, next
+  // to its host and, unless made only of common words (an endpoint may echo it), on its own too.
+  if (uri.key === 'webhook') {
+    registerSecretPath(uri.host, uri.path);
+    if (segments.some((s) => s !== '' && !COMMON_PATH_WORDS.test(s))) registerSecret(uri.path);
+  }
   const userinfo = /^[a-z][a-z0-9+.-]*:\/\/[^:@/]*:([^@/]*)@/i.exec(uri.raw);
   if (userinfo) registerSecret(userinfo[1]);
 }
@@ -81,9 +108,45 @@ export async function startDaemon(config: DaemonConfig, deps: DaemonDeps): Promi
   }
   if (lanes.length === 0) log.warn('no --sink given: events are read and discarded');
 
-  const router = new Router(lanes, registry, deps.checkpoints !== undefined);
+  // --leader-elect alone: the leader's position rides in the Lease it renews, so a failover loses nothing.
+  let elector: LeaderElector | undefined;
+  const leaseCheckpoints = deps.leaderElection && !deps.checkpoints ? new LeaseCheckpointStore(`${deps.leaderElection.options.leaseNamespace}/${deps.leaderElection.options.leaseName}`, () => elector?.lastLease, (message) => log.warn(`${message}; starting at "now"`)) : undefined;
+  const checkpoints = deps.checkpoints ?? leaseCheckpoints;
+  const router = new Router(lanes, registry, checkpoints !== undefined);
   const eventMetrics = config.eventMetrics ? new EventMetrics(registry) : undefined;
   let source: EventSource | undefined;
+  const recent = new RecentEvents();
+  const startedAt = Date.now();
+  let eventsReceived = 0;
+  let lastEventAt: number | undefined;
+
+  function statusSnapshot(): StatusSnapshot {
+    let state: WatchState;
+    let detail: string;
+    if (source === undefined) {
+      state = deps.leaderElection ? 'standby' : 'starting';
+      detail = deps.leaderElection ? 'another replica holds the Lease' : 'not started';
+    } else {
+      const health = source.health();
+      const ready = source.ready();
+      detail = health.reason;
+      if (health.connected === true) state = health.healthy ? 'connected' : 'stalled';
+      else state = ready.healthy ? 'reconnecting' : 'starting';
+    }
+    return {
+      version: VERSION,
+      commit: GIT_COMMIT,
+      startedAt,
+      now: Date.now(),
+      watch: { state, detail, eventsReceived, lastEventAt },
+      leader:
+        elector === undefined
+          ? undefined
+          : { identity: elector.identity, lease: `${deps.leaderElection!.options.leaseNamespace}/${deps.leaderElection!.options.leaseName}`, isLeader: elector.isLeader(), holder: elector.holder },
+      sinks: lanes.map((lane) => lane.status()),
+      recent: recent.list(),
+    };
+  }
   // A standby is alive and ready: were it unready, a Deployment's rolling update would wait forever
   // for the new pod, which stands by while the old leader holds the Lease.
   const standby = { healthy: true, reason: 'standby: another replica holds the Lease' };
@@ -93,9 +156,10 @@ export async function startDaemon(config: DaemonConfig, deps: DaemonDeps): Promi
     registry,
     liveness: [{ name: 'watch', check: () => source?.health() ?? standby }],
     readiness: [{ name: 'initial list', check: () => source?.ready() ?? (deps.leaderElection ? standby : { healthy: false, reason: 'starting' }) }],
+    statusPage: () => renderStatusPage(statusSnapshot(), redact),
   });
 
-  const checkpointer = deps.checkpoints && new Checkpointer(deps.checkpoints, router, () => source?.lastResourceVersion, log, registry);
+  const checkpointer = checkpoints && new Checkpointer(checkpoints, router, () => source?.lastResourceVersion, () => source?.startResourceVersion, log, registry, deps.identity);
   if (checkpointer) for (const lane of lanes) lane.onSettled(() => checkpointer.schedule());
 
   /**
@@ -114,21 +178,28 @@ export async function startDaemon(config: DaemonConfig, deps: DaemonDeps): Promi
   }
 
   async function activate(): Promise<void> {
-    const checkpoint = deps.checkpoints ? await deps.checkpoints.load() : undefined;
+    const checkpoint = checkpoints ? await checkpoints.load() : undefined;
+    // A live writer re-saves at least every CHECKPOINT_HEARTBEAT_MS: a recent save by another name means two writers.
+    if (deps.warnOtherCheckpointWriters && checkpoint?.writer !== undefined && checkpoint.writer !== deps.identity && Date.now() - Date.parse(checkpoint.updatedAt) < 3 * CHECKPOINT_HEARTBEAT_MS) {
+      log.warn({ writer: checkpoint.writer, updatedAt: checkpoint.updatedAt, identity: deps.identity }, otherWriterWarning(checkpoints!.description));
+    }
     if (checkpoint) {
       for (const lane of lanes) {
         const delivered = checkpoint.sinks[lane.id];
         if (delivered !== undefined) lane.resumeAfter(delivered);
       }
-      log.info({ checkpoint: deps.checkpoints!.description, resourceVersion: checkpoint.resourceVersion, updatedAt: checkpoint.updatedAt }, 'resuming from checkpoint');
-    } else if (deps.checkpoints) {
-      log.info({ checkpoint: deps.checkpoints.description }, 'no checkpoint yet: starting at "now"');
+      log.info({ checkpoint: checkpoints!.description, resourceVersion: checkpoint.resourceVersion, updatedAt: checkpoint.updatedAt }, 'resuming from checkpoint');
+    } else if (checkpoints) {
+      log.info({ checkpoint: checkpoints.description }, 'no checkpoint yet: starting at "now"');
     }
     source = deps.createSource(checkpoint?.resourceVersion);
     router.start();
     checkpointer?.start();
     source.start((change, event) => {
       eventMetrics?.record(event);
+      eventsReceived++;
+      lastEventAt = Date.now();
+      recent.add(event, lastEventAt);
       router.dispatch(change, event);
     });
     startTickLog();
@@ -142,17 +213,21 @@ export async function startDaemon(config: DaemonConfig, deps: DaemonDeps): Promi
   if (deps.leaderElection === undefined) {
     await activate();
   } else {
-    const elector = new LeaderElector(
+    elector = new LeaderElector(
       deps.leaderElection.client,
       {
         ...deps.leaderElection.options,
+        ...(leaseCheckpoints ? { leaseAnnotations: () => leaseCheckpoints.annotations() } : {}),
         callbacks: {
           onStartedLeading: () => {
             log.info({ identity: deps.leaderElection!.options.identity }, 'became leader: starting the watch');
             activate().catch((err: Error) => fatalReason(`could not start after winning the Lease: ${err.message}`));
           },
           onStoppedLeading: (reason) => {
-            if (reason === 'lost') fatalReason('lost the Lease: another replica may deliver now');
+            if (reason !== 'lost') return;
+            // The new leader owns the checkpoint now: not one more save from here, not even at exit.
+            checkpointer?.disable();
+            fatalReason('lost the Lease: another replica may deliver now');
           },
           onNewLeader: (identity) => log.info({ leader: identity }, 'leader observed'),
         },

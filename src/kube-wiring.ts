@@ -3,7 +3,7 @@
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { DaemonConfig } from './cli/flags.js';
-import { createCheckpointStore, type CheckpointSpec } from './kube/checkpoint-store.js';
+import { createCheckpointStore, otherWriterWarning, type CheckpointSpec } from './kube/checkpoint-store.js';
 import type { CheckpointStore } from './pipeline/checkpointer.js';
 import { KubeClient } from './kube/client.js';
 import type { KubeConfigEnvironment } from './kube/config.js';
@@ -17,7 +17,12 @@ export interface KubeWiring {
   readonly createSource: (startResourceVersion?: string) => EventWatcher;
   readonly checkpoints?: CheckpointStore;
   readonly leaderElection?: { readonly client: KubeClient; readonly options: LeaderElectionOptions };
+  /** This replica's name in the Lease and in the checkpoints it writes. */
+  readonly identity: string;
+  /** A ConfigMap checkpoint without leader election: warn when another replica writes it too. */
+  readonly warnOtherCheckpointWriters: boolean;
 }
+
 
 /** Builds everything that talks to the API server; every bad flag is a ConfigError. */
 export async function wireKube(config: DaemonConfig, log: Logger, registry: Registry, environment?: KubeConfigEnvironment): Promise<KubeWiring> {
@@ -26,6 +31,15 @@ export async function wireKube(config: DaemonConfig, log: Logger, registry: Regi
   for (const warning of kube.warnings) log.warn(`--source: ${warning}`);
   log.info(`Kubernetes API: ${kube.description}`);
   let leaderElection: KubeWiring['leaderElection'];
+  const identity = defaultLeaderIdentity();
+  const warnOtherCheckpointWriters = checkpointSpec?.kind === 'configmap' && !config.leaderElection;
+  let warned = false;
+  const onForeignWriter = (writer: string, updatedAt: string) => {
+    if (warned) return;
+    warned = true;
+    const spec = checkpointSpec as { namespace: string; name: string };
+    log.warn({ writer, updatedAt, identity }, otherWriterWarning(`ConfigMap ${spec.namespace}/${spec.name}`));
+  };
   if (config.leaderElection) {
     const flags = config.leaderElection;
     const options: LeaderElectionOptions = {
@@ -34,7 +48,7 @@ export async function wireKube(config: DaemonConfig, log: Logger, registry: Regi
       retryPeriodMs: flags.retryPeriodMs,
       leaseName: flags.leaseName,
       leaseNamespace: flags.leaseNamespace || defaultLeaseNamespace(),
-      identity: defaultLeaderIdentity(),
+      identity,
       releaseOnCancel: true,
     };
     validateLeaderElectionOptions(options);
@@ -51,8 +65,10 @@ export async function wireKube(config: DaemonConfig, log: Logger, registry: Regi
         registry,
         ...(startResourceVersion === undefined ? {} : { startResourceVersion }),
       }),
-    ...(checkpointSpec ? { checkpoints: createCheckpointStore(checkpointSpec, kube) } : {}),
+    ...(checkpointSpec ? { checkpoints: createCheckpointStore(checkpointSpec, kube, warnOtherCheckpointWriters ? { onForeignWriter } : {}) } : {}),
     ...(leaderElection ? { leaderElection } : {}),
+    identity,
+    warnOtherCheckpointWriters,
   };
 }
 

@@ -74,8 +74,15 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
   log.info({ signal: ended.signal, graceMs: config.shutdownGraceMs }, 'shutting down: draining sink queues');
   const results = await daemon.stop(config.shutdownGraceMs);
-  const lost = results.reduce((n, r) => n + r.remaining, 0);
-  if (lost > 0) log.warn({ results }, 'shutdown grace period ended before every queued event was delivered');
-  else log.info('all queued events delivered; exiting');
+  const left = results.reduce((n, r) => n + r.remaining, 0);
+  if (left > 0) {
+    const perSink = results.filter((r) => r.remaining > 0).map((r) => `${r.sink}: ${r.remaining}`).join(', ');
+    const fate = config.checkpoint === undefined
+      ? 'they are lost (no --checkpoint)'
+      : 'the checkpoint still points before them, so the next start delivers them';
+    log.warn({ undelivered: Object.fromEntries(results.map((r) => [r.sink, r.remaining])) }, `shutdown grace period ended with ${left} events undelivered (${perSink}); ${fate}`);
+  } else {
+    log.info('all queued events delivered; exiting');
+  }
   return 0;
 }

@@ -6,14 +6,15 @@ import { parse as parseYaml } from 'yaml';
 import type { KubeEvent } from './event/types.js';
 import { TemplateError } from './gotemplate/index.js';
 import { compileWebhookTemplate } from './sinks/webhook/encoder.js';
-import { CONFIGMAP_KEY, type BodyMode } from './sinks/webhook/options.js';
+import { BODY_LIMIT_RANGE, CONFIGMAP_KEY, DEFAULT_CONFIGMAP_NAMESPACE, DEFAULT_MAX_BODY_BYTES, parseBodyLimit, type BodyMode } from './sinks/webhook/options.js';
 
-export const RENDER_USAGE = `Usage: kube-eventer render --template FILE --event FILE [--body-mode raw|json]
+export const RENDER_USAGE = `Usage: kube-eventer render --template FILE --event FILE [--body-mode raw|json] [--max-body-bytes N]
 
 Prints the body the webhook sink sends for one event, exactly (no newline is added).
   --template FILE    a Go text/template, or a ConfigMap YAML whose data.${CONFIGMAP_KEY} holds it
   --event FILE       one core/v1 Event as JSON (kubectl get event NAME -o json); - reads stdin
   --body-mode MODE   raw (kube-eventer's output, default) or json (strings JSON-escaped)
+  --max-body-bytes N the sink's max_body_bytes: a longer body fails (default ${DEFAULT_MAX_BODY_BYTES})
 Times print in the zone of TZ, as in the daemon.
 Exit status: 0 rendered, 1 template error (Go's message on stderr), 2 usage or input error.
 `;
@@ -30,6 +31,7 @@ interface RenderArgs {
   template: string;
   event: string;
   bodyMode: BodyMode;
+  maxBodyBytes: number;
 }
 
 /** Go flag style: `-name value`, `--name value`, `-name=value`, `--name=value`. */
@@ -41,7 +43,7 @@ function parseArgs(args: readonly string[]): RenderArgs | 'help' {
     if (m === null) throw new UsageError(`unexpected argument ${JSON.stringify(arg)}`);
     const name = m[1]!;
     if (name === 'h' || name === 'help') return 'help';
-    if (!['template', 'event', 'body-mode'].includes(name)) throw new UsageError(`flag provided but not defined: -${name}`);
+    if (!['template', 'event', 'body-mode', 'max-body-bytes'].includes(name)) throw new UsageError(`flag provided but not defined: -${name}`);
     let value = m[2];
     if (value === undefined) {
       value = args[++i];
@@ -55,7 +57,10 @@ function parseArgs(args: readonly string[]): RenderArgs | 'help' {
   if (event === undefined || event === '') throw new UsageError('--event FILE is required');
   const bodyMode = values.get('body-mode') ?? 'raw';
   if (bodyMode !== 'raw' && bodyMode !== 'json') throw new UsageError(`--body-mode ${JSON.stringify(bodyMode)} must be raw or json`);
-  return { template, event, bodyMode };
+  const limitText = values.get('max-body-bytes');
+  const maxBodyBytes = limitText === undefined ? DEFAULT_MAX_BODY_BYTES : parseBodyLimit(limitText);
+  if (maxBodyBytes === undefined) throw new UsageError(`--max-body-bytes ${JSON.stringify(limitText)} must be ${BODY_LIMIT_RANGE}`);
+  return { template, event, bodyMode, maxBodyBytes };
 }
 
 async function readInput(path: string, stdin: NodeJS.ReadableStream): Promise<string> {
@@ -75,7 +80,7 @@ async function readInput(path: string, stdin: NodeJS.ReadableStream): Promise<st
  * A ConfigMap manifest (`kind: ConfigMap`) yields its `content` key and its name; anything else
  * is the template text itself (a JSON-looking template is valid YAML, so `kind` decides).
  */
-export function templateFromFile(path: string, text: string): { name: string; text: string } {
+export function templateFromFile(path: string, text: string): { source: string; text: string } {
   let doc: unknown;
   if (/\bkind["']?\s*:\s*["']?ConfigMap\b/.test(text)) {
     try {
@@ -84,14 +89,15 @@ export function templateFromFile(path: string, text: string): { name: string; te
       doc = undefined;
     }
   }
-  const manifest = doc as { kind?: unknown; metadata?: { name?: unknown }; data?: Record<string, unknown> } | undefined;
+  const manifest = doc as { kind?: unknown; metadata?: { name?: unknown; namespace?: unknown }; data?: Record<string, unknown> } | undefined;
   if (manifest !== null && typeof manifest === 'object' && manifest.kind === 'ConfigMap') {
     const content = manifest.data?.[CONFIGMAP_KEY];
     const name = typeof manifest.metadata?.name === 'string' ? manifest.metadata.name : basename(path);
     if (typeof content !== 'string') throw new UsageError(`${path}: ConfigMap ${name} has no data.${CONFIGMAP_KEY} string`);
-    return { name, text: content };
+    const namespace = typeof manifest.metadata?.namespace === 'string' ? manifest.metadata.namespace : DEFAULT_CONFIGMAP_NAMESPACE;
+    return { source: `ConfigMap ${namespace}/${name}`, text: content };
   }
-  return { name: basename(path).replace(/\.[^.]*$/, '') || 'body', text };
+  return { source: path, text };
 }
 
 function parseEvent(path: string, text: string): KubeEvent {
@@ -122,7 +128,7 @@ export async function runRender(args: string[], io: RenderIo = process): Promise
     const event = parseEvent(parsed.event, await readInput(parsed.event, io.stdin));
     let body: string;
     try {
-      body = compileWebhookTemplate(templateFile.text, { name: templateFile.name, bodyMode: parsed.bodyMode }).render(event);
+      body = compileWebhookTemplate(templateFile.text, { source: templateFile.source, bodyMode: parsed.bodyMode, maxBodyBytes: parsed.maxBodyBytes }).render(event);
     } catch (err) {
       if (!(err instanceof TemplateError)) throw err;
       await write(io.stderr, `${err.message}\n`);

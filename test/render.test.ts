@@ -7,8 +7,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { makeEvent } from './sinks/webhook/helpers.js';
-import { renderWithGo } from './sinks/webhook/go-oracle.js';
+import { podEvent } from './helpers/events.js';
+import { renderWithGo } from './fixtures/go-template-oracle/webhook.js';
 
 const RENDER = resolve(import.meta.dirname, '../src/render.ts');
 const UPSTREAM = fileURLToPath(new URL('./fixtures/upstream-templates', import.meta.url));
@@ -37,7 +37,7 @@ function file(name: string, content: string): string {
   return path;
 }
 
-const event = makeEvent({ message: 'pod "web-0" OOMKilled\nsee logs', reason: 'OOMKilling' });
+const event = podEvent({ message: 'pod "web-0" OOMKilled\nsee logs', reason: 'OOMKilling' });
 const wechat = readFileSync(join(UPSTREAM, 'docs-wechat.tmpl'), 'utf8');
 
 before(() => {
@@ -91,10 +91,10 @@ test('template errors exit 1 with Go\'s text', async () => {
   const parse = await render(['--template', file('broken.tmpl', '{\n"a": "{{ .Reason }"\n}'), '--event', join(dir, 'event.json')]);
   assert.equal(parse.code, 1);
   assert.equal(parse.stdout, '');
-  assert.equal(parse.stderr, 'template: broken:2: unexpected "}" in operand\n');
+  assert.equal(parse.stderr, 'template: body:2: unexpected "}" in operand\n');
   const exec = await render(['--template', file('nofield.tmpl', '{{ .Nope }}'), '--event', join(dir, 'event.json')]);
   assert.equal(exec.code, 1);
-  assert.equal(exec.stderr, 'template: nofield:1:3: executing "nofield" at <.Nope>: can\'t evaluate field Nope in type *v1.Event\n');
+  assert.equal(exec.stderr, 'template: body:1:3: executing "body" at <.Nope>: can\'t evaluate field Nope in type *v1.Event\n');
 });
 
 test('usage and input errors exit 2', async () => {
@@ -102,6 +102,7 @@ test('usage and input errors exit 2', async () => {
     [[], /--template FILE is required/],
     [['--template', join(dir, 'wechat.tmpl')], /--event FILE is required/],
     [['--template', join(dir, 'wechat.tmpl'), '--event', join(dir, 'event.json'), '--body-mode', 'yaml'], /--body-mode "yaml" must be raw or json/],
+    [['--template', join(dir, 'wechat.tmpl'), '--event', join(dir, 'event.json'), '--max-body-bytes', '1MiB'], /--max-body-bytes "1MiB" must be a number of bytes from 1 to 67108864 \(default 1048576\)/],
     [['--template', join(dir, 'wechat.tmpl'), '--event', join(dir, 'event.json'), '--colour'], /flag provided but not defined: -colour/],
     [['--template'], /flag needs an argument: -template/],
     [['--template', join(dir, 'missing.tmpl'), '--event', join(dir, 'event.json')], /cannot read .*missing\.tmpl: ENOENT/],

@@ -18,6 +18,39 @@ export function registerSecret(value: string | undefined): void {
   if (value !== undefined && value.length >= 4) knownSecrets.add(value);
 }
 
+/** host → URL paths that are secret as a whole (a webhook's path): shown as `host/***`. */
+const secretPaths = new Map<string, Set<string>>();
+
+/**
+ * Remembers that the path of URLs on `host` is a credential (generic webhooks carry their token in
+ * the path, however short): `host/path…` is shown as `host/***` wherever it shows up.
+ */
+export function registerSecretPath(host: string, path: string): void {
+  if (host === '' || path === '' || path === '/') return;
+  let paths = secretPaths.get(host);
+  if (paths === undefined) secretPaths.set(host, (paths = new Set()));
+  paths.add(path);
+  pathPattern = undefined;
+}
+
+let pathPattern: RegExp | undefined;
+
+function secretPathPattern(): RegExp | undefined {
+  if (secretPaths.size === 0) return undefined;
+  if (pathPattern === undefined) {
+    const alternatives: string[] = [];
+    for (const [host, paths] of secretPaths) {
+      for (const path of paths) {
+        for (const p of new Set([path, encodeURI(path)])) alternatives.push(`${host}${p}`.replace(ESCAPES, '\\$&'));
+      }
+    }
+    alternatives.sort((a, b) => b.length - a.length);
+    // The path up to the query, fragment or end of the token, so longer paths on that host go too.
+    pathPattern = new RegExp(`(${alternatives.join('|')})[^\\s?#"'&]*`, 'g');
+  }
+  return pathPattern;
+}
+
 const ESCAPES = /[.*+?^${}()|[\]\\]/g;
 let knownPattern: RegExp | undefined;
 let knownCount = 0;
@@ -42,6 +75,13 @@ function knownSecretPattern(): RegExp | undefined {
  */
 export function redact(text: string): string {
   let out = text;
+  const paths = secretPathPattern();
+  if (paths !== undefined) {
+    out = out.replace(paths, (match: string) => {
+      for (const host of secretPaths.keys()) if (match.startsWith(`${host}/`)) return `${host}/***`;
+      return '***';
+    });
+  }
   const known = knownSecretPattern();
   if (known !== undefined) out = out.replace(known, '***');
   return out

@@ -119,6 +119,7 @@ export function parseQuery(rawQuery: string): { pairs: Array<[string, string]>; 
 
 /** Splits a Go-style URL into scheme, host, path, query; throws ConfigError like url.Parse fails. */
 function parseGoUrl(s: string, what: string): Omit<SinkUri, 'key' | 'raw' | 'query'> {
+  // eslint-disable-next-line no-control-regex -- Go's url.Parse refuses ASCII control characters
   if (/[\x00-\x1f\x7f]/.test(s)) throw new ConfigError(`${what}: invalid control character in URL`);
   const hash = s.indexOf('#');
   const rest0 = hash >= 0 ? s.slice(0, hash) : s;

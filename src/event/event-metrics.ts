@@ -38,7 +38,7 @@ const DIRECT: Readonly<Record<string, string>> = {
   DisposeResourceFailed: 'CNIDisposeResourceFail',
 };
 
-/** kube-eventer's triage of an event into an error category (its §8.2 table), or undefined. */
+/** kube-eventer's triage of an event into an error category (its table, above; docs/metrics.md), or undefined. */
 export function triage(e: KubeEvent): string | undefined {
   const reason = e.reason ?? '';
   const direct = DIRECT[reason];
@@ -74,75 +74,81 @@ export function triage(e: KubeEvent): string | undefined {
   }
 }
 
-/** Above this many label sets per counter, new objects are counted under name="_other_". */
-export const MAX_SERIES_PER_COUNTER = 5000;
+/** Label sets per counter kept exactly as they are. */
+export const MAX_SERIES_PER_COUNTER = 2000;
+/** Label sets with some values collapsed, allowed past MAX_SERIES_PER_COUNTER; then everything is `_other_`. */
+export const MAX_COLLAPSED_SERIES_PER_COUNTER = 100;
+/** What a collapsed label value becomes (not a valid Kubernetes name, so it never meets a real one). */
+export const OTHER = '_other_';
 
-/** One label set of a counter, counted as a plain number until the next scrape. */
-interface Series {
-  readonly labels: Record<string, string>;
-  pending: number;
+/**
+ * Keeps one counter's label sets bounded: the first MAX_SERIES_PER_COUNTER are kept as they are; a new
+ * set past that has its most specific labels replaced by `_other_`, one more at a time (in `collapseOrder`),
+ * until it matches a set already counted or fits the collapsed allowance; the last resort is every label
+ * `_other_`. So a counter never holds more than MAX_SERIES + MAX_COLLAPSED + 1 series.
+ */
+class BoundedSeries<L extends string> {
+  private readonly seen = new Set<string>();
+  private collapsed = 0;
+
+  constructor(
+    readonly counter: Counter<L>,
+    private readonly collapseOrder: readonly L[],
+  ) {}
+
+  inc(labels: Record<L, string>): void {
+    this.counter.inc(this.admit(labels));
+  }
+
+  private admit(labels: Record<L, string>): Record<L, string> {
+    const key = (l: Record<L, string>) => this.collapseOrder.map((name) => l[name]).join('\0');
+    let current = labels;
+    if (this.seen.has(key(current))) return current;
+    if (this.seen.size < MAX_SERIES_PER_COUNTER) {
+      this.seen.add(key(current));
+      return current;
+    }
+    for (const name of this.collapseOrder) {
+      current = { ...current, [name]: OTHER };
+      const k = key(current);
+      if (this.seen.has(k)) return current;
+      const last = this.collapseOrder.every((n) => current[n] === OTHER);
+      if (last || this.collapsed < MAX_COLLAPSED_SERIES_PER_COUNTER) {
+        this.seen.add(k);
+        if (!last) this.collapsed++;
+        return current;
+      }
+    }
+    return current;
+  }
 }
 
 /**
  * kube-eventer's per-event counters (`--event-metrics`), with its label names. Unlike the
- * original, the number of label sets is bounded so a busy cluster cannot exhaust memory. Each
- * label set is resolved once: an event adds 1 to a number, and prom-client is told when scraped.
+ * original, the number of label sets of each is bounded (BoundedSeries), so a busy cluster cannot
+ * exhaust memory or the scrape.
  */
 export class EventMetrics {
-  private readonly error: Counter<'reason' | 'kind' | 'name' | 'namespace'>;
-  private readonly warning: Counter<'reason' | 'kind' | 'name' | 'namespace'>;
-  private readonly normal: Counter<'reason' | 'namespace' | 'kind'>;
-  private readonly series = new Map<Counter<string>, Map<string, Series>>();
+  private readonly error: BoundedSeries<'reason' | 'kind' | 'name' | 'namespace'>;
+  private readonly warning: BoundedSeries<'reason' | 'kind' | 'name' | 'namespace'>;
+  private readonly normal: BoundedSeries<'reason' | 'namespace' | 'kind'>;
 
   constructor(registry: Registry) {
     const registers = [registry];
-    const self = this;
-    const collect = function (this: Counter<string>) {
-      self.flush(this);
-    };
-    this.error = new Counter({ name: 'eventer_events_error_total', help: 'Events triaged into an error category', labelNames: ['reason', 'kind', 'name', 'namespace'], registers, collect });
-    this.warning = new Counter({ name: 'eventer_events_warning_total', help: 'Warning events not triaged as errors', labelNames: ['reason', 'kind', 'name', 'namespace'], registers, collect });
-    this.normal = new Counter({ name: 'eventer_events_normal_total', help: 'Events that are neither errors nor warnings', labelNames: ['reason', 'namespace', 'kind'], registers, collect });
-    for (const counter of [this.error, this.warning, this.normal]) this.series.set(counter, new Map());
+    const order = ['name', 'namespace', 'kind', 'reason'] as const;
+    this.error = new BoundedSeries(new Counter({ name: 'eventer_events_error_total', help: 'Events triaged into an error category', labelNames: ['reason', 'kind', 'name', 'namespace'], registers }), order);
+    this.warning = new BoundedSeries(new Counter({ name: 'eventer_events_warning_total', help: 'Warning events not triaged as errors', labelNames: ['reason', 'kind', 'name', 'namespace'], registers }), order);
+    this.normal = new BoundedSeries(new Counter({ name: 'eventer_events_normal_total', help: 'Events that are neither errors nor warnings', labelNames: ['reason', 'namespace', 'kind'], registers }), ['namespace', 'kind', 'reason']);
   }
 
   record(e: KubeEvent): void {
     const obj = e.involvedObject;
     const category = triage(e);
     if (category !== undefined || e.type === 'Warning') {
-      const counter = category !== undefined ? this.error : this.warning;
-      const reason = category ?? e.reason ?? '';
-      const kind = obj.kind ?? '';
-      const name = obj.name ?? '';
-      const namespace = obj.namespace ?? '';
-      const known = this.series.get(counter)!;
-      const series =
-        known.get(`${reason}\0${kind}\0${name}\0${namespace}`) ??
-        (known.size < MAX_SERIES_PER_COUNTER
-          ? this.add(counter, `${reason}\0${kind}\0${name}\0${namespace}`, { reason, kind, name, namespace })
-          : (known.get(`${reason}\0${kind}\0_other_\0${namespace}`) ?? this.add(counter, `${reason}\0${kind}\0_other_\0${namespace}`, { reason, kind, name: '_other_', namespace })));
-      series.pending++;
+      const series = category !== undefined ? this.error : this.warning;
+      series.inc({ reason: category ?? e.reason ?? '', kind: obj.kind ?? '', name: obj.name ?? '', namespace: obj.namespace ?? '' });
       return;
     }
-    const reason = e.reason ?? '';
-    const namespace = e.metadata.namespace ?? '';
-    const kind = obj.kind ?? '';
-    const key = `${reason}\0${namespace}\0${kind}`;
-    const series = this.series.get(this.normal)!.get(key) ?? this.add(this.normal, key, { reason, namespace, kind });
-    series.pending++;
-  }
-
-  private add(counter: Counter<string>, key: string, labels: Record<string, string>): Series {
-    const series: Series = { labels, pending: 0 };
-    this.series.get(counter)!.set(key, series);
-    return series;
-  }
-
-  private flush(counter: Counter<string>): void {
-    for (const series of this.series.get(counter)?.values() ?? []) {
-      if (series.pending === 0) continue;
-      counter.inc(series.labels, series.pending);
-      series.pending = 0;
-    }
+    this.normal.inc({ reason: e.reason ?? '', namespace: e.metadata.namespace ?? '', kind: obj.kind ?? '' });
   }
 }

@@ -1,7 +1,8 @@
 // The text/template executor: Go's exec.go semantics (truth, fields before/after methods,
 // argument typing, variables, range/with/if, template calls) and Go's error texts.
 import { sprint } from './fmt.js';
-import { type Node, type PipeNode, type BranchNode, type CommandNode, type NumberNode, TemplateError, type TreeSet, nodeString } from './parse.js';
+import { type Node, type PipeNode, type BranchNode, type CommandNode, type NumberNode, nodeString } from './node.js';
+import { TemplateError, type TreeSet } from './parse.js';
 import { quote } from './strconv.js';
 import {
   type Box,
@@ -38,6 +39,23 @@ export interface TemplateFunc {
 
 export type FuncMap = Readonly<Record<string, TemplateFunc>>;
 
+/**
+ * Bounds on one execution, which Go does not have: a template from a ConfigMap must not be able to
+ * exhaust the heap (`{{range 10000000000}}x{{end}}`) or hold the event loop (a long silent loop).
+ */
+export interface RenderLimits {
+  /**
+   * Work: one step per node walked (action, text, range iteration, template call) and per function
+   * or method call, plus one per 64 characters of the strings a call takes and returns.
+   */
+  readonly maxSteps: number;
+  /** Bytes of output, and of any string a function returns. */
+  readonly maxOutputBytes: number;
+}
+
+/** 1 MiB of output; 100,000 steps: far above real templates (tens to hundreds), about 0.1 s of the slowest steps. */
+export const DEFAULT_RENDER_LIMITS: RenderLimits = { maxSteps: 100_000, maxOutputBytes: 1 << 20 };
+
 const MAX_EXEC_DEPTH = 100000;
 
 /** Pipeline "no final value" marker (Go's missingVal). */
@@ -60,6 +78,7 @@ export interface ExecContext {
   readonly trees: TreeSet;
   readonly funcs: FuncMap;
   readonly builtins: FuncMap;
+  readonly limits: RenderLimits;
 }
 
 function canBeNil(t: GoType): boolean {
@@ -137,6 +156,9 @@ function bytePos(text: string, from: number, to: number): number {
 
 class ExecState {
   out = '';
+  /** UTF-8 length of `out`, counted from when it could come near the output limit (-1 before). */
+  private outBytes = -1;
+  private steps = 0;
   private vars: Variable[];
   private node: Node | null = null;
   private depth = 0;
@@ -199,8 +221,26 @@ class ExecState {
 
   // ---- walking ----
 
+  private emit(text: string): void {
+    this.out += text;
+    // A UTF-16 unit is at most 3 UTF-8 bytes: count bytes only once the output could be near the cap.
+    if (this.outBytes < 0) {
+      if (this.out.length * 3 <= this.ctx.limits.maxOutputBytes) return;
+      this.outBytes = Buffer.byteLength(this.out, 'utf8');
+    } else {
+      this.outBytes += Buffer.byteLength(text, 'utf8');
+    }
+    if (this.outBytes > this.ctx.limits.maxOutputBytes) this.errorf(`output exceeds the limit of ${this.ctx.limits.maxOutputBytes} bytes`);
+  }
+
+  private charge(steps: number): void {
+    this.steps += steps;
+    if (this.steps > this.ctx.limits.maxSteps) this.errorf(`execution exceeds the limit of ${this.ctx.limits.maxSteps} steps`);
+  }
+
   walk(dot: Val, node: Node): Flow {
     this.at(node);
+    this.charge(1);
     switch (node.kind) {
       case 'action': {
         const val = this.evalPipeline(dot, node.pipe);
@@ -227,7 +267,7 @@ class ExecState {
       case 'template':
         return this.walkTemplate(dot, node);
       case 'text':
-        this.out += node.text;
+        this.emit(node.text);
         return Flow.Normal;
     }
     this.errorf(`unknown node: ${nodeString(node)}`);
@@ -285,7 +325,7 @@ class ExecState {
         const arr = (v.raw as unknown[] | null) ?? [];
         for (let i = 0; i < arr.length; i++) {
           ran = true;
-          if (oneIteration(new Value(T.int, i), new Value(v.type.elem!, arr[i], true))) break;
+          if (oneIteration(new Value(T.int, i), new Value(v.type.elem!, arr[i], true, { holder: arr, key: i }))) break;
         }
       } else if (v.type.kind === 'map') {
         const m = v.raw as Map<unknown, unknown> | null;
@@ -317,6 +357,13 @@ class ExecState {
     this.depth++;
     try {
       this.walk(newDot, tree.root);
+    } catch (err) {
+      // The JS stack ends before Go's depth limit: report it as Go reports hitting that limit.
+      if (err instanceof RangeError && err.message.includes('call stack')) {
+        this.at(t);
+        this.errorf(`exceeded maximum template depth (${MAX_EXEC_DEPTH})`);
+      }
+      throw err;
     } finally {
       this.depth--;
       this.vars = saved.vars;
@@ -507,8 +554,18 @@ class ExecState {
       const calleeName = args.length === 0 ? sprint([final]) : nodeString(args[0]!);
       argv.unshift(new Value(T.string, calleeName));
     }
+    this.charge(1 + stringChars(argv) / 64);
     try {
-      return fn.call(argv);
+      const result = fn.call(argv);
+      if (result !== null && typeof result.raw === 'string') {
+        this.charge(result.raw.length / 64);
+        // UTF-16 length never exceeds UTF-8 length: a cheap first test (printf "%s%s" $x $x doubles).
+        if (result.raw.length > this.ctx.limits.maxOutputBytes / 3 && Buffer.byteLength(result.raw) > this.ctx.limits.maxOutputBytes) {
+          this.at(node);
+          this.errorf(`${name} returns a string over the output limit of ${this.ctx.limits.maxOutputBytes} bytes`);
+        }
+      }
+      return result;
     } catch (err) {
       if (err instanceof GoError) {
         this.at(node);
@@ -611,17 +668,27 @@ class ExecState {
     this.at(n);
     // Fast path: a plain string prints as itself.
     if (v !== null && v.type === T.string) {
-      this.out += v.raw as string;
+      this.emit(v.raw as string);
       return;
     }
     const p = printableValue(v);
     if (p === undefined) this.errorf(`can't print ${nodeString(n)} of type ${v!.type.name}`);
     if (typeof p === 'string') {
-      this.out += p;
+      this.emit(p);
       return;
     }
-    this.out += sprint([p]);
+    this.emit(sprint([p]));
   }
+}
+
+/** Characters of the string arguments of a call (what comparing or copying them costs). */
+function stringChars(args: readonly Val[]): number {
+  let n = 0;
+  for (const a of args) {
+    const v = indirectInterface(a);
+    if (v !== null && typeof v.raw === 'string') n += v.raw.length;
+  }
+  return n;
 }
 
 /** Go's SetInt semantics: the value is truncated to the width of the target kind. */

@@ -80,8 +80,8 @@ class Printer {
     this.pad(this.truncate(s));
   }
 
-  private fmtSx(s: string, upper: boolean): void {
-    const bytes = Buffer.from(s, 'utf8');
+  private fmtSx(s: string | Buffer, upper: boolean): void {
+    const bytes = typeof s === 'string' ? Buffer.from(s, 'utf8') : s;
     let length = bytes.length;
     if (this.f.precPresent && this.f.prec < length) length = this.f.prec;
     let width = 2 * length;
@@ -420,8 +420,10 @@ class Printer {
     if (k === 'slice') {
       const arr = v.raw as unknown[] | null;
       if ((verb === 's' || verb === 'q' || verb === 'x' || verb === 'X') && t.elem!.kind === 'uint8') {
-        const text = Buffer.from((arr ?? []) as number[]).toString('latin1');
-        return this.fmtString(text, verb);
+        const bytes = Buffer.from((arr ?? []) as number[]);
+        // Hex digits of the bytes themselves; %s and %q read them as UTF-8 text.
+        if (verb === 'x' || verb === 'X') return this.fmtSx(bytes, verb === 'X');
+        return this.fmtString(bytes.toString('utf8'), verb);
       }
       if (this.f.sharpV) {
         this.out += t.name;

@@ -1,12 +1,13 @@
-// Go types the templates can meet: time.Time and friends, and the k8s.io/api v0.17 core/v1
-// Event with its apimachinery parts, including their gogo-generated String() methods.
-import { civil, goFormat, goTimeString, isZeroGoTime, local, type GoTime, unixNano, utc, UTC } from '../gotime/index.js';
+// Go types the templates can meet: the k8s.io/api v0.17 core/v1 Event with its apimachinery parts
+// and every exported method of each (gogo-generated String() included); time.Time and friends are in
+// timetypes.ts, GroupVersionKind and friends in schema.ts.
+import { goFormat, isZeroGoTime, local, type GoTime, unixNano, utc, zeroGoTime } from '../gotime/index.js';
 import { sprint } from './fmt.js';
-import { type Box, type Field, GoError, GoType, type Method, mapOf, namedType, sliceOf, T, Value, zeroOpaque, normInt } from './values.js';
-
-function method(ptrRecv: boolean, params: GoType[], results: GoType[], call: (recv: Value, args: Value[]) => Value): Method {
-  return { ptrRecv, params, results, call };
-}
+import { goParseTime, RFC3339, RFC3339_MICRO } from './timeparse.js';
+import { type Chunk, encodedSize, encodeMessage, encodeTime, marshalToSizedBuffer } from './protobuf.js';
+import { gvkFromAPIVersionAndKind, GroupVersionKindType, interfaceMethod, interfaceType, ObjectKindType } from './schema.js';
+import { bool, bytes, ErrorStringType, errorValue, method, neverCalled, noError, opaqueError, ParseErrorType, str, TimeType, unsupported } from './timetypes.js';
+import { type Box, type Field, GoError, GoType, type Method, mapOf, namedType, sliceOf, T, Value } from './values.js';
 
 /** A struct type; each field is [name, type, json tag, embedded]. */
 function struct(name: string, fields: [string, GoType, string, boolean?][]): GoType {
@@ -15,130 +16,13 @@ function struct(name: string, fields: [string, GoType, string, boolean?][]): GoT
   return t;
 }
 
-// ---- time ----
-
-export const TimeType = new GoType('struct', 'time.Time');
-TimeType.opaque = true;
-zeroOpaque.set(TimeType, () => ({ sec: -62135596800, nsec: 0, loc: UTC }) satisfies GoTime);
-
-export const MonthType = namedType('int', 'time.Month');
-export const WeekdayType = namedType('int', 'time.Weekday');
-export const DurationType = namedType('int64', 'time.Duration');
-
-const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
-const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
-
-MonthType.methods.set('String', method(false, [], [T.string], (r) => str(MONTHS[(r.raw as number) - 1] ?? `%!Month(${String(r.raw)})`)));
-WeekdayType.methods.set('String', method(false, [], [T.string], (r) => str(DAYS[r.raw as number] ?? `%!Weekday(${String(r.raw)})`)));
-DurationType.methods.set('String', method(false, [], [T.string], (r) => str(durationString(BigInt(r.raw as number | bigint)))));
-
-function str(s: string): Value {
-  return new Value(T.string, s);
-}
-
-function int(n: number | bigint, t: GoType = T.int): Value {
-  return new Value(t, normInt(n));
-}
-
-export function timeValue(t: GoTime): Value {
-  return new Value(TimeType, t);
-}
-
-/** Go's Duration.String(): 1h2m3.5s, 1.5ms, 0s. */
-export function durationString(d: bigint): string {
-  if (d === 0n) return '0s';
-  const neg = d < 0n;
-  let u = neg ? -d : d;
-  let out: string;
-  if (u < 1000000000n) {
-    const units: [bigint, string][] = [
-      [1n, 'ns'],
-      [1000n, 'µs'],
-      [1000000n, 'ms'],
-    ];
-    const [scale, unit] = u < 1000n ? units[0]! : u < 1000000n ? units[1]! : units[2]!;
-    out = fracString(u, scale) + unit;
-  } else {
-    const h = u / 3600000000000n;
-    u -= h * 3600000000000n;
-    const m = u / 60000000000n;
-    u -= m * 60000000000n;
-    out = fracString(u, 1000000000n) + 's';
-    if (h > 0n) out = `${h}h${m}m${out}`;
-    else if (m > 0n) out = `${m}m${out}`;
-  }
-  return neg ? '-' + out : out;
-}
-
-function fracString(v: bigint, scale: bigint): string {
-  const whole = v / scale;
-  const frac = v % scale;
-  if (frac === 0n) return String(whole);
-  const digits = String(scale).length - 1;
-  return `${whole}.${String(frac).padStart(digits, '0').replace(/0+$/, '')}`;
-}
-
-function goTimeOf(v: Value): GoTime {
-  return v.raw as GoTime;
-}
-
-const timeMethods: Record<string, Method> = {
-  String: method(false, [], [T.string], (r) => str(goTimeString(goTimeOf(r)))),
-  GoString: method(false, [], [T.string], (r) => str(timeGoString(goTimeOf(r)))),
-  Format: method(false, [T.string], [T.string], (r, [layout]) => str(goFormat(goTimeOf(r), layout!.raw as string))),
-  Unix: method(false, [], [T.int64], (r) => int(goTimeOf(r).sec, T.int64)),
-  UnixMilli: method(false, [], [T.int64], (r) => int(unixNano(goTimeOf(r)) / 1000000n, T.int64)),
-  UnixMicro: method(false, [], [T.int64], (r) => int(unixNano(goTimeOf(r)) / 1000n, T.int64)),
-  UnixNano: method(false, [], [T.int64], (r) => int(unixNano(goTimeOf(r)), T.int64)),
-  UTC: method(false, [], [TimeType], (r) => timeValue(utc(goTimeOf(r)))),
-  Local: method(false, [], [TimeType], (r) => timeValue(local(goTimeOf(r)))),
-  Year: method(false, [], [T.int], (r) => int(civil(goTimeOf(r)).year)),
-  Month: method(false, [], [MonthType], (r) => int(civil(goTimeOf(r)).month, MonthType)),
-  Day: method(false, [], [T.int], (r) => int(civil(goTimeOf(r)).day)),
-  Hour: method(false, [], [T.int], (r) => int(civil(goTimeOf(r)).hour)),
-  Minute: method(false, [], [T.int], (r) => int(civil(goTimeOf(r)).minute)),
-  Second: method(false, [], [T.int], (r) => int(civil(goTimeOf(r)).second)),
-  Nanosecond: method(false, [], [T.int], (r) => int(goTimeOf(r).nsec)),
-  YearDay: method(false, [], [T.int], (r) => int(civil(goTimeOf(r)).yearDay)),
-  Weekday: method(false, [], [WeekdayType], (r) => int(civil(goTimeOf(r)).weekday, WeekdayType)),
-  IsZero: method(false, [], [T.bool], (r) => new Value(T.bool, isZeroGoTime(goTimeOf(r)))),
-  Before: method(false, [TimeType], [T.bool], (r, [u]) => new Value(T.bool, unixNano(goTimeOf(r)) < unixNano(goTimeOf(u!)))),
-  After: method(false, [TimeType], [T.bool], (r, [u]) => new Value(T.bool, unixNano(goTimeOf(r)) > unixNano(goTimeOf(u!)))),
-  Equal: method(false, [TimeType], [T.bool], (r, [u]) => new Value(T.bool, unixNano(goTimeOf(r)) === unixNano(goTimeOf(u!)))),
-  Sub: method(false, [TimeType], [DurationType], (r, [u]) => int(unixNano(goTimeOf(r)) - unixNano(goTimeOf(u!)), DurationType)),
-  Add: method(false, [DurationType], [TimeType], (r, [d]) => {
-    const t = goTimeOf(r);
-    const ns = unixNano(t) + BigInt(d!.raw as number | bigint);
-    const sec = ns / 1000000000n - (ns % 1000000000n < 0n ? 1n : 0n);
-    return timeValue({ sec: Number(sec), nsec: Number(ns - sec * 1000000000n), loc: t.loc, ...(t.mono !== undefined ? { mono: t.mono + BigInt(d!.raw as number | bigint) } : {}) });
-  }),
-};
-for (const [name, m] of Object.entries(timeMethods)) TimeType.methods.set(name, m);
-
-function timeGoString(t: GoTime): string {
-  const c = civil(t);
-  let loc = 'time.Local';
-  if (t.loc === UTC) loc = 'time.UTC';
-  else if (t.loc !== local(t).loc) loc = `time.Location(${JSON.stringify(t.loc.name)})`;
-  return `time.Date(${c.year}, time.${MONTHS[c.month - 1]}, ${c.day}, ${c.hour}, ${c.minute}, ${c.second}, ${t.nsec}, ${loc})`;
-}
-
 // ---- apimachinery meta/v1 ----
 
 export const UIDType = namedType('string', 'types.UID');
 
-/** metav1.Time / MicroTime: a struct embedding time.Time, with their own pointer methods. */
-function metaTime(name: string): GoType {
-  const t = struct(name, [['Time', TimeType, '', true]]);
-  const inner = (v: Value): GoTime => ((v.raw as Box).v as { Time: GoTime }).Time;
-  t.methods.set('IsZero', method(true, [], [T.bool], (r) => new Value(T.bool, r.raw === null || isZeroGoTime(inner(r)))));
-  t.methods.set('Before', method(true, [t.pointer()], [T.bool], (r, [u]) => new Value(T.bool, unixNano(inner(r)) < unixNano(inner(u!)))));
-  t.methods.set('Equal', method(true, [t.pointer()], [T.bool], (r, [u]) => new Value(T.bool, unixNano(inner(r)) === unixNano(inner(u!)))));
-  return t;
-}
-
-export const MetaTimeType = metaTime('v1.Time');
-export const MicroTimeType = metaTime('v1.MicroTime');
+/** metav1.Time / MicroTime: a struct embedding time.Time; their own methods are added below. */
+export const MetaTimeType = struct('v1.Time', [['Time', TimeType, '', true]]);
+export const MicroTimeType = struct('v1.MicroTime', [['Time', TimeType, '', true]]);
 TimeType.marshalJSON = (raw) => JSON.stringify(goFormat(raw as GoTime, '2006-01-02T15:04:05.999999999Z07:00'));
 MetaTimeType.marshalJSON = (raw) => {
   const t = (raw as { Time: GoTime }).Time;
@@ -148,13 +32,6 @@ MicroTimeType.marshalJSON = (raw) => {
   const t = (raw as { Time: GoTime }).Time;
   return isZeroGoTime(t) ? 'null' : JSON.stringify(goFormat(utc(t), '2006-01-02T15:04:05.000000Z07:00'));
 };
-MetaTimeType.methods.set(
-  'Rfc3339Copy',
-  method(false, [], [MetaTimeType], (r) => {
-    const t = (r.raw as { Time: GoTime }).Time;
-    return new Value(MetaTimeType, { Time: { sec: t.sec, nsec: 0, loc: t.loc } });
-  }),
-);
 
 /** metav1.Time{Time: t} as a raw struct. */
 export function metaTimeRaw(t: GoTime): { Time: GoTime } {
@@ -375,3 +252,272 @@ gogoString(EventType, (r) => {
   );
 });
 
+
+// ---- the rest of every method set (names, receivers and signatures as Go's reflection lists them) ----
+
+const ProtoMessageType = interfaceType('proto.Message');
+const FuzzContinueType = new GoType('struct', 'fuzz.Continue');
+const byteSlice = sliceOf(T.uint8);
+const MUTATES = 'it changes the event';
+const DOCS = 'API documentation strings';
+
+/** A deep copy of a raw value of type t (DeepCopy). */
+function cloneRaw(t: GoType, raw: unknown): unknown {
+  if (raw === null || raw === undefined) return raw;
+  switch (t.kind) {
+    case 'struct': {
+      if (t.opaque) return raw;
+      const out: Record<string, unknown> = {};
+      for (const f of t.fields) out[f.name] = cloneRaw(f.type, (raw as Record<string, unknown>)[f.name]);
+      return out;
+    }
+    case 'ptr':
+      return { v: cloneRaw(t.elem!, (raw as Box).v) };
+    case 'slice':
+      return (raw as unknown[]).map((e) => cloneRaw(t.elem!, e));
+    case 'map':
+      return new Map([...(raw as Map<unknown, unknown>)].map(([k, e]) => [k, cloneRaw(t.elem!, e)]));
+    default:
+      return raw;
+  }
+}
+
+function deepCopy(t: GoType, r: Value): Value {
+  const box = r.raw as Box | null;
+  return new Value(t.pointer(), box === null ? null : { v: cloneRaw(t, box.v) });
+}
+
+function setOnce(t: GoType, name: string, m: Method): void {
+  if (!t.methods.has(name)) t.methods.set(name, m);
+}
+
+/** metav1.Time and MicroTime encode as a Timestamp; their methods accept a nil receiver. */
+const timeEncoders = new Map<GoType, (raw: unknown) => Chunk[]>();
+
+/** Marshal, Size and friends: gogo-protobuf's bytes for the value. */
+function protobufMethods(t: GoType): Record<string, Method> {
+  const timeEncoder = timeEncoders.get(t);
+  const encode = timeEncoder ?? ((raw: unknown) => encodeMessage(t.name, raw as Record<string, unknown>));
+  const chunks = (r: Value): Chunk[] => {
+    const box = r.raw as Box | null;
+    if (box !== null) return encode(box.v);
+    // Time's methods check for nil; the generated ones read a field first.
+    return timeEncoder !== undefined ? [] : nilDeref();
+  };
+  const size = (r: Value): number => (r.raw === null ? 0 : encodedSize(chunks(r)));
+  const intoBuffer = (c: readonly Chunk[], buffer: number[]): number => {
+    const n = marshalToSizedBuffer(c, buffer);
+    if (typeof n === 'string') throw new GoError(n);
+    return n;
+  };
+  return {
+    Marshal: method(true, [], [byteSlice, T.error], (r) => {
+      const n = size(r);
+      const c = chunks(r);
+      const out = new Array<number>(n).fill(0);
+      intoBuffer(c, out);
+      return new Value(byteSlice, out);
+    }),
+    MarshalTo: method(true, [byteSlice], [T.int, T.error], (r, [d]) => {
+      const n = size(r);
+      const buffer = (d!.raw as number[] | null) ?? [];
+      if (buffer.length < n) throw new GoError(`runtime error: slice bounds out of range [:${n}] with capacity ${buffer.length}`);
+      const head = buffer.slice(0, n);
+      const written = intoBuffer(chunks(r), head);
+      head.forEach((b, i) => (buffer[i] = b));
+      return new Value(T.int, written);
+    }),
+    MarshalToSizedBuffer: method(true, [byteSlice], [T.int, T.error], (r, [d]) => new Value(T.int, intoBuffer(chunks(r), (d!.raw as number[] | null) ?? []))),
+    Size: method(true, [], [T.int], (r) => new Value(T.int, size(r))),
+    XXX_Size: method(true, [], [T.int], (r) => new Value(T.int, size(r))),
+    XXX_Marshal: method(true, [byteSlice, T.bool], [byteSlice, T.error], (r, [b]) => {
+      const buffer = (b!.raw as number[] | null) ?? [];
+      const n = intoBuffer(chunks(r), buffer);
+      return new Value(byteSlice, buffer.slice(0, n));
+    }),
+  };
+}
+
+/** The methods gogo-protobuf and deepcopy-gen generate for an API message type. */
+function apiMessage(t: GoType, opts: { deepCopy: boolean; swaggerDoc: boolean }): void {
+  if (opts.deepCopy) {
+    setOnce(t, 'DeepCopy', method(true, [], [t.pointer()], (r) => deepCopy(t, r)));
+    setOnce(t, 'DeepCopyInto', neverCalled(true, [t.pointer()], []));
+  }
+  for (const [name, m] of Object.entries(protobufMethods(t))) setOnce(t, name, m);
+  setOnce(t, 'Descriptor', neverCalled(true, [], [byteSlice, sliceOf(T.int)]));
+  setOnce(t, 'ProtoMessage', neverCalled(true, [], []));
+  setOnce(t, 'Reset', neverCalled(true, [], []));
+  setOnce(t, 'Unmarshal', unsupported(true, [byteSlice], [T.error], MUTATES));
+  setOnce(t, 'XXX_DiscardUnknown', neverCalled(true, [], []));
+  setOnce(t, 'XXX_Merge', neverCalled(true, [ProtoMessageType], []));
+  setOnce(t, 'XXX_Unmarshal', unsupported(true, [byteSlice], [T.error], MUTATES));
+  if (opts.swaggerDoc) setOnce(t, 'SwaggerDoc', unsupported(false, [], [StringMap], DOCS));
+}
+
+const nilDeref = (): never => {
+  throw new GoError('runtime error: invalid memory address or nil pointer dereference');
+};
+const rawOf = (r: Value): Record<string, unknown> => ((r.raw as Box | null) ?? nilDeref()).v as Record<string, unknown>;
+
+// metav1.Timestamp (what ProtoTime returns).
+export const TimestampType = struct('v1.Timestamp', [
+  ['Seconds', T.int64, 'seconds'],
+  ['Nanos', T.int32, 'nanos'],
+]);
+gogoString(TimestampType, (r) => `&Timestamp{Seconds:${v(T.int64, r.Seconds)},Nanos:${v(T.int32, r.Nanos)},}`);
+apiMessage(TimestampType, { deepCopy: true, swaggerDoc: false });
+
+const SyntaxErrorType = opaqueError('json.SyntaxError');
+const UnmarshalTypeErrorType = opaqueError('json.UnmarshalTypeError');
+
+/** json.Unmarshal into a Go string: the string, or the error Go returns. */
+function decodeJSONString(text: string): string | Value {
+  if (text.trim() === '') return errorValue(SyntaxErrorType, 'unexpected end of JSON input');
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    // Go's scanner texts for the two common cases: a bad first character, or text after a number.
+    const trimmed = text.trimStart();
+    const number = /^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?/.exec(trimmed)?.[0] ?? '';
+    const bad = number === '' ? trimmed[0]! : trimmed[number.length]!;
+    const where = number === '' ? 'looking for beginning of value' : 'after top-level value';
+    return errorValue(SyntaxErrorType, `invalid character '${bad === "'" ? "\\'" : bad}' ${where}`);
+  }
+  if (typeof value === 'string') return value;
+  if (value === null) return '';
+  const kind = typeof value === 'number' ? 'number' : typeof value === 'boolean' ? 'bool' : Array.isArray(value) ? 'array' : 'object';
+  return errorValue(UnmarshalTypeErrorType, `json: cannot unmarshal ${kind} into Go value of type string`);
+}
+
+// metav1.Time and MicroTime: own methods; the rest of time.Time's are promoted.
+const timeOf = (r: Value): GoTime => (rawOf(r) as { Time: GoTime }).Time;
+function metaTimeMethods(t: GoType, format: string, protoName: string): void {
+  const nilOr = (v: Value): GoTime | null => ((v.raw as Box | null) === null ? null : timeOf(v));
+  const before = (r: Value, [u]: Value[]): Value => {
+    const [a, b] = [nilOr(r), nilOr(u!)];
+    return bool(a !== null && b !== null && unixNano(a) < unixNano(b));
+  };
+  const equal = (r: Value, [u]: Value[]): Value => {
+    const [a, b] = [nilOr(r), nilOr(u!)];
+    return bool(a === null && b === null ? true : a !== null && b !== null && unixNano(a) === unixNano(b));
+  };
+  t.methods.set('Before', method(true, [t.pointer()], [T.bool], before));
+  t.methods.set('Equal', method(true, [t.pointer()], [T.bool], equal));
+  if (t === MicroTimeType) {
+    t.methods.set('BeforeTime', method(true, [MetaTimeType.pointer()], [T.bool], before));
+    t.methods.set('EqualTime', method(true, [MetaTimeType.pointer()], [T.bool], equal));
+  }
+  t.methods.set('IsZero', method(true, [], [T.bool], (r) => bool(r.raw === null || isZeroGoTime(timeOf(r)))));
+  t.methods.set('Fuzz', neverCalled(true, [FuzzContinueType], []));
+  t.methods.set('MarshalJSON', method(false, [], [byteSlice, T.error], (r) => bytes(t.marshalJSON!(r.raw))));
+  t.methods.set(
+    'MarshalQueryParameter',
+    method(false, [], [T.string, T.error], (r) => {
+      const time = (r.raw as { Time: GoTime }).Time;
+      return str(isZeroGoTime(time) ? '' : goFormat(utc(time), format));
+    }),
+  );
+  t.methods.set('OpenAPISchemaFormat', method(false, [], [T.string], () => str('date-time')));
+  t.methods.set('OpenAPISchemaType', method(false, [], [sliceOf(T.string)], () => new Value(sliceOf(T.string), ['string'])));
+  t.methods.set(
+    protoName,
+    method(true, [], [TimestampType.pointer()], (r) => {
+      if (r.raw === null) return new Value(TimestampType.pointer(), { v: { Seconds: 0, Nanos: 0 } });
+      const time = timeOf(r);
+      // metav1.Time's protobuf form keeps whole seconds only (as its JSON); MicroTime keeps nanoseconds.
+      return new Value(TimestampType.pointer(), { v: { Seconds: time.sec, Nanos: t === MicroTimeType ? time.nsec : 0 } });
+    }),
+  );
+  // These change the time in place (only this render's copy of the event) and return the error as a value.
+  const layout = t === MicroTimeType ? RFC3339_MICRO : RFC3339;
+  const setFrom = (r: Value, text: string, emptyIsZero: boolean): Value => {
+    const record = rawOf(r) as { Time: GoTime };
+    if (emptyIsZero && (text === '' || text === 'null')) {
+      record.Time = zeroGoTime;
+      return noError;
+    }
+    const parsed = goParseTime(layout, text);
+    if ('error' in parsed) return errorValue(ParseErrorType, parsed.error);
+    record.Time = local(parsed);
+    return noError;
+  };
+  t.methods.set('UnmarshalQueryParameter', method(true, [T.string], [T.error], (r, [s]) => setFrom(r, s!.raw as string, true)));
+  t.methods.set(
+    'UnmarshalJSON',
+    method(true, [byteSlice], [T.error], (r, [b]) => {
+      const text = Buffer.from((b!.raw as number[] | null) ?? []).toString('utf8');
+      if (text === 'null') return setFrom(r, text, true);
+      const decoded = decodeJSONString(text);
+      return typeof decoded === 'string' ? setFrom(r, decoded, false) : decoded;
+    }),
+  );
+  apiMessage(t, { deepCopy: true, swaggerDoc: false });
+}
+timeEncoders.set(MetaTimeType, (raw) => encodeTime((raw as { Time: GoTime }).Time, false));
+timeEncoders.set(MicroTimeType, (raw) => encodeTime((raw as { Time: GoTime }).Time, true));
+metaTimeMethods(MetaTimeType, '2006-01-02T15:04:05Z07:00', 'ProtoTime');
+metaTimeMethods(MicroTimeType, '2006-01-02T15:04:05.000000Z07:00', 'ProtoMicroTime');
+MetaTimeType.methods.set(
+  'Rfc3339Copy',
+  method(false, [], [MetaTimeType], (r) => {
+    const t = (r.raw as { Time: GoTime }).Time;
+    return new Value(MetaTimeType, { Time: { sec: t.sec, nsec: 0, loc: t.loc } });
+  }),
+);
+
+// metav1.Object and runtime.Object, as GetObjectMeta and DeepCopyObject return them.
+export const MetaObjectType = interfaceType('v1.Object');
+export const RuntimeObjectType = interfaceType('runtime.Object');
+RuntimeObjectType.methods.set('DeepCopyObject', interfaceMethod('DeepCopyObject', [], [RuntimeObjectType]));
+RuntimeObjectType.methods.set('GetObjectKind', interfaceMethod('GetObjectKind', [], [ObjectKindType]));
+
+for (const [name, , type] of metaGetters) {
+  const setter = 'S' + name.slice(1);
+  MetaObjectType.methods.set(name, interfaceMethod(name, [], [type]));
+  MetaObjectType.methods.set(setter, interfaceMethod(setter, [type], []));
+  ObjectMetaType.methods.set(setter, neverCalled(true, [type], []));
+}
+ObjectMetaType.methods.set('GetObjectMeta', method(true, [], [MetaObjectType], (r) => new Value(MetaObjectType, new Value(ObjectMetaType.pointer(), r.raw))));
+
+/** TypeMeta and ObjectReference: their kind as schema.ObjectKind and GroupVersionKind. */
+function objectKindMethods(t: GoType): void {
+  t.methods.set('GetObjectKind', method(true, [], [ObjectKindType], (r) => new Value(ObjectKindType, new Value(t.pointer(), r.raw))));
+  t.methods.set(
+    'GroupVersionKind',
+    method(true, [], [GroupVersionKindType], (r) => {
+      const raw = rawOf(r);
+      return gvkFromAPIVersionAndKind(raw.APIVersion as string, raw.Kind as string);
+    }),
+  );
+  t.methods.set('SetGroupVersionKind', neverCalled(true, [GroupVersionKindType], []));
+}
+objectKindMethods(TypeMetaType);
+objectKindMethods(ObjectReferenceType);
+for (const t of [EventType, ObjectReferenceType]) {
+  t.methods.set('DeepCopyObject', method(true, [], [RuntimeObjectType], (r) => new Value(RuntimeObjectType, r.raw === null ? null : deepCopy(t, r))));
+}
+
+FieldsV1Type.methods.set(
+  'MarshalJSON',
+  method(false, [], [byteSlice, T.error], (r) => {
+    const raw = (r.raw as { Raw: number[] | null }).Raw;
+    return raw === null ? bytes('null') : new Value(byteSlice, raw);
+  }),
+);
+FieldsV1Type.methods.set(
+  'UnmarshalJSON',
+  method(true, [byteSlice], [T.error], (r, [b]) => {
+    const box = r.raw as Box | null;
+    if (box === null) return errorValue(ErrorStringType, 'metav1.Fields: UnmarshalJSON on nil pointer');
+    const bytes = (b!.raw as number[] | null) ?? [];
+    if (Buffer.from(bytes).toString('latin1') !== 'null') (box.v as { Raw: number[] | null }).Raw = [...bytes];
+    return noError;
+  }),
+);
+
+apiMessage(TypeMetaType, { deepCopy: false, swaggerDoc: true });
+for (const t of [ObjectMetaType, OwnerReferenceType, FieldsV1Type, ManagedFieldsEntryType, ObjectReferenceType, EventSourceType, EventSeriesType, EventType]) {
+  apiMessage(t, { deepCopy: true, swaggerDoc: true });
+}

@@ -1,6 +1,6 @@
 export { parseTemplate, Template } from './template.js';
 export { TemplateError } from './parse.js';
-export { type FuncMap, type TemplateFunc } from './exec.js';
+export { DEFAULT_RENDER_LIMITS, type FuncMap, type RenderLimits, type TemplateFunc } from './exec.js';
 export { eventToGoValue, kubeEventerTemplateData } from './event.js';
 export { Value, GoError, GoType, T, type Val } from './values.js';
 export { sprint, sprintf, sprintln } from './fmt.js';

@@ -94,11 +94,33 @@ export class Value {
     readonly type: GoType,
     readonly raw: unknown,
     readonly addressable = false,
+    /** Where an addressable value lives (its struct or slice, and key): pointer methods write there. */
+    readonly place?: Place,
   ) {}
 }
 
 export interface Box {
   v: unknown;
+}
+
+export interface Place {
+  readonly holder: Record<string, unknown> | unknown[];
+  readonly key: string | number;
+}
+
+/** &x for a value at `place`: a pointer whose writes land in the struct field or slice element. */
+function pointerTo(v: Value): Box {
+  const place = v.place;
+  if (place === undefined) return { v: v.raw };
+  const holder = place.holder as Record<string | number, unknown>;
+  return {
+    get v() {
+      return holder[place.key];
+    },
+    set v(x: unknown) {
+      holder[place.key] = x;
+    },
+  };
 }
 
 /** A value or "no value" (Go's invalid reflect.Value), which prints as <no value>. */
@@ -246,7 +268,7 @@ export function byteLength(s: string): number {
 /** A struct field found by name, searching embedded structs breadth-first as Go does. */
 export function findField(structType: GoType, raw: Record<string, unknown>, name: string, addressable: boolean): Value | undefined {
   const direct = structType.field(name);
-  if (direct) return new Value(direct.type, raw[name], addressable);
+  if (direct) return new Value(direct.type, raw[name], addressable, addressable ? { holder: raw, key: name } : undefined);
   for (const f of structType.fields) {
     if (!f.embedded) continue;
     let inner = f.type;
@@ -294,17 +316,63 @@ export function findMethod(v: Value, name: string): BoundMethod | undefined {
       if (box === null) return { method: own, recv: v }; // calling it panics, as in Go
       return { method: own, recv: new Value(elem, box.v, true) };
     }
-    if (elem.kind === 'struct' && v.raw !== null) return promoted(new Value(elem, (v.raw as Box).v, true), name);
-    return undefined;
+    if (elem.kind !== 'struct') return undefined;
+    if (v.raw !== null) return promoted(new Value(elem, (v.raw as Box).v, true), name);
+    // A promoted method through a nil pointer exists (reflect finds it) and panics when called.
+    const entry = methodSet(elem).get(name);
+    return entry === undefined ? undefined : { method: { ...entry.method, call: nilDereference }, recv: v };
   }
   const own = t.methods.get(name);
   if (own) {
     if (!own.ptrRecv) return { method: own, recv: v };
-    if (v.addressable) return { method: own, recv: new Value(t.pointer(), { v: v.raw }) };
+    if (v.addressable) return { method: own, recv: new Value(t.pointer(), pointerTo(v)) };
     return undefined;
   }
   if (t.kind === 'struct' && !t.opaque) return promoted(v, name);
   return undefined;
+}
+
+export interface MethodSetEntry {
+  readonly method: Method;
+  /** As reflect tells them apart: "pointer" methods need a *T or an addressable T. */
+  readonly receiver: 'value' | 'pointer' | 'interface';
+}
+
+/**
+ * The method set of *T (T's own and promoted methods, shallowest first, ambiguous names dropped),
+ * each marked with whether a plain T has it too: what reflect's Method(i) lists for T and *T.
+ */
+function nilDereference(): never {
+  throw new GoError('runtime error: invalid memory address or nil pointer dereference');
+}
+
+export function methodSet(t: GoType): Map<string, MethodSetEntry> {
+  const out = new Map<string, MethodSetEntry>();
+  if (t.kind === 'interface') {
+    for (const [name, m] of t.methods) out.set(name, { method: m, receiver: 'interface' });
+    return out;
+  }
+  const blocked = new Set<string>();
+  let level: { type: GoType; viaPointer: boolean }[] = [{ type: t, viaPointer: false }];
+  while (level.length > 0) {
+    const found = new Map<string, MethodSetEntry[]>();
+    const fields = new Set<string>();
+    const next: typeof level = [];
+    for (const { type, viaPointer } of level) {
+      for (const [name, m] of type.methods) found.set(name, [...(found.get(name) ?? []), { method: m, receiver: m.ptrRecv && !viaPointer ? 'pointer' : 'value' }]);
+      if (type.kind !== 'struct' || type.opaque) continue;
+      for (const f of type.fields) {
+        fields.add(f.name);
+        if (!f.embedded) continue;
+        if (f.type.kind === 'ptr') next.push({ type: f.type.elem!, viaPointer: true });
+        else next.push({ type: f.type, viaPointer });
+      }
+    }
+    for (const [name, entries] of found) if (!blocked.has(name) && entries.length === 1 && !fields.has(name)) out.set(name, entries[0]!);
+    for (const name of [...found.keys(), ...fields]) blocked.add(name);
+    level = next;
+  }
+  return out;
 }
 
 const methodNames = new WeakMap<GoType, Set<string>>();
@@ -330,7 +398,8 @@ function mayHaveMethod(t: GoType, name: string): boolean {
 function promoted(v: Value, name: string): BoundMethod | undefined {
   for (const f of v.type.fields) {
     if (!f.embedded) continue;
-    const found = findMethod(new Value(f.type, (v.raw as Record<string, unknown>)[f.name], v.addressable), name);
+    const holder = v.raw as Record<string, unknown>;
+    const found = findMethod(new Value(f.type, holder[f.name], v.addressable, v.addressable ? { holder, key: f.name } : undefined), name);
     if (found) return found;
   }
   return undefined;

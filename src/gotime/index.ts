@@ -18,4 +18,4 @@ export {
   monthName,
   weekdayName,
 } from './time.js';
-export { Location, UTC, loadLocation, localFromEnv, localLocation, setLocalLocation, parseTZif, type ZoneInfo } from './zone.js';
+export { Location, UTC, daysFromCivil, fixedZone, loadLocation, localFromEnv, localLocation, setLocalLocation, parseTZif, type ZoneInfo } from './zone.js';

@@ -17,9 +17,10 @@ interface Transition {
 export interface ZoneInfo {
   readonly name: string;
   readonly offset: number;
+  readonly isDST: boolean;
 }
 
-const UTC_INFO: ZoneInfo = { name: 'UTC', offset: 0 };
+const UTC_INFO: ZoneInfo = { name: 'UTC', offset: 0, isDST: false };
 const SECONDS_PER_DAY = 86400;
 
 export class Location {
@@ -49,7 +50,7 @@ export class Location {
     const tx = this.tx;
     if (tx.length === 0 || sec < tx[0]!.when) {
       const z = this.zones[this.firstZoneIndex()]!;
-      return { info: { name: z.name, offset: z.offset }, start: -Infinity, end: tx.length > 0 ? tx[0]!.when : Infinity };
+      return { info: { name: z.name, offset: z.offset, isDST: z.isDST }, start: -Infinity, end: tx.length > 0 ? tx[0]!.when : Infinity };
     }
     let lo = 0;
     let hi = tx.length;
@@ -69,7 +70,7 @@ export class Location {
       const rule = tzset(this.extend, start, sec);
       if (rule) return rule;
     }
-    return { info: { name: z.name, offset: z.offset }, start, end };
+    return { info: { name: z.name, offset: z.offset, isDST: z.isDST }, start, end };
   }
 
   // Go's lookupFirstZone: the zone used before the first transition.
@@ -84,6 +85,11 @@ export class Location {
 }
 
 export const UTC = new Location('UTC');
+
+/** Go's time.FixedZone: one zone, always `offset` seconds east of UTC. */
+export function fixedZone(name: string, offset: number): Location {
+  return new Location(name, [{ name, offset, isDST: false }]);
+}
 
 /** Decodes a TZif file the way Go's LoadLocationFromTZData does. Throws on malformed data. */
 export function parseTZif(name: string, data: Uint8Array): Location {
@@ -236,7 +242,7 @@ function tzset(s: string, lastTxSec: number, sec: number): { info: ZoneInfo; sta
   let stdOffset = -stdOff.offset;
   s = stdOff.rest;
   if (s.length === 0 || s[0] === ',') {
-    return { info: { name: stdName, offset: stdOffset }, start: lastTxSec, end: Infinity };
+    return { info: { name: stdName, offset: stdOffset, isDST: false }, start: lastTxSec, end: Infinity };
   }
   const dst = tzsetName(s);
   if (!dst) return undefined;
@@ -265,15 +271,17 @@ function tzset(s: string, lastTxSec: number, sec: number): { info: ZoneInfo; sta
   const ystart = sec - ysec;
   let startSec = tzruleTime(year, startRule.rule, stdOffset);
   let endSec = tzruleTime(year, endRule.rule, dstOffset);
+  let stdIsDST = false;
   if (endSec < startSec) {
     // Southern hemisphere: DST spans the turn of the year.
+    stdIsDST = true;
     [startSec, endSec] = [endSec, startSec];
     [stdName, dstName] = [dstName, stdName];
     [stdOffset, dstOffset] = [dstOffset, stdOffset];
   }
-  if (ysec < startSec) return { info: { name: stdName, offset: stdOffset }, start: ystart, end: startSec + ystart };
-  if (ysec >= endSec) return { info: { name: stdName, offset: stdOffset }, start: endSec + ystart, end: ystart + 365 * SECONDS_PER_DAY };
-  return { info: { name: dstName, offset: dstOffset }, start: startSec + ystart, end: endSec + ystart };
+  if (ysec < startSec) return { info: { name: stdName, offset: stdOffset, isDST: stdIsDST }, start: ystart, end: startSec + ystart };
+  if (ysec >= endSec) return { info: { name: stdName, offset: stdOffset, isDST: stdIsDST }, start: endSec + ystart, end: ystart + 365 * SECONDS_PER_DAY };
+  return { info: { name: dstName, offset: dstOffset, isDST: !stdIsDST }, start: startSec + ystart, end: endSec + ystart };
 }
 
 function tzsetName(s: string): { name: string; rest: string } | undefined {

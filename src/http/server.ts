@@ -15,6 +15,8 @@ export interface HealthServerOptions {
   readonly liveness: readonly Check[];
   /** /readyz: has it finished starting (first list done, sinks built)? */
   readonly readiness: readonly Check[];
+  /** `/`: the status page's HTML, built per request. */
+  readonly statusPage?: () => string;
 }
 
 function evaluate(checks: readonly Check[]): { ok: boolean; body: string } {
@@ -41,6 +43,15 @@ export async function startHealthServer(opts: HealthServerOptions): Promise<{ po
     if (path === '/readyz') {
       const r = evaluate([...opts.liveness, ...opts.readiness]);
       return reply(r.ok ? 200 : 503, r.body);
+    }
+    if (path === '/' && opts.statusPage !== undefined) {
+      if (req.method !== 'GET' && req.method !== 'HEAD') return reply(405, 'method not allowed\n');
+      res.setHeader('cache-control', 'no-store');
+      // Inline style only: no script, nothing loaded from anywhere, not framable.
+      res.setHeader('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'");
+      res.setHeader('x-content-type-options', 'nosniff');
+      res.setHeader('referrer-policy', 'no-referrer');
+      return reply(200, opts.statusPage(), 'text/html; charset=utf-8');
     }
     if (path === '/metrics') {
       opts.registry.metrics().then(

@@ -1,6 +1,6 @@
 // What the API client offers the code that lists and watches (reflector, leader election, checkpoint
 // store), so that code depends on this narrow contract rather than on the client class.
-import type { KubeStatus, WatchEvent } from './types.js';
+import type { KubeStatus, ListMeta, WatchEvent } from './types.js';
 
 export type Query = Record<string, string | number | boolean | undefined>;
 
@@ -13,6 +13,8 @@ export interface RequestOptions {
   readonly signal?: AbortSignal;
   /** Whole request, body included. Defaults to the client's requestTimeoutMs. */
   readonly timeoutMs?: number;
+  /** Largest response body accepted. Default: the client's cap for JSON responses (64 MiB). */
+  readonly maxBytes?: number;
 }
 
 export interface WatchOptions {
@@ -28,6 +30,8 @@ export interface WatchOptions {
 export interface KubeApi {
   requestJson<T>(method: string, path: string, options?: RequestOptions): Promise<T>;
   watch<T = unknown>(path: string, options?: WatchOptions): AsyncIterable<WatchEvent<T>>;
+  /** One list (page), each item handed over as it arrives; resolves with the list's metadata. */
+  list<T>(path: string, onItem: (item: T) => void, options?: Pick<RequestOptions, 'query' | 'signal' | 'timeoutMs'>): Promise<ListMeta>;
 }
 
 /**

@@ -6,7 +6,7 @@ import { dirname } from 'node:path';
 import type { Checkpoint, CheckpointStore } from '../pipeline/checkpointer.js';
 import { configMapsPath } from './client.js';
 import { apiErrorStatus, type KubeRequester } from './leader.js';
-import type { ConfigMap } from './types.js';
+import type { ConfigMap, Lease } from './types.js';
 
 export type CheckpointSpec =
   | { readonly kind: 'configmap'; readonly namespace: string; readonly name: string }
@@ -40,7 +40,14 @@ export function parseCheckpoint(text: string, where: string): Checkpoint {
   for (const [sink, rv] of Object.entries(sinks)) {
     if (typeof rv !== 'string') corrupt(`sinks[${JSON.stringify(sink)}] is not a string`);
   }
-  return { version: 1, resourceVersion: c.resourceVersion as string, sinks: { ...(sinks as Record<string, string>) }, updatedAt: c.updatedAt as string };
+  if (c.writer !== undefined && typeof c.writer !== 'string') corrupt('writer is not a string');
+  return {
+    version: 1,
+    resourceVersion: c.resourceVersion as string,
+    sinks: { ...(sinks as Record<string, string>) },
+    updatedAt: c.updatedAt as string,
+    ...(typeof c.writer === 'string' ? { writer: c.writer } : {}),
+  };
 }
 
 /** Runs one write at a time; values saved meanwhile collapse into one follow-up write of the latest. */
@@ -137,6 +144,8 @@ async function syncDirectory(path: string): Promise<void> {
 export interface ConfigMapCheckpointOptions {
   /** Timeout of every API request. */
   readonly requestTimeoutMs?: number;
+  /** Called when a write conflicts with a checkpoint another writer saved meanwhile. */
+  readonly onForeignWriter?: (writer: string, updatedAt: string) => void;
 }
 
 const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
@@ -154,6 +163,7 @@ export class ConfigMapCheckpointStore implements CheckpointStore {
   /** The ConfigMap as last read or written (undefined: not read yet, or known missing after a read). */
   private configMap: ConfigMap | undefined;
   private read = false;
+  private readonly onForeignWriter: ((writer: string, updatedAt: string) => void) | undefined;
 
   constructor(
     private readonly client: KubeRequester,
@@ -161,6 +171,7 @@ export class ConfigMapCheckpointStore implements CheckpointStore {
     private readonly name: string,
     options: ConfigMapCheckpointOptions = {},
   ) {
+    this.onForeignWriter = options.onForeignWriter;
     this.description = `ConfigMap ${namespace}/${name}`;
     this.path = `${configMapsPath(namespace)}/${encodeURIComponent(name)}`;
     this.timeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
@@ -196,10 +207,22 @@ export class ConfigMapCheckpointStore implements CheckpointStore {
         // 409: stale resourceVersion, or created meanwhile; 404: deleted meanwhile. Re-read, retry once.
         if (attempt === 0 && (status === 409 || status === 404)) {
           await this.fetch('re-read');
+          this.noticeForeignWriter(c.writer);
           continue;
         }
         throw this.error(current === undefined ? 'create' : 'update', err);
       }
+    }
+  }
+
+  private noticeForeignWriter(self: string | undefined): void {
+    const text = this.configMap?.data?.[CHECKPOINT_CONFIGMAP_KEY];
+    if (text === undefined || this.onForeignWriter === undefined) return;
+    try {
+      const other = parseCheckpoint(text, this.description);
+      if (other.writer !== undefined && other.writer !== self) this.onForeignWriter(other.writer, other.updatedAt);
+    } catch {
+      // a corrupt value is overwritten by this write
     }
   }
 
@@ -218,6 +241,53 @@ export class ConfigMapCheckpointStore implements CheckpointStore {
     const hint = status === 403 ? ' (RBAC: the service account needs get, create and update on configmaps in this namespace)' : '';
     return new CheckpointError(`checkpoint ${this.description}: ${step} failed: ${err instanceof Error ? err.message : String(err)}${hint}`);
   }
+}
+
+/** The Lease annotation that carries the leader's checkpoint under `--leader-elect` without `--checkpoint`. */
+export const LEASE_CHECKPOINT_ANNOTATION = 'kube-eventer.io/checkpoint';
+
+/**
+ * The checkpoint kept in the Lease the leader renews anyway (no extra object, no extra RBAC): saves
+ * stay in memory and ride along the next renewal (every retry period) and the release at shutdown;
+ * a new leader loads what its predecessor last wrote there.
+ */
+export class LeaseCheckpointStore implements CheckpointStore {
+  readonly description: string;
+  private latest: string | undefined;
+
+  constructor(
+    leaseName: string,
+    private readonly lease: () => Lease | undefined,
+    /** Told when the annotation holds no valid checkpoint (it is then ignored, not fatal: anyone may edit a Lease). */
+    private readonly onCorrupt: (message: string) => void = () => {},
+  ) {
+    this.description = `Lease ${leaseName} annotation ${LEASE_CHECKPOINT_ANNOTATION}`;
+  }
+
+  async load(): Promise<Checkpoint | undefined> {
+    const text = this.lease()?.metadata.annotations?.[LEASE_CHECKPOINT_ANNOTATION];
+    if (text === undefined) return undefined;
+    try {
+      return parseCheckpoint(text, this.description);
+    } catch (err) {
+      this.onCorrupt((err as Error).message);
+      return undefined;
+    }
+  }
+
+  async save(c: Checkpoint): Promise<void> {
+    this.latest = JSON.stringify(c);
+  }
+
+  /** What the next Lease write carries. */
+  annotations(): Record<string, string> | undefined {
+    return this.latest === undefined ? undefined : { [LEASE_CHECKPOINT_ANNOTATION]: this.latest };
+  }
+}
+
+/** The warning for two writers of one ConfigMap checkpoint. */
+export function otherWriterWarning(description: string): string {
+  return `another replica writes checkpoint ${description}: without --leader-elect both deliver every event and overwrite each other's positions; run one replica, or add --leader-elect`;
 }
 
 /** The store a parsed `--checkpoint` names. */

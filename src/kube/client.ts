@@ -5,9 +5,11 @@ import https from 'node:https';
 import type { SinkUri } from '../base/uri.js';
 import { parseRetryAfter } from '../base/retry-after.js';
 import { buildKubeConnection, type KubeConfigEnvironment, type KubeConnectionConfig } from './config.js';
-import { errorFromStatus, KubeApiError, type KubeApi, type Query, type RequestOptions, type WatchOptions } from './api.js';
+import { KubeApiError, type KubeApi, type Query, type RequestOptions, type WatchOptions } from './api.js';
+import { ListScanError, ListScanner } from './list-scanner.js';
+import { proxyAgent } from './proxy.js';
 import { runReflector, type ReflectorTuning } from './reflector.js';
-import type { ConfigMap, KubeList, KubeStatus, Lease, WatchEvent } from './types.js';
+import type { ConfigMap, KubeList, KubeStatus, Lease, ListMeta, WatchEvent } from './types.js';
 
 export interface KubeClientOptions {
   /** Timeout of every non-watch request, and of a watch until its response headers. Default 30 s. */
@@ -17,6 +19,71 @@ export interface KubeClientOptions {
 
 const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 const MAX_ERROR_TEXT = 300;
+/** One watch line (one object): far above any real object (etcd refuses values over 1.5 MiB by default). */
+export const MAX_WATCH_LINE_BYTES = 16 * 1024 * 1024;
+/** One JSON response (a list page of at most 500 objects, a ConfigMap, a Lease). */
+export const MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
+/** An error response: only its Status message is shown. */
+const MAX_ERROR_BODY_BYTES = 64 * 1024;
+
+const MIB = 1024 * 1024;
+
+/** Reads a response body up to `maxBytes`; past it, the response is destroyed and a KubeApiError says so. */
+async function readBody(res: http.IncomingMessage, method: string, path: string, maxBytes: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let length = 0;
+  for await (const chunk of res as AsyncIterable<Buffer>) {
+    length += chunk.length;
+    if (length > maxBytes) {
+      res.destroy();
+      throw new KubeApiError(method, path, res.statusCode ?? 0, 'ResponseTooLarge', `the response body exceeds ${maxBytes >= MIB ? `${maxBytes / MIB} MiB` : `${maxBytes / 1024} KiB`}; not read further`);
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks, length).toString('utf8');
+}
+
+/**
+ * Splits a byte stream into lines without rescanning (a line arriving in many chunks costs linear
+ * time) and refuses a line longer than `maxBytes` before buffering more of it.
+ */
+export class LineSplitter {
+  private parts: Buffer[] = [];
+  private length = 0;
+
+  constructor(private readonly maxBytes: number) {}
+
+  /** The complete lines in `chunk` (with what was buffered before); throws RangeError past the cap. */
+  push(chunk: Buffer): string[] {
+    const lines: string[] = [];
+    let start = 0;
+    let newline: number;
+    while ((newline = chunk.indexOf(10, start)) >= 0) {
+      const piece = chunk.subarray(start, newline);
+      if (this.length + piece.length > this.maxBytes) throw new RangeError(`a line exceeds ${this.maxBytes} bytes`);
+      if (this.parts.length === 0) lines.push(piece.toString('utf8'));
+      else {
+        this.parts.push(piece);
+        lines.push(Buffer.concat(this.parts, this.length + piece.length).toString('utf8'));
+        this.parts = [];
+        this.length = 0;
+      }
+      start = newline + 1;
+    }
+    if (start < chunk.length) {
+      const rest = chunk.subarray(start);
+      this.length += rest.length;
+      if (this.length > this.maxBytes) throw new RangeError(`a line exceeds ${this.maxBytes} bytes`);
+      this.parts.push(rest);
+    }
+    return lines;
+  }
+
+  /** Bytes of an unfinished line. */
+  get pending(): number {
+    return this.length;
+  }
+}
 
 function queryString(query: Query | undefined): string {
   const params = new URLSearchParams();
@@ -108,18 +175,20 @@ export class KubeClient implements KubeApi {
     this.requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
     this.userAgent = options.userAgent ?? 'kube-eventer';
     const tls = connection.tls;
+    const tlsOptions = {
+      rejectUnauthorized: tls.rejectUnauthorized,
+      ...(tls.ca === undefined ? {} : { ca: tls.ca }),
+      ...(tls.cert === undefined ? {} : { cert: tls.cert }),
+      ...(tls.key === undefined ? {} : { key: tls.key }),
+      ...(tls.servername === undefined ? {} : { servername: tls.servername }),
+    };
     this.agent =
       connection.proxyAgent ??
-      (this.base.protocol === 'https:'
-        ? new https.Agent({
-            keepAlive: true,
-            rejectUnauthorized: tls.rejectUnauthorized,
-            ...(tls.ca === undefined ? {} : { ca: tls.ca }),
-            ...(tls.cert === undefined ? {} : { cert: tls.cert }),
-            ...(tls.key === undefined ? {} : { key: tls.key }),
-            ...(tls.servername === undefined ? {} : { servername: tls.servername }),
-          })
-        : new http.Agent({ keepAlive: true }));
+      (connection.proxy !== undefined
+        ? proxyAgent(connection.proxy, this.base, tlsOptions)
+        : this.base.protocol === 'https:'
+          ? new https.Agent({ keepAlive: true, ...tlsOptions })
+          : new http.Agent({ keepAlive: true }));
   }
 
   /** Builds the connection from the `--source` URI (see config.ts) and a client on it. */
@@ -132,7 +201,19 @@ export class KubeClient implements KubeApi {
     this.agent.destroy();
   }
 
+  /**
+   * Sends a request; a 401 makes the credentials refresh (token files re-read, exec plugins re-run)
+   * and the request go once more, as client-go does when a token rotated under it.
+   */
   private async open(method: string, path: string, query: Query | undefined, body: string | undefined, contentType: string | undefined, signal: AbortSignal): Promise<http.IncomingMessage> {
+    const res = await this.openOnce(method, path, query, body, contentType, signal);
+    if (res.statusCode !== 401 || this.connection.refreshCredentials === undefined) return res;
+    res.resume();
+    await this.connection.refreshCredentials();
+    return this.openOnce(method, path, query, body, contentType, signal);
+  }
+
+  private async openOnce(method: string, path: string, query: Query | undefined, body: string | undefined, contentType: string | undefined, signal: AbortSignal): Promise<http.IncomingMessage> {
     const url = new URL(`${this.base.pathname.replace(/\/+$/, '')}${path}${queryString(query)}`, this.base);
     const headers: Record<string, string> = {
       Accept: 'application/json',
@@ -162,11 +243,10 @@ export class KubeClient implements KubeApi {
     const contentType = options.contentType ?? (method === 'PATCH' ? 'application/merge-patch+json' : undefined);
     try {
       const res = await this.open(method, path, options.query, body, contentType, deadline.controller.signal);
-      res.setEncoding('utf8');
-      let text = '';
-      for await (const chunk of res) text += chunk as string;
       const status = res.statusCode ?? 0;
-      if (status < 200 || status > 299) throw errorFromResponse(method, path, res, text);
+      const ok = status >= 200 && status <= 299;
+      const text = await readBody(res, method, path, ok ? (options.maxBytes ?? MAX_RESPONSE_BYTES) : MAX_ERROR_BODY_BYTES);
+      if (!ok) throw errorFromResponse(method, path, res, text);
       try {
         return JSON.parse(text) as T;
       } catch {
@@ -174,6 +254,37 @@ export class KubeClient implements KubeApi {
       }
     } catch (err) {
       throw this.translate(err, method, path, deadline, options.signal);
+    } finally {
+      deadline.dispose();
+    }
+  }
+
+  /**
+   * GETs one list (page) and hands each item to `onItem` as soon as it has arrived, never holding the
+   * whole body: a page is read at 16 MiB an item, whatever its total size. Resolves with the list's
+   * metadata (resourceVersion, continue); errors as requestJson.
+   */
+  async list<T>(path: string, onItem: (item: T) => void, options: Pick<RequestOptions, 'query' | 'signal' | 'timeoutMs'> = {}): Promise<ListMeta> {
+    const deadline = new Deadline(options.signal, options.timeoutMs ?? this.requestTimeoutMs);
+    try {
+      const res = await this.open('GET', path, options.query, undefined, undefined, deadline.controller.signal);
+      const status = res.statusCode ?? 0;
+      if (status < 200 || status > 299) throw errorFromResponse('GET', path, res, await readBody(res, 'GET', path, MAX_ERROR_BODY_BYTES));
+      const scanner = new ListScanner<T>(onItem, MAX_WATCH_LINE_BYTES);
+      try {
+        for await (const chunk of res as AsyncIterable<Buffer>) {
+          // A slow consumer of a large list is not a silent server.
+          deadline.refresh();
+          scanner.push(chunk);
+        }
+        return scanner.end().metadata ?? {};
+      } catch (err) {
+        if (!(err instanceof ListScanError)) throw err;
+        res.destroy();
+        throw new KubeApiError('GET', path, status, 'BadResponse', err.message);
+      }
+    } catch (err) {
+      throw this.translate(err, 'GET', path, deadline, options.signal);
     } finally {
       deadline.dispose();
     }
@@ -196,23 +307,21 @@ export class KubeClient implements KubeApi {
     let res: http.IncomingMessage | undefined;
     try {
       res = await this.open('GET', path, { ...options.query, watch: 'true' }, undefined, undefined, deadline.controller.signal);
-      res.setEncoding('utf8');
-      if (res.statusCode !== 200) {
-        let text = '';
-        for await (const chunk of res) text += chunk as string;
-        throw errorFromResponse('WATCH', path, res, text);
-      }
+      if (res.statusCode !== 200) throw errorFromResponse('WATCH', path, res, await readBody(res, 'WATCH', path, MAX_ERROR_BODY_BYTES));
       if (options.idleTimeoutMs === undefined) deadline.stopTimer();
       else deadline.restart(options.idleTimeoutMs);
       options.onOpen?.();
-      let buffered = '';
-      for await (const chunk of res) {
+      const splitter = new LineSplitter(MAX_WATCH_LINE_BYTES);
+      for await (const chunk of res as AsyncIterable<Buffer>) {
         deadline.refresh();
-        buffered += chunk as string;
-        let newline: number;
-        while ((newline = buffered.indexOf('\n')) >= 0) {
-          const line = buffered.slice(0, newline).trim();
-          buffered = buffered.slice(newline + 1);
+        let lines: string[];
+        try {
+          lines = splitter.push(chunk);
+        } catch {
+          throw new KubeApiError('WATCH', path, 200, 'LineTooLong', `a watch event is longer than ${MAX_WATCH_LINE_BYTES / MIB} MiB (no newline); the stream is dropped and the watch resumes`);
+        }
+        for (const text of lines) {
+          const line = text.trim();
           if (line === '') continue;
           let event: WatchEvent<T>;
           try {
@@ -225,7 +334,7 @@ export class KubeClient implements KubeApi {
           deadline.refresh();
         }
       }
-      if (buffered.trim() !== '') throw new KubeApiError('WATCH', path, 0, 'NetworkError', 'the watch stream ended in the middle of an event');
+      if (splitter.pending > 0) throw new KubeApiError('WATCH', path, 0, 'NetworkError', 'the watch stream ended in the middle of an event');
     } catch (err) {
       if (deadline.timedOut && res?.statusCode === 200) throw new KubeApiError('WATCH', path, 0, 'Timeout', `no data for ${options.idleTimeoutMs} ms`);
       throw this.translate(err, 'WATCH', path, deadline, options.signal);

@@ -1,5 +1,6 @@
 // Turns the `--source=kubernetes:…` URI into an API server connection, with kube-eventer's
-// options (reference §2) plus what people expect outside a cluster (KUBECONFIG, ~/.kube/config).
+// options (docs/source.md) plus what people expect outside a cluster (KUBECONFIG, ~/.kube/config).
+import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import type { Agent } from 'node:http';
 import type { RequestOptions } from 'node:https';
@@ -8,9 +9,11 @@ import { delimiter, join } from 'node:path';
 // @kubernetes/client-node is loaded only when a kubeconfig is read: it costs ~70 MiB of RSS, which an
 // in-cluster daemon (the usual case) should not pay.
 import type { KubeConfig } from '@kubernetes/client-node';
+import { parse as parseYaml } from 'yaml';
 import { ConfigError } from '../base/errors.js';
 import { parseGoBool } from '../base/go-bool.js';
 import { option, type SinkUri } from '../base/uri.js';
+import { describeProxy, proxyFromEnvironment } from './proxy.js';
 
 export const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
 /** Rotating tokens (bound service account tokens, exec plugins) are re-read this often, as client-go does. */
@@ -35,10 +38,14 @@ export interface KubeConnectionConfig {
   /** Options that were given but have no effect in the chosen mode; the caller logs them. */
   readonly warnings: readonly string[];
   readonly tls: KubeTls;
-  /** Set when the kubeconfig asks for a proxy (`proxy-url`): requests must go through this agent. */
+  /** A SOCKS `proxy-url` from the kubeconfig: requests must go through this agent. */
   readonly proxyAgent?: Agent;
+  /** An HTTP(S) proxy: the kubeconfig's `proxy-url`, else HTTPS_PROXY/HTTP_PROXY/NO_PROXY as client-go reads them. */
+  readonly proxy?: URL;
   /** Credential headers for the next request (tokens are re-read as they rotate). */
   authHeaders(): Promise<Record<string, string>>;
+  /** After a 401: forget cached credentials (re-read token files, re-run exec plugins) before one retry. */
+  refreshCredentials?(): Promise<void>;
 }
 
 export interface KubeConfigEnvironment {
@@ -96,11 +103,17 @@ function checkOptionNames(uri: SinkUri, warnings: string[]): void {
   }
 }
 
-/** Reads a token file now and then again after CREDENTIAL_REFRESH_MS, keeping the last good one if a re-read fails. */
-function rotatingToken(path: string, initial: string): () => string {
+/** A token file read now and then again after CREDENTIAL_REFRESH_MS (or at once after a 401), trimmed; a failed re-read keeps the last good token. */
+interface RotatingToken {
+  (): string;
+  /** The next call re-reads the file. */
+  expire(): void;
+}
+
+function rotatingToken(path: string, initial: string): RotatingToken {
   let token = initial;
   let readAt = Date.now();
-  return () => {
+  const read = () => {
     if (Date.now() - readAt >= CREDENTIAL_REFRESH_MS) {
       readAt = Date.now();
       try {
@@ -112,17 +125,36 @@ function rotatingToken(path: string, initial: string): () => string {
     }
     return token;
   };
+  return Object.assign(read, { expire: () => void (readAt = -Infinity) });
 }
 
-function readServiceAccountToken(dir: string, what: string): () => string {
-  const path = join(dir, 'token');
+function readTokenFile(path: string, what: string): RotatingToken {
   const token = readRequiredFile(path, what).toString('utf8').trim();
   if (token === '') fail(`${what}: ${path} is empty`);
   return rotatingToken(path, token);
 }
 
-function bearer(token: () => string): () => Promise<Record<string, string>> {
-  return async () => ({ Authorization: `Bearer ${token()}` });
+function readServiceAccountToken(dir: string, what: string): RotatingToken {
+  return readTokenFile(join(dir, 'token'), what);
+}
+
+function bearer(token: RotatingToken): Pick<KubeConnectionConfig, 'authHeaders' | 'refreshCredentials'> {
+  return { authHeaders: async () => ({ Authorization: `Bearer ${token()}` }), refreshCredentials: async () => token.expire() };
+}
+
+/** client-go's proxy choice for a server, and how the startup line says it. */
+function proxyFor(server: string, env: NodeJS.ProcessEnv, proxyUrl?: string): { proxy?: URL; note: string } {
+  let proxy: URL | undefined;
+  if (proxyUrl) {
+    try {
+      proxy = new URL(proxyUrl);
+    } catch {
+      fail(`the kubeconfig's proxy-url is not a URL`);
+    }
+  } else {
+    proxy = proxyFromEnvironment(new URL(server), env);
+  }
+  return proxy === undefined ? { note: '' } : { proxy, note: ` via proxy ${describeProxy(proxy)}` };
 }
 
 function inClusterConnection(uri: SinkUri, insecure: boolean, environment: Required<KubeConfigEnvironment>, warnings: string[]): KubeConnectionConfig {
@@ -145,12 +177,14 @@ function inClusterConnection(uri: SinkUri, insecure: boolean, environment: Requi
   const tls: KubeTls = insecure
     ? { rejectUnauthorized: false }
     : { rejectUnauthorized: true, ca: readRequiredFile(join(environment.serviceAccountDir, 'ca.crt'), 'inClusterConfig') };
+  const { proxy, note } = proxyFor(server, environment.env);
   return {
     server,
-    description: `in-cluster service account, server ${server}${insecure ? ' (TLS not verified: insecure=true)' : ''}`,
+    description: `in-cluster service account, server ${server}${note}${insecure ? ' (TLS not verified: insecure=true)' : ''}`,
     warnings,
     tls,
-    authHeaders: bearer(token),
+    ...(proxy ? { proxy } : {}),
+    ...bearer(token),
   };
 }
 
@@ -197,16 +231,93 @@ async function loadKubeconfig(files: readonly string[], what: string): Promise<K
   return kc;
 }
 
+/** The current user's entry as written in the kubeconfig files (client-node drops `tokenFile` and exec expiry). */
+function rawUser(files: readonly string[], name: string): Record<string, unknown> | undefined {
+  for (const file of files) {
+    try {
+      const doc = parseYaml(readFileSync(file, 'utf8')) as { users?: Array<{ name?: string; user?: Record<string, unknown> }> } | null;
+      const entry = doc?.users?.find((u) => u?.name === name);
+      if (entry?.user) return entry.user;
+    } catch {
+      // client-node already loaded these files; an unreadable one simply has no entry
+    }
+  }
+  return undefined;
+}
+
+interface ExecConfig {
+  readonly command: string;
+  readonly args?: string[];
+  readonly env?: Array<{ name: string; value: string }>;
+  readonly apiVersion?: string;
+}
+
+/** Skew before an exec credential's expirationTimestamp at which it is renewed. */
+const EXEC_EXPIRY_MARGIN_MS = 10_000;
+const EXEC_TIMEOUT_MS = 60_000;
+
+/** Runs a client-go credential plugin and reads its ExecCredential: a token and, optionally, when it expires. */
+function runExecPlugin(exec: ExecConfig, what: string): Promise<{ token: string; expiresAt: number }> {
+  const apiVersion = exec.apiVersion ?? 'client.authentication.k8s.io/v1';
+  const env: NodeJS.ProcessEnv = { ...process.env, KUBERNETES_EXEC_INFO: JSON.stringify({ apiVersion, kind: 'ExecCredential', spec: { interactive: false } }) };
+  for (const e of exec.env ?? []) env[e.name] = e.value;
+  return new Promise((resolve, reject) => {
+    execFile(exec.command, exec.args ?? [], { env, timeout: EXEC_TIMEOUT_MS, maxBuffer: 1024 * 1024 }, (err, stdout) => {
+      // Neither stdout nor stderr is quoted: both may hold the credential.
+      if (err) return reject(new Error(`${what}: exec credential plugin ${JSON.stringify(exec.command)} failed (${(err as NodeJS.ErrnoException).code ?? 'error'})`));
+      try {
+        const status = (JSON.parse(stdout) as { status?: { token?: string; expirationTimestamp?: string } }).status;
+        if (typeof status?.token !== 'string' || status.token === '') throw new Error('no status.token');
+        const expiresAt = status.expirationTimestamp ? Date.parse(status.expirationTimestamp) : Infinity;
+        resolve({ token: status.token, expiresAt: Number.isNaN(expiresAt) ? Infinity : expiresAt });
+      } catch (parseErr) {
+        reject(new Error(`${what}: exec credential plugin ${JSON.stringify(exec.command)} printed no usable ExecCredential (${(parseErr as Error).message.split('\n')[0]})`));
+      }
+    });
+  });
+}
+
+/** An exec plugin's token, renewed shortly before its expirationTimestamp (without one: until a 401). */
+function execToken(exec: ExecConfig, what: string): { token(): Promise<string>; expire(): void } {
+  let current: { token: string; expiresAt: number } | undefined;
+  let running: Promise<{ token: string; expiresAt: number }> | undefined;
+  return {
+    async token() {
+      if (current === undefined || Date.now() >= current.expiresAt - EXEC_EXPIRY_MARGIN_MS) {
+        running ??= runExecPlugin(exec, what).finally(() => (running = undefined));
+        current = await running;
+      }
+      return current.token;
+    },
+    expire() {
+      current = undefined;
+    },
+  };
+}
+
 async function kubeconfigConnection(
   kc: KubeConfig,
-  source: string,
+  files: readonly string[],
   what: string,
   insecure: boolean,
-  serviceAccountToken: (() => string) | undefined,
+  serviceAccountToken: RotatingToken | undefined,
   warnings: string[],
+  env: NodeJS.ProcessEnv,
 ): Promise<KubeConnectionConfig> {
+  const source = files.join(delimiter);
   const cluster = kc.getCurrentCluster()!;
   const server = cluster.server.replace(/\/+$/, '');
+  const userName = kc.getCurrentUser()?.name;
+  const raw = userName === undefined ? undefined : rawUser(files, userName);
+  // client-go's key is tokenFile; client-node only knew `token-file`, read once and untrimmed.
+  const tokenPath = typeof raw?.tokenFile === 'string' && raw.tokenFile !== '' ? raw.tokenFile : typeof raw?.['token-file'] === 'string' && raw['token-file'] !== '' ? (raw['token-file'] as string) : undefined;
+  const fileToken = tokenPath === undefined || serviceAccountToken !== undefined ? undefined : readTokenFile(tokenPath, `${what}: user ${JSON.stringify(userName)} tokenFile`);
+  const execConfig = serviceAccountToken === undefined && fileToken === undefined && raw?.exec && typeof (raw.exec as ExecConfig).command === 'string' ? (raw.exec as ExecConfig) : undefined;
+  if (execConfig !== undefined || fileToken !== undefined) {
+    // Those credentials are ours to renew; client-node would run the plugin (or read the file) itself.
+    kc.users = kc.users.map((u) => (u.name === userName ? { ...u, exec: undefined, token: undefined } : u));
+  }
+  const exec = execConfig === undefined ? undefined : execToken(execConfig, what);
   const apply = async (): Promise<RequestOptions> => {
     const options: RequestOptions = {};
     try {
@@ -218,38 +329,57 @@ async function kubeconfigConnection(
     return options;
   };
   const first = await apply();
-  const headersOf = (options: RequestOptions): Record<string, string> => {
+  const headersOf = async (options: RequestOptions): Promise<Record<string, string>> => {
     const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries(options.headers ?? {})) if (v !== undefined) headers[k] = String(v);
     if (options.auth) headers.Authorization = `Basic ${Buffer.from(options.auth).toString('base64')}`;
+    if (fileToken !== undefined) headers.Authorization = `Bearer ${fileToken()}`;
+    if (exec !== undefined) headers.Authorization = `Bearer ${await exec.token()}`;
     if (serviceAccountToken !== undefined) headers.Authorization = `Bearer ${serviceAccountToken()}`;
     return headers;
   };
-  let cached = headersOf(first);
+  if (exec !== undefined) {
+    try {
+      await exec.token();
+    } catch (err) {
+      throw new ConfigError(`${PREFIX}: ${(err as Error).message}`);
+    }
+  }
+  let cached = await headersOf(first);
   let cachedAt = Date.now();
   const asBuffer = (v: unknown): Buffer | undefined => (v === undefined || v === null ? undefined : Buffer.isBuffer(v) ? v : Buffer.from(String(v)));
   const ca = asBuffer(first.ca);
   const cert = asBuffer(first.cert);
   const key = asBuffer(first.key);
   const tls: KubeTls = {
-    rejectUnauthorized: !insecure && first.rejectUnauthorized !== false,
+    rejectUnauthorized: !insecure && first.rejectUnauthorized !== false && cluster.skipTLSVerify !== true,
     ...(ca === undefined ? {} : { ca }),
     ...(cert === undefined ? {} : { cert }),
     ...(key === undefined ? {} : { key }),
     ...(first.servername === undefined ? {} : { servername: first.servername }),
   };
+  const socks = cluster.proxyUrl?.startsWith('socks') === true;
+  const { proxy, note } = socks ? { proxy: undefined, note: ' via a SOCKS proxy' } : proxyFor(server, env, cluster.proxyUrl);
   return {
     server,
-    description: `kubeconfig ${source} (context ${JSON.stringify(kc.getCurrentContext())}), server ${server}${insecure ? ' (TLS not verified: insecure=true)' : ''}`,
+    description: `kubeconfig ${source} (context ${JSON.stringify(kc.getCurrentContext())}), server ${server}${note}${insecure ? ' (TLS not verified: insecure=true)' : ''}`,
     warnings,
     tls,
-    ...(cluster.proxyUrl ? { proxyAgent: first.agent as Agent } : {}),
+    ...(socks ? { proxyAgent: first.agent as Agent } : {}),
+    ...(proxy ? { proxy } : {}),
     authHeaders: async () => {
-      if (Date.now() - cachedAt >= CREDENTIAL_REFRESH_MS) {
-        cached = headersOf(await apply());
+      // Exec tokens and token files keep their own clocks; the rest (auth providers) is re-applied each minute.
+      if (Date.now() - cachedAt >= CREDENTIAL_REFRESH_MS || exec !== undefined || fileToken !== undefined) {
+        cached = await headersOf(Date.now() - cachedAt >= CREDENTIAL_REFRESH_MS ? await apply() : first);
         cachedAt = Date.now();
       }
       return { ...cached };
+    },
+    refreshCredentials: async () => {
+      fileToken?.expire();
+      exec?.expire();
+      serviceAccountToken?.expire();
+      cachedAt = -Infinity;
     },
   };
 }
@@ -282,20 +412,22 @@ export async function buildKubeConnection(uri: SinkUri, environment: KubeConfigE
     if (useServiceAccount) warnings.push('option useServiceAccount is ignored when localKubeConfig is given');
     if (server !== undefined) warnings.push(`the URI server ${server} is ignored: the kubeconfig's server is used`);
     const kc = await loadKubeconfig([localKubeConfig], `localKubeConfig=${localKubeConfig}`);
-    return kubeconfigConnection(kc, localKubeConfig, `localKubeConfig=${localKubeConfig}`, insecure, undefined, warnings);
+    return kubeconfigConnection(kc, [localKubeConfig], `localKubeConfig=${localKubeConfig}`, insecure, undefined, warnings, env.env);
   }
   if (auth !== undefined) {
     if (server !== undefined) warnings.push(`the URI server ${server} is ignored: the kubeconfig's server is used`);
     const kc = await loadKubeconfig([auth], `auth=${auth}`);
-    return kubeconfigConnection(kc, auth, `auth=${auth}`, insecure, serviceAccountToken, warnings);
+    return kubeconfigConnection(kc, [auth], `auth=${auth}`, insecure, serviceAccountToken, warnings, env.env);
   }
   if (server !== undefined) {
+    const { proxy, note } = proxyFor(server, env.env);
     return {
       server,
-      description: `server ${server}${serviceAccountToken ? ' with the service account token' : ' without credentials'}${insecure ? ' (TLS not verified: insecure=true)' : ''}`,
+      description: `server ${server}${serviceAccountToken ? ' with the service account token' : ' without credentials'}${note}${insecure ? ' (TLS not verified: insecure=true)' : ''}`,
       warnings,
       tls: { rejectUnauthorized: !insecure },
-      authHeaders: serviceAccountToken === undefined ? async () => ({}) : bearer(serviceAccountToken),
+      ...(proxy ? { proxy } : {}),
+      ...(serviceAccountToken === undefined ? { authHeaders: async () => ({}) } : bearer(serviceAccountToken)),
     };
   }
   const files = defaultKubeconfigFiles(env);
@@ -307,5 +439,5 @@ export async function buildKubeConnection(uri: SinkUri, environment: KubeConfigE
   }
   const what = env.env.KUBECONFIG ? `KUBECONFIG=${env.env.KUBECONFIG}` : `kubeconfig ${files[0]}`;
   const kc = await loadKubeconfig(files, what);
-  return kubeconfigConnection(kc, files.join(delimiter), what, insecure, serviceAccountToken, warnings);
+  return kubeconfigConnection(kc, files, what, insecure, serviceAccountToken, warnings, env.env);
 }

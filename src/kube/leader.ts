@@ -74,6 +74,8 @@ export interface LeaderElectorOptions extends LeaderElectionOptions {
   readonly now?: () => number;
   /** Per-request timeout while acquiring (renewals are bounded by what is left of renewDeadline). */
   readonly requestTimeoutMs?: number;
+  /** Annotations set on every write of the Lease (the leader's delivered position rides along each renewal). */
+  readonly leaseAnnotations?: () => Readonly<Record<string, string>> | undefined;
 }
 
 export interface LeaderEnvironment {
@@ -209,8 +211,18 @@ export class LeaderElector {
     }
   }
 
+  /** The Lease as last read or written (a new leader finds its predecessor's annotations there). */
+  get lastLease(): Lease | undefined {
+    return this.lease;
+  }
+
   get identity(): string {
     return this.opts.identity;
+  }
+
+  /** The holderIdentity last seen in the Lease (undefined before the first read or when nobody holds it). */
+  get holder(): string | undefined {
+    return this.observed?.holderIdentity || undefined;
   }
 
   /** True from onStartedLeading until leadership ends (before the Lease is released). */
@@ -371,6 +383,10 @@ export class LeaderElector {
       method === 'POST'
         ? { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name: leaseName, namespace: leaseNamespace }, spec: { ...record } }
         : { ...this.lease!, apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', spec: { ...this.lease!.spec, ...record } };
+    const annotations = this.opts.leaseAnnotations?.();
+    if (annotations !== undefined && Object.keys(annotations).length > 0) {
+      body.metadata = { ...body.metadata, annotations: { ...body.metadata.annotations, ...annotations } };
+    }
     const path = method === 'POST' ? leasesPath(leaseNamespace) : this.leasePath;
     const stored = await this.client.requestJson<Lease>(method, path, { body, signal, timeoutMs });
     this.lease = stored;
@@ -419,6 +435,7 @@ export class LeaderElector {
         this.log.info('leader election: released the lease');
         return;
       } catch (err) {
+        let failure = err;
         // A renewal aborted mid-flight may still have been applied: re-read and retry once if still ours.
         if (attempt === 0 && apiErrorStatus(err) === 409) {
           try {
@@ -426,10 +443,10 @@ export class LeaderElector {
             if (recordOf(this.lease.spec).holderIdentity === this.opts.identity) continue;
             return;
           } catch (readErr) {
-            err = readErr;
+            failure = readErr;
           }
         }
-        this.log.warn({ err: errorText(err) }, 'leader election: could not release the lease; standbys take over when it expires');
+        this.log.warn({ err: errorText(failure) }, 'leader election: could not release the lease; standbys take over when it expires');
         return;
       }
     }

@@ -2,14 +2,26 @@
 // (events and bookmarks), a 410 Expired triggers a fresh paginated list, API errors back off.
 import { backoffDelay, delay, type BackoffPolicy } from '../base/backoff.js';
 import { errorFromStatus, KubeApiError, type KubeApi, type Query } from './api.js';
-import type { KubeList, KubeObject, KubeStatus, WatchEvent } from './types.js';
+import type { KubeObject, KubeStatus, WatchEvent } from './types.js';
 
 export type ChangeType = 'ADDED' | 'MODIFIED' | 'DELETED';
 export type ListReason = 'initial' | 'expired';
 
+/**
+ * Takes a list page by page, so a large collection is never held whole: `begin` starts a list (again
+ * after a continue token expired mid-way), `page` gets each page's items, `end` the list's resourceVersion.
+ */
+export interface ListConsumer<T extends KubeObject> {
+  begin(reason: ListReason): void;
+  page(items: T[]): void;
+  end(resourceVersion: string, reason: ListReason): void | Promise<void>;
+}
+
 export interface ReflectorHandlers<T extends KubeObject> {
-  /** The complete list (every page) and its resourceVersion; the watch resumes from there. */
-  onList(items: T[], resourceVersion: string, reason: ListReason): void | Promise<void>;
+  /** The complete list (every page) and its resourceVersion; the watch resumes from there. Unused when `list` is given. */
+  onList?(items: T[], resourceVersion: string, reason: ListReason): void | Promise<void>;
+  /** Takes lists page by page instead of `onList`. */
+  list?: ListConsumer<T>;
   onChange(type: ChangeType, object: T): void | Promise<void>;
   onBookmark?(resourceVersion: string): void;
   /** The API server accepted a watch. */
@@ -48,6 +60,9 @@ export interface ReflectorOptions<T extends KubeObject> extends ReflectorTuning 
   readonly handlers: ReflectorHandlers<T>;
 }
 
+/** Items of a list handed to the consumer at once. */
+const ITEMS_PER_HANDOFF = 100;
+
 export const WATCH_BACKOFF: BackoffPolicy = { initialMs: 200, maxMs: 30_000, multiplier: 2 };
 
 /** A 410 from a watch ERROR event or an HTTP response: the resourceVersion is gone. */
@@ -57,24 +72,52 @@ function isExpired(err: unknown): boolean {
   return err instanceof Expired || (err instanceof KubeApiError && err.expired);
 }
 
-/** Lists every page; a continue token that expires mid-way restarts the list, then falls back to one unpaginated list. */
-async function listAll<T extends KubeObject>(options: ReflectorOptions<T>, pageSize: number): Promise<{ items: T[]; resourceVersion: string }> {
+/** Collects every page for handlers that want the whole list at once (small collections). */
+function collectingConsumer<T extends KubeObject>(onList: NonNullable<ReflectorHandlers<T>['onList']>): ListConsumer<T> {
+  let items: T[] = [];
+  return {
+    begin: () => void (items = []),
+    page: (pageItems) => {
+      for (const item of pageItems) items.push(item);
+    },
+    end: (resourceVersion, reason) => {
+      const all = items;
+      items = [];
+      return onList(all, resourceVersion, reason);
+    },
+  };
+}
+
+/**
+ * Lists page by page into `consumer`, holding one page at a time. A continue token that expires
+ * mid-way restarts the list (at most three tries; then the error goes to the caller's backoff): never
+ * one unpaginated list, which on a large cluster would not fit in memory.
+ */
+async function listPaged<T extends KubeObject>(options: ReflectorOptions<T>, pageSize: number, reason: ListReason, consumer: ListConsumer<T>): Promise<string> {
   for (let attempt = 0; ; attempt++) {
-    const limit = attempt < 2 ? pageSize : undefined;
-    const items: T[] = [];
+    consumer.begin(reason);
     let resourceVersion = '';
     let token: string | undefined;
     try {
       do {
-        const page = await options.client.requestJson<KubeList<T>>('GET', options.path, {
-          query: { ...options.query, limit, continue: token },
-          signal: options.signal,
-        });
-        items.push(...page.items);
-        if (token === undefined) resourceVersion = page.metadata.resourceVersion ?? '';
-        token = page.metadata.continue || undefined;
+        // Items are handed on as they stream in, a few at a time: not even one page is held whole.
+        let batch: T[] = [];
+        const metadata = await options.client.list<T>(
+          options.path,
+          (item) => {
+            batch.push(item);
+            if (batch.length >= ITEMS_PER_HANDOFF) {
+              consumer.page(batch);
+              batch = [];
+            }
+          },
+          { query: { ...options.query, limit: pageSize, continue: token }, signal: options.signal },
+        );
+        if (batch.length > 0) consumer.page(batch);
+        if (token === undefined) resourceVersion = metadata.resourceVersion ?? '';
+        token = metadata.continue || undefined;
       } while (token !== undefined);
-      return { items, resourceVersion };
+      return resourceVersion;
     } catch (err) {
       if (!(isExpired(err) && token !== undefined && attempt < 2)) throw err;
     }
@@ -90,6 +133,7 @@ export async function runReflector<T extends KubeObject>(options: ReflectorOptio
   const idleTimeoutMs = options.watchIdleTimeoutMs ?? 180_000;
   const policy = options.backoff ?? WATCH_BACKOFF;
   const healthyWatchMs = options.healthyWatchMs ?? 10_000;
+  const consumer = handlers.list ?? collectingConsumer(handlers.onList!);
 
   let resourceVersion = options.startResourceVersion;
   let listReason: ListReason | undefined = resourceVersion === undefined ? 'initial' : undefined;
@@ -101,9 +145,9 @@ export async function runReflector<T extends KubeObject>(options: ReflectorOptio
     let received = 0;
     try {
       if (listReason !== undefined) {
-        const listed = await listAll(options, pageSize);
-        await handlers.onList(listed.items, listed.resourceVersion, listReason);
-        resourceVersion = listed.resourceVersion;
+        const listedAt = await listPaged(options, pageSize, listReason, consumer);
+        await consumer.end(listedAt, listReason);
+        resourceVersion = listedAt;
         listReason = undefined;
       }
       operation = 'watch';
@@ -158,7 +202,8 @@ export async function runReflector<T extends KubeObject>(options: ReflectorOptio
       const broken = watchStarted > 0 && !(err instanceof KubeApiError && err.status !== 0);
       if (expired) {
         handlers.onExpired?.();
-        listReason = 'expired';
+        // A first list whose continue token kept expiring is still the first list.
+        listReason ??= 'expired';
       } else if (!broken) {
         handlers.onError?.(operation, err);
       }

@@ -1,5 +1,6 @@
 // Watches core/v1 Events and forwards every ADDED/MODIFIED exactly once per (uid, resourceVersion),
-// across dropped connections and 410 Expired (reference §2.1 and §10 item 7, fixed).
+// across dropped connections and 410 Expired, where kube-eventer relisted and lost the gap
+// (docs/divergences.md, Watch).
 import type { Logger } from 'pino';
 import { Counter, Gauge, Registry } from 'prom-client';
 import { isNewerResourceVersion } from '../event/resource-version.js';
@@ -149,6 +150,7 @@ export class EventWatcher {
   private lastContact = 0;
   private lastError: string | undefined;
   private resourceVersion: string | undefined;
+  private startedAt: string | undefined;
 
   constructor(options: EventWatcherOptions) {
     this.options = options;
@@ -159,7 +161,13 @@ export class EventWatcher {
     this.unhealthyAfterMs = options.unhealthyAfterMs ?? 60_000;
     this.stallAfterMs = options.stallAfterMs ?? 300_000;
     this.resourceVersion = options.startResourceVersion;
+    this.startedAt = options.startResourceVersion;
     this.floor = options.startResourceVersion;
+  }
+
+  /** The first list's resourceVersion, or the checkpoint the watch resumed from. */
+  get startResourceVersion(): string | undefined {
+    return this.startedAt;
   }
 
   /** The resourceVersion a resumed watch would start from (events and bookmarks advance it). */
@@ -193,7 +201,11 @@ export class EventWatcher {
       signal: this.controller.signal,
       ...(startResourceVersion === undefined ? {} : { startResourceVersion }),
       handlers: {
-        onList: (items, rv, reason) => this.handleList(items, rv, reason),
+        list: {
+          begin: (reason) => this.beginList(reason),
+          page: (items) => this.listPage(items),
+          end: (rv, reason) => this.endList(rv, reason),
+        },
         onChange: (type, object) => this.handleChange(type, object),
         onBookmark: (rv) => {
           this.metrics.bookmarks.inc();
@@ -313,32 +325,54 @@ export class EventWatcher {
     }
   }
 
-  private async handleList(items: KubeObject[], resourceVersion: string, reason: ListReason): Promise<void> {
+  /** The list in progress: uid → resourceVersion of what exists, and (relist) the events the watch missed. */
+  private listing: { reason: ListReason; seen: Map<string, string>; missed: KubeEvent[]; previous: Map<string, string>; floor: string | undefined; count: number } | undefined;
+
+  private beginList(reason: ListReason): void {
+    this.listing = { reason, seen: new Map(), missed: [], previous: this.seen, floor: this.floor, count: 0 };
+  }
+
+  /**
+   * One page: only each Event's uid and resourceVersion are kept (a first list of 200,000 Events
+   * would not fit in memory as objects); on a relist, also the Events the watch missed.
+   */
+  private listPage(items: KubeObject[]): void {
     this.lastContact = this.lastData = this.now();
-    const events: KubeEvent[] = [];
+    const listing = this.listing!;
     for (const item of items) {
-      if (isKubeEvent(item)) events.push(item);
-      else this.skip({ type: 'ADDED', object: item });
+      if (!isKubeEvent(item)) {
+        this.skip({ type: 'ADDED', object: item });
+        continue;
+      }
+      const uid = item.metadata.uid!;
+      const version = item.metadata.resourceVersion!;
+      listing.seen.set(uid, version);
+      listing.count++;
+      if (listing.reason === 'initial') continue;
+      const known = listing.previous.get(uid);
+      const missed = known === undefined ? listing.floor === undefined || isNewerResourceVersion(version, listing.floor) : known !== version;
+      if (missed) listing.missed.push(item);
     }
-    const previous = this.seen;
-    this.seen = new Map(events.map((e) => [e.metadata.uid!, e.metadata.resourceVersion!]));
+  }
+
+  private async endList(resourceVersion: string, reason: ListReason): Promise<void> {
+    this.lastContact = this.lastData = this.now();
+    const listing = this.listing!;
+    this.listing = undefined;
+    const previous = listing.previous;
+    this.seen = listing.seen;
     this.resourceVersion = resourceVersion;
     if (reason === 'initial') {
+      this.startedAt = resourceVersion;
       // Like kube-eventer: start at "now"; what already exists is remembered, not forwarded.
       this.markSynced();
-      this.log.info({ resourceVersion, existing: events.length }, 'Event list done; watching for new events');
+      this.log.info({ resourceVersion, existing: listing.count }, 'Event list done; watching for new events');
       return;
     }
     this.metrics.relists.inc();
-    const floor = this.floor;
     this.floor = undefined;
-    const missed = events
-      .filter((e) => {
-        const known = previous.get(e.metadata.uid!);
-        return known === undefined ? floor === undefined || isNewerResourceVersion(e.metadata.resourceVersion!, floor) : known !== e.metadata.resourceVersion;
-      })
-      .sort(byResourceVersion);
-    this.log.info({ resourceVersion, listed: events.length, missed: missed.length }, 'Event relist done; forwarding events the watch missed');
+    const missed = listing.missed.sort(byResourceVersion);
+    this.log.info({ resourceVersion, listed: listing.count, missed: missed.length }, 'Event relist done; forwarding events the watch missed');
     for (const event of missed) {
       const change: EventChange = previous.has(event.metadata.uid!) ? 'MODIFIED' : 'ADDED';
       this.metrics.recovered.inc({ type: change });

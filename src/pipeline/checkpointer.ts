@@ -11,6 +11,8 @@ export interface Checkpoint {
   readonly sinks: Readonly<Record<string, string>>;
   /** RFC 3339 time of the save, for people reading the ConfigMap or file. */
   readonly updatedAt: string;
+  /** Who saved it (POD_NAME or host name), so a second writer can be noticed. */
+  readonly writer?: string;
 }
 
 /** Where checkpoints are kept (a ConfigMap or a file: see kube/checkpoint-store.ts). */
@@ -28,6 +30,8 @@ export interface CheckpointStore {
 
 /** How often progress the watch made without events (bookmarks) is saved. */
 const IDLE_SAVE_INTERVAL_MS = 5000;
+/** An unchanged checkpoint is still re-saved this often, so a second writer sees this one is alive. */
+export const CHECKPOINT_HEARTBEAT_MS = 30_000;
 
 /**
  * Saves the router's checkpoint position after every settled batch (the store coalesces writes to
@@ -36,6 +40,8 @@ const IDLE_SAVE_INTERVAL_MS = 5000;
 export class Checkpointer {
   private scheduled = false;
   private lastSaved = '';
+  private lastSavedAt = 0;
+  private disabled = false;
   private timer: NodeJS.Timeout | undefined;
   private readonly errors: Counter;
   private readonly saves: Counter;
@@ -44,8 +50,12 @@ export class Checkpointer {
     private readonly store: CheckpointStore,
     private readonly router: Router,
     private readonly watchResourceVersion: () => string | undefined,
+    /** Where the watch started (first list or resumed checkpoint): the position before any event. */
+    private readonly startResourceVersion: () => string | undefined,
     private readonly log: Logger,
     registry: Registry,
+    /** Recorded in every checkpoint (POD_NAME or host name). */
+    private readonly writer?: string,
   ) {
     this.errors = new Counter({ name: 'eventer_checkpoint_save_errors_total', help: 'Checkpoint writes that failed (retried with the next save)', registers: [registry] });
     this.saves = new Counter({ name: 'eventer_checkpoint_saves_total', help: 'Checkpoint writes', registers: [registry] });
@@ -72,15 +82,24 @@ export class Checkpointer {
     await this.save();
   }
 
+  /** No save from now on (this replica lost the Lease: another one owns the checkpoint). */
+  disable(): void {
+    this.disabled = true;
+    if (this.timer) clearInterval(this.timer);
+  }
+
   private async save(): Promise<void> {
-    const position = this.router.checkpoint(this.watchResourceVersion());
+    if (this.disabled) return;
+    const position = this.router.checkpoint(this.watchResourceVersion(), this.startResourceVersion());
     if (position === undefined) return;
     const key = JSON.stringify(position);
-    if (key === this.lastSaved) return;
-    const checkpoint: Checkpoint = { version: 1, ...position, updatedAt: new Date().toISOString() };
+    if (key === this.lastSaved && Date.now() - this.lastSavedAt < CHECKPOINT_HEARTBEAT_MS) return;
+    const checkpoint: Checkpoint = { version: 1, ...position, updatedAt: new Date().toISOString(), ...(this.writer ? { writer: this.writer } : {}) };
     try {
       await this.store.save(checkpoint);
+      if (this.disabled) return;
       this.lastSaved = key;
+      this.lastSavedAt = Date.now();
       this.saves.inc();
     } catch (err) {
       this.errors.inc();

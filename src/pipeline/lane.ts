@@ -42,6 +42,23 @@ export const DEFAULT_LANE_SETTINGS: LaneSettings = {
   repeatWindowMs: 0,
 };
 
+/** One sink's delivery state, for the status page. */
+export interface LaneStatus {
+  readonly id: string;
+  readonly exporter: string;
+  readonly queued: number;
+  readonly sent: number;
+  readonly retried: number;
+  readonly rejected: number;
+  readonly dropped: number;
+  readonly lastSuccessAt: number | undefined;
+  readonly lastError: { readonly at: number; readonly reason: string } | undefined;
+  /** Events are waiting and the rate limit (or a Retry-After) holds them back right now. */
+  readonly rateLimited: boolean;
+  /** Events waiting for a retry after a failed send. */
+  readonly retrying: number;
+}
+
 /** Called with events whose fate is settled (delivered, rejected or dropped), for checkpoints. */
 export type SettledListener = (records: readonly EventRecord[]) => void;
 
@@ -70,9 +87,16 @@ export class Lane {
   private lastDropLogAt = 0;
   private settledListener: SettledListener | undefined;
   private deliveredThrough: string | undefined;
-  /** Accepted events not yet delivered, rejected or dropped, in dispatch order (for checkpoints). */
+  /**
+   * Accepted events not yet delivered, rejected or given up, in dispatch order (for checkpoints).
+   * Events left behind at shutdown stay here: the final checkpoint must point before them.
+   */
   private readonly unsettled = new Set<number>();
   private tracking = false;
+  /** Events left undelivered by the shutdown (queued, in flight or waiting for a retry). */
+  private leftAtShutdown = 0;
+  /** What the status page shows (the metrics have the same counts, but not the times and reasons). */
+  private readonly progress = { sent: 0, retried: 0, rejected: 0, dropped: 0, awaitingRetry: 0, lastSuccessAt: undefined as number | undefined, lastError: undefined as { at: number; reason: string } | undefined };
 
   constructor(
     readonly id: string,
@@ -106,6 +130,24 @@ export class Lane {
 
   get pending(): number {
     return this.queue.size + this.inFlight;
+  }
+
+  /** Delivery state for the status page. */
+  status(): LaneStatus {
+    const p = this.progress;
+    return {
+      id: this.id,
+      exporter: this.sink.name,
+      queued: this.pending,
+      sent: p.sent,
+      retried: p.retried,
+      rejected: p.rejected,
+      dropped: p.dropped,
+      lastSuccessAt: p.lastSuccessAt,
+      lastError: p.lastError,
+      rateLimited: this.queue.size > 0 && (this.limiter?.waitMs() ?? 0) > 0,
+      retrying: p.awaitingRetry,
+    };
   }
 
   onSettled(listener: SettledListener): void {
@@ -170,7 +212,8 @@ export class Lane {
 
   /**
    * Stops accepting events and delivers what is queued until `deadlineMs` elapses; then aborts
-   * what is in flight, counts the rest as dropped (reason shutdown) and closes the sink.
+   * what is in flight, counts the rest as dropped (reason shutdown) and closes the sink. `remaining`
+   * counts every event left undelivered: queued, in flight, or waiting for a retry.
    */
   async drain(deadlineMs: number): Promise<{ delivered: boolean; remaining: number }> {
     this.repeats?.flush();
@@ -192,7 +235,7 @@ export class Lane {
     } catch (err) {
       this.log.warn({ sink: this.id, err }, 'sink close failed');
     }
-    return { delivered: remaining.length === 0 && finished, remaining: remaining.length };
+    return { delivered: this.leftAtShutdown === 0 && finished, remaining: this.leftAtShutdown };
   }
 
   private async work(): Promise<void> {
@@ -242,6 +285,8 @@ export class Lane {
           deferred.push(record);
         } else if (outcome.status === 'reject') {
           this.metrics.rejected.inc(this.labels);
+          this.progress.rejected++;
+          this.progress.lastError = { at: now, reason: outcome.reason };
           this.log.warn({ sink: this.id, exporter: this.sink.name, reason: outcome.reason, event: describe(record.event) }, 'sink rejected event');
           settled.push(record);
         } else {
@@ -255,7 +300,12 @@ export class Lane {
           else again.push(record);
         }
       }
-      if (delivered > 0) this.metrics.sent.inc(this.labels, delivered);
+      if (delivered > 0) {
+        this.metrics.sent.inc(this.labels, delivered);
+        this.progress.sent += delivered;
+        this.progress.lastSuccessAt = now;
+      }
+      if (lastReason !== '') this.progress.lastError = { at: now, reason: lastReason };
       if (settled.length > 0) this.settle(settled);
       if (deferred.length > 0) {
         // Sent with the next call (with newer events), without backoff: nothing failed.
@@ -263,11 +313,14 @@ export class Lane {
       }
       if (again.length === 0) return;
       this.metrics.retried.inc(this.labels, again.length);
+      this.progress.retried += again.length;
       const attempt = Math.max(...again.map((r) => this.retries.get(r)!.attempt));
       const wait = Math.max(backoffDelay(attempt, this.settings.backoff), retryAfterMs);
       if (retryAfterMs > 0) this.limiter?.block(retryAfterMs);
       this.log.warn({ sink: this.id, exporter: this.sink.name, events: again.length, attempt, retryInMs: wait, reason: lastReason }, 'sink delivery failed, will retry');
+      this.progress.awaitingRetry += again.length;
       await delay(wait, this.hardStop.signal);
+      this.progress.awaitingRetry -= again.length;
       if (this.hardStop.signal.aborted) {
         this.drop(again, 'shutdown');
         return;
@@ -320,7 +373,10 @@ export class Lane {
 
   private drop(records: readonly EventRecord[], reason: DropReason, detail?: string): void {
     this.metrics.dropped.inc({ ...this.labels, reason }, records.length);
-    this.settle(records);
+    this.progress.dropped += records.length;
+    // Given up (overflow, retries exhausted): settled. Left at shutdown: not, so no checkpoint passes them.
+    if (reason === 'shutdown') this.leftAtShutdown += records.length;
+    else this.settle(records);
     const now = Date.now();
     if (now - this.lastDropLogAt >= 10_000) {
       this.lastDropLogAt = now;

@@ -1,3 +1,4 @@
+import { occurrences } from '../event/occurrence.js';
 import type { EventRecord, KubeEvent } from '../event/types.js';
 
 /** Most (object, reason) pairs tracked at once; beyond it events pass through uncollapsed. */
@@ -16,8 +17,8 @@ function repeatKey(e: KubeEvent): string {
 
 /**
  * Collapses repeats of one (involved object, reason) within a window: the first event passes at once;
- * later ones inside the window are held, and only the latest (carrying the highest count) is sent
- * when the window closes. A crash loop thus costs one message plus at most one notice per window.
+ * later ones inside the window are held, and only the one with the highest count (series.count when
+ * the event has a series) is sent when the window closes. A crash loop thus costs one message plus at most one notice per window.
  */
 export class RepeatCollapser {
   private readonly states = new Map<string, RepeatState>();
@@ -35,6 +36,12 @@ export class RepeatCollapser {
     const t = this.now();
     const state = this.states.get(key);
     if (state !== undefined && t - state.windowStart < this.windowMs) {
+      // Hold the repeat that happened most often (series.count for events.k8s.io/v1 writers, else
+      // count); an update that arrives late with a lower count is the one collapsed.
+      if (state.pending !== undefined && occurrences(record.event) < occurrences(state.pending.event)) {
+        this.onCollapsed(record);
+        return;
+      }
       if (state.pending !== undefined) this.onCollapsed(state.pending);
       state.pending = record;
       return;

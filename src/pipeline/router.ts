@@ -23,11 +23,10 @@ export class Router {
     const registers = [registry];
     // kube-eventer's scraper/manager metrics keep their names; here they describe routing. They are
     // brought up to date when scraped, so the per-event path only bumps plain numbers.
-    const self = this;
-    this.lastTime = new Gauge({ name: 'eventer_scraper_last_time_seconds', help: 'Unix time of the last event handed to the sink lanes', registers, collect() { if (self.lastRoutedAt > 0) this.set(self.lastRoutedAt / 1000); } });
-    this.total = new Counter({ name: 'eventer_scraper_events_total_number', help: 'Events received from the watch and handed to the sink lanes', registers, collect() { self.flushCounts(); } });
-    this.duration = new Summary({ name: 'eventer_scraper_duration_milliseconds', help: 'Time spent handing events to the sink lanes since the previous scrape, in milliseconds', percentiles: [], registers, collect() { self.flushCounts(); } });
-    this.managerLastTime = new Gauge({ name: 'eventer_manager_last_time_seconds', help: 'Unix time of the last routing of events to sinks', registers, collect() { if (self.lastRoutedAt > 0) this.set(self.lastRoutedAt / 1000); } });
+    this.lastTime = new Gauge({ name: 'eventer_scraper_last_time_seconds', help: 'Unix time of the last event handed to the sink lanes', registers, collect: () => this.setLastRouted(this.lastTime) });
+    this.total = new Counter({ name: 'eventer_scraper_events_total_number', help: 'Events received from the watch and handed to the sink lanes', registers, collect: () => this.flushCounts() });
+    this.duration = new Summary({ name: 'eventer_scraper_duration_milliseconds', help: 'Time spent handing events to the sink lanes since the previous scrape, in milliseconds', percentiles: [], registers, collect: () => this.flushCounts() });
+    this.managerLastTime = new Gauge({ name: 'eventer_manager_last_time_seconds', help: 'Unix time of the last routing of events to sinks', registers, collect: () => this.setLastRouted(this.managerLastTime) });
   }
 
   private routedSinceScrape = 0;
@@ -37,6 +36,11 @@ export class Router {
   /** Events dispatched since the start. */
   get dispatched(): number {
     return this.lastSeq;
+  }
+
+  /** At scrape time: when events were last routed (0 before the first). */
+  private setLastRouted(gauge: Gauge): void {
+    if (this.lastRoutedAt > 0) gauge.set(this.lastRoutedAt / 1000);
   }
 
   private flushCounts(): void {
@@ -63,20 +67,22 @@ export class Router {
    * every lane has settled, and the same per sink. `idleResourceVersion` (the watch's latest, bookmarks
    * included) is used when every lane has settled everything. Undefined before the first event.
    */
-  checkpoint(idleResourceVersion?: string): { resourceVersion: string; sinks: Record<string, string> } | undefined {
+  checkpoint(idleResourceVersion?: string, startResourceVersion?: string): { resourceVersion: string; sinks: Record<string, string> } | undefined {
     const sinks: Record<string, string> = {};
     let lowest = this.lastSeq;
+    // Before the first event: where the watch started (its first list, or the checkpoint it resumed).
+    const at = (seq: number) => (seq === 0 ? startResourceVersion : this.positions.get(seq));
     for (const lane of this.lanes) {
       const mark = lane.watermark(this.lastSeq);
       lowest = Math.min(lowest, mark);
-      const rv = mark === this.lastSeq && idleResourceVersion ? idleResourceVersion : this.positions.get(mark);
+      const rv = mark === this.lastSeq && idleResourceVersion ? idleResourceVersion : at(mark);
       if (rv) sinks[lane.id] = rv;
     }
     for (const seq of this.positions.keys()) {
       if (seq >= lowest) break;
       this.positions.delete(seq);
     }
-    const resourceVersion = lowest === this.lastSeq && idleResourceVersion ? idleResourceVersion : this.positions.get(lowest);
+    const resourceVersion = lowest === this.lastSeq && idleResourceVersion ? idleResourceVersion : at(lowest);
     return resourceVersion ? { resourceVersion, sinks } : undefined;
   }
 

@@ -21,6 +21,15 @@ export const SINKS: Readonly<Record<string, SinkEntry>> = {
   feishu: { load: async () => (await import('./feishu/sink.js')).createFeishuSink, filter: 'robot' },
   slack: { load: async () => (await import('./slack/sink.js')).createSlackSink, filter: 'robot' },
   webhook: { load: async () => (await import('./webhook/sink.js')).createWebhookSink, filter: 'webhook' },
+  sls: { load: async () => (await import('./sls/sink.js')).createSlsSink, filter: 'webhook' },
+  eventbridge: { load: async () => (await import('./eventbridge/sink.js')).createEventBridgeSink, filter: 'webhook' },
+  honeycomb: { load: async () => (await import('./honeycomb/sink.js')).createHoneycombSink, filter: 'webhook' },
+  riemann: { load: async () => (await import('./riemann/sink.js')).createRiemannSink, filter: 'webhook' },
+  elasticsearch: { load: async () => (await import('./elasticsearch/sink.js')).createElasticsearchSink },
+  influxdb: { load: async () => (await import('./influxdb/sink.js')).createInfluxSink },
+  mongo: { load: async () => (await import('./mongo/sink.js')).createMongoSink },
+  kafka: { load: async () => (await import('./kafka/sink.js')).createKafkaSink },
+  mysql: { load: async () => (await import('./mysql/sink.js')).createMySqlSink },
 };
 
 export function knownSinkKeys(): string[] {

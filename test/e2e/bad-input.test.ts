@@ -18,6 +18,10 @@ const cases: Array<{ name: string; args: string[]; code: number; message: RegExp
   { name: 'bad option value', args: [SRC, '--sink=log:?format=xml', `--sink=webhook:http://h/send?key=${TOKEN}`], code: 255, message: /option format="xml" must be one of text, json/ },
   { name: 'unknown sink option', args: [SRC, '--sink=log:?colour=red', `--sink=webhook:http://h/send?key=${TOKEN}`], code: 255, message: /unknown option "colour"/ },
   { name: 'bad lane option', args: [SRC, '--sink=log:?queue_size=-5', `--sink=webhook:http://h/send?key=${TOKEN}`], code: 255, message: /option queue_size="-5" must be an integer/ },
+  { name: 'kafka broker unreachable', args: [SRC, `--sink=kafka:?brokers=127.0.0.1:1&user=eventer&password=${TOKEN}`], code: 255, message: /sink kafka: cannot connect to brokers=127\.0\.0\.1:1 as user=eventer mechanism=PLAIN/ },
+  { name: 'kafka unknown compression', args: [SRC, '--sink=kafka:?brokers=127.0.0.1:1&compression=brotli'], code: 255, message: /option compression="brotli": Compression 'brotli' is illegal/ },
+  { name: 'mysql server unreachable', args: [SRC, `--sink=mysql:?root:${TOKEN}@tcp(127.0.0.1:1)/kube_eventer?charset=utf8&table=events`], code: 255, message: /sink mysql: cannot open a connection for mysql according jdbc url string root:\*\*\*@tcp\(127\.0\.0\.1:1\)\/kube_eventer\?charset=\S*: .*ECONNREFUSED/ },
+  { name: 'mysql DSN without database', args: [SRC, `--sink=mysql:?root:${TOKEN}@tcp(127.0.0.1:1)`], code: 255, message: /sink mysql: the DSN is not valid \(invalid DSN: missing the slash/ },
   { name: 'bad source option', args: [`--source=kubernetes:http://127.0.0.1:1?inClusterConfig=maybe&token=${TOKEN}`], code: 255, message: /inClusterConfig/ },
 ];
 

@@ -4,6 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startControlPlane, type ControlPlane } from '../fixtures/control-plane/index.js';
+import { eventually as poll } from '../helpers/eventually.js';
 
 const namespace = 'e2e';
 let cp: ControlPlane;
@@ -45,14 +46,7 @@ async function listResourceVersion(apiPath: string, token?: string): Promise<str
   return list.body.metadata.resourceVersion;
 }
 
-/** Polls `attempt` until it returns true or the deadline passes. */
-async function eventually(what: string, attempt: () => Promise<boolean>, timeoutMs = 15_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await attempt())) {
-    if (Date.now() > deadline) assert.fail(`${what}: not within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
+const eventually = (what: string, attempt: () => Promise<boolean>, timeoutMs = 15_000) => poll(what, attempt, timeoutMs);
 
 test('an Event created through the API arrives on a watch', async () => {
   const rv = await listResourceVersion(`/api/v1/namespaces/${namespace}/events`);

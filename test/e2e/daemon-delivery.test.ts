@@ -6,16 +6,11 @@ import { test } from 'node:test';
 import { startFakeApiServer, type FakeApiServer } from '../fixtures/fake-apiserver/server.js';
 import { startHttpReceiver, type HttpReceiver } from '../fixtures/http-receiver/server.js';
 import { spawnDaemon, waitForOutput } from './daemon-process.js';
+import { eventually as poll } from '../helpers/eventually.js';
 
 const TEMPLATE = '{{ .UID }} {{ .ResourceVersion }}';
 
-async function eventually(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+const eventually = (what: string, check: () => boolean | Promise<boolean>, timeoutMs = 30_000) => poll(what, check, timeoutMs);
 
 async function startSetup(sinkOptions: string[], extraArgs: string[] = []) {
   const api = await startFakeApiServer({ bookmarkIntervalMs: 1000 });

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { startControlPlane, type ControlPlane } from '../fixtures/control-plane/index.js';
 import { startHttpReceiver, type HttpReceiver } from '../fixtures/http-receiver/server.js';
 import { ROOT, spawnDaemon, waitForOutput } from './daemon-process.js';
+import { eventually as poll } from '../helpers/eventually.js';
 
 /** Where the manifests put the ServiceAccount, the Lease and the checkpoint ConfigMap. */
 export const SYSTEM_NAMESPACE = 'kube-system';
@@ -22,12 +23,9 @@ export const TEMPLATE_CONFIGMAP = 'ids';
 export const ID_TEMPLATE = '{{ .UID }} {{ .ResourceVersion }}';
 export const MANIFESTS = ['rbac.yaml', 'rbac-ha.yaml'].map((f) => path.join(ROOT, 'deploy', f));
 
-export async function eventually(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 20_000, details?: () => string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms${details ? `\n${details()}` : ''}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
+/** eventually() with a real cluster's default of 20 s. */
+export function eventually(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 20_000, details?: () => string): Promise<void> {
+  return poll(what, check, timeoutMs, details);
 }
 
 export function freePort(): Promise<number> {

@@ -14,7 +14,6 @@ class Relay {
   private constructor(private readonly server: Server) {}
 
   static async start(target: URL): Promise<Relay> {
-    let relay!: Relay;
     const server = createServer((client) => {
       if (relay.refusing) {
         client.destroy();
@@ -31,7 +30,7 @@ class Relay {
         a.pipe(b);
       }
     });
-    relay = new Relay(server);
+    const relay = new Relay(server);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     return relay;
   }

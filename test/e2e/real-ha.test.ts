@@ -21,6 +21,11 @@ import {
   type RealDaemon,
 } from './real-cluster.js';
 
+interface RbacRule {
+  readonly resources: string[];
+  readonly resourceNames?: string[];
+}
+
 const BATCH = 10;
 const LEASE_PATH = `/apis/coordination.k8s.io/v1/namespaces/${SYSTEM_NAMESPACE}/leases/kube-eventer`;
 const CHECKPOINT_PATH = `/api/v1/namespaces/${SYSTEM_NAMESPACE}/configmaps/${CHECKPOINT_CONFIGMAP}`;
@@ -133,7 +138,7 @@ test('deploy/deployment.yaml: accepted by the API server, its names match rbac-h
   const checkpoint = /^--checkpoint=configmap:([^/]+)\/(.+)$/.exec(args.find((a) => a.startsWith('--checkpoint='))!);
   assert.ok(checkpoint);
   assert.equal(checkpoint[1], role.metadata.namespace);
-  const named = (resource: string) => role.rules.filter((r: any) => r.resources.includes(resource) && r.resourceNames).flatMap((r: any) => r.resourceNames);
+  const named = (resource: string) => (role.rules as RbacRule[]).filter((r) => r.resources.includes(resource) && r.resourceNames).flatMap((r) => r.resourceNames);
   assert.deepEqual(named('configmaps'), [checkpoint[2]]);
   assert.deepEqual(named('leases'), ['kube-eventer'], 'the default --leader-elect-resource-name');
   assert.equal(container.livenessProbe.httpGet.path, '/healthz');

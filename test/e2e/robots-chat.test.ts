@@ -1,5 +1,5 @@
 // The wechat, feishu and slack sinks behind the real lane against their fake services, time scaled
-// 20× (a fake minute is 3 s; each sink's pace is scaled alike): a burst of 200 Warning events is
+// 5× (a fake minute is 12 s; each sink's pace is scaled alike): a burst of 200 Warning events is
 // delivered completely, in few messages, without a single refusal.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -15,11 +15,12 @@ import type { FakeRobotServer } from '../fixtures/robots/server.js';
 import { startSlackFake } from '../fixtures/robots/slack.js';
 import { startWeChatFake } from '../fixtures/robots/wechat.js';
 import { sinkUri, testContext } from '../sinks/chat/helpers.js';
-import { metric, produce, ScaledClock, startLane, until, warningEvent } from '../sinks/chat/lane.js';
+import { metric, produce, ScaledClock, startLane, warningEvent } from '../sinks/chat/lane.js';
+import { eventually } from '../helpers/eventually.js';
 
 process.env.TZ = 'Asia/Shanghai';
 
-const SCALE = 20;
+const SCALE = 5;
 const pace = (kind: RobotKind) => `rate_window=${ROBOTS[kind].paceMs / SCALE}ms`;
 
 interface Storm {
@@ -44,9 +45,9 @@ async function storm(s: Storm): Promise<{ messages: number; scaledSeconds: numbe
       const all = s.fake.delivered.map((x) => s.shown(x.json)).join('\n');
       return events.filter((_, i) => !all.includes(`evt-${i}.`)).length;
     };
-    await until('every event in some message', () => missing() === 0, 180_000 / SCALE - (Date.now() - started));
+    await eventually('every event in some message', () => missing() === 0, 180_000 / SCALE - (Date.now() - started));
     const elapsed = Date.now() - started;
-    await until('the lane settles', () => lane.pending === 0, 2000);
+    await eventually('the lane settles', () => lane.pending === 0, 2000);
     assert.equal(await metric(registry, 'eventer_sink_events_sent_total'), 200);
     assert.equal(await metric(registry, 'eventer_sink_events_rejected_total'), 0);
     return { messages: s.fake.delivered.length, scaledSeconds: (elapsed * SCALE) / 1000 };

@@ -1,5 +1,5 @@
 // The daemon as users run it, watching the fake API server, with a signed dingtalk sink and a
-// wechat sink pointed at the fake robots (their clocks 20× fast, the sinks' pace scaled alike):
+// wechat sink pointed at the fake robots (their clocks 5× fast, the sinks' pace scaled alike):
 // 200 Warning events created within 10 (scaled) seconds all reach both, none refused, no secret
 // in the daemon's output.
 import { after, before, test } from 'node:test';
@@ -8,10 +8,11 @@ import { ROBOTS } from '../../src/sinks/chat/robots.js';
 import { startFakeApiServer, type FakeApiServer } from '../fixtures/fake-apiserver/server.js';
 import { startDingTalkFake, type DingTalkFake } from '../fixtures/robots/dingtalk.js';
 import { startWeChatFake, type WeChatFake } from '../fixtures/robots/wechat.js';
-import { ScaledClock, until } from '../sinks/chat/lane.js';
+import { ScaledClock } from '../sinks/chat/lane.js';
+import { eventually } from '../helpers/eventually.js';
 import { spawnDaemon, waitForOutput } from './daemon-process.js';
 
-const SCALE = 20;
+const SCALE = 5;
 const TOKEN = 'daemonE2eDingTalkToken01';
 const SIGN_SECRET = 'SECdaemonE2eSigningSecret';
 const CORP_SECRET = 'daemonE2eCorpSecret0123';
@@ -66,7 +67,7 @@ test('200 Warning events from the API server reach the DingTalk and WeChat fakes
   }
   const shown = (fake: DingTalkFake | WeChatFake) => fake.delivered.map((x) => JSON.stringify(x.json)).join('\n');
   const missing = (fake: DingTalkFake | WeChatFake) => markers.filter((m) => !shown(fake).includes(m)).length;
-  await until('every event at both robots', () => missing(dingtalk) === 0 && missing(wechat) === 0, 180_000 / SCALE);
+  await eventually('every event at both robots', () => missing(dingtalk) === 0 && missing(wechat) === 0, 180_000 / SCALE);
   const elapsed = Date.now() - started;
   const appSends = wechat.exchanges.filter((x) => x.request.path === '/cgi-bin/message/send');
   t.diagnostic(

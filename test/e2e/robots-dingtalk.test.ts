@@ -1,19 +1,20 @@
 // The dingtalk sink behind the real lane against the fake DingTalk robot (20 messages a minute,
-// signed). Time is scaled so the test takes seconds: the fake's clock runs 20× faster, so its
-// minute is 3 s, and the lane's pace is scaled the same way (rate_window=160ms for 3.2 s).
+// signed). Time is scaled so the test takes seconds: the fake's clock runs 5× faster, so its
+// minute is 12 s, and the lane's pace is scaled the same way (rate_window=640ms for 3.2 s).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { KubeEvent } from '../../src/event/types.js';
 import { createDingTalkSink } from '../../src/sinks/dingtalk/sink.js';
 import { startDingTalkFake, type DingTalkFake } from '../fixtures/robots/dingtalk.js';
 import { sinkUri, testContext } from '../sinks/chat/helpers.js';
-import { metric, produce, record, ScaledClock, startLane, until, warningEvent } from '../sinks/chat/lane.js';
+import { metric, produce, record, ScaledClock, startLane, warningEvent } from '../sinks/chat/lane.js';
+import { eventually } from '../helpers/eventually.js';
 
 process.env.TZ = 'Asia/Shanghai';
 
 const TOKEN = 'e2e0token0dingtalk';
 const SECRET = 'SECe2e0secret0dingtalk';
-const SCALE = 20;
+const SCALE = 5;
 
 function shownText(fake: DingTalkFake): string[] {
   return fake.delivered.map((x) => {
@@ -38,10 +39,10 @@ async function storm(laneOptions: string, msgType: 'text' | 'markdown') {
       const all = shownText(fake).join('\n');
       return events.filter((_, i) => !all.includes(`evt-${i}.`)).length;
     };
-    await until('every event in some message', () => missing() === 0, 180_000 / SCALE - (Date.now() - started));
+    await eventually('every event in some message', () => missing() === 0, 180_000 / SCALE - (Date.now() - started));
     const elapsed = Date.now() - started;
     // The lane counts a delivery once the reply is in: let it finish.
-    await until('the lane settles', () => lane.pending === 0, 2000);
+    await eventually('the lane settles', () => lane.pending === 0, 2000);
     const codes = [...fake.counts().keys()];
     assert.deepEqual(codes, [0], `the robot refused some messages: ${JSON.stringify([...fake.counts()])}`);
     assert.ok(fake.exchanges.every((x) => x.request.bodyBytes <= 20_000));

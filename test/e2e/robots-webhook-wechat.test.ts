@@ -1,6 +1,6 @@
 // A WeChat Work group robot through the webhook sink, behind the real lane, against the fake robot
-// (20 messages a minute). Time is scaled 20×: the fake's minute is 3 s real, and the chat pace of one
-// message per 3.2 s becomes rate_window=160ms.
+// (20 messages a minute). Time is scaled 5×: the fake's minute is 12 s real, and the chat pace of one
+// message per 3.2 s becomes rate_window=640ms.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ConfigMap } from '../../src/kube/client.js';
@@ -8,10 +8,11 @@ import type { SinkContext } from '../../src/sinks/context.js';
 import { createWebhookSink } from '../../src/sinks/webhook/sink.js';
 import { startWeChatFake } from '../fixtures/robots/wechat.js';
 import { sinkUri, testContext } from '../sinks/chat/helpers.js';
-import { metric, produce, ScaledClock, startLane, until, warningEvent } from '../sinks/chat/lane.js';
+import { metric, produce, ScaledClock, startLane, warningEvent } from '../sinks/chat/lane.js';
+import { eventually } from '../helpers/eventually.js';
 
 const KEY = '693a91f6-7xxx-4bc4-97a0-0ec2sifa5aaa';
-const SCALE = 20;
+const SCALE = 5;
 
 /** The group-robot template of docs/sinks/webhook.md. */
 const TEMPLATE =
@@ -45,9 +46,9 @@ test(
       await produce(lane, events, 10_000 / SCALE, 20);
       const contents = () => fake.delivered.map((x) => (x.json as { text: { content: string } }).text.content).join('\n');
       const missing = () => events.filter((_, i) => !contents().includes(`evt-${i}.`)).length;
-      await until('every event in some message', () => missing() === 0 || fake.exchanges.some((x) => x.reply.code !== 0), 180_000 / SCALE);
+      await eventually('every event in some message', () => missing() === 0 || fake.exchanges.some((x) => x.reply.code !== 0), 180_000 / SCALE);
       const elapsed = Date.now() - started;
-      await until('the lane settles', () => lane.pending === 0, 2000);
+      await eventually('the lane settles', () => lane.pending === 0, 2000);
       t.diagnostic(`${fake.delivered.length} messages, all 200 events in ${((elapsed * SCALE) / 1000).toFixed(1)} s scaled (${elapsed} ms real)`);
       assert.deepEqual([...fake.counts().keys()], [0], `the robot refused some messages: ${JSON.stringify([...fake.counts()])}`);
       assert.equal(missing(), 0);

@@ -7,8 +7,9 @@ import assert from 'node:assert/strict';
 import type { KubeEvent } from '../../src/event/types.js';
 import { startFakeApiServer, type FakeApiServer } from '../fixtures/fake-apiserver/server.js';
 import { startHttpReceiver, type HttpReceiver, type ReceivedRequest } from '../fixtures/http-receiver/server.js';
-import { renderWithGo } from '../sinks/webhook/go-oracle.js';
+import { renderWithGo } from '../fixtures/go-template-oracle/webhook.js';
 import { spawnDaemon, waitForOutput } from './daemon-process.js';
+import { eventually as poll } from '../helpers/eventually.js';
 
 const ZONE = 'Asia/Shanghai';
 const KEY = 'xxxxxxx';
@@ -38,13 +39,8 @@ async function metric(name: string, sink: string): Promise<number> {
   return line === undefined ? 0 : Number(line.slice(line.lastIndexOf(' ') + 1));
 }
 
-async function eventually(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms; daemon stderr: ${daemon.output().stderr.slice(-3000)}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+const eventually = (what: string, check: () => Promise<boolean> | boolean, timeoutMs = 15_000) =>
+  poll(what, check, timeoutMs, () => `daemon stderr: ${daemon.output().stderr.slice(-3000)}`);
 
 before(async () => {
   api = await startFakeApiServer();
@@ -146,7 +142,7 @@ test('a ConfigMap change reaches the running daemon; a broken one keeps the last
   putConfigMap('custom-webhook-body1', '{"msgtype": "text", "text": {"content": "{{ .Reason "}}');
   await eventually('reload error counted', async () => (await metric('eventer_webhook_template_reload_errors_total', sink)) === 1);
   assert.match(daemon.output().stderr, /keeping the last good template/);
-  assert.match(daemon.output().stderr, /ConfigMap team\/custom-webhook-body1 key \\"content\\": template: custom-webhook-body1:1: unterminated quoted string/);
+  assert.match(daemon.output().stderr, /ConfigMap team\/custom-webhook-body1 key \\"content\\": template: body:1: unterminated quoted string/);
   before = receiver.requests.length;
   const second = warning('BackOff', 'after a broken update');
   await receiver.waitForRequests(before + 1);

@@ -178,6 +178,32 @@ describe('transport failures', () => {
     client.close();
   });
 
+  test('bodies are capped: an endless error body and an oversized JSON body end with a clear error', async () => {
+    const flood = createServer((req, res) => {
+      // Streams far more than any cap, in 1 MiB chunks, until the client hangs up.
+      res.writeHead(req.url?.startsWith('/error') ? 500 : 200, { 'Content-Type': 'application/json' });
+      const chunk = Buffer.alloc(1024 * 1024, 'x');
+      const pump = () => {
+        while (!res.destroyed && res.write(chunk));
+        if (!res.destroyed) res.once('drain', pump);
+      };
+      res.on('close', () => res.removeAllListeners('drain'));
+      pump();
+    });
+    await new Promise<void>((resolve) => flood.listen(0, '127.0.0.1', resolve));
+    const client = await clientFor(`http://127.0.0.1:${(flood.address() as AddressInfo).port}`);
+    try {
+      const error = await rejectsApi(client.requestJson('GET', '/error'), 500, 'ResponseTooLarge');
+      assert.match(error.message, /exceeds 64 KiB/);
+      const big = await rejectsApi(client.requestJson('GET', '/big', { maxBytes: 4 * 1024 * 1024 }), 200, 'ResponseTooLarge');
+      assert.match(big.message, /exceeds 4 MiB/);
+    } finally {
+      client.close();
+      flood.closeAllConnections();
+      await new Promise((resolve) => flood.close(resolve));
+    }
+  });
+
   test('the caller aborting rejects with the abort reason', async () => {
     const client = await clientFor(hangingUrl);
     const controller = new AbortController();

@@ -3,9 +3,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, test } from 'node:test';
-import { pino } from 'pino';
 import { Registry } from 'prom-client';
 import { ConfigError } from '../../src/base/errors.js';
+import { silentLog } from '../helpers/log.js';
 import type { RequestOptions } from '../../src/kube/api.js';
 import { KubeClient } from '../../src/kube/client.js';
 import {
@@ -22,7 +22,6 @@ import {
 import type { Lease } from '../../src/kube/types.js';
 import { startFakeApiServer, waitUntil, type FakeApiServer } from '../fixtures/fake-apiserver/server.js';
 
-const silentLog = pino({ level: 'silent' });
 /** Short client-go-shaped timings (lease > renew > 1.2 × retry) so takeovers happen within seconds. */
 const FAST = { leaseDurationMs: 1000, renewDeadlineMs: 600, retryPeriodMs: 200 };
 const NAMESPACE = 'kube-system';

@@ -1,27 +1,10 @@
-import { pino } from 'pino';
 import { Registry } from 'prom-client';
 import type { KubeEvent } from '../../src/event/types.js';
 import { DEFAULT_LANE_SETTINGS, Lane, type LaneSettings } from '../../src/pipeline/lane.js';
 import { PipelineMetrics } from '../../src/pipeline/metrics.js';
 import type { Outcome } from '../../src/pipeline/outcome.js';
 import type { Sink } from '../../src/pipeline/sink.js';
-
-export const silentLog = pino({ level: 'silent' });
-
-let seq = 0;
-export function makeEvent(over: Partial<KubeEvent> = {}): KubeEvent {
-  seq++;
-  return {
-    metadata: { name: `pod-${seq}.abc`, namespace: 'default', uid: `uid-${seq}`, resourceVersion: String(seq) },
-    involvedObject: { kind: 'Pod', namespace: 'default', name: `pod-${seq}` },
-    reason: 'BackOff',
-    message: 'Back-off restarting failed container',
-    type: 'Warning',
-    count: 1,
-    lastTimestamp: '2026-11-25T10:00:00Z',
-    ...over,
-  };
-}
+import { silentLog } from '../helpers/log.js';
 
 /** A sink whose behaviour each test scripts; records every call. */
 export class ScriptedSink implements Sink {

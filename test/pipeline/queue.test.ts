@@ -5,7 +5,7 @@ import vm from 'node:vm';
 import { BoundedQueue, type QueueCodec } from '../../src/pipeline/queue.js';
 import { recordCodec } from '../../src/pipeline/record-codec.js';
 import type { EventRecord } from '../../src/event/types.js';
-import { makeEvent } from './helpers.js';
+import { makeEvent } from '../helpers/events.js';
 
 const numbers: QueueCodec<number> = {
   encode: (items) => Buffer.from(JSON.stringify(items)),

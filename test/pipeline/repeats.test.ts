@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { EventRecord } from '../../src/event/types.js';
 import { RepeatCollapser } from '../../src/pipeline/repeats.js';
-import { makeEvent, makeLane, metricValue, ScriptedSink } from './helpers.js';
+import { makeEvent } from '../helpers/events.js';
+import { makeLane, metricValue, ScriptedSink } from './helpers.js';
 
 test('a pod crash-looping for 10 minutes gives one message plus one notice per window, not 60', () => {
   let now = 0;

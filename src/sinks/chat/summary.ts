@@ -1,7 +1,7 @@
 // Shared pieces of the chat encoders: readable names and times, repeat grouping, and packing as many
 // events of a batch as fit into one message of a robot's size limit (the rest go in the next message).
 import type { KubeEvent } from '../../event/types.js';
-import { lastTimestamp } from '../../event/last-timestamp.js';
+import { lastOccurrence, occurrences, seriesCount } from '../../event/occurrence.js';
 import { goFormat, local, type GoTime } from '../../gotime/index.js';
 
 /** Encoders take the clock as a parameter so their output is reproducible in tests. */
@@ -17,6 +17,22 @@ export function objectRef(e: KubeEvent): string {
   const o = e.involvedObject;
   const name = o.namespace ? `${o.namespace}/${o.name ?? ''}` : (o.name ?? '');
   return o.kind ? `${o.kind} ${name}` : name;
+}
+
+/**
+ * kube-eventer's robot text (DingTalk text, WeChat): labels first, one per line, in the order given
+ * (kube-eventer reversed them and read them as printf formats), then its fixed layout. An event with an
+ * events.k8s.io/v1 series gets a `Count:` line (kube-eventer shows no count); callers pass its last
+ * observation as the timestamp.
+ */
+export function robotTextContent(e: KubeEvent, labels: readonly string[], timestamp: string): string {
+  const head = labels.map((l) => `${l}\n`).join('');
+  const count = seriesCount(e);
+  return (
+    `${head}Level:${e.type ?? ''} \nKind:${e.involvedObject.kind ?? ''} \nNamespace:${e.metadata.namespace ?? ''} ` +
+    `\nName:${e.metadata.name ?? ''} \nReason:${e.reason ?? ''} \nTimestamp:${timestamp} ` +
+    `${count === undefined ? '' : `\nCount:${count} `}\nMessage:${e.message ?? ''}`
+  );
 }
 
 /** Newlines and runs of blanks become one space: one event per line in a summary. */
@@ -108,12 +124,15 @@ export function typeCounts(events: readonly KubeEvent[]): string {
     .join(', ');
 }
 
-/** One summary line: `Warning BackOff Pod default/web-1 ×5 2024-03-05 14:07:09: message`. */
+/**
+ * One summary line: `Warning BackOff Pod default/web-1 ×5 2024-03-05 14:07:09: message` (×: repeats in
+ * this message; for an events.k8s.io/v1 series, its count and last observation: `(count 7)`).
+ */
 export function summaryLine(g: EventGroup, now: Now, maxMessage = 300): string {
   const e = g.event;
-  const times = g.occurrences > 1 ? ` ×${g.occurrences}` : '';
+  const times = (g.occurrences > 1 ? ` ×${g.occurrences}` : '') + (e.series && occurrences(e) > 1 ? ` (count ${occurrences(e)})` : '');
   const head = [e.type, e.reason, objectRef(e)].filter((x) => x).join(' ');
-  const when = goFormat(local(lastTimestamp(e, now)), '2006-01-02 15:04:05');
+  const when = goFormat(local(lastOccurrence(e, now)), '2006-01-02 15:04:05');
   return `${head}${times} ${when}: ${truncate(oneLine(e.message ?? ''), maxMessage)}`;
 }
 

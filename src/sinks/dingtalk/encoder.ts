@@ -1,10 +1,10 @@
 // DingTalk robot message bodies: kube-eventer's text and markdown messages byte for byte (with its
 // label bugs fixed), and several events in one message for batches that waited for the rate limit.
 import type { KubeEvent } from '../../event/types.js';
-import { lastTimestamp } from '../../event/last-timestamp.js';
+import { lastOccurrence, seriesCount } from '../../event/occurrence.js';
 import { goDateTime, goTimeString, nowGoTime } from '../../gotime/index.js';
 import { goJson, goJsonStringBytes } from '../../event/go-json.js';
-import { batchMessage, fitEventMessage, summaryLine, typeCounts, type BatchMessage, type Now } from '../chat/summary.js';
+import { batchMessage, fitEventMessage, robotTextContent, summaryLine, typeCounts, type BatchMessage, type Now } from '../chat/summary.js';
 
 export interface DingTalkFormat {
   readonly msgType: 'text' | 'markdown';
@@ -30,21 +30,9 @@ function body(msgType: 'text' | 'markdown', content: string, title: string, text
   return goJson(b);
 }
 
-/**
- * kube-eventer's robot text (DingTalk text, WeChat): labels first, one per line, in the order given
- * (kube-eventer reversed them and read them as printf formats), then its fixed layout.
- */
-export function robotTextContent(e: KubeEvent, labels: readonly string[], timestamp: string): string {
-  const head = labels.map((l) => `${l}\n`).join('');
-  return (
-    `${head}Level:${e.type ?? ''} \nKind:${e.involvedObject.kind ?? ''} \nNamespace:${e.metadata.namespace ?? ''} ` +
-    `\nName:${e.metadata.name ?? ''} \nReason:${e.reason ?? ''} \nTimestamp:${timestamp} \nMessage:${e.message ?? ''}`
-  );
-}
-
 /** DingTalk's text content: the event time as `2006-01-02 15:04:05` local time. */
 export function dingTalkTextContent(e: KubeEvent, labels: readonly string[], now: Now = nowGoTime): string {
-  return robotTextContent(e, labels, goDateTime(lastTimestamp(e, now)));
+  return robotTextContent(e, labels, goDateTime(lastOccurrence(e, now)));
 }
 
 const CONSOLE = 'https://cs.console.aliyun.com/#/k8s';
@@ -87,7 +75,8 @@ export function dingTalkMarkdown(
   let text =
     `Level: **${e.type ?? ''}** \n\nKind: **${e.involvedObject.kind ?? ''}** \n\n` +
     `Namespace: [${ns}](https://cs.console.aliyun.com/#/k8s/namespace) \n\nName: ${nameLink(e, f)} \n\n` +
-    `Reason: **${e.reason ?? ''}** \n\nTimestamp: **${goTimeString(lastTimestamp(e, now))}** \n\n` +
+    `Reason: **${e.reason ?? ''}** \n\nTimestamp: **${goTimeString(lastOccurrence(e, now))}** \n\n` +
+    (seriesCount(e) === undefined ? '' : `Count: **${seriesCount(e)}** \n\n`) +
     `Message: **${e.message ?? ''}**`;
   const host = e.source?.host ?? '';
   if (host !== '') {

@@ -22,7 +22,8 @@ export interface DingTalkOptions {
 
 /** The scheme kube-eventer forced, now only the default: `dingtalk:oapi.dingtalk.com/robot/send?…` works as before. */
 function robotEndpoint(uri: SinkUri): URL {
-  let { scheme, host, path } = uri;
+  const { scheme } = uri;
+  let { host, path } = uri;
   if (host === '' && scheme === '' && path !== '' && !path.startsWith('/')) {
     const slash = path.indexOf('/');
     host = slash < 0 ? path : path.slice(0, slash);

@@ -3,10 +3,8 @@
 // robot's errcode read (kube-eventer only looked at the HTTP status).
 import { createHmac } from 'node:crypto';
 import type { SinkUri } from '../../base/uri.js';
-import type { KubeEvent } from '../../event/types.js';
-import type { Outcome } from '../../pipeline/outcome.js';
-import type { Sink } from '../../pipeline/sink.js';
-import { batchOutcomes, robotTuning } from '../chat/robot.js';
+import { robotTuning } from '../chat/robot.js';
+import { RobotSink } from '../chat/robot-sink.js';
 import type { SinkContext, SinkParts } from '../context.js';
 import { HttpClient } from '../http/client.js';
 import { encodeDingTalkEvents } from './encoder.js';
@@ -42,38 +40,12 @@ export function dingTalkRequestUrl(o: DingTalkOptions, nowMs: number): URL {
   return url;
 }
 
-class DingTalkSink implements Sink {
-  readonly name = 'DingTalkSink';
-
-  constructor(
-    private readonly options: DingTalkOptions,
-    private readonly client: HttpClient,
-    private readonly now: () => number,
-  ) {}
-
-  async send(batch: readonly KubeEvent[], signal: AbortSignal): Promise<Outcome | Outcome[]> {
-    const message = encodeDingTalkEvents(batch, this.options.format);
-    const outcome = await this.client.exchange(
-      {
-        url: dingTalkRequestUrl(this.options, this.now()),
-        method: 'POST',
-        headers: [['Content-Type', 'application/json;charset=utf-8']],
-        body: message.body,
-        signal,
-      },
-      DINGTALK_ROBOT.checkReply,
-    );
-    return batchOutcomes(batch.length, message.shown, outcome);
-  }
-
-  async close(): Promise<void> {
-    await this.client.close();
-  }
-}
-
 export async function createDingTalkSink(uri: SinkUri, _ctx: SinkContext, now: () => number = Date.now): Promise<SinkParts> {
   const options = parseDingTalkOptions(uri);
-  const sink = new DingTalkSink(options, new HttpClient({ connectionsPerOrigin: 1 }), now);
-  const tuning = robotTuning(DINGTALK_ROBOT, DINGTALK_MAX_BATCH);
-  return { sink, tuning };
+  const sink = new RobotSink('DingTalkSink', DINGTALK_ROBOT, new HttpClient({ connectionsPerOrigin: 1 }), (batch) => {
+    const message = encodeDingTalkEvents(batch, options.format);
+    const headers = [['Content-Type', 'application/json;charset=utf-8']] as const;
+    return { request: { url: dingTalkRequestUrl(options, now()), method: 'POST', headers, body: message.body }, shown: message.shown };
+  });
+  return { sink, tuning: robotTuning(DINGTALK_ROBOT, DINGTALK_MAX_BATCH) };
 }

@@ -1,7 +1,7 @@
 // Feishu/Lark custom bot message bodies: a plain text message or an interactive card per event,
 // and a card or text for several events, within the bot's 20 KB request limit.
 import type { KubeEvent } from '../../event/types.js';
-import { lastTimestamp } from '../../event/last-timestamp.js';
+import { lastOccurrence, occurrences } from '../../event/occurrence.js';
 import { nowGoTime } from '../../gotime/index.js';
 import { batchMessage, displayTime, fitEventMessage, objectRef, summaryLine, typeCounts, type BatchMessage, type Now } from '../chat/summary.js';
 
@@ -33,8 +33,8 @@ function headline(e: KubeEvent): string {
 
 /** `2024-03-05 14:07:09 CST · count 5 · kubelet, node-1` */
 function details(e: KubeEvent, now: Now): string {
-  const parts = [displayTime(lastTimestamp(e, now))];
-  if ((e.count ?? 0) > 1) parts.push(`count ${e.count}`);
+  const parts = [displayTime(lastOccurrence(e, now))];
+  if (occurrences(e) > 1) parts.push(`count ${occurrences(e)}`);
   const source = [e.source?.component, e.source?.host].filter((x) => x).join(', ');
   if (source) parts.push(source);
   return parts.join(' · ');

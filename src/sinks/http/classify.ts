@@ -100,3 +100,9 @@ export function classifyFailure(err: unknown, target: string, signal?: AbortSign
   const reason = redact(`${target}: ${what}`);
   return code !== undefined && PERMANENT_CODES.has(code) ? reject(reason) : retry(reason);
 }
+
+/** The reason text of a failed request, for log lines outside a send. */
+export function failureReason(err: unknown, target: string): string {
+  const outcome = classifyFailure(err, target);
+  return outcome.status === 'ok' ? target : outcome.reason;
+}

@@ -1,6 +1,6 @@
 // The one HTTP client every HTTP sink uses: keep-alive connections, a bound per origin,
 // timeouts, any method with a body, replies classified into Outcomes.
-import { Agent, interceptors, type Dispatcher } from 'undici';
+import { Agent, EnvHttpProxyAgent, interceptors, type Dispatcher } from 'undici';
 import type { Outcome } from '../../pipeline/outcome.js';
 import { VERSION } from '../../base/version.js';
 import { classifyFailure, classifyReply, type ReplyVerdict } from './classify.js';
@@ -20,6 +20,8 @@ export interface HttpClientOptions {
   readonly maxReplyBytes?: number;
   /** Sent unless the request sets its own `User-Agent`. */
   readonly userAgent?: string;
+  /** false = accept any TLS certificate (a sink's `insecuressl=true`). */
+  readonly verifyTls?: boolean;
 }
 
 export const DEFAULT_HTTP_CLIENT_OPTIONS: Required<HttpClientOptions> = {
@@ -30,6 +32,7 @@ export const DEFAULT_HTTP_CLIENT_OPTIONS: Required<HttpClientOptions> = {
   maxRedirections: 10,
   maxReplyBytes: 64 * 1024,
   userAgent: `kube-eventer/${VERSION}`,
+  verifyTls: true,
 };
 
 export interface HttpRequest {
@@ -60,23 +63,43 @@ export function describeTarget(method: string, url: URL): string {
   return `${method} ${url.origin}${maskPath(url.pathname)}`;
 }
 
+/**
+ * HTTP_PROXY, HTTPS_PROXY and NO_PROXY (either case) as Go's net/http reads them for kube-eventer's
+ * sinks; like Go, localhost and loopback addresses are never proxied.
+ */
+function proxyEnvironment(env: NodeJS.ProcessEnv): { httpProxy?: string; httpsProxy?: string; noProxy?: string } | undefined {
+  const read = (name: string) => env[name] || env[name.toLowerCase()] || undefined;
+  const httpProxy = read('HTTP_PROXY');
+  const httpsProxy = read('HTTPS_PROXY');
+  if (httpProxy === undefined && httpsProxy === undefined) return undefined;
+  const noProxy = [read('NO_PROXY'), 'localhost', '127.0.0.1', '[::1]'].filter((v) => v !== undefined).join(',');
+  return { ...(httpProxy ? { httpProxy } : {}), ...(httpsProxy ? { httpsProxy } : {}), noProxy };
+}
+
 const NO_HEADERS: ReadonlyArray<readonly [string, string]> = [];
 
 export class HttpClient {
-  private readonly agent: Agent;
+  private readonly agent: Agent | EnvHttpProxyAgent;
   private readonly dispatcher: Dispatcher;
   private readonly settings: Required<HttpClientOptions>;
   private closing: Promise<void> | undefined;
 
   constructor(options: HttpClientOptions = {}) {
     this.settings = { ...DEFAULT_HTTP_CLIENT_OPTIONS, ...options };
-    this.agent = new Agent({
+    const agentOptions = {
       connections: this.settings.connectionsPerOrigin,
       headersTimeout: this.settings.headersTimeoutMs,
       bodyTimeout: this.settings.bodyTimeoutMs,
       connectTimeout: this.settings.connectTimeoutMs,
       keepAliveTimeout: 30_000,
-    });
+      ...(this.settings.verifyTls ? {} : { connect: { rejectUnauthorized: false } }),
+    };
+    const proxies = proxyEnvironment(process.env);
+    // Through a proxy, the endpoint's TLS is set with requestTls (connect applies to direct connections).
+    this.agent =
+      proxies === undefined
+        ? new Agent(agentOptions)
+        : new EnvHttpProxyAgent({ ...agentOptions, ...proxies, ...(this.settings.verifyTls ? {} : { requestTls: { rejectUnauthorized: false } }) });
     this.dispatcher =
       this.settings.maxRedirections > 0
         ? this.agent.compose(interceptors.redirect({ maxRedirections: this.settings.maxRedirections }))

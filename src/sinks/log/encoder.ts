@@ -1,5 +1,5 @@
 import type { KubeEvent } from '../../event/types.js';
-import { lastTimestamp } from '../../event/last-timestamp.js';
+import { lastOccurrence, occurrences } from '../../event/occurrence.js';
 import { goTimeString } from '../../gotime/index.js';
 
 export type LogFormat = 'text' | 'json';
@@ -10,12 +10,13 @@ function oneLine(text: string): string {
 
 /**
  * One readable line per event, keeping the parts of kube-eventer's log sink people grep for:
- * the event time (Go's time format, local zone), `(cnt:N)` and the message.
+ * the event time (Go's time format, local zone), `(cnt:N)` and the message. For events with a series
+ * (events.k8s.io/v1 writers) the time and count are the series' last observation and count.
  */
 export function formatTextLine(e: KubeEvent): string {
   const obj = e.involvedObject;
   const where = obj.namespace ? `${obj.namespace}/${obj.name ?? ''}` : (obj.name ?? '');
-  return `${e.type ?? ''} ${e.reason ?? ''} ${obj.kind ?? ''} ${where}   ${goTimeString(lastTimestamp(e))} (cnt:${e.count ?? 0}): ${oneLine(e.message ?? '')}\n`;
+  return `${e.type ?? ''} ${e.reason ?? ''} ${obj.kind ?? ''} ${where}   ${goTimeString(lastOccurrence(e))} (cnt:${occurrences(e)}): ${oneLine(e.message ?? '')}\n`;
 }
 
 /** The event exactly as the API server sent it, one JSON object per line. */

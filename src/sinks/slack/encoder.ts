@@ -1,7 +1,7 @@
 // Slack incoming-webhook payloads: `text` (the notification fallback) plus Block Kit blocks, for one
 // event or several in one message, within Slack's block limits (3000 characters a section, 50 blocks).
 import type { KubeEvent } from '../../event/types.js';
-import { lastTimestamp } from '../../event/last-timestamp.js';
+import { lastOccurrence, occurrences } from '../../event/occurrence.js';
 import { nowGoTime } from '../../gotime/index.js';
 import { batchMessage, displayTime, objectRef, summaryLine, truncate, typeCounts, type BatchMessage, type Now } from '../chat/summary.js';
 
@@ -44,8 +44,8 @@ export function encodeSlackEvent(e: KubeEvent, f: SlackFormat, now: Now = nowGoT
   const ref = slackEscape(objectRef(e));
   const head = `${what} ${ref}\n`;
   const message = truncate(slackEscape(e.message ?? ''), SLACK_SECTION_CHARS - head.length);
-  const facts = [displayTime(lastTimestamp(e, now))];
-  if ((e.count ?? 0) > 1) facts.push(`count ${e.count}`);
+  const facts = [displayTime(lastOccurrence(e, now))];
+  if (occurrences(e) > 1) facts.push(`count ${occurrences(e)}`);
   const source = [e.source?.component, e.source?.host].filter((x) => x).join(', ');
   if (source) facts.push(slackEscape(source));
   const labels = labelText(f);

@@ -1,7 +1,7 @@
 // Pure: event → webhook body through the Go template engine. Templates are parsed once; every
 // render sees kube-eventer's data (Message without `"`, LastTimestamp filled in).
 import type { KubeEvent } from '../../event/types.js';
-import { extraFuncs, jsonEscape, kubeEventerTemplateData, parseTemplate, type Template } from '../../gotemplate/index.js';
+import { DEFAULT_RENDER_LIMITS, extraFuncs, jsonEscape, kubeEventerTemplateData, parseTemplate, type Template } from '../../gotemplate/index.js';
 import type { GoTime } from '../../gotime/index.js';
 import type { BodyMode } from './options.js';
 
@@ -9,9 +9,15 @@ import type { BodyMode } from './options.js';
 export const DEFAULT_BODY_TEMPLATE =
   '\n{\n\t"EventType": "{{ .Type }}",\n\t"EventKind": "{{ .InvolvedObject.Kind }}",\n\t"EventReason": "{{ .Reason }}",\n\t"EventTime": "{{ .LastTimestamp }}",\n\t"EventMessage": "{{ .Message }}"\n}';
 
+/**
+ * The Go template name, as kube-eventer names it: Go's error texts read `template: body:3: …` in the
+ * sink, in `kube-eventer render` and in kube-eventer alike.
+ */
+export const TEMPLATE_NAME = 'body';
+
 export interface WebhookEncoder {
-  /** Template name in Go's error texts (the ConfigMap name, or `default`). */
-  readonly name: string;
+  /** Where the template came from, for logs and reject reasons (`ConfigMap team/x`, `built-in body`). */
+  readonly source: string;
   readonly text: string;
   readonly bodyMode: BodyMode;
   /**
@@ -52,13 +58,10 @@ export function jsonEscapedEvent(event: KubeEvent): KubeEvent {
 class GoTemplateEncoder implements WebhookEncoder {
   constructor(
     private readonly template: Template,
+    readonly source: string,
     readonly text: string,
     readonly bodyMode: BodyMode,
   ) {}
-
-  get name(): string {
-    return this.template.name;
-  }
 
   render(event: KubeEvent, now?: GoTime): string {
     const source = this.bodyMode === 'json' ? jsonEscapedEvent(event) : event;
@@ -69,7 +72,9 @@ class GoTemplateEncoder implements WebhookEncoder {
 /**
  * Parses a body template once (Go's text/template plus our extra functions). Throws
  * TemplateError with Go's message and position, e.g. `template: body:3: unexpected "}" in operand`.
+ * A render stops with a TemplateError past `maxBodyBytes` of output or the step budget.
  */
-export function compileWebhookTemplate(text: string, options: { name: string; bodyMode: BodyMode }): WebhookEncoder {
-  return new GoTemplateEncoder(parseTemplate(options.name, text, extraFuncs), text, options.bodyMode);
+export function compileWebhookTemplate(text: string, options: { source: string; bodyMode: BodyMode; maxBodyBytes?: number }): WebhookEncoder {
+  const limits = { ...DEFAULT_RENDER_LIMITS, maxOutputBytes: options.maxBodyBytes ?? DEFAULT_RENDER_LIMITS.maxOutputBytes };
+  return new GoTemplateEncoder(parseTemplate(TEMPLATE_NAME, text, extraFuncs, limits), options.source, text, options.bodyMode);
 }

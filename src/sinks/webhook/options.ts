@@ -32,8 +32,13 @@ export interface WebhookOptions {
   readonly missingConfigMap: MissingConfigMap;
   /** `status`: the HTTP status decides; a robot kind: that robot's reply codes decide too, and its pace and merging apply. */
   readonly replyCheck: 'status' | RobotKind;
-  /** Requests in flight at once for this sink. */
+  /**
+   * Requests in flight at once for this sink, and its keep-alive pool. The lane's `concurrency` counts
+   * batches, not requests: docs/sinks/webhook.md explains why there are two.
+   */
   readonly maxInFlight: number;
+  /** A body rendering past this many bytes fails (the event is rejected). */
+  readonly maxBodyBytes: number;
   /** Query parameters forwarded to the endpoint whose names look like a misspelt option of ours. */
   readonly suspiciousParameters: readonly string[];
 }
@@ -44,6 +49,8 @@ export const DEFAULT_CONFIGMAP_NAMESPACE = 'default';
 export const CONFIGMAP_KEY = 'content';
 export const DEFAULT_MAX_IN_FLIGHT = 8;
 const MAX_IN_FLIGHT_LIMIT = 64;
+export const DEFAULT_MAX_BODY_BYTES = 1 << 20;
+const MAX_BODY_BYTES_LIMIT = 64 << 20;
 
 /** Options this sink reads itself (besides the filter and lane options). */
 export const WEBHOOK_OPTIONS = [
@@ -55,6 +62,7 @@ export const WEBHOOK_OPTIONS = [
   'missing_configmap',
   'response_check',
   'max_in_flight',
+  'max_body_bytes',
 ] as const;
 
 const OWN_OPTIONS: ReadonlySet<string> = new Set<string>([...WEBHOOK_OPTIONS, ...FILTER_OPTIONS]);
@@ -146,6 +154,23 @@ function parseMaxInFlight(uri: SinkUri): number {
   return n;
 }
 
+/** What a body size limit may be (the sink's `max_body_bytes`, `render --max-body-bytes`). */
+export const BODY_LIMIT_RANGE = `a number of bytes from 1 to ${MAX_BODY_BYTES_LIMIT} (default ${DEFAULT_MAX_BODY_BYTES})`;
+
+/** A body size limit in bytes, or undefined when `text` is not in BODY_LIMIT_RANGE. */
+export function parseBodyLimit(text: string): number | undefined {
+  const n = Number(text);
+  return /^[0-9]+$/.test(text) && n >= 1 && n <= MAX_BODY_BYTES_LIMIT ? n : undefined;
+}
+
+function parseMaxBodyBytes(uri: SinkUri): number {
+  const text = option(uri, 'max_body_bytes');
+  if (text === undefined) return DEFAULT_MAX_BODY_BYTES;
+  const n = parseBodyLimit(text);
+  if (n === undefined) throw new ConfigError(`${SINK}: option max_body_bytes=${JSON.stringify(text)} must be ${BODY_LIMIT_RANGE}`);
+  return n;
+}
+
 function parseReplyCheck(uri: SinkUri, endpoint: URL): 'status' | RobotKind {
   const choice = choiceOption(uri, 'response_check', ['auto', 'status', ...ROBOT_KINDS], 'auto');
   return choice === 'auto' ? (robotForHost(endpoint.host)?.kind ?? 'status') : choice;
@@ -212,6 +237,7 @@ export function parseWebhookOptions(uri: SinkUri, env: NodeJS.ProcessEnv = proce
     missingConfigMap: choiceOption(uri, 'missing_configmap', ['fail', 'default'] as const, 'fail'),
     replyCheck: parseReplyCheck(uri, endpoint),
     maxInFlight: parseMaxInFlight(uri),
+    maxBodyBytes: parseMaxBodyBytes(uri),
     suspiciousParameters: suspicious(uri),
   };
 }

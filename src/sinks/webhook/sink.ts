@@ -21,7 +21,7 @@ function describeRef(ref: ConfigMapRef): string {
 }
 
 /** Compiles a ConfigMap's template, or says why it cannot be used (Go's error text included). */
-function templateFromConfigMap(ref: ConfigMapRef, configMap: ConfigMap | undefined, bodyMode: WebhookOptions['bodyMode']): WebhookEncoder | string {
+function templateFromConfigMap(ref: ConfigMapRef, configMap: ConfigMap | undefined, options: WebhookOptions): WebhookEncoder | string {
   if (configMap === undefined) return `${describeRef(ref)} not found`;
   const text = configMap.data?.[CONFIGMAP_KEY];
   if (text === undefined) {
@@ -29,7 +29,7 @@ function templateFromConfigMap(ref: ConfigMapRef, configMap: ConfigMap | undefin
     return `${describeRef(ref)} has no key "${CONFIGMAP_KEY}" (keys: ${keys.length === 0 ? 'none' : keys.join(', ')})`;
   }
   try {
-    return compileWebhookTemplate(text, { name: ref.name, bodyMode });
+    return compileWebhookTemplate(text, { source: describeRef(ref), bodyMode: options.bodyMode, maxBodyBytes: options.maxBodyBytes });
   } catch (err) {
     return `${describeRef(ref)} key "${CONFIGMAP_KEY}": ${(err as Error).message}`;
   }
@@ -78,6 +78,14 @@ export function objectRuns(batch: readonly KubeEvent[], lanes: number): number[]
   return runs;
 }
 
+/**
+ * Lets I/O and timers run between two renders (not a delay): a render may take up to its step budget,
+ * and a batch of them back to back would otherwise hold /healthz, the watch and other sinks.
+ */
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
 class WebhookSink implements Sink {
   readonly name = 'webHook';
   private readonly stopWatch = new AbortController();
@@ -116,7 +124,10 @@ class WebhookSink implements Sink {
     const runs = objectRuns(batch, this.options.maxInFlight);
     // One request at a time per run, so events of one involved object arrive in order.
     const worker = async (run: readonly number[]) => {
-      for (const i of run) outcomes[i] = await this.deliver(batch[i]!, encoder, signal);
+      for (const i of run) {
+        await yieldToEventLoop();
+        outcomes[i] = await this.deliver(batch[i]!, encoder, signal);
+      }
     };
     await Promise.all(runs.map(worker));
     return outcomes;
@@ -131,14 +142,15 @@ class WebhookSink implements Sink {
     const outcomes = new Array<Outcome>(batch.length);
     const bodies: string[] = [];
     const positions: number[] = [];
-    batch.forEach((event, i) => {
+    for (const [i, event] of batch.entries()) {
+      await yieldToEventLoop();
       try {
         bodies.push(encoder.render(event));
         positions.push(i);
       } catch (err) {
-        outcomes[i] = reject(redact(`template ${encoder.name}: ${(err as Error).message}`));
+        outcomes[i] = reject(redact(`${encoder.source}: ${(err as Error).message}`));
       }
-    });
+    }
     if (bodies.length === 0) return outcomes;
     const merged = robot.mergeBodies(bodies);
     const request: HttpRequest = { url: this.options.endpoint, method: this.options.method, headers: this.headers, body: merged.body, signal };
@@ -153,7 +165,7 @@ class WebhookSink implements Sink {
     try {
       body = encoder.render(event);
     } catch (err) {
-      return reject(redact(`template ${encoder.name}: ${(err as Error).message}`));
+      return reject(redact(`${encoder.source}: ${(err as Error).message}`));
     }
     if (signal.aborted) return retry('not sent: send deadline passed or shutting down');
     const request: HttpRequest = { url: this.options.endpoint, method: this.options.method, headers: this.headers, body, signal, target: this.target };
@@ -174,7 +186,7 @@ interface StartingTemplate {
 
 /** The template to start with; a missing ConfigMap is fatal unless `missing_configmap=default`. */
 async function initialTemplate(options: WebhookOptions, kube: ConfigMapReader | undefined, log: Logger): Promise<StartingTemplate> {
-  const fallback = (): StartingTemplate => ({ encoder: compileWebhookTemplate(DEFAULT_BODY_TEMPLATE, { name: 'default', bodyMode: options.bodyMode }), version: undefined });
+  const fallback = (): StartingTemplate => ({ encoder: compileWebhookTemplate(DEFAULT_BODY_TEMPLATE, { source: 'built-in body', bodyMode: options.bodyMode, maxBodyBytes: options.maxBodyBytes }), version: undefined });
   const ref = options.configMap;
   if (ref === undefined) return fallback();
   const useDefault = (problem: string): StartingTemplate => {
@@ -192,12 +204,12 @@ async function initialTemplate(options: WebhookOptions, kube: ConfigMapReader | 
     return useDefault(`${describeRef(ref)} cannot be read: ${redact((err as Error).message)}`);
   }
   if (configMap?.data?.[CONFIGMAP_KEY] !== undefined) {
-    const compiled = templateFromConfigMap(ref, configMap, options.bodyMode);
+    const compiled = templateFromConfigMap(ref, configMap, options);
     // A template that does not parse is a mistake to fix, whatever missing_configmap says.
     if (typeof compiled === 'string') throw new ConfigError(`sink webhook: ${compiled}`);
     return { encoder: compiled, version: configMap.metadata.resourceVersion };
   }
-  return useDefault(templateFromConfigMap(ref, configMap, options.bodyMode) as string);
+  return useDefault(templateFromConfigMap(ref, configMap, options) as string);
 }
 
 /** Follows the ConfigMap: a good change swaps the template, a bad one keeps the last good one. */
@@ -213,7 +225,7 @@ function watchTemplate(sink: WebhookSink, options: WebhookOptions, ref: ConfigMa
     seenVersion = version;
     const text = configMap?.data?.[CONFIGMAP_KEY];
     if (text !== undefined && text === sink.template.text) return;
-    const compiled = templateFromConfigMap(ref, configMap, options.bodyMode);
+    const compiled = templateFromConfigMap(ref, configMap, options);
     if (typeof compiled === 'string') {
       counters.errors.inc({ sink: sinkLabel });
       ctx.log.error({ configMap: where, problem: compiled }, 'webhook body template not reloaded: keeping the last good template');

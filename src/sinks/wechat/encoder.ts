@@ -1,11 +1,10 @@
 // WeChat Work application message bodies (`POST /cgi-bin/message/send`): kube-eventer's text
 // message, addressed to every user at once, and several events in one message.
 import type { KubeEvent } from '../../event/types.js';
-import { lastTimestamp } from '../../event/last-timestamp.js';
+import { lastOccurrence } from '../../event/occurrence.js';
 import { goTimeString, nowGoTime } from '../../gotime/index.js';
 import { goJson } from '../../event/go-json.js';
-import { batchMessage, fitEventMessage, summaryLine, typeCounts, type BatchMessage, type Now } from '../chat/summary.js';
-import { robotTextContent } from '../dingtalk/encoder.js';
+import { batchMessage, fitEventMessage, robotTextContent, summaryLine, typeCounts, type BatchMessage, type Now } from '../chat/summary.js';
 
 export interface WeChatFormat {
   readonly agentId: number;
@@ -34,7 +33,7 @@ function body(f: WeChatFormat, content: string): string {
 
 /** kube-eventer's WeChat text: the DingTalk text with the time printed as Go's Time.String(). */
 export function weChatTextContent(e: KubeEvent, labels: readonly string[], now: Now = nowGoTime): string {
-  return robotTextContent(e, labels, goTimeString(lastTimestamp(e, now)));
+  return robotTextContent(e, labels, goTimeString(lastOccurrence(e, now)));
 }
 
 /** The request body for one event; a message beyond WeChat's 2048 bytes is cut here, visibly. */

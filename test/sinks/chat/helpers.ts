@@ -1,12 +1,11 @@
 // Shared by the chat sink tests: URIs, a sink context with a captured log, ConfigError checks.
 import assert from 'node:assert/strict';
-import { Writable } from 'node:stream';
-import { pino } from 'pino';
 import { Registry } from 'prom-client';
 import { ConfigError } from '../../../src/base/errors.js';
 import { parseUri, type SinkUri } from '../../../src/base/uri.js';
 import type { Outcome } from '../../../src/pipeline/outcome.js';
 import type { SinkContext } from '../../../src/sinks/context.js';
+import { captureLog } from '../../helpers/log.js';
 
 export function sinkUri(value: string): SinkUri {
   return parseUri(value, '--sink', {});
@@ -18,14 +17,8 @@ export interface TestContext extends SinkContext {
 }
 
 export function testContext(): TestContext {
-  const lines: Array<Record<string, unknown>> = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      for (const line of chunk.toString('utf8').split('\n')) if (line !== '') lines.push(JSON.parse(line) as Record<string, unknown>);
-      done();
-    },
-  });
-  return { log: pino({ level: 'debug', base: undefined }, stream), metrics: new Registry(), shutdown: new AbortController().signal, lines };
+  const { log, lines } = captureLog({});
+  return { log, metrics: new Registry(), shutdown: new AbortController().signal, lines };
 }
 
 /** Asserts that `build` throws a ConfigError whose message matches `pattern` and shows no `secret`. */

@@ -55,15 +55,6 @@ export async function produce(lane: Lane, events: readonly KubeEvent[], spanMs: 
   }
 }
 
-/** Polls until `predicate` holds; fails after `timeoutMs`. */
-export async function until(what: string, predicate: () => boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
 export async function metric(registry: Registry, name: string): Promise<number> {
   const m = await registry.getSingleMetric(name)?.get();
   return (m?.values ?? []).reduce((n, v) => n + v.value, 0);

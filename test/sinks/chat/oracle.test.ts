@@ -1,5 +1,6 @@
-// The DingTalk and WeChat bodies against Go itself: oracle/main.go renders the same layouts with
-// Go's fmt, time (TZ=Asia/Shanghai) and encoding/json, so escaping and time printing must agree.
+// The DingTalk and WeChat bodies against Go itself: test/fixtures/chat-robot-oracle/main.go renders
+// the same layouts with Go's fmt, time (TZ=Asia/Shanghai) and encoding/json, so escaping and time
+// printing must agree.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -11,7 +12,7 @@ import { backOff, scheduled } from './events.js';
 
 process.env.TZ = 'Asia/Shanghai';
 
-const ORACLE_DIR = fileURLToPath(new URL('./oracle/', import.meta.url));
+const ORACLE_DIR = fileURLToPath(new URL('../../fixtures/chat-robot-oracle/', import.meta.url));
 
 const tricky = 'quotes "q" \\ back <tag> & amp %d %s 50% 😀 事 \u2028\u2029 \u0001\u001f\t\r\n end \ud800 lone';
 const events: KubeEvent[] = [

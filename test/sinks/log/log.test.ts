@@ -5,7 +5,8 @@ process.env.TZ = 'Asia/Shanghai';
 const { encodeBatch, formatTextLine } = await import('../../../src/sinks/log/encoder.js');
 const { createLogSink } = await import('../../../src/sinks/log/sink.js');
 const { parseUri } = await import('../../../src/base/uri.js');
-const { makeEvent, silentLog } = await import('../../pipeline/helpers.js');
+const { makeEvent } = await import('../../helpers/events.js');
+const { silentLog } = await import('../../helpers/log.js');
 const { Registry } = await import('prom-client');
 
 const ctx = { log: silentLog, metrics: new Registry(), shutdown: new AbortController().signal };

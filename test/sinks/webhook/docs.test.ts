@@ -8,7 +8,7 @@ import { parse as parseYaml } from 'yaml';
 import { parseUri } from '../../../src/base/uri.js';
 import { compileWebhookTemplate } from '../../../src/sinks/webhook/encoder.js';
 import { parseWebhookOptions } from '../../../src/sinks/webhook/options.js';
-import { makeEvent } from './helpers.js';
+import { podEvent } from '../../helpers/events.js';
 
 const doc = readFileSync(resolve(import.meta.dirname, '../../../docs/sinks/webhook.md'), 'utf8');
 const recipes = doc.slice(doc.indexOf('## Recipes'), doc.indexOf('## Differences from kube-eventer'));
@@ -16,9 +16,9 @@ const recipes = doc.slice(doc.indexOf('## Recipes'), doc.indexOf('## Differences
 test('every recipe ConfigMap renders valid JSON for a message with newlines, quotes and backslashes', () => {
   const manifests = [...recipes.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => parseYaml(m[1]!) as { metadata: { name: string }; data: { content: string } });
   assert.equal(manifests.length, 4);
-  const event = makeEvent({ message: 'line1\n\tC:\\data "quoted" <tag> & more' });
+  const event = podEvent({ message: 'line1\n\tC:\\data "quoted" <tag> & more' });
   for (const cm of manifests) {
-    const body = compileWebhookTemplate(cm.data.content, { name: cm.metadata.name, bodyMode: 'json' }).render(event);
+    const body = compileWebhookTemplate(cm.data.content, { source: cm.metadata.name, bodyMode: 'json' }).render(event);
     const parsed = JSON.stringify(JSON.parse(body));
     assert.ok(parsed.includes('line1\\n\\tC:\\\\data \\"quoted\\" <tag> & more'), `${cm.metadata.name}: ${body}`);
   }

@@ -18,7 +18,7 @@ const read = <T>(name: string): T[] =>
 function render(c: TemplateCase): Omit<OracleResult, 'id'> {
   setLocalLocation(localFromEnv({ TZ: c.tz }));
   try {
-    return { output: compileWebhookTemplate(c.template, { name: 'body', bodyMode: 'raw' }).render(c.event, parseKubeTime(c.now)!) };
+    return { output: compileWebhookTemplate(c.template, { source: 'body', bodyMode: 'raw' }).render(c.event, parseKubeTime(c.now)!) };
   } catch (err) {
     if (err instanceof TemplateError) return { error: err.message };
     throw err;

@@ -1,51 +1,8 @@
-// Shared by the webhook tests: events, a log capture, and a ConfigMap reader tests drive by hand.
-import { Writable } from 'node:stream';
-import { pino, type Logger } from 'pino';
+// Shared by the webhook tests: a sink context, and a ConfigMap reader tests drive by hand.
+import type { Logger } from 'pino';
 import { Registry } from 'prom-client';
-import type { KubeEvent } from '../../../src/event/types.js';
 import type { ConfigMap } from '../../../src/kube/client.js';
 import type { ConfigMapReader, SinkContext } from '../../../src/sinks/context.js';
-
-export function makeEvent(overrides: Partial<KubeEvent> & { name?: string; namespace?: string; kind?: string } = {}): KubeEvent {
-  const { name = 'web-0.17a1b2c3d4e5f6a7', namespace = 'team', kind = 'Pod', ...rest } = overrides;
-  return {
-    metadata: { name, namespace, uid: '0d5f4c2e-1111-2222-3333-444455556666', resourceVersion: '4242', creationTimestamp: '2024-03-05T06:07:09Z' },
-    involvedObject: { kind, namespace, name: 'web-0', uid: 'aaaa-bbbb', apiVersion: 'v1', resourceVersion: '100', fieldPath: 'spec.containers{web}' },
-    reason: 'BackOff',
-    message: 'Back-off restarting failed container web in pod web-0',
-    source: { component: 'kubelet', host: 'node-1' },
-    firstTimestamp: '2024-03-05T06:07:09Z',
-    lastTimestamp: '2024-03-05T06:07:09Z',
-    count: 3,
-    type: 'Warning',
-    eventTime: null,
-    reportingComponent: '',
-    reportingInstance: '',
-    ...rest,
-  };
-}
-
-export interface LogCapture {
-  readonly log: Logger;
-  readonly lines: Array<Record<string, unknown>>;
-  text(): string;
-}
-
-export function captureLog(bindings: Record<string, string> = { sink: 'webhook#1' }): LogCapture {
-  const lines: Array<Record<string, unknown>> = [];
-  const raw: string[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      for (const line of chunk.toString('utf8').split('\n')) {
-        if (line === '') continue;
-        raw.push(line);
-        lines.push(JSON.parse(line) as Record<string, unknown>);
-      }
-      done();
-    },
-  });
-  return { log: pino({ level: 'debug', base: undefined }, stream).child(bindings), lines, text: () => raw.join('\n') };
-}
 
 export function sinkContext(log: Logger, kube?: ConfigMapReader, registry: Registry = new Registry()): SinkContext & { registry: Registry; stop: AbortController } {
   const stop = new AbortController();
@@ -93,14 +50,5 @@ export class FakeConfigMaps implements ConfigMapReader {
     await onChange(this.store.get(key));
     await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
     set.delete(onChange);
-  }
-}
-
-/** Polls until `predicate` holds (no fixed sleeps); fails after `timeoutMs`. */
-export async function eventually(what: string, predicate: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }

@@ -11,7 +11,10 @@ import type { ConfigMapReader } from '../../../src/sinks/context.js';
 import { buildSink } from '../../../src/sinks/registry.js';
 import { createWebhookSink } from '../../../src/sinks/webhook/sink.js';
 import { startHttpReceiver, type HttpReceiver, type Reply } from '../../fixtures/http-receiver/server.js';
-import { captureLog, eventually, FakeConfigMaps, makeEvent, sinkContext } from './helpers.js';
+import { eventually } from '../../helpers/eventually.js';
+import { podEvent } from '../../helpers/events.js';
+import { captureLog } from '../../helpers/log.js';
+import { FakeConfigMaps, sinkContext } from './helpers.js';
 
 let receiver: HttpReceiver;
 const built: BuiltSink[] = [];
@@ -48,7 +51,7 @@ test('one request per event: default GET with kube-eventer\'s default body, endp
   const b = await build('/cgi-bin/webhook/send?key=xxxxxxx&level=Warning&kinds=Pod&queue_size=50');
   assert.equal(b.sink.name, 'webHook');
   const start = fresh();
-  const events = [makeEvent({ message: 'pod "web-0" OOMKilled' }), makeEvent({ reason: 'Failed', message: 'second' })];
+  const events = [podEvent({ message: 'pod "web-0" OOMKilled' }), podEvent({ reason: 'Failed', message: 'second' })];
   const outcomes = await send(b, events);
   assert.deepEqual(outcomes, [{ status: 'ok' }, { status: 'ok' }]);
   const got = receiver.requests.slice(start);
@@ -66,10 +69,10 @@ test('one request per event: default GET with kube-eventer\'s default body, endp
 test('the filter from src/filter decides which events enter the lane', async () => {
   const b = await build('/x?level=Warning&namespaces=team&reason=[^Unhealthy]');
   assert.ok(b.accepts);
-  assert.equal(b.accepts(makeEvent({ reason: 'BackOff' })), true);
-  assert.equal(b.accepts(makeEvent({ reason: 'Unhealthy' })), false, '[^Unhealthy] needs a character outside the set');
-  assert.equal(b.accepts(makeEvent({ type: 'Normal' })), false);
-  assert.equal(b.accepts(makeEvent({ namespace: 'other' })), false);
+  assert.equal(b.accepts(podEvent({ reason: 'BackOff' })), true);
+  assert.equal(b.accepts(podEvent({ reason: 'Unhealthy' })), false, '[^Unhealthy] needs a character outside the set');
+  assert.equal(b.accepts(podEvent({ type: 'Normal' })), false);
+  assert.equal(b.accepts(podEvent({ namespace: 'other' })), false);
   const all = await build('/x');
   assert.equal(all.accepts, undefined);
 });
@@ -77,7 +80,7 @@ test('the filter from src/filter decides which events enter the lane', async () 
 test('method, headers (values with =) and the body arrive as configured', async () => {
   const b = await build('/hook?method=POST&header=Content-Type=application/json&header=Authorization=Basic%20dXNlcjpwYXNz%3D&header=X-Sig=a=b');
   const start = fresh();
-  assert.deepEqual(await send(b, [makeEvent()]), [{ status: 'ok' }]);
+  assert.deepEqual(await send(b, [podEvent()]), [{ status: 'ok' }]);
   const r = receiver.requests[start]!;
   assert.equal(r.method, 'POST');
   assert.equal(r.target, '/hook');
@@ -94,7 +97,7 @@ test('outcomes are per event: a 500 for one event is retried, a 400 rejected, th
     if (req.body.includes('"EventReason": "Bad"')) return { status: 400, body: 'no' };
     return { status: 204 };
   });
-  const outcomes = await send(b, [makeEvent({ reason: 'Fine' }), makeEvent({ reason: 'Boom' }), makeEvent({ reason: 'Bad' }), makeEvent({ reason: 'Fine2' })]);
+  const outcomes = await send(b, [podEvent({ reason: 'Fine' }), podEvent({ reason: 'Boom' }), podEvent({ reason: 'Bad' }), podEvent({ reason: 'Fine2' })]);
   assert.equal(receiver.requests.length - start, 4);
   assert.deepEqual(outcomes[0], { status: 'ok' });
   assert.equal(outcomes[1]!.status, 'retry');
@@ -108,10 +111,10 @@ test('a render error rejects only that event, with Go\'s error text; the others 
   kube.set('team', 'series', { content: '{"count": {{ .Series.Count }}}' });
   const b = await build('/hook?custom_body_configmap=series&custom_body_configmap_namespace=team', kube);
   const start = fresh();
-  const outcomes = await send(b, [makeEvent({ series: { count: 5, lastObservedTime: '2024-03-05T06:07:09.000000Z' } }), makeEvent({ series: null })]);
+  const outcomes = await send(b, [podEvent({ series: { count: 5, lastObservedTime: '2024-03-05T06:07:09.000000Z' } }), podEvent({ series: null })]);
   assert.deepEqual(outcomes[0], { status: 'ok' });
   assert.equal(outcomes[1]!.status, 'reject');
-  assert.match((outcomes[1] as { reason: string }).reason, /^template series: template: series:1:\d+: executing "series" at <\.Series\.Count>: nil pointer evaluating \*v1\.EventSeries\.Count$/);
+  assert.match((outcomes[1] as { reason: string }).reason, /^ConfigMap team\/series: template: body:1:\d+: executing "body" at <\.Series\.Count>: nil pointer evaluating \*v1\.EventSeries\.Count$/);
   assert.deepEqual(receiver.requests.slice(start).map((r) => r.body), ['{"count": 5}']);
 });
 
@@ -133,7 +136,7 @@ test('requests in flight stay within max_in_flight and every event is answered',
       }),
   );
   // Events about 12 different objects: nothing orders them, so 3 go at once.
-  const events = Array.from({ length: 12 }, (_, i) => makeEvent({ reason: `R${i}`, involvedObject: { kind: 'Pod', namespace: 'team', name: `web-${i}`, uid: `pod-${i}` } }));
+  const events = Array.from({ length: 12 }, (_, i) => podEvent({ reason: `R${i}`, involvedObject: { kind: 'Pod', namespace: 'team', name: `web-${i}`, uid: `pod-${i}` } }));
   const outcomes = await send(b, events);
   assert.ok(outcomes.every((o) => o.status === 'ok'));
   assert.equal(receiver.requests.length - start, 12);
@@ -155,7 +158,7 @@ test('events of one involved object are sent one after another, in order, beside
     return { status: 200 };
   });
   const events = Array.from({ length: 20 }, (_, i) =>
-    makeEvent({ message: `step ${i} of pod web-${i % 2}`, involvedObject: { kind: 'Pod', namespace: 'team', name: `web-${i % 2}`, uid: `pod-${i % 2}` } }),
+    podEvent({ message: `step ${i} of pod web-${i % 2}`, involvedObject: { kind: 'Pod', namespace: 'team', name: `web-${i % 2}`, uid: `pod-${i % 2}` } }),
   );
   const outcomes = await send(b, events);
   assert.ok(outcomes.every((o) => o.status === 'ok'));
@@ -173,7 +176,7 @@ test('an aborted send (deadline or shutdown) reports retry for what was not deli
   const b = await build('/hang?max_in_flight=2');
   fresh();
   receiver.respond(() => ({ hang: true }));
-  const outcomes = await send(b, [makeEvent(), makeEvent(), makeEvent()], AbortSignal.timeout(150));
+  const outcomes = await send(b, [podEvent(), podEvent(), podEvent()], AbortSignal.timeout(150));
   assert.deepEqual(
     outcomes.map((o) => o.status),
     ['retry', 'retry', 'retry'],
@@ -183,7 +186,7 @@ test('an aborted send (deadline or shutdown) reports retry for what was not deli
 test('response_check=wechat turns errcode 45009 into a retry', async () => {
   const b = await build('/cgi-bin/webhook/send?key=k&method=POST&response_check=wechat');
   receiver.respond(() => ({ status: 200, body: '{"errcode":45009,"errmsg":"api freq out of limit"}' }));
-  const [outcome] = await send(b, [makeEvent()]);
+  const [outcome] = await send(b, [podEvent()]);
   assert.equal(outcome!.status, 'retry');
   assert.equal((outcome as { retryAfterMs?: number }).retryAfterMs, 60_000);
 });
@@ -192,14 +195,14 @@ test('body_mode=json: newlines, tabs, backslashes and quotes still give valid JS
   const b = await build('/json?method=POST&body_mode=json');
   const start = fresh();
   const message = 'line1\nline2\twith "quotes" and C:\\path \u0001';
-  assert.deepEqual(await send(b, [makeEvent({ message })]), [{ status: 'ok' }]);
+  assert.deepEqual(await send(b, [podEvent({ message })]), [{ status: 'ok' }]);
   const r = receiver.requests[start]!;
   assert.equal(r.headers['content-type'], 'application/json');
   const parsed = JSON.parse(r.body) as Record<string, string>;
   assert.equal(parsed.EventMessage, message);
   const raw = await build('/raw?method=POST');
   const rawStart = fresh();
-  await send(raw, [makeEvent({ message })]);
+  await send(raw, [podEvent({ message })]);
   assert.throws(() => JSON.parse(receiver.requests[rawStart]!.body), SyntaxError, 'raw mode is kube-eventer byte for byte (invalid JSON here)');
 });
 
@@ -231,7 +234,7 @@ test('startup: a template that does not parse stops startup with the ConfigMap, 
   for (const mode of ['fail', 'default']) {
     await assert.rejects(build(`/x?custom_body_configmap=broken&custom_body_configmap_namespace=team&missing_configmap=${mode}`, kube), (err: unknown) => {
       assert.ok(err instanceof ConfigError);
-      assert.match(err.message, /^sink webhook: ConfigMap team\/broken key "content": template: broken:3: unexpected "}" in operand$/);
+      assert.match(err.message, /^sink webhook: ConfigMap team\/broken key "content": template: body:3: unexpected "}" in operand$/);
       return true;
     });
   }
@@ -242,13 +245,13 @@ test('missing_configmap=default keeps kube-eventer\'s fallback, logged, and pick
   const b = await build('/x?custom_body_configmap=later&missing_configmap=default&method=POST', kube);
   assert.ok(b.log.lines.some((l) => l.level === 40 && /using the default body/.test(String(l.msg)) && /ConfigMap default\/later not found/.test(String(l.problem))));
   let start = fresh();
-  await send(b, [makeEvent()]);
+  await send(b, [podEvent()]);
   assert.match(receiver.requests[start]!.body, /^\n\{\n\t"EventType": "Warning"/);
   await eventually('watch started', () => kube.watcherCount('default', 'later') === 1);
   kube.set('default', 'later', { content: 'reason={{ .Reason }}' });
   start = fresh();
   await eventually('template swapped', () => b.log.lines.some((l) => l.msg === 'webhook body template reloaded'));
-  await send(b, [makeEvent()]);
+  await send(b, [podEvent()]);
   assert.equal(receiver.requests[start]!.body, 'reason=BackOff');
 });
 
@@ -259,7 +262,7 @@ test('hot reload: a good update swaps the template, a bad one keeps the last goo
   const metric = async (name: string) => (await b.ctx.registry.getSingleMetric(name)!.get()).values.find((v) => v.labels.sink === 'webhook#1')?.value ?? 0;
   const body = async () => {
     const start = fresh();
-    await send(b, [makeEvent()]);
+    await send(b, [podEvent()]);
     return receiver.requests[start]!.body;
   };
   assert.equal(await body(), 'v1 BackOff');
@@ -274,7 +277,7 @@ test('hot reload: a good update swaps the template, a bad one keeps the last goo
   kube.set('team', 'body0', { content: 'v3 {{ .Type ' });
   await eventually('error logged', () => b.log.lines.some((l) => l.level === 50 && /keeping the last good template/.test(String(l.msg))));
   const problem = String(b.log.lines.find((l) => l.level === 50)!.problem);
-  assert.match(problem, /ConfigMap team\/body0 key "content": template: body0:1: unclosed action/);
+  assert.match(problem, /ConfigMap team\/body0 key "content": template: body:1: unclosed action/);
   assert.equal(await body(), 'v2 Warning');
   assert.equal(await metric('eventer_webhook_template_reload_errors_total'), 1);
 
@@ -325,6 +328,54 @@ test('parameters that look like misspelt options are warned about (and still for
   const warning = b.log.lines.find((l) => /check their spelling/.test(String(l.msg)));
   assert.deepEqual(warning?.parameters, ['namespace']);
   const start = fresh();
-  await send(b, [makeEvent()]);
+  await send(b, [podEvent()]);
   assert.equal(receiver.requests[start]!.target, '/x?namespace=team&key=secretkeyvalue');
+});
+
+test('`kube-eventer render` and the sink agree: same body, same Go error text and template name ("body", as kube-eventer)', async () => {
+  const { runRender } = await import('../../../src/render.js');
+  const { PassThrough } = await import('node:stream');
+  const { mkdtempSync, writeFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const dir = mkdtempSync(join(tmpdir(), 'render-agrees-'));
+  const event = podEvent({ series: { count: 4, lastObservedTime: '2024-03-05T06:07:09.000000Z' } });
+  const eventFile = join(dir, 'event.json');
+  writeFileSync(eventFile, JSON.stringify(event));
+  const templates: Array<[string, number?]> = [
+    ['{{ .InvolvedObject.GroupVersionKind }} {{ .GetObjectMeta.GetName }} x{{ .Series.Count }} {{ .EventTime.BeforeTime .LastTimestamp }}'],
+    ['{{ .Related.Name }}'],
+    ['{{ .GetCreationTimestamp.IsZero }}'],
+    ['{{ range 10000000000 }}{{ end }}'],
+    ['{{ range 50 }}x{{ end }}', 50],
+    ['{{ range 51 }}x{{ end }}', 50],
+  ];
+  for (const [i, [content, limit]] of templates.entries()) {
+    const kube = new FakeConfigMaps();
+    kube.set('team', `t${i}`, { content });
+    const manifest = join(dir, `t${i}.yaml`);
+    writeFileSync(manifest, JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `t${i}`, namespace: 'team' }, data: { content } }));
+    const out = new PassThrough();
+    const err = new PassThrough();
+    let stdout = '';
+    let stderr = '';
+    out.on('data', (c: Buffer) => (stdout += c.toString()));
+    err.on('data', (c: Buffer) => (stderr += c.toString()));
+    const limitFlag = limit === undefined ? [] : ['--max-body-bytes', String(limit)];
+    const code = await runRender(['--template', manifest, '--event', eventFile, ...limitFlag], { stdout: out, stderr: err, stdin: new PassThrough() });
+
+    const limitOption = limit === undefined ? '' : `&max_body_bytes=${limit}`;
+    const b = await build(`/agree${i}?custom_body_configmap=t${i}&custom_body_configmap_namespace=team${limitOption}`, kube);
+    const start = fresh();
+    const [outcome] = await send(b, [event]);
+    if (code === 0) {
+      assert.deepEqual(outcome, { status: 'ok' }, content);
+      assert.equal(receiver.requests[start]!.body, stdout, content);
+    } else {
+      assert.equal(code, 1, stderr);
+      assert.equal(outcome!.status, 'reject', content);
+      assert.match(stderr, /^template: body:/);
+      assert.equal((outcome as { reason: string }).reason, `ConfigMap team/t${i}: ${stderr.trimEnd()}`, content);
+    }
+  }
 });

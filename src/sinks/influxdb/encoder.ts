@@ -1,0 +1,68 @@
+// kube-eventer's InfluxDB points in line protocol: one line per event, tags sorted, empty tags left
+// out, nanosecond timestamps (the event time in UTC).
+import { eventJsonIndent } from '../../event/event-json.js';
+import { lastTimestamp } from '../../event/last-timestamp.js';
+import type { KubeEvent } from '../../event/types.js';
+import { unixNano } from '../../gotime/index.js';
+
+export interface InfluxFormat {
+  readonly withFields: boolean;
+  readonly clusterName: string;
+}
+
+function escapeMeasurement(s: string): string {
+  return s.replace(/[, ]/g, '\\$&');
+}
+
+function escapeKey(s: string): string {
+  return s.replace(/[, =]/g, '\\$&');
+}
+
+function quoteString(s: string): string {
+  return `"${s.replace(/[\\"]/g, '\\$&')}"`;
+}
+
+/** Go's byte order (bytes.Compare) for ASCII keys, which all of these are. */
+function byKey(a: [string, string], b: [string, string]): number {
+  return a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0;
+}
+
+export function encodeLine(measurement: string, tags: Record<string, string>, field: string, value: string, timeNs: bigint): string {
+  let line = escapeMeasurement(measurement);
+  const sorted = Object.entries(tags)
+    .filter(([, v]) => v !== '')
+    .sort(byKey);
+  for (const [k, v] of sorted) line += `,${escapeKey(k)}=${escapeKey(v)}`;
+  return `${line} ${escapeKey(field)}=${quoteString(value)} ${timeNs}\n`;
+}
+
+/** kube-eventer's point for one event. */
+export function encodePoint(e: KubeEvent, format: InfluxFormat): string {
+  const time = unixNano(lastTimestamp(e));
+  const isPod = e.involvedObject?.kind === 'Pod';
+  if (format.withFields) {
+    const tags: Record<string, string> = {
+      uid: e.metadata?.uid ?? '',
+      object_name: e.involvedObject?.name ?? '',
+      type: e.type ?? '',
+      kind: e.involvedObject?.kind ?? '',
+      component: e.source?.component ?? '',
+      reason: e.reason ?? '',
+      namespace_name: e.metadata?.namespace ?? '',
+      hostname: e.source?.host ?? '',
+      cluster_name: format.clusterName,
+    };
+    if (isPod) tags.pod_id = e.involvedObject.uid ?? '';
+    return encodeLine('events', tags, 'message', e.message ?? '', time);
+  }
+  const tags: Record<string, string> = {
+    uid: e.metadata?.uid ?? '',
+    hostname: e.source?.host ?? '',
+    cluster_name: format.clusterName,
+  };
+  if (isPod) {
+    tags.pod_id = e.involvedObject.uid ?? '';
+    tags.pod_name = e.involvedObject.name ?? '';
+  }
+  return encodeLine('log/events', tags, 'value', eventJsonIndent(e), time);
+}
