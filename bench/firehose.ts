@@ -1,20 +1,28 @@
-// A minimal API server for benchmarks: the first list returns resourceVersion 1, and the watch
-// streams N pre-serialised ADDED events as fast as the socket takes them, then a bookmark.
-// Runs in its own process so it does not share the event loop being measured.
-//   node --import tsx bench/firehose.ts <events>   → prints "listening <url>"
-import { createServer } from 'node:http';
+// A minimal API server for benchmarks, run in its own process so it shares nothing with the daemon
+// being measured. The whole watch stream is serialised once at start-up and served from memory: the
+// list answers resourceVersion 1, the first watch is held open until the driver writes `go` on stdin,
+// then gets every event as fast as the socket takes it, then a bookmark. Later watches stay idle.
+//   node bench/firehose.js <events> [sentinel]   → prints "listening <url>", "watching", "sent"
+// With `sentinel`, the last event is in namespace `bench-sentinel` (a filter lets only it through,
+// so its arrival at a receiver proves every event before it was decoded and filtered).
+import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createInterface } from 'node:readline';
 
 const total = Number(process.argv[2] ?? 100_000);
-let watchesServed = 0;
+const sentinel = process.argv[3] === 'sentinel';
+export const SENTINEL_NAMESPACE = 'bench-sentinel';
 
-function eventLine(i: number): string {
-  const rv = String(i + 2);
+/** A typical kubelet Event: about 900 bytes of JSON. `seq` is counted per involved object. */
+function eventLine(i: number, namespace: string, seq: number): string {
+  const pod = `web-${i % 500}`;
   const event = {
-    metadata: { name: `web-${i % 500}.17b2c${i.toString(16)}`, namespace: `team-${i % 7}`, uid: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`, resourceVersion: rv, creationTimestamp: '2026-11-25T10:00:00Z' },
-    involvedObject: { kind: 'Pod', namespace: `team-${i % 7}`, name: `web-${i % 500}`, uid: `pod-${i % 500}`, apiVersion: 'v1', resourceVersion: '12345', fieldPath: 'spec.containers{web}' },
+    kind: 'Event',
+    apiVersion: 'v1',
+    metadata: { name: `${pod}.17b2c${i.toString(16)}`, namespace, uid: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`, resourceVersion: String(i + 2), creationTimestamp: '2026-11-25T10:00:00Z', managedFields: [{ manager: 'kubelet', operation: 'Update', apiVersion: 'v1', time: '2026-11-25T10:00:05Z', fieldsType: 'FieldsV1', fieldsV1: { 'f:count': {}, 'f:firstTimestamp': {}, 'f:involvedObject': {}, 'f:lastTimestamp': {}, 'f:message': {}, 'f:reason': {}, 'f:source': { 'f:component': {}, 'f:host': {} }, 'f:type': {} } }] },
+    involvedObject: { kind: 'Pod', namespace, name: pod, uid: `pod-${i % 500}`, apiVersion: 'v1', resourceVersion: '12345', fieldPath: 'spec.containers{web}' },
     reason: i % 3 === 0 ? 'BackOff' : 'Pulled',
-    message: i % 3 === 0 ? 'Back-off restarting failed container web in pod web' : 'Successfully pulled image "nginx:1.27" in 1.2s',
+    message: `${i % 3 === 0 ? 'Back-off restarting failed container web in pod' : 'Successfully pulled image nginx:1.27 in 1.2s for pod'} ${namespace}/${pod} seq ${seq}`,
     source: { component: 'kubelet', host: `node-${i % 20}` },
     firstTimestamp: '2026-11-25T10:00:00Z',
     lastTimestamp: '2026-11-25T10:00:05Z',
@@ -24,8 +32,43 @@ function eventLine(i: number): string {
     reportingComponent: 'kubelet',
     reportingInstance: `node-${i % 20}`,
   };
-  return JSON.stringify({ type: 'ADDED', object: { kind: 'Event', apiVersion: 'v1', ...event } }) + '\n';
+  return JSON.stringify({ type: 'ADDED', object: event }) + '\n';
 }
+
+function serialise(): Buffer {
+  const seqs = new Map<string, number>();
+  const lines: string[] = [];
+  for (let i = 0; i < total; i++) {
+    const namespace = sentinel && i === total - 1 ? SENTINEL_NAMESPACE : `team-${i % 7}`;
+    const key = `${namespace}/web-${i % 500}`;
+    const seq = (seqs.get(key) ?? 0) + 1;
+    seqs.set(key, seq);
+    lines.push(eventLine(i, namespace, seq));
+  }
+  lines.push(JSON.stringify({ type: 'BOOKMARK', object: { kind: 'Event', apiVersion: 'v1', metadata: { resourceVersion: String(total + 1) } } }) + '\n');
+  return Buffer.from(lines.join(''));
+}
+
+const stream = serialise();
+let watch: ServerResponse | undefined;
+
+function pump(res: ServerResponse): void {
+  const chunk = 64 * 1024;
+  let offset = 0;
+  const next = () => {
+    while (offset < stream.length) {
+      const part = stream.subarray(offset, offset + chunk);
+      offset += part.length;
+      if (!res.write(part)) return void res.once('drain', next);
+    }
+    process.stdout.write('sent\n');
+  };
+  next();
+}
+
+createInterface({ input: process.stdin }).on('line', (line) => {
+  if (line.trim() === 'go' && watch !== undefined) pump(watch);
+});
 
 const server = createServer((req, res) => {
   const url = new URL(req.url ?? '/', 'http://x');
@@ -38,17 +81,10 @@ const server = createServer((req, res) => {
     res.end(JSON.stringify({ kind: 'EventList', apiVersion: 'v1', metadata: { resourceVersion: '1' }, items: [] }));
     return;
   }
-  if (watchesServed++ > 0) return; // later watches stay open and idle
   res.writeHead(200, { 'content-type': 'application/json', 'transfer-encoding': 'chunked' });
-  let i = 0;
-  const pump = () => {
-    while (i < total) {
-      let chunk = '';
-      for (let j = 0; j < 200 && i < total; j++, i++) chunk += eventLine(i);
-      if (!res.write(chunk)) return void res.once('drain', pump);
-    }
-    res.write(JSON.stringify({ type: 'BOOKMARK', object: { kind: 'Event', apiVersion: 'v1', metadata: { resourceVersion: String(total + 1) } } }) + '\n');
-  };
-  pump();
+  res.flushHeaders();
+  if (watch !== undefined) return; // later watches stay open and idle
+  watch = res;
+  process.stdout.write('watching\n');
 });
 server.listen(0, '127.0.0.1', () => process.stdout.write(`listening http://127.0.0.1:${(server.address() as AddressInfo).port}\n`));

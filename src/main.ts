@@ -7,7 +7,6 @@ import { createLogger } from './log/logger.js';
 import { registerUriSecrets, startDaemon } from './daemon.js';
 import { wireKube } from './kube-wiring.js';
 import { CheckpointError } from './kube/checkpoint-store.js';
-import { runRender } from './render.js';
 import { GIT_COMMIT, VERSION } from './base/version.js';
 
 /** Exit codes as kube-eventer: 2 for flag syntax (Go's flag package), 255 for klog.Fatal. */
@@ -15,7 +14,8 @@ export const EXIT_FLAG = 2;
 export const EXIT_FATAL = 255;
 
 export async function main(argv: readonly string[]): Promise<number> {
-  if (argv[0] === 'render') return runRender(argv.slice(1));
+  // Loaded only for this subcommand: its YAML parser would otherwise sit in the daemon's memory.
+  if (argv[0] === 'render') return (await import('./render.js')).runRender(argv.slice(1));
   let command;
   try {
     command = parseCommandLine(argv);

@@ -52,44 +52,76 @@ function managedFields(m: Record<string, unknown>): Record<string, unknown> {
   };
 }
 
+/**
+ * Defines `name` on `target` as a field computed on first read and then kept: a template reads a
+ * few fields, so the costly conversions (times, maps, managedFields) are not paid for every event.
+ * Enumerable, and assignable like a plain field.
+ */
+function lazyField(target: Record<string, unknown>, name: string, compute: () => unknown): void {
+  const settle = (value: unknown) => Object.defineProperty(target, name, { value, writable: true, enumerable: true, configurable: true });
+  Object.defineProperty(target, name, {
+    enumerable: true,
+    configurable: true,
+    get() {
+      const value = compute();
+      settle(value);
+      return value;
+    },
+    set: settle,
+  });
+}
+
 /** The raw Go struct of a decoded core/v1 Event (timestamps in the Local zone, TypeMeta empty). */
 function eventRaw(e: KubeEvent): Record<string, unknown> {
   const md = e.metadata ?? {};
-  return {
+  const meta: Record<string, unknown> = {
+    Name: md.name ?? '',
+    GenerateName: md.generateName ?? '',
+    Namespace: md.namespace ?? '',
+    SelfLink: md.selfLink ?? '',
+    UID: md.uid ?? '',
+    ResourceVersion: md.resourceVersion ?? '',
+    Generation: md.generation ?? 0,
+    CreationTimestamp: undefined,
+    DeletionTimestamp: null,
+    DeletionGracePeriodSeconds: md.deletionGracePeriodSeconds === undefined ? null : { v: md.deletionGracePeriodSeconds },
+    Labels: null,
+    Annotations: null,
+    OwnerReferences: null,
+    Finalizers: md.finalizers ?? null,
+    ClusterName: md.clusterName ?? '',
+    ManagedFields: null,
+  };
+  lazyField(meta, 'CreationTimestamp', () => time(md.creationTimestamp));
+  if (md.deletionTimestamp) lazyField(meta, 'DeletionTimestamp', () => ({ v: time(md.deletionTimestamp) }));
+  if (md.labels) lazyField(meta, 'Labels', () => stringMap(md.labels));
+  if (md.annotations) lazyField(meta, 'Annotations', () => stringMap(md.annotations));
+  if (md.ownerReferences) lazyField(meta, 'OwnerReferences', () => md.ownerReferences!.map((o) => ownerReference(o as Record<string, unknown>)));
+  if (md.managedFields) lazyField(meta, 'ManagedFields', () => md.managedFields!.map((m) => managedFields(m as Record<string, unknown>)));
+  const raw: Record<string, unknown> = {
     TypeMeta: { Kind: '', APIVersion: '' },
-    ObjectMeta: {
-      Name: md.name ?? '',
-      GenerateName: md.generateName ?? '',
-      Namespace: md.namespace ?? '',
-      SelfLink: md.selfLink ?? '',
-      UID: md.uid ?? '',
-      ResourceVersion: md.resourceVersion ?? '',
-      Generation: md.generation ?? 0,
-      CreationTimestamp: time(md.creationTimestamp),
-      DeletionTimestamp: md.deletionTimestamp ? { v: time(md.deletionTimestamp) } : null,
-      DeletionGracePeriodSeconds: md.deletionGracePeriodSeconds === undefined ? null : { v: md.deletionGracePeriodSeconds },
-      Labels: stringMap(md.labels),
-      Annotations: stringMap(md.annotations),
-      OwnerReferences: md.ownerReferences ? md.ownerReferences.map((o) => ownerReference(o as Record<string, unknown>)) : null,
-      Finalizers: md.finalizers ?? null,
-      ClusterName: md.clusterName ?? '',
-      ManagedFields: md.managedFields ? md.managedFields.map((m) => managedFields(m as Record<string, unknown>)) : null,
-    },
+    ObjectMeta: meta,
     InvolvedObject: objectReference(e.involvedObject),
     Reason: e.reason ?? '',
     Message: e.message ?? '',
     Source: { Component: e.source?.component ?? '', Host: e.source?.host ?? '' },
-    FirstTimestamp: time(e.firstTimestamp),
-    LastTimestamp: time(e.lastTimestamp),
+    FirstTimestamp: undefined,
+    LastTimestamp: undefined,
     Count: e.count ?? 0,
     Type: e.type ?? '',
-    EventTime: time(e.eventTime),
-    Series: e.series ? { v: { Count: e.series.count ?? 0, LastObservedTime: time(e.series.lastObservedTime), State: (e.series as { state?: string }).state ?? '' } } : null,
+    EventTime: undefined,
+    Series: null,
     Action: e.action ?? '',
     Related: e.related ? { v: objectReference(e.related) } : null,
     ReportingController: e.reportingComponent ?? '',
     ReportingInstance: e.reportingInstance ?? '',
   };
+  lazyField(raw, 'FirstTimestamp', () => time(e.firstTimestamp));
+  lazyField(raw, 'LastTimestamp', () => time(e.lastTimestamp));
+  lazyField(raw, 'EventTime', () => time(e.eventTime));
+  const series = e.series;
+  if (series) lazyField(raw, 'Series', () => ({ v: { Count: series.count ?? 0, LastObservedTime: time(series.lastObservedTime), State: (series as { state?: string }).state ?? '' } }));
+  return raw;
 }
 
 /** The Event exactly as decoded by client-go: a *v1.Event value. */

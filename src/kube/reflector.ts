@@ -178,7 +178,9 @@ export async function runReflector<T extends KubeObject>(options: ReflectorOptio
           resourceVersion = version;
           handlers.onBookmark?.(version);
         } else if (event.type === 'ADDED' || event.type === 'MODIFIED' || event.type === 'DELETED') {
-          await handlers.onChange(event.type, object as T);
+          // Most handlers finish at once; awaiting only a promise saves a turn per event.
+          const pending = handlers.onChange(event.type, object as T);
+          if (pending !== undefined) await pending;
           resourceVersion = version;
         } else {
           handlers.onUnexpected?.(event);

@@ -44,6 +44,8 @@ export interface WatchHealth {
   readonly connected: boolean;
 }
 
+const CHANGE_TYPES: readonly ChangeType[] = ['ADDED', 'MODIFIED', 'DELETED'];
+
 class WatchMetrics {
   readonly restarts: Counter;
   readonly relists: Counter;
@@ -54,6 +56,11 @@ class WatchMetrics {
   readonly bookmarks: Counter;
   readonly skipped: Counter;
   readonly connected: Gauge;
+  private readonly pendingEvents: Record<ChangeType, number> = { ADDED: 0, MODIFIED: 0, DELETED: 0 };
+
+  countEvent(type: ChangeType): void {
+    this.pendingEvents[type]++;
+  }
 
   constructor(registry: Registry) {
     const registers = [registry];
@@ -61,7 +68,20 @@ class WatchMetrics {
     this.relists = new Counter({ name: 'eventer_watch_relists_total', help: 'Full lists of Events made to recover from an expired resourceVersion.', registers });
     this.expired = new Counter({ name: 'eventer_watch_expired_total', help: 'Watch or list answers 410 Expired (resourceVersion compacted away).', registers });
     this.apiErrors = new Counter({ name: 'eventer_watch_api_errors_total', help: 'Failed Event list or watch requests (retried with backoff).', labelNames: ['operation'], registers });
-    this.events = new Counter({ name: 'eventer_watch_events_total', help: 'Event notifications received from the watch, by type.', labelNames: ['type'], registers });
+    const pending = this.pendingEvents;
+    this.events = new Counter({
+      name: 'eventer_watch_events_total',
+      help: 'Event notifications received from the watch, by type.',
+      labelNames: ['type'],
+      registers,
+      // Counted as plain numbers per event; prom-client hears of them when scraped.
+      collect() {
+        for (const type of CHANGE_TYPES) {
+          if (pending[type] > 0) this.inc({ type }, pending[type]);
+          pending[type] = 0;
+        }
+      },
+    });
     this.recovered = new Counter({ name: 'eventer_watch_relist_recovered_total', help: 'Events forwarded from a relist because the watch missed them, by type.', labelNames: ['type'], registers });
     this.bookmarks = new Counter({ name: 'eventer_watch_bookmarks_total', help: 'Watch bookmarks received.', registers });
     this.skipped = new Counter({ name: 'eventer_watch_skipped_objects_total', help: 'Watch notifications skipped because they did not carry an Event.', registers });
@@ -82,6 +102,16 @@ function isKubeEvent(object: unknown): object is KubeEvent {
     typeof o.involvedObject === 'object' &&
     o.involvedObject !== null
   );
+}
+
+/**
+ * As kube-eventer's typed client has it: no TypeMeta, whether the Event came from a watch or a list.
+ * Copied without them rather than `delete`d, which would turn the object into a slow dictionary.
+ */
+function withoutTypeMeta(event: KubeEvent): KubeEvent {
+  if (!('kind' in event) && !('apiVersion' in event)) return event;
+  const { kind: _kind, apiVersion: _apiVersion, ...rest } = event as KubeEvent & { kind?: string; apiVersion?: string };
+  return rest;
 }
 
 function byResourceVersion(a: KubeEvent, b: KubeEvent): number {
@@ -283,14 +313,15 @@ export class EventWatcher {
     this.log.warn({ type: event.type }, 'Wrong object received');
   }
 
-  private async deliver(change: EventChange, event: KubeEvent): Promise<void> {
-    // As kube-eventer's typed client does: no TypeMeta, whether the Event came from a watch or a list.
-    delete (event as { kind?: string }).kind;
-    delete (event as { apiVersion?: string }).apiVersion;
+  /** Hands an Event on; returns a promise only when the handler did (the daemon's never waits). */
+  private deliver(change: EventChange, event: KubeEvent): void | Promise<void> {
+    const typed = withoutTypeMeta(event);
+    const failed = (err: unknown) => this.log.error({ err: describe(err), uid: typed.metadata.uid }, 'event handler failed');
     try {
-      await this.onEvent!(change, event);
+      const pending = this.onEvent!(change, typed);
+      if (pending !== undefined) return pending.catch(failed);
     } catch (err) {
-      this.log.error({ err: describe(err), uid: event.metadata.uid }, 'event handler failed');
+      failed(err);
     }
   }
 
@@ -349,7 +380,7 @@ export class EventWatcher {
     }
   }
 
-  private async handleChange(type: ChangeType, object: KubeObject): Promise<void> {
+  private handleChange(type: ChangeType, object: KubeObject): void | Promise<void> {
     this.lastContact = this.lastData = this.now();
     // The reflector only passes objects that carry a resourceVersion.
     this.resourceVersion = object.metadata.resourceVersion!;
@@ -357,7 +388,7 @@ export class EventWatcher {
       this.skip({ type, object });
       return;
     }
-    this.metrics.events.inc({ type });
+    this.metrics.countEvent(type);
     const uid = object.metadata.uid!;
     const version = object.metadata.resourceVersion!;
     if (type === 'DELETED') {
@@ -366,6 +397,6 @@ export class EventWatcher {
     }
     if (this.seen.get(uid) === version) return;
     this.seen.set(uid, version);
-    await this.deliver(type, object);
+    return this.deliver(type, object);
   }
 }

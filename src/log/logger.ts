@@ -1,6 +1,7 @@
+import { createRequire } from 'node:module';
 import { Writable } from 'node:stream';
 import { pino, type Logger, type DestinationStream } from 'pino';
-import pretty from 'pino-pretty';
+import type PinoPretty from 'pino-pretty';
 import { redact } from '../base/redact.js';
 
 export type { Logger } from 'pino';
@@ -31,6 +32,11 @@ class RedactingStream extends Writable {
   }
 }
 
+/** pino-pretty is loaded only for text output, so a daemon logging JSON does not carry it in memory. */
+function loadPretty(): typeof PinoPretty {
+  return createRequire(import.meta.url)('pino-pretty') as typeof PinoPretty;
+}
+
 export function createLogger(options: LoggerOptions = {}): Logger {
   const target = options.destination ?? process.stderr;
   const format =
@@ -42,7 +48,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   const safe = new RedactingStream(target);
   const destination: DestinationStream =
     format === 'text'
-      ? pretty({ destination: safe, sync: true, colorize: Boolean((target as { isTTY?: boolean }).isTTY), translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' })
+      ? loadPretty()({ destination: safe, sync: true, colorize: Boolean((target as { isTTY?: boolean }).isTTY), translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' })
       : (safe as unknown as DestinationStream);
   return pino({ level: levelFor(options.verbosity ?? 0), base: undefined }, destination);
 }

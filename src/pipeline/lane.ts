@@ -3,7 +3,7 @@ import { isNewerResourceVersion } from '../event/resource-version.js';
 import type { EventRecord, KubeEvent } from '../event/types.js';
 import type { BuiltSink, Sink } from './sink.js';
 import { backoffDelay, delay, DEFAULT_BACKOFF, type BackoffPolicy } from '../base/backoff.js';
-import type { DropReason, PipelineMetrics } from './metrics.js';
+import type { DropReason, LaneCounts, PipelineMetrics } from './metrics.js';
 import type { Outcome } from './outcome.js';
 import { BoundedQueue } from './queue.js';
 import { recordCodec } from './record-codec.js';
@@ -78,6 +78,7 @@ export class Lane {
   private readonly sink: Sink;
   private readonly accepts: ((e: KubeEvent) => boolean) | undefined;
   private readonly labels: { sink: string; exporter: string };
+  private readonly counts: LaneCounts;
   private readonly hardStop = new AbortController();
   private readonly retries = new WeakMap<EventRecord, RetryState>();
   private workers: Promise<void>[] = [];
@@ -91,6 +92,7 @@ export class Lane {
    * Events left behind at shutdown stay here: the final checkpoint must point before them.
    */
   private readonly unsettled = new Set<number>();
+  private tracking = false;
   /** Events left undelivered by the shutdown (queued, in flight or waiting for a retry). */
   private leftAtShutdown = 0;
   /** What the status page shows (the metrics have the same counts, but not the times and reasons). */
@@ -119,7 +121,7 @@ export class Lane {
             },
           )
         : undefined;
-    this.metrics.queued.set(this.labels, 0);
+    this.counts = metrics.countsFor(this.labels, () => this.queue.size);
   }
 
   get sinkName(): string {
@@ -150,11 +152,17 @@ export class Lane {
 
   onSettled(listener: SettledListener): void {
     this.settledListener = listener;
+    this.trackSettlement();
+  }
+
+  /** Turns on the per-event bookkeeping `watermark` needs (for checkpoints; otherwise it only costs memory). */
+  trackSettlement(): void {
+    this.tracking = true;
   }
 
   /**
    * The highest dispatch sequence number up to which every event is settled in this lane, given
-   * the last number the router dispatched (events the filter refused count as settled).
+   * the last number the router dispatched (events the filter refused count as settled). Needs `trackSettlement`.
    */
   watermark(lastDispatched: number): number {
     for (const seq of this.unsettled) return seq - 1;
@@ -162,6 +170,7 @@ export class Lane {
   }
 
   private settle(records: readonly EventRecord[]): void {
+    if (!this.tracking) return;
     for (const r of records) this.unsettled.delete(r.seq);
     this.settledListener?.(records);
   }
@@ -179,11 +188,11 @@ export class Lane {
     const rv = record.event.metadata.resourceVersion;
     if (this.deliveredThrough !== undefined && rv !== undefined && !isNewerResourceVersion(rv, this.deliveredThrough)) return;
     if (this.accepts && !this.accepts(record.event)) {
-      this.metrics.filtered.inc(this.labels);
+      this.counts.filtered++;
       return;
     }
-    this.metrics.accepted.inc(this.labels);
-    this.unsettled.add(record.seq);
+    this.counts.accepted++;
+    if (this.tracking) this.unsettled.add(record.seq);
     if (this.repeats) this.repeats.offer(record);
     else this.enqueue(record);
   }
@@ -195,7 +204,6 @@ export class Lane {
     }
     const evicted = this.queue.push(record, this.settings.overflow);
     if (evicted !== undefined) this.drop([evicted], 'overflow');
-    this.metrics.queued.set(this.labels, this.queue.size);
   }
 
   start(): void {
@@ -222,7 +230,6 @@ export class Lane {
     }
     const remaining = this.queue.take(this.queue.size);
     if (remaining.length > 0) this.drop(remaining, 'shutdown');
-    this.metrics.queued.set(this.labels, 0);
     try {
       await this.sink.close();
     } catch (err) {
@@ -246,7 +253,6 @@ export class Lane {
       }
       const batch = this.queue.take(this.settings.maxBatch);
       this.limiter?.record();
-      this.metrics.queued.set(this.labels, this.queue.size);
       this.inFlight += batch.length;
       try {
         await this.deliver(batch);
@@ -304,7 +310,6 @@ export class Lane {
       if (deferred.length > 0) {
         // Sent with the next call (with newer events), without backoff: nothing failed.
         this.queue.unshiftAll(deferred);
-        this.metrics.queued.set(this.labels, this.queue.size);
       }
       if (again.length === 0) return;
       this.metrics.retried.inc(this.labels, again.length);

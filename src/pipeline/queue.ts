@@ -72,9 +72,10 @@ export class BoundedQueue<T> {
     readonly capacity: number,
     private readonly options: QueueOptions<T> = {},
   ) {
-    this.hotLimit = options.codec ? (options.hotLimit ?? 2048) : Infinity;
+    this.hotLimit = options.codec ? (options.hotLimit ?? 512) : Infinity;
     this.chunkSize = options.chunkSize ?? 512;
-    this.spillAfter = options.spillAfter ?? 10_000;
+    // A live Event costs a few KiB of heap; past a few thousand, compressed chunks keep 100,000 under 100 MiB.
+    this.spillAfter = options.spillAfter ?? 2048;
   }
 
   get size(): number {

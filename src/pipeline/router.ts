@@ -1,6 +1,6 @@
 import { Counter, Gauge, Summary, type Registry } from 'prom-client';
 import type { EventChange, EventRecord, KubeEvent } from '../event/types.js';
-import { deepFreeze } from './freeze.js';
+import { freezeEvent } from './freeze.js';
 import type { Lane } from './lane.js';
 
 /** Fans every event from the watch out to each sink's lane; never waits for a sink. */
@@ -19,6 +19,7 @@ export class Router {
     /** Remember each event's resourceVersion for `checkpoint()` (only when checkpoints are on). */
     private readonly trackPositions = false,
   ) {
+    if (trackPositions) for (const lane of lanes) lane.trackSettlement();
     const registers = [registry];
     // kube-eventer's scraper/manager metrics keep their names; here they describe routing. They are
     // brought up to date when scraped, so the per-event path only bumps plain numbers.
@@ -53,7 +54,7 @@ export class Router {
   dispatch(change: EventChange, event: KubeEvent): void {
     const started = performance.now();
     const seq = ++this.lastSeq;
-    const record: EventRecord = Object.freeze({ change, event: deepFreeze(event), receivedAt: Date.now(), seq });
+    const record: EventRecord = Object.freeze({ change, event: freezeEvent(event), receivedAt: Date.now(), seq });
     if (this.trackPositions) this.positions.set(seq, event.metadata.resourceVersion ?? '');
     for (const lane of this.lanes) lane.offer(record);
     this.lastRoutedAt = record.receivedAt;

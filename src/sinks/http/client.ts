@@ -43,6 +43,8 @@ export interface HttpRequest {
   readonly headers?: ReadonlyArray<readonly [string, string]>;
   readonly body?: string | Uint8Array;
   readonly signal?: AbortSignal;
+  /** `describeTarget(method, url)`, when the caller has it already (it is the same for every request). */
+  readonly target?: string;
 }
 
 export interface HttpReply {
@@ -74,6 +76,8 @@ function proxyEnvironment(env: NodeJS.ProcessEnv): { httpProxy?: string; httpsPr
   return { ...(httpProxy ? { httpProxy } : {}), ...(httpsProxy ? { httpsProxy } : {}), noProxy };
 }
 
+const NO_HEADERS: ReadonlyArray<readonly [string, string]> = [];
+
 export class HttpClient {
   private readonly agent: Agent | EnvHttpProxyAgent;
   private readonly dispatcher: Dispatcher;
@@ -102,20 +106,44 @@ export class HttpClient {
         : this.agent;
   }
 
+  /** A sink sends the same headers to the same URL every time: both are prepared once. */
+  private readonly preparedHeaders = new WeakMap<object, string[]>();
+  private readonly preparedUrls = new WeakMap<URL, { href: string; origin: string; path: string }>();
+
+  private headerList(given: HttpRequest['headers']): string[] {
+    const key = given ?? NO_HEADERS;
+    let headers = this.preparedHeaders.get(key);
+    if (headers === undefined) {
+      headers = [];
+      let hasUserAgent = false;
+      for (const [name, value] of key) {
+        if (name.toLowerCase() === 'user-agent') hasUserAgent = true;
+        headers.push(name, value);
+      }
+      if (!hasUserAgent) headers.push('user-agent', this.settings.userAgent);
+      this.preparedHeaders.set(key, headers);
+    }
+    return headers;
+  }
+
+  private urlParts(url: URL): { origin: string; path: string } {
+    let parts = this.preparedUrls.get(url);
+    // A URL changed in place since it was prepared is prepared again.
+    if (parts === undefined || parts.href !== url.href) {
+      parts = { href: url.href, origin: url.origin, path: `${url.pathname}${url.search}` };
+      this.preparedUrls.set(url, parts);
+    }
+    return parts;
+  }
+
   /** Sends one request; rejects on network failure, timeout or abort (see `exchange`). */
   async request(req: HttpRequest): Promise<HttpReply> {
-    const headers: string[] = [];
-    let hasUserAgent = false;
-    for (const [name, value] of req.headers ?? []) {
-      if (name.toLowerCase() === 'user-agent') hasUserAgent = true;
-      headers.push(name, value);
-    }
-    if (!hasUserAgent) headers.push('user-agent', this.settings.userAgent);
+    const { origin, path } = this.urlParts(req.url);
     const res = await this.dispatcher.request({
-      origin: req.url.origin,
-      path: `${req.url.pathname}${req.url.search}`,
+      origin,
+      path,
       method: req.method as Dispatcher.HttpMethod,
-      headers,
+      headers: this.headerList(req.headers),
       body: req.body === undefined ? null : typeof req.body === 'string' ? req.body : Buffer.from(req.body.buffer, req.body.byteOffset, req.body.byteLength),
       signal: req.signal,
     });
@@ -125,7 +153,7 @@ export class HttpClient {
 
   /** Sends one request and classifies the result (a robot's `verdict` judges 2xx replies); never rejects. */
   async exchange(req: HttpRequest, verdict?: ReplyVerdict): Promise<Outcome> {
-    const target = describeTarget(req.method, req.url);
+    const target = req.target ?? describeTarget(req.method, req.url);
     try {
       return classifyReply(await this.request(req), verdict, target);
     } catch (err) {

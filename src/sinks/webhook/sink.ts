@@ -8,7 +8,7 @@ import type { KubeEvent } from '../../event/types.js';
 import type { ConfigMap } from '../../kube/types.js';
 import { redact } from '../../base/redact.js';
 import { reject, retry, type Outcome } from '../../pipeline/outcome.js';
-import { HttpClient, type HttpRequest } from '../http/client.js';
+import { describeTarget, HttpClient, type HttpRequest } from '../http/client.js';
 import { DEFERRED, robotTuning, type Robot } from '../chat/robot.js';
 import { ROBOTS } from '../chat/robots.js';
 import type { LaneTuning, Sink } from '../../pipeline/sink.js';
@@ -54,6 +54,31 @@ function reloadCounters(registry: Registry): ReloadCounters {
 }
 
 /**
+ * Splits a batch into at most `lanes` runs of positions: every event of one involved object goes to
+ * the same run, in batch order, and objects are spread over the runs as they first appear.
+ */
+export function objectRuns(batch: readonly KubeEvent[], lanes: number): number[][] {
+  const runs: number[][] = [];
+  if (lanes <= 1 || batch.length <= 1) {
+    runs.push(batch.map((_, i) => i));
+    return runs;
+  }
+  const runOf = new Map<string, number[]>();
+  for (let i = 0; i < batch.length; i++) {
+    const o = batch[i]!.involvedObject;
+    const key = o.uid || `${o.kind ?? ''}/${o.namespace ?? ''}/${o.name ?? ''}`;
+    let run = runOf.get(key);
+    if (run === undefined) {
+      if (runs.length < lanes) runs.push((run = []));
+      else run = runs[runOf.size % lanes]!;
+      runOf.set(key, run);
+    }
+    run.push(i);
+  }
+  return runs;
+}
+
+/**
  * Lets I/O and timers run between two renders (not a delay): a render may take up to its step budget,
  * and a batch of them back to back would otherwise hold /healthz, the watch and other sinks.
  */
@@ -66,6 +91,8 @@ class WebhookSink implements Sink {
   private readonly stopWatch = new AbortController();
   /** The chat robot behind the endpoint, when there is one (response_check). */
   private readonly robot: Robot | undefined;
+  /** How reasons name the endpoint (computed once, not per request). */
+  private readonly target: string;
 
   constructor(
     private readonly options: WebhookOptions,
@@ -75,6 +102,7 @@ class WebhookSink implements Sink {
     private readonly headers: ReadonlyArray<readonly [string, string]>,
   ) {
     this.robot = options.replyCheck === 'status' ? undefined : ROBOTS[options.replyCheck];
+    this.target = describeTarget(options.method, options.endpoint);
   }
 
   get template(): WebhookEncoder {
@@ -93,14 +121,15 @@ class WebhookSink implements Sink {
     const encoder = this.encoder;
     if (this.robot !== undefined && batch.length > 1) return this.sendMerged(batch, encoder, this.robot, signal);
     const outcomes = new Array<Outcome>(batch.length);
-    let next = 0;
-    const worker = async () => {
-      for (let i = next++; i < batch.length; i = next++) {
+    const runs = objectRuns(batch, this.options.maxInFlight);
+    // One request at a time per run, so events of one involved object arrive in order.
+    const worker = async (run: readonly number[]) => {
+      for (const i of run) {
         await yieldToEventLoop();
         outcomes[i] = await this.deliver(batch[i]!, encoder, signal);
       }
     };
-    await Promise.all(Array.from({ length: Math.min(this.options.maxInFlight, batch.length) }, worker));
+    await Promise.all(runs.map(worker));
     return outcomes;
   }
 
@@ -139,7 +168,7 @@ class WebhookSink implements Sink {
       return reject(redact(`${encoder.source}: ${(err as Error).message}`));
     }
     if (signal.aborted) return retry('not sent: send deadline passed or shutting down');
-    const request: HttpRequest = { url: this.options.endpoint, method: this.options.method, headers: this.headers, body, signal };
+    const request: HttpRequest = { url: this.options.endpoint, method: this.options.method, headers: this.headers, body, signal, target: this.target };
     return this.client.exchange(request, this.robot?.checkReply);
   }
 

@@ -135,11 +135,41 @@ test('requests in flight stay within max_in_flight and every event is answered',
         }
       }),
   );
-  const events = Array.from({ length: 12 }, (_, i) => podEvent({ reason: `R${i}` }));
+  // Events about 12 different objects: nothing orders them, so 3 go at once.
+  const events = Array.from({ length: 12 }, (_, i) => podEvent({ reason: `R${i}`, involvedObject: { kind: 'Pod', namespace: 'team', name: `web-${i}`, uid: `pod-${i}` } }));
   const outcomes = await send(b, events);
   assert.ok(outcomes.every((o) => o.status === 'ok'));
   assert.equal(receiver.requests.length - start, 12);
   assert.equal(maxHeld, 3);
+});
+
+test('events of one involved object are sent one after another, in order, beside other objects', async () => {
+  const b = await build('/ordered?max_in_flight=4');
+  const start = fresh();
+  const inFlight = new Map<string, number>();
+  let overlapped = false;
+  receiver.respond(async (request) => {
+    const pod = /pod (web-\d)/.exec(request.body)![1]!;
+    inFlight.set(pod, (inFlight.get(pod) ?? 0) + 1);
+    if (inFlight.get(pod)! > 1) overlapped = true;
+    // Answered on a later turn, so the other requests of the batch are already on their way.
+    await new Promise((resolve) => setImmediate(resolve));
+    inFlight.set(pod, inFlight.get(pod)! - 1);
+    return { status: 200 };
+  });
+  const events = Array.from({ length: 20 }, (_, i) =>
+    podEvent({ message: `step ${i} of pod web-${i % 2}`, involvedObject: { kind: 'Pod', namespace: 'team', name: `web-${i % 2}`, uid: `pod-${i % 2}` } }),
+  );
+  const outcomes = await send(b, events);
+  assert.ok(outcomes.every((o) => o.status === 'ok'));
+  const bodies = receiver.requests.slice(start).map((r) => r.body);
+  assert.equal(bodies.length, 20);
+  for (const pod of ['web-0', 'web-1']) {
+    const steps = bodies.filter((body) => body.includes(`pod ${pod}`)).map((body) => Number(/step (\d+)/.exec(body)![1]));
+    assert.deepEqual(steps, [...steps].sort((x, y) => x - y), `${pod} in order`);
+    assert.equal(steps.length, 10);
+  }
+  assert.equal(overlapped, false, 'one request at a time per object');
 });
 
 test('an aborted send (deadline or shutdown) reports retry for what was not delivered', async () => {

@@ -1,0 +1,287 @@
+// Measures the daemon process itself (dist/src/entry.js, as bin/kube-eventer.js runs it), fed by
+// bench/firehose.ts and delivering to bench/receiver.ts, each in its own process. CPU is the
+// daemon's own user+system time (/proc/<pid>/stat), so the figures hold on a loaded machine.
+//   npm run bench -- [scenario...] [--repeat N] [--flags with|without|both|'<V8 flags>'] [--prof]
+// Scenarios (default: all):
+//   decode   50,000 events streamed, none delivered (a filter passes only a last sentinel event):
+//            daemon CPU per event for watch → decode → filter
+//   webhook  20,000 events burst into a webhook receiver: events/s, CPU per event, order per object
+//   idle     RSS 3 s after start with one webhook sink, the watch open
+//   backlog  100,000 events queued behind an endpoint that never answers: peak and settled RSS
+// --flags: run the daemon with bin/kube-eventer.js's V8 flags, without them, or both (default both);
+//          or with the V8 flags given (`--flags '--max-semi-space-size=4'`), to try others.
+// --prof: profile the daemon (--cpu-prof) and print its top functions by self time.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+const compiled = import.meta.url.endsWith('.js');
+const root = join(here, compiled ? '../..' : '..');
+const entry = join(root, 'dist/src/entry.js');
+const clockTicks = 100; // USER_HZ on Linux: /proc/<pid>/stat counts CPU time in 1/100 s
+
+/** The V8 flags of bin/kube-eventer.js's shebang line, so the bench follows what users run. */
+function binFlags(): string[] {
+  const shebang = readFileSync(join(root, 'bin/kube-eventer.js'), 'utf8').split('\n')[0]!;
+  return shebang.split(/\s+/).filter((word) => word.startsWith('--'));
+}
+
+interface Lines {
+  /** Resolves with the first line (after any already seen) that matches. */
+  next(pattern: RegExp): Promise<RegExpExecArray>;
+}
+
+function lines(child: ChildProcess, name: string, stream: NodeJS.ReadableStream): Lines {
+  const seen: string[] = [];
+  let waiter: { pattern: RegExp; resolve: (m: RegExpExecArray) => void } | undefined;
+  const check = () => {
+    if (waiter === undefined) return;
+    for (let i = 0; i < seen.length; i++) {
+      const m = waiter.pattern.exec(seen[i]!);
+      if (m) {
+        seen.splice(0, i + 1);
+        const { resolve } = waiter;
+        waiter = undefined;
+        resolve(m);
+        return;
+      }
+    }
+  };
+  createInterface({ input: stream }).on('line', (line) => {
+    seen.push(line);
+    check();
+  });
+  child.once('exit', (code, signal) => {
+    if (waiter) console.error(`${name} exited (${code ?? signal}) while waiting for ${waiter.pattern}`);
+  });
+  return {
+    next: (pattern) =>
+      new Promise((resolve) => {
+        waiter = { pattern, resolve };
+        check();
+      }),
+  };
+}
+
+function script(name: string): string[] {
+  return compiled ? [join(here, `${name}.js`)] : ['--import', 'tsx', join(here, `${name}.ts`)];
+}
+
+/** `out` reads the child's stdout, or its log (stderr) when `log` is set; the other goes to ours. */
+function start(args: string[], name: string, stdin: 'pipe' | 'ignore' = 'ignore', log = false): { child: ChildProcess; out: Lines } {
+  const child = spawn(process.execPath, args, { stdio: [stdin, log ? 'inherit' : 'pipe', log ? 'pipe' : 'inherit'] });
+  return { child, out: lines(child, name, log ? child.stderr! : child.stdout!) };
+}
+
+/** The daemon's CPU time so far, in seconds. */
+function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / clockTicks;
+}
+
+/** VmRSS and VmHWM (peak) of a process, in MiB. */
+function rss(pid: number): { now: number; peak: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kib = (key: string) => Number(new RegExp(`${key}:\\s+(\\d+)`).exec(status)![1]) / 1024;
+  return { now: kib('VmRSS'), peak: kib('VmHWM') };
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  child.kill('SIGTERM');
+  await once(child, 'exit');
+}
+
+interface Setup {
+  readonly events: number;
+  readonly sentinel: boolean;
+  /** Receiver: requests to wait for, or hang. */
+  readonly expect: number;
+  readonly hang?: boolean;
+  /** Sink options after the receiver URL. */
+  readonly sinkQuery: string;
+  readonly v8Flags: string[];
+  readonly profileDir?: string;
+}
+
+interface Running {
+  readonly daemon: ChildProcess;
+  readonly firehose: ChildProcess;
+  readonly receiver: { child: ChildProcess; out: Lines };
+  readonly metricsUrl: string;
+  finish(): Promise<void>;
+}
+
+async function launch(setup: Setup): Promise<Running> {
+  const firehose = start([...script('firehose'), String(setup.events), ...(setup.sentinel ? ['sentinel'] : [])], 'firehose', 'pipe');
+  const receiver = start([...script('receiver'), String(setup.expect), ...(setup.hang ? ['hang'] : [])], 'receiver');
+  const apiUrl = (await firehose.out.next(/^listening (\S+)/))[1]!;
+  const receiverUrl = (await receiver.out.next(/^listening (\S+)/))[1]!;
+  const profile = setup.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${setup.profileDir}`] : [];
+  const daemon = start(
+    [...setup.v8Flags, ...profile, entry, `--source=kubernetes:${apiUrl}?inClusterConfig=false`, `--sink=webhook:${receiverUrl}/hook?method=POST&${setup.sinkQuery}`, '--healthz-ip=127.0.0.1', '--healthz-port=0', '--log-format=json'],
+    'daemon',
+    'ignore',
+    true,
+  );
+  const port = (await daemon.out.next(/"port":(\d+).*"msg":"Starting eventer"/))[1];
+  const metricsUrl = `http://127.0.0.1:${port}/metrics`;
+  await firehose.out.next(/^watching$/);
+  return {
+    daemon: daemon.child,
+    firehose: firehose.child,
+    receiver,
+    metricsUrl,
+    async finish() {
+      await stop(daemon.child);
+      await Promise.all([stop(firehose.child), stop(receiver.child)]);
+    },
+  };
+}
+
+function go(run: Running): void {
+  run.firehose.stdin!.write('go\n');
+}
+
+async function metric(url: string, name: string): Promise<number> {
+  const text = await (await fetch(url)).text();
+  let sum = 0;
+  for (const line of text.split('\n')) if (line.startsWith(name)) sum += Number(line.slice(line.lastIndexOf(' ') + 1));
+  return sum;
+}
+
+const settle = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Prints the profile's top functions by self time (like `node --prof-process`'s bottom-up view). */
+function printProfile(dir: string): void {
+  const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
+  if (file === undefined) return void console.log('    (no profile written)');
+  const profile = JSON.parse(readFileSync(join(dir, file), 'utf8')) as { nodes: Array<{ id: number; hitCount?: number; callFrame: { functionName: string; url: string; lineNumber: number } }> };
+  const self = new Map<string, number>();
+  let total = 0;
+  for (const node of profile.nodes) {
+    const hits = node.hitCount ?? 0;
+    total += hits;
+    const { functionName, url, lineNumber } = node.callFrame;
+    const where = url === '' ? '' : ` ${url.replace(/^file:\/\/.*?\/(dist|node_modules)\//, '$1/')}:${lineNumber + 1}`;
+    const key = `${functionName || '(anonymous)'}${where}`;
+    self.set(key, (self.get(key) ?? 0) + hits);
+  }
+  const top = [...self].sort((a, b) => b[1] - a[1]).slice(0, 20);
+  for (const [key, hits] of top) console.log(`    ${((hits / total) * 100).toFixed(1).padStart(5)}%  ${key}`);
+  // The same self time summed by where the code lives (our folders, each package, Node itself).
+  const areas = new Map<string, number>();
+  for (const [key, hits] of self) {
+    const where = /(dist\/src\/[^/ :]+|node_modules\/(?:@[^/]+\/)?[^/ :]+|node:[^/ :]+)/.exec(key)?.[1] ?? key.split(' ')[0]!;
+    areas.set(where, (areas.get(where) ?? 0) + hits);
+  }
+  const byArea = [...areas].sort((a, b) => b[1] - a[1]).slice(0, 12);
+  console.log(`  by area: ${byArea.map(([area, hits]) => `${area} ${((hits / total) * 100).toFixed(1)}%`).join(', ')}`);
+}
+
+async function withProfile<T>(prof: boolean, body: (profileDir: string | undefined) => Promise<T>): Promise<T> {
+  if (!prof) return body(undefined);
+  const dir = mkdtempSync(join(tmpdir(), 'kube-eventer-prof-'));
+  try {
+    const result = await body(dir);
+    console.log('  profile of the daemon (whole run, start-up included), top self time:');
+    printProfile(dir);
+    return result;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+type Scenario = (v8Flags: string[], prof: boolean) => Promise<string>;
+
+const scenarios: Record<string, Scenario> = {
+  async decode(v8Flags, prof) {
+    const events = 50_000;
+    return withProfile(prof, async (profileDir) => {
+      const run = await launch({ events, sentinel: true, expect: 1, sinkQuery: 'namespaces=bench-sentinel', v8Flags, ...(profileDir ? { profileDir } : {}) });
+      const before = cpuSeconds(run.daemon.pid!);
+      const started = performance.now();
+      go(run);
+      await run.receiver.out.next(/^received/);
+      const wall = performance.now() - started;
+      const cpu = cpuSeconds(run.daemon.pid!) - before;
+      const peak = rss(run.daemon.pid!).peak;
+      await run.finish();
+      return `${events} events, none delivered: ${((cpu / events) * 1e6).toFixed(1)} µs CPU/event (${cpu.toFixed(2)} s CPU, ${(wall / 1000).toFixed(2)} s wall), peak RSS ${peak.toFixed(0)} MiB`;
+    });
+  },
+  async webhook(v8Flags, prof) {
+    const events = 20_000;
+    return withProfile(prof, async (profileDir) => {
+      const run = await launch({ events, sentinel: false, expect: events, sinkQuery: 'queue_size=100000', v8Flags, ...(profileDir ? { profileDir } : {}) });
+      const before = cpuSeconds(run.daemon.pid!);
+      const started = performance.now();
+      go(run);
+      await run.receiver.out.next(/^received/);
+      const wall = performance.now() - started;
+      const violations = Number((await run.receiver.out.next(/^order-violations (\d+)/))[1]);
+      const cpu = cpuSeconds(run.daemon.pid!) - before;
+      const peak = rss(run.daemon.pid!).peak;
+      await run.finish();
+      return `${events} events: ${Math.round(events / (wall / 1000))} events/s (${(wall / 1000).toFixed(2)} s wall), ${((cpu / events) * 1e6).toFixed(1)} µs CPU/event, per-object order violations ${violations}, peak RSS ${peak.toFixed(0)} MiB`;
+    });
+  },
+  async idle(v8Flags) {
+    const run = await launch({ events: 1, sentinel: false, expect: 1, sinkQuery: '', v8Flags });
+    await settle(3000);
+    const m = rss(run.daemon.pid!);
+    await run.finish();
+    return `idle after start, one webhook sink: RSS ${m.now.toFixed(1)} MiB (peak ${m.peak.toFixed(1)} MiB)`;
+  },
+  async backlog(v8Flags) {
+    const events = 100_000;
+    const run = await launch({ events, sentinel: false, expect: events, hang: true, sinkQuery: 'queue_size=100000', v8Flags });
+    go(run);
+    // Accepted = queued (one send hangs with its batch); poll the daemon's own counter.
+    while ((await metric(run.metricsUrl, 'eventer_sink_events_accepted_total')) < events) await settle(250);
+    const queued = await metric(run.metricsUrl, 'eventer_sink_events_queued');
+    await settle(2000);
+    const m = rss(run.daemon.pid!);
+    const heap = (await metric(run.metricsUrl, 'nodejs_heap_size_used_bytes')) / 2 ** 20;
+    const external = (await metric(run.metricsUrl, 'nodejs_external_memory_bytes')) / 2 ** 20;
+    await run.finish();
+    return `${events} events behind an endpoint that never answers (${queued} in the queue): peak RSS ${m.peak.toFixed(1)} MiB, RSS after 2 s ${m.now.toFixed(1)} MiB (heap used ${heap.toFixed(1)} MiB, external ${external.toFixed(1)} MiB)`;
+  },
+};
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const value = (name: string, fallback: string) => {
+    const i = args.indexOf(`--${name}`);
+    return i >= 0 ? args.splice(i, 2)[1]! : fallback;
+  };
+  const repeat = Number(value('repeat', '3'));
+  const flags = value('flags', 'both');
+  const prof = args.includes('--prof');
+  const chosen = args.filter((a) => !a.startsWith('--'));
+  for (const name of chosen) if (!(name in scenarios)) throw new Error(`unknown scenario ${name} (known: ${Object.keys(scenarios).join(', ')})`);
+  const variants: Array<[string, string[]]> = [];
+  if (flags.startsWith('--')) variants.push([`with ${flags}`, flags.split(/\s+/)]);
+  else {
+    if (flags !== 'without') variants.push([`with ${binFlags().join(' ')}`, binFlags()]);
+    if (flags !== 'with') variants.push(['without V8 flags', []]);
+  }
+  console.log(`node ${process.version}, daemon ${entry}`);
+  for (const name of chosen.length > 0 ? chosen : Object.keys(scenarios)) {
+    for (const [label, v8Flags] of variants) {
+      console.log(`${name} (${label}):`);
+      for (let i = 0; i < repeat; i++) console.log(`  ${await scenarios[name]!(v8Flags, prof && i === 0)}`);
+    }
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
