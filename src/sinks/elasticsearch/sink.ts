@@ -12,6 +12,7 @@ import { bodyExcerpt, classifyFailure, retryAfterMs } from '../http/classify.js'
 import { HttpClient, type HttpReply } from '../http/client.js';
 import type { Sink } from '../../pipeline/sink.js';
 import type { SinkContext, SinkParts } from '../context.js';
+import { describeNetworkError } from '../network-error.js';
 import { encodeBulkItem, supportsDataStreams, templateName, templateRequest, type EsDialect, type EsFormat } from './encoder.js';
 import { parseEsOptions, type EsFlavor, type EsOptions } from './options.js';
 
@@ -123,7 +124,7 @@ class ElasticsearchSink implements Sink {
         info = dialectFromInfo(reply.body);
       } catch (err) {
         if (err instanceof ConfigError) throw err;
-        failures.push(`${node}: ${err instanceof Error ? describeError(err) : String(err)}`);
+        failures.push(`${node}: ${describeNetworkError(err)}`);
         this.failover();
       }
     }
@@ -228,11 +229,6 @@ class ElasticsearchSink implements Sink {
   async close(): Promise<void> {
     await this.client.close();
   }
-}
-
-function describeError(err: Error): string {
-  const code = (err as { code?: string; cause?: { code?: string } }).code ?? (err as { cause?: { code?: string } }).cause?.code;
-  return code === undefined ? err.message : `${err.message} (${code})`;
 }
 
 /** kube-eventer's gauge of failed bulk items; one per process even with several elasticsearch sinks. */

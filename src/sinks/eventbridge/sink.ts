@@ -14,6 +14,7 @@ import { bodyExcerpt, classifyFailure, retryAfterMs } from '../http/classify.js'
 import { HttpClient, type HttpReply } from '../http/client.js';
 import type { Sink } from '../../pipeline/sink.js';
 import type { SinkContext, SinkParts } from '../context.js';
+import { isHostNotFound } from '../network-error.js';
 import { encodeCloudEvent, EVENTS_PER_REQUEST, putEventsBody, unsendable, type CloudEventContext } from './encoder.js';
 import { eventBridgeEndpoint, parseEventBridgeOptions, type EventBridgeOptions } from './options.js';
 import { eventBridgeAuthorization, eventBridgeStringToSign } from './sign.js';
@@ -172,7 +173,7 @@ export async function buildEventBridgeSink(uri: SinkUri, ctx: SinkContext, envir
   try {
     await lookup(endpoint.hostname.replace(/^\[|\]$/g, ''));
   } catch (err) {
-    if ((err as { code?: string }).code === 'ENOTFOUND') throw new ConfigError(`sink eventbridge: endpoint host ${endpoint.hostname} does not exist (check regionId, internal or endpoint)`);
+    if (isHostNotFound(err)) throw new ConfigError(`sink eventbridge: endpoint host ${endpoint.hostname} does not exist (check regionId, internal or endpoint)`);
     ctx.log.warn({ endpoint: endpoint.origin, reason: (err as Error).message }, 'eventbridge: could not resolve the endpoint at startup; delivery will retry');
   }
   const cloudCtx: CloudEventContext = { region, accountId: account, clusterId: options.clusterId, eventBusName: options.eventBusName };

@@ -9,6 +9,7 @@ import { bodyExcerpt, classifyFailure, retryAfterMs } from '../http/classify.js'
 import { HttpClient, type HttpReply } from '../http/client.js';
 import type { Sink } from '../../pipeline/sink.js';
 import type { SinkContext, SinkParts } from '../context.js';
+import { describeNetworkError } from '../network-error.js';
 import { encodePoint, type InfluxFormat } from './encoder.js';
 import { parseInfluxOptions, type InfluxOptions } from './options.js';
 
@@ -182,12 +183,7 @@ export async function createInfluxSink(uri: SinkUri, _ctx: SinkContext): Promise
   } catch (err) {
     await client.destroy();
     if (err instanceof ConfigError) throw err;
-    throw new ConfigError(redact(`sink influxdb: cannot reach InfluxDB at ${options.base.origin} at startup: ${err instanceof Error ? describe(err) : String(err)}`));
+    throw new ConfigError(redact(`sink influxdb: cannot reach InfluxDB at ${options.base.origin} at startup: ${describeNetworkError(err)}`));
   }
   return { sink, tuning: { maxBatch: INFLUX_MAX_BATCH } };
-}
-
-function describe(err: Error): string {
-  const code = (err as { code?: string }).code ?? (err as { cause?: { code?: string } }).cause?.code;
-  return code === undefined ? err.message : `${err.message} (${code})`;
 }

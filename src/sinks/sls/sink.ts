@@ -16,6 +16,7 @@ import { bodyExcerpt, classifyFailure, failureReason, retryAfterMs } from '../ht
 import { HttpClient, type HttpReply } from '../http/client.js';
 import type { Sink } from '../../pipeline/sink.js';
 import type { SinkContext, SinkParts } from '../context.js';
+import { isHostNotFound } from '../network-error.js';
 import { encodeLog, encodeLogGroup, planRequests, SLS_MAX_RAW_BYTES } from './encoder.js';
 import { parseSlsOptions, regionEndpoint, type SlsOptions } from './options.js';
 import { signSlsV4, slsDateTime } from './sign.js';
@@ -167,8 +168,7 @@ async function checkAccess(client: SlsClient, log: Logger): Promise<void> {
   try {
     reply = await client.request('GET', client.logStorePath, Buffer.alloc(0), { 'x-log-bodyrawsize': '0' }, AbortSignal.timeout(10_000));
   } catch (err) {
-    const code = (err as { code?: string; cause?: { code?: string } }).cause?.code ?? (err as { code?: string }).code;
-    if (code === 'ENOTFOUND') throw new ConfigError(`sink sls: endpoint host ${target.origin.hostname} does not exist (check regionId, internal or endpoint)`);
+    if (isHostNotFound(err)) throw new ConfigError(`sink sls: endpoint host ${target.origin.hostname} does not exist (check regionId, internal or endpoint)`);
     log.warn({ endpoint: target.origin.origin, reason: failureReason(err, `GET ${target.origin.origin}${client.logStorePath}`) }, 'sls: could not check the Logstore at startup; delivery will retry');
     return;
   }
