@@ -41,14 +41,14 @@ class HoneycombSink implements Sink {
 
   async send(batch: readonly KubeEvent[], signal: AbortSignal): Promise<Outcome[]> {
     const outcomes = new Array<Outcome>(batch.length);
-    const encoded: Array<{ index: number; json: string }> = [];
+    const encoded: Array<{ index: number; json: string; size: number }> = [];
     batch.forEach((e, index) => {
       const json = honeycombEvent(e);
       const size = Buffer.byteLength(json);
       if (size > HONEYCOMB_MAX_EVENT_BYTES) outcomes[index] = reject(`event is ${size} bytes, over Honeycomb's ${HONEYCOMB_MAX_EVENT_BYTES}`);
-      else encoded.push({ index, json });
+      else encoded.push({ index, json, size });
     });
-    for (const group of planBatches(encoded.map((x) => Buffer.byteLength(x.json)))) {
+    for (const group of planBatches(encoded.map((x) => x.size))) {
       const members = group.map((g) => encoded[g]!);
       const results = await this.post(
         members.map((m) => m.json),
