@@ -83,32 +83,10 @@ export class KafkaSink implements Sink {
 
     const flush = async (): Promise<void> => {
       if (chunk.length === 0) return;
-      if (failed === undefined && signal.aborted) failed = retry('send deadline passed before the produce request');
-      if (failed === undefined) {
-        try {
-          await untilAborted(this.producer.send({ topic: this.opts.topic, messages: chunk, acks: this.opts.acks, compression: this.compression }), signal);
-        } catch (err) {
-          if (isAborted(err)) {
-            failed = retry('send deadline passed while the broker had not acknowledged (the batch may still arrive: a duplicate)');
-            for (const i of chunkIndexes) outcomes[i] = failed;
-            chunk.length = 0;
-            chunkIndexes.length = 0;
-            chunkBytes = 0;
-            return;
-          }
-          const type = rootError(err).type;
-          const reason = `produce to ${this.opts.topic} failed: ${describe(err)}`;
-          if (type !== undefined && BAD_RECORD_ERRORS.has(type)) {
-            for (const i of chunkIndexes) outcomes[i] = reject(reason);
-            chunk.length = 0;
-            chunkIndexes.length = 0;
-            chunkBytes = 0;
-            return;
-          }
-          failed = retry(reason);
-        }
-      }
-      for (const i of chunkIndexes) outcomes[i] = failed ?? OK;
+      const verdict = failed ?? (await this.produce(chunk, signal));
+      // A retry stops the rest of the batch from being tried; a reject concerns these records only.
+      if (verdict.status === 'retry') failed = verdict;
+      for (const i of chunkIndexes) outcomes[i] = verdict;
       chunk.length = 0;
       chunkIndexes.length = 0;
       chunkBytes = 0;
@@ -128,6 +106,20 @@ export class KafkaSink implements Sink {
     }
     await flush();
     return outcomes;
+  }
+
+  /** One produce request's verdict for all its records. */
+  private async produce(messages: KafkaMessage[], signal: AbortSignal): Promise<Outcome> {
+    if (signal.aborted) return retry('send deadline passed before the produce request');
+    try {
+      await untilAborted(this.producer.send({ topic: this.opts.topic, messages, acks: this.opts.acks, compression: this.compression }), signal);
+      return OK;
+    } catch (err) {
+      if (isAborted(err)) return retry('send deadline passed while the broker had not acknowledged (the batch may still arrive: a duplicate)');
+      const type = rootError(err).type;
+      const reason = `produce to ${this.opts.topic} failed: ${describe(err)}`;
+      return type !== undefined && BAD_RECORD_ERRORS.has(type) ? reject(reason) : retry(reason);
+    }
   }
 
   async close(): Promise<void> {
