@@ -32,23 +32,43 @@ function errorText(reply: HttpReply): string {
   }
 }
 
+function authHeaders(options: InfluxOptions): Array<[string, string]> {
+  const t = options.target;
+  if (t.api === 'v1') return [['Authorization', `Basic ${Buffer.from(`${t.user}:${t.password}`).toString('base64')}`]];
+  return t.token === undefined ? [] : [['Authorization', `Token ${t.token}`]];
+}
+
+function writeUrl(options: InfluxOptions): URL {
+  const t = options.target;
+  if (t.api === 'v1') {
+    const url = new URL('write', options.base);
+    url.search = new URLSearchParams({ db: t.db, rp: t.rp, precision: 'ns' }).toString();
+    return url;
+  }
+  const url = new URL('api/v2/write', options.base);
+  const params = new URLSearchParams();
+  if (t.org !== undefined) params.set('org', t.org);
+  params.set('bucket', t.bucket);
+  params.set('precision', 'ns');
+  url.search = params.toString();
+  return url;
+}
+
 class InfluxSink implements Sink {
   readonly name = 'InfluxDB Sink';
   private readonly format: InfluxFormat;
   /** 1.x: the database and retention policy exist (false again after "database not found"). */
   private ready = false;
+  private readonly auth: ReadonlyArray<readonly [string, string]>;
+  private readonly writeUrl: URL;
 
   constructor(
     private readonly options: InfluxOptions,
     private readonly client: HttpClient,
   ) {
     this.format = { withFields: options.withFields, clusterName: options.clusterName };
-  }
-
-  private authHeaders(): Array<[string, string]> {
-    const t = this.options.target;
-    if (t.api === 'v1') return [['Authorization', `Basic ${Buffer.from(`${t.user}:${t.password}`).toString('base64')}`]];
-    return t.token === undefined ? [] : [['Authorization', `Token ${t.token}`]];
+    this.auth = authHeaders(options);
+    this.writeUrl = writeUrl(options);
   }
 
   private async query(q: string, signal: AbortSignal | undefined): Promise<{ error?: string; series?: Array<{ values?: unknown[][] }> }> {
@@ -56,7 +76,7 @@ class InfluxSink implements Sink {
     const reply = await this.client.request({
       url,
       method: 'POST',
-      headers: [...this.authHeaders(), ['Content-Type', 'application/x-www-form-urlencoded']],
+      headers: [...this.auth, ['Content-Type', 'application/x-www-form-urlencoded']],
       body: new URLSearchParams({ q }).toString(),
       ...(signal === undefined ? {} : { signal }),
     });
@@ -76,7 +96,7 @@ class InfluxSink implements Sink {
    * creates them (`WITH NAME "default"`), or, when the database exists, the policy is added if missing.
    */
   async prepare(signal: AbortSignal | undefined): Promise<void> {
-    const ping = await this.client.request({ url: new URL('ping', this.options.base), method: 'GET', headers: this.authHeaders(), ...(signal === undefined ? {} : { signal }) });
+    const ping = await this.client.request({ url: new URL('ping', this.options.base), method: 'GET', headers: this.auth, ...(signal === undefined ? {} : { signal }) });
     if (ping.status >= 500) throw new Error(`GET /ping: HTTP ${ping.status}`);
     const t = this.options.target;
     if (t.api === 'v2') {
@@ -101,22 +121,6 @@ class InfluxSink implements Sink {
     this.ready = true;
   }
 
-  private writeUrl(): URL {
-    const t = this.options.target;
-    if (t.api === 'v1') {
-      const url = new URL('write', this.options.base);
-      url.search = new URLSearchParams({ db: t.db, rp: t.rp, precision: 'ns' }).toString();
-      return url;
-    }
-    const url = new URL('api/v2/write', this.options.base);
-    const params = new URLSearchParams();
-    if (t.org !== undefined) params.set('org', t.org);
-    params.set('bucket', t.bucket);
-    params.set('precision', 'ns');
-    url.search = params.toString();
-    return url;
-  }
-
   async send(batch: readonly KubeEvent[], signal: AbortSignal): Promise<Outcome | Outcome[]> {
     if (!this.ready) {
       try {
@@ -139,11 +143,11 @@ class InfluxSink implements Sink {
       bytes += size;
       outcomes.push(OK);
     }
-    const url = this.writeUrl();
+    const url = this.writeUrl;
     const target = `POST ${url.origin}${url.pathname}`;
     let failure: Outcome | undefined;
     try {
-      const reply = await this.client.request({ url, method: 'POST', headers: [...this.authHeaders(), ['Content-Type', 'text/plain; charset=utf-8']], body: lines.join(''), signal });
+      const reply = await this.client.request({ url, method: 'POST', headers: [...this.auth, ['Content-Type', 'text/plain; charset=utf-8']], body: lines.join(''), signal });
       failure = this.classify(reply, target);
     } catch (err) {
       failure = classifyFailure(err, target, signal);
