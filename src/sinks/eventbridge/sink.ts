@@ -7,10 +7,11 @@ import { ConfigError } from '../../base/errors.js';
 import type { SinkUri } from '../../base/uri.js';
 import type { KubeEvent } from '../../event/types.js';
 import { OK, reject, retry, type Outcome } from '../../pipeline/outcome.js';
-import { CredentialRenewalError, resolveCredentials, type AliyunEnvironment, type CredentialProvider } from '../aliyun/credentials.js';
+import { resolveCredentials, type AliyunEnvironment, type CredentialProvider } from '../aliyun/credentials.js';
 import { processEnvironment } from '../aliyun/environment.js';
 import { resolveRegion } from '../aliyun/region.js';
-import { bodyExcerpt, classifyFailure, retryAfterMs } from '../http/classify.js';
+import { failureBeforeReply, renewExpired, serviceError } from '../aliyun/reply.js';
+import { retryAfterMs } from '../http/classify.js';
 import { HttpClient, type HttpReply } from '../http/client.js';
 import type { Sink } from '../../pipeline/sink.js';
 import type { SinkContext, SinkParts } from '../context.js';
@@ -25,20 +26,6 @@ export const EVENTBRIDGE_USER_AGENT = 'kube-eventer aliyun-eventbridge-sdk/1.2.0
 /** PutEvents requests of one batch sent at the same time. */
 const REQUESTS_IN_FLIGHT = 4;
 
-interface ErrorReply {
-  readonly code: string;
-  readonly message: string;
-}
-
-function errorOf(reply: HttpReply): ErrorReply {
-  try {
-    const json = JSON.parse(reply.body) as { code?: unknown; message?: unknown };
-    if (typeof json.code === 'string') return { code: json.code, message: typeof json.message === 'string' ? json.message : '' };
-  } catch {
-    // not JSON
-  }
-  return { code: `HTTP ${reply.status}`, message: bodyExcerpt(reply.body) };
-}
 
 /** Codes the account owner can fix without changing the events (credentials, permissions, clock): keep retrying. */
 function isCredentialProblem(code: string): boolean {
@@ -112,16 +99,13 @@ class EventBridgeSink implements Sink {
       headers['user-agent'] = EVENTBRIDGE_USER_AGENT;
       reply = await this.http.request({ url, method: 'POST', headers: Object.entries(headers), body: putEventsBody(events), signal });
     } catch (err) {
-      if (!signal.aborted && err instanceof CredentialRenewalError) return all(retry(`${target}: ${err.message}`));
-      return all(classifyFailure(err, target, signal));
+      return all(failureBeforeReply(err, target, signal));
     }
     if (reply.status >= 200 && reply.status < 300) return this.entryOutcomes(reply, events.length, target);
-    const { code, message } = errorOf(reply);
+    const { code, message } = serviceError(reply, 'code', 'message');
     const reason = `${target}: HTTP ${reply.status} ${code}${message === '' ? '' : `: ${message}`}`;
-    if (/SecurityToken\.Expired/i.test(code) && this.credentials.renewable) {
-      this.credentials.invalidate();
-      return all(retry(`${reason} (renewing credentials)`));
-    }
+    const renewed = /SecurityToken\.Expired/i.test(code) ? renewExpired(this.credentials, reason) : undefined;
+    if (renewed !== undefined) return all(renewed);
     if (isCredentialProblem(code) || reply.status === 408 || reply.status === 429 || reply.status >= 500) return all(retry(reason, retryAfterMs(reply.headers)));
     return all(reject(reason));
   }

@@ -9,10 +9,11 @@ import type { SinkUri } from '../../base/uri.js';
 import type { KubeEvent } from '../../event/types.js';
 import type { Logger } from '../../log/logger.js';
 import { OK, reject, retry, type Outcome } from '../../pipeline/outcome.js';
-import { CredentialRenewalError, resolveCredentials, type AliyunCredentials, type AliyunEnvironment, type CredentialProvider } from '../aliyun/credentials.js';
+import { resolveCredentials, type AliyunCredentials, type AliyunEnvironment, type CredentialProvider } from '../aliyun/credentials.js';
 import { maskAccessKeyId, processEnvironment } from '../aliyun/environment.js';
 import { resolveRegion } from '../aliyun/region.js';
-import { bodyExcerpt, classifyFailure, failureReason, retryAfterMs } from '../http/classify.js';
+import { failureBeforeReply, renewExpired, serviceError } from '../aliyun/reply.js';
+import { failureReason, retryAfterMs } from '../http/classify.js';
 import { HttpClient, type HttpReply } from '../http/client.js';
 import type { Sink } from '../../pipeline/sink.js';
 import type { SinkContext, SinkParts } from '../context.js';
@@ -42,13 +43,7 @@ export function slsTarget(endpoint: URL, project: string, region: string): SlsTa
 
 /** A Log Service error reply: `{"errorCode": "...", "errorMessage": "..."}`. */
 function errorOf(reply: HttpReply): { code: string; message: string } {
-  try {
-    const json = JSON.parse(reply.body) as { errorCode?: unknown; errorMessage?: unknown };
-    if (typeof json.errorCode === 'string') return { code: json.errorCode, message: typeof json.errorMessage === 'string' ? json.errorMessage : '' };
-  } catch {
-    // not JSON: a proxy's page
-  }
-  return { code: `HTTP ${reply.status}`, message: bodyExcerpt(reply.body) };
+  return serviceError(reply, 'errorCode', 'errorMessage');
 }
 
 /** The service's answers that mean "your STS token has expired". */
@@ -104,16 +99,13 @@ export class SlsClient {
         signal,
       );
     } catch (err) {
-      if (!signal.aborted && err instanceof CredentialRenewalError) return retry(`${target}: ${err.message}`);
-      return classifyFailure(err, target, signal);
+      return failureBeforeReply(err, target, signal);
     }
     if (reply.status === 200) return OK;
     const { code, message } = errorOf(reply);
     const reason = `${target}: HTTP ${reply.status} ${code}${message === '' ? '' : `: ${message}`}`;
-    if (reply.status === 401 && isExpiredToken(code, message) && this.credentials.renewable) {
-      this.credentials.invalidate();
-      return retry(`${reason} (renewing credentials)`);
-    }
+    const renewed = reply.status === 401 && isExpiredToken(code, message) ? renewExpired(this.credentials, reason) : undefined;
+    if (renewed !== undefined) return renewed;
     // 401/403: credentials, permissions or write quota; a skewed clock — all fixable without changing the events.
     if (reply.status === 401 || reply.status === 403 || reply.status === 429 || reply.status >= 500 || code === 'RequestTimeTooSkewed') {
       return retry(reason, retryAfterMs(reply.headers));
