@@ -151,7 +151,7 @@ export async function buildEventBridgeSink(uri: SinkUri, ctx: SinkContext, envir
   const options = parseEventBridgeOptions(uri, envir.env);
   const account = await accountId(options.accountId, envir);
   const { region } = await resolveRegion('eventbridge', options.regionId, envir.env, envir.metadata, options.endpoint !== undefined);
-  const credentials = await resolveCredentials('eventbridge', { accessKeyId: options.accessKeyId, accessKeySecret: options.accessKeySecret }, envir);
+  const credentials = await resolveCredentials('eventbridge', options.accessKey, envir);
   const endpoint = options.endpoint ?? eventBridgeEndpoint(account, region, options.internal);
   // EventBridge has no cheap read-only call to check credentials; at least the host must exist.
   try {

@@ -177,7 +177,7 @@ export async function buildSlsSink(uri: SinkUri, ctx: SinkContext, envir: Aliyun
   const options = parseSlsOptions(uri, envir.env);
   const { region } = await resolveRegion('sls', options.regionId, envir.env, envir.metadata, options.endpoint !== undefined);
   const endpoint = options.endpoint?.url ?? regionEndpoint(region, options.internal);
-  const credentials = await resolveCredentials('sls', { accessKeyId: options.accessKeyId, accessKeySecret: options.accessKeySecret }, envir);
+  const credentials = await resolveCredentials('sls', options.accessKey, envir);
   const http = new HttpClient({ connectionsPerOrigin: 4, userAgent: SLS_USER_AGENT, maxRedirections: 0 });
   const client = new SlsClient(options, slsTarget(endpoint, options.project, region), credentials, http, envir.now);
   try {
