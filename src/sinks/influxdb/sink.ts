@@ -4,11 +4,12 @@ import { ConfigError } from '../../base/errors.js';
 import type { SinkUri } from '../../base/uri.js';
 import type { KubeEvent } from '../../event/types.js';
 import { redact } from '../../base/redact.js';
-import { OK, defer, reject, retry, type Outcome } from '../../pipeline/outcome.js';
+import { reject, retry, type Outcome } from '../../pipeline/outcome.js';
 import { bodyExcerpt, classifyFailure, retryAfterMs } from '../http/classify.js';
 import { HttpClient, type HttpReply } from '../http/client.js';
 import type { Sink } from '../../pipeline/sink.js';
 import type { SinkContext, SinkParts } from '../context.js';
+import { fillRequest, verdictForTaken } from '../fill-request.js';
 import { describeNetworkError } from '../network-error.js';
 import { encodePoint, type InfluxFormat } from './encoder.js';
 import { parseInfluxOptions, type InfluxOptions } from './options.js';
@@ -129,20 +130,7 @@ class InfluxSink implements Sink {
         return retry(`influxdb not ready: ${redact(err instanceof Error ? err.message : String(err))}`);
       }
     }
-    const outcomes: Outcome[] = [];
-    const lines: string[] = [];
-    let bytes = 0;
-    for (const event of batch) {
-      const line = encodePoint(event, this.format);
-      const size = Buffer.byteLength(line);
-      if (outcomes.length > lines.length || (lines.length > 0 && bytes + size > MAX_WRITE_BYTES)) {
-        outcomes.push(defer('write request full'));
-        continue;
-      }
-      lines.push(line);
-      bytes += size;
-      outcomes.push(OK);
-    }
+    const { taken: lines, outcomes } = fillRequest(batch, (event) => encodePoint(event, this.format), (line) => Buffer.byteLength(line), MAX_WRITE_BYTES, 'write request full');
     const url = this.writeUrl;
     const target = `POST ${url.origin}${url.pathname}`;
     let failure: Outcome | undefined;
@@ -152,8 +140,7 @@ class InfluxSink implements Sink {
     } catch (err) {
       failure = classifyFailure(err, target, signal);
     }
-    // The verdict applies to the points written, not to those deferred.
-    return failure === undefined ? outcomes : outcomes.map((o) => (o.status === 'ok' ? failure : o));
+    return failure === undefined ? outcomes : verdictForTaken(outcomes, failure);
   }
 
   /** undefined when the write succeeded. */
