@@ -34,7 +34,7 @@ export function parseEventBridgeOptions(uri: SinkUri, env: NodeJS.ProcessEnv): E
   const endpoint = option(uri, 'endpoint');
   return {
     clusterId,
-    regionId: option(uri, 'regionId') ?? undefined,
+    regionId: option(uri, 'regionId'),
     accessKey: accessKeyInputs(uri, env),
     eventBusName,
     internal: boolOption(uri, 'internal', true),

@@ -38,15 +38,18 @@ function isTransientEntry(code: string): boolean {
 
 class EventBridgeSink implements Sink {
   readonly name = 'EventBridgeSink';
+  private readonly putEventsUrl: URL;
 
   constructor(
     private readonly options: EventBridgeOptions,
     private readonly ctx: CloudEventContext,
-    private readonly endpoint: URL,
+    endpoint: URL,
     private readonly credentials: CredentialProvider,
     private readonly http: HttpClient,
     private readonly now: () => number,
-  ) {}
+  ) {
+    this.putEventsUrl = new URL(PUT_EVENTS_PATH, endpoint);
+  }
 
   async send(batch: readonly KubeEvent[], signal: AbortSignal): Promise<Outcome[]> {
     const outcomes = new Array<Outcome>(batch.length);
@@ -75,7 +78,7 @@ class EventBridgeSink implements Sink {
   }
 
   private async putEvents(events: readonly string[], signal: AbortSignal): Promise<Outcome[]> {
-    const url = new URL(PUT_EVENTS_PATH, this.endpoint);
+    const url = this.putEventsUrl;
     const target = `POST ${url.origin}${PUT_EVENTS_PATH} (bus ${this.options.eventBusName})`;
     const all = (o: Outcome) => events.map(() => o);
     let reply: HttpReply;
