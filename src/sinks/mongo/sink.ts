@@ -19,7 +19,8 @@ const DUPLICATE_KEY = 11000;
 
 /** Errors a later attempt may not get: the server is there but says no (validation, auth, bad name). */
 function isPermanent(code: number | undefined): boolean {
-  // 121 document validation, 2 BadValue, 13 Unauthorized (kept retryable: roles may be fixed), 10334 BSON too large.
+  // 121 DocumentValidationFailure, 2 BadValue, 10334 BSONObjectTooLarge, 17280 KeyTooLong: the document itself.
+  // 13 Unauthorized stays retryable: an operator can grant the role without the events changing.
   return code === 121 || code === 2 || code === 10334 || code === 17280;
 }
 
