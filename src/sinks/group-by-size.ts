@@ -1,5 +1,5 @@
-// Sinks whose service caps a request (honeycomb's batch body, sls's LogGroup) split a lane batch
-// into requests greedily, in order.
+// Sinks whose service caps a request (honeycomb's batch body, sls's LogGroup, a kafka produce
+// request) split a lane batch into requests greedily, in order.
 
 /**
  * Groups item indexes, in order, so each group's `baseBytes` plus its items' sizes stays within

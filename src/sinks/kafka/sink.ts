@@ -9,6 +9,7 @@ import { redact } from '../../base/redact.js';
 import { OK, reject, retry, type Outcome } from '../../pipeline/outcome.js';
 import type { Sink } from '../../pipeline/sink.js';
 import type { SinkContext, SinkParts } from '../context.js';
+import { groupBySize } from '../group-by-size.js';
 import { isAborted, untilAborted } from '../until-aborted.js';
 import { registerCodec } from './codecs.js';
 import { encodeMessage, type KafkaMessage } from './encoder.js';
@@ -76,35 +77,27 @@ export class KafkaSink implements Sink {
 
   async send(batch: readonly KubeEvent[], signal: AbortSignal): Promise<readonly Outcome[]> {
     const outcomes: Outcome[] = new Array<Outcome>(batch.length);
-    const chunk: KafkaMessage[] = [];
-    const chunkIndexes: number[] = [];
-    let chunkBytes = 0;
-    let failed: Outcome | undefined;
-
-    const flush = async (): Promise<void> => {
-      if (chunk.length === 0) return;
-      const verdict = failed ?? (await this.produce(chunk, signal));
-      // A retry stops the rest of the batch from being tried; a reject concerns these records only.
-      if (verdict.status === 'retry') failed = verdict;
-      for (const i of chunkIndexes) outcomes[i] = verdict;
-      chunk.length = 0;
-      chunkIndexes.length = 0;
-      chunkBytes = 0;
-    };
-
-    for (let i = 0; i < batch.length; i++) {
-      const message = encodeMessage(batch[i]!, this.opts.key);
+    const fits: number[] = [];
+    const messages: KafkaMessage[] = [];
+    const sizes: number[] = [];
+    batch.forEach((event, i) => {
+      const message = encodeMessage(event, this.opts.key);
       const bytes = Buffer.byteLength(message.value) + (message.key === null ? 0 : Buffer.byteLength(message.key)) + 64;
       if (bytes > this.opts.maxRequestBytes) {
         outcomes[i] = reject(`message of ${bytes} bytes exceeds max_request_bytes=${this.opts.maxRequestBytes}`);
-        continue;
+        return;
       }
-      if (chunkBytes + bytes > this.opts.maxRequestBytes) await flush();
-      chunk.push(message);
-      chunkIndexes.push(i);
-      chunkBytes += bytes;
+      fits.push(i);
+      messages.push(message);
+      sizes.push(bytes);
+    });
+    let failed: Outcome | undefined;
+    for (const request of groupBySize(sizes, this.opts.maxRequestBytes)) {
+      const verdict = failed ?? (await this.produce(request.map((k) => messages[k]!), signal));
+      // A retry stops the rest of the batch from being tried; a reject concerns these records only.
+      if (verdict.status === 'retry') failed = verdict;
+      for (const k of request) outcomes[fits[k]!] = verdict;
     }
-    await flush();
     return outcomes;
   }
 
