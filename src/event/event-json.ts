@@ -30,10 +30,17 @@ function write(value: unknown, indent: string | undefined, depth: number): strin
   return open + inner + items.join(',' + inner) + '\n' + indent.repeat(depth) + close;
 }
 
+/** Go sorts map keys by their UTF-8 bytes; each key's bytes are made once, not twice per comparison. */
+function inGoKeyOrder<T>(items: readonly T[], key: (item: T) => string): T[] {
+  return items
+    .map((item) => ({ item, bytes: Buffer.from(key(item)) }))
+    .sort((a, b) => Buffer.compare(a.bytes, b.bytes))
+    .map(({ item }) => item);
+}
+
 function goSortedMap(m: Record<string, unknown> | undefined, mapValue: (v: unknown) => unknown = (v) => v): Fields | undefined {
   if (m === undefined || m === null) return undefined;
-  const keys = Object.keys(m).sort((a, b) => (Buffer.compare(Buffer.from(a), Buffer.from(b))));
-  return new Fields(keys.map((k) => [k, mapValue(m[k])]));
+  return new Fields(inGoKeyOrder(Object.keys(m), (k) => k).map((k) => [k, mapValue(m[k])]));
 }
 
 /** metav1.Time: RFC 3339 in UTC, whole seconds; zero → null. */
@@ -183,7 +190,7 @@ export function goStringMap(m: Record<string, string>): Fields {
 
 function sortedFields(value: unknown): unknown {
   if (value instanceof Fields) {
-    const entries = [...value.entries].sort(([a], [b]) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+    const entries = inGoKeyOrder(value.entries, ([k]) => k);
     return new Fields(entries.map(([k, v]) => [k, sortedFields(v)]));
   }
   return Array.isArray(value) ? value.map(sortedFields) : value;

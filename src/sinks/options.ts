@@ -32,3 +32,13 @@ export function choiceOption<T extends string>(uri: SinkUri, name: string, choic
   }
   return text as T;
 }
+
+/** A whole number within [min, max]. */
+export function intOption(uri: SinkUri, name: string, fallback: number, min: number, max: number): number {
+  const text = option(uri, name);
+  if (text === undefined) return fallback;
+  if (!/^-?[0-9]+$/.test(text) || Number(text) < min || Number(text) > max) {
+    throw new ConfigError(`sink ${uri.key}: option ${name}=${JSON.stringify(text)} must be an integer from ${min} to ${max}`);
+  }
+  return Number(text);
+}

@@ -1,9 +1,9 @@
-// For sinks whose client library takes no AbortSignal (kafkajs, mysql2).
+// For sinks whose client library takes no AbortSignal (kafkajs, mysql2, the mongodb driver's writes).
 
 const ABORTED = Symbol('aborted');
 
 /**
- * The request itself cannot be cancelled (kafkajs has no signal); the send stops waiting for it when
+ * The request itself cannot be cancelled; the send stops waiting for it when
  * the lane's deadline or shutdown aborts, and the lane retries.
  */
 export function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {

@@ -5,6 +5,7 @@ import { createDecipheriv } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { ConfigError } from '../../base/errors.js';
 import { registerSecret } from '../../base/redact.js';
+import { option, type SinkUri } from '../../base/uri.js';
 import { EcsMetadata, MetadataError } from './metadata.js';
 
 export const ACK_TOKEN_CONFIG_PATH = '/var/addon/token-config';
@@ -166,6 +167,15 @@ export interface CredentialInputs {
   readonly accessKeyId?: string;
   /** Option value, else env `AccessKeySecret`. */
   readonly accessKeySecret?: string;
+}
+
+/** Options `accessKeyId`/`accessKeySecret`, else env `AccessKeyId`/`AccessKeySecret` (empty = not given); masked from now on. */
+export function accessKeyInputs(uri: SinkUri, env: NodeJS.ProcessEnv): CredentialInputs {
+  const accessKeyId = option(uri, 'accessKeyId') ?? env.AccessKeyId;
+  const accessKeySecret = option(uri, 'accessKeySecret') ?? env.AccessKeySecret;
+  registerSecret(accessKeyId);
+  registerSecret(accessKeySecret);
+  return { ...(accessKeyId ? { accessKeyId } : {}), ...(accessKeySecret ? { accessKeySecret } : {}) };
 }
 
 export interface AliyunEnvironment {

@@ -3,7 +3,7 @@
 import { ConfigError } from '../../base/errors.js';
 import { expandEnv, option, options, type SinkUri } from '../../base/uri.js';
 import { registerSecret } from '../../base/redact.js';
-import { boolOption, rejectUnknownOptions } from '../options.js';
+import { boolOption, intOption, rejectUnknownOptions } from '../options.js';
 
 /** What `ver` names: an Elasticsearch major or an OpenSearch major. */
 export type EsFlavor = { readonly distribution: 'elasticsearch'; readonly major: 5 | 6 | 7 | 8 | 9 } | { readonly distribution: 'opensearch'; readonly major: 1 | 2 | 3 };
@@ -87,15 +87,6 @@ function parseNode(text: string, what: string): URL {
 function userinfo(uri: SinkUri): string {
   const m = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/([^@/?#]*)@/.exec(expandEnv(uri.raw));
   return m === null ? '' : `${m[1]}@`;
-}
-
-function intOption(uri: SinkUri, name: string, fallback: number, min: number, max: number): number {
-  const text = option(uri, name);
-  if (text === undefined) return fallback;
-  if (!/^-?[0-9]+$/.test(text) || Number(text) < min || Number(text) > max) {
-    throw new ConfigError(`sink elasticsearch: option ${name}=${JSON.stringify(text)} must be an integer from ${min} to ${max}`);
-  }
-  return Number(text);
 }
 
 function basicAuthorization(user: string, secret: string): string {

@@ -7,11 +7,13 @@ import { ConfigError } from '../../base/errors.js';
 import type { SinkUri } from '../../base/uri.js';
 import type { KubeEvent } from '../../event/types.js';
 import { redact } from '../../base/redact.js';
-import { OK, defer, reject, retry, type Outcome } from '../../pipeline/outcome.js';
+import { reject, retry, type Outcome } from '../../pipeline/outcome.js';
 import { bodyExcerpt, classifyFailure, retryAfterMs } from '../http/classify.js';
 import { HttpClient, type HttpReply } from '../http/client.js';
 import type { Sink } from '../../pipeline/sink.js';
 import type { SinkContext, SinkParts } from '../context.js';
+import { fillRequest, verdictForTaken } from '../fill-request.js';
+import { describeNetworkError } from '../network-error.js';
 import { encodeBulkItem, supportsDataStreams, templateName, templateRequest, type EsDialect, type EsFormat } from './encoder.js';
 import { parseEsOptions, type EsFlavor, type EsOptions } from './options.js';
 
@@ -123,7 +125,7 @@ class ElasticsearchSink implements Sink {
         info = dialectFromInfo(reply.body);
       } catch (err) {
         if (err instanceof ConfigError) throw err;
-        failures.push(`${node}: ${err instanceof Error ? describeError(err) : String(err)}`);
+        failures.push(`${node}: ${describeNetworkError(err)}`);
         this.failover();
       }
     }
@@ -158,27 +160,18 @@ class ElasticsearchSink implements Sink {
       }
     }
     const dialect = this.dialect!;
-    const outcomes: Outcome[] = [];
-    const ops: Array<'index' | 'create'> = [];
-    let body = '';
-    let bytes = 0;
-    for (const event of batch) {
-      const item = encodeBulkItem(event, this.format, dialect);
-      const size = Buffer.byteLength(item.lines);
-      // Once the request is full, the rest of the batch waits for the next one.
-      if (outcomes.length > ops.length || (body !== '' && bytes + size > MAX_BULK_BYTES)) {
-        outcomes.push(defer('bulk request full'));
-        continue;
-      }
-      body += item.lines;
-      bytes += size;
-      ops.push(item.op);
-      outcomes.push(OK);
-    }
+    const { taken, outcomes } = fillRequest(
+      batch,
+      (event) => encodeBulkItem(event, this.format, dialect),
+      (item) => Buffer.byteLength(item.lines),
+      MAX_BULK_BYTES,
+      'bulk request full',
+    );
+    const ops = taken.map((item) => item.op);
+    const body = taken.map((item) => item.lines).join('');
     const path = this.options.pipeline === undefined ? '_bulk' : `_bulk?pipeline=${encodeURIComponent(this.options.pipeline)}`;
     const target = `POST ${this.node().origin}/_bulk`;
-    // A verdict on the whole request applies to the events in it, not to those deferred.
-    const sentAll = (o: Outcome) => outcomes.map((x) => (x.status === 'ok' ? o : x));
+    const sentAll = (o: Outcome) => verdictForTaken(outcomes, o);
     let reply: HttpReply;
     try {
       reply = await this.call('POST', path, body, signal, 'application/x-ndjson');
@@ -228,11 +221,6 @@ class ElasticsearchSink implements Sink {
   async close(): Promise<void> {
     await this.client.close();
   }
-}
-
-function describeError(err: Error): string {
-  const code = (err as { code?: string; cause?: { code?: string } }).code ?? (err as { cause?: { code?: string } }).cause?.code;
-  return code === undefined ? err.message : `${err.message} (${code})`;
 }
 
 /** kube-eventer's gauge of failed bulk items; one per process even with several elasticsearch sinks. */

@@ -3,7 +3,7 @@
 import { ConfigError } from '../../base/errors.js';
 import { option, type SinkUri } from '../../base/uri.js';
 import { FILTER_OPTIONS } from '../../filter/filter.js';
-import { registerSecret } from '../../base/redact.js';
+import { accessKeyInputs, type CredentialInputs } from '../aliyun/credentials.js';
 import { boolOption, rejectUnknownOptions } from '../options.js';
 import { parseEndpoint } from '../sls/options.js';
 
@@ -12,8 +12,8 @@ export const EVENTBRIDGE_OPTIONS = ['clusterId', 'regionId', 'accessKeyId', 'acc
 export interface EventBridgeOptions {
   readonly clusterId: string;
   readonly regionId: string | undefined;
-  readonly accessKeyId: string | undefined;
-  readonly accessKeySecret: string | undefined;
+  /** Options accessKeyId/accessKeySecret, else their env. */
+  readonly accessKey: CredentialInputs;
   readonly eventBusName: string;
   readonly internal: boolean;
   readonly endpoint: URL | undefined;
@@ -31,16 +31,11 @@ export function parseEventBridgeOptions(uri: SinkUri, env: NodeJS.ProcessEnv): E
   if (/[\s/:]/.test(clusterId)) throw new ConfigError(`sink eventbridge: clusterId=${JSON.stringify(clusterId)} must not contain spaces, '/' or ':' (it becomes part of each event's subject)`);
   const eventBusName = option(uri, 'eventBusName') || env.EventBusName || 'default';
   if (!BUS_NAME.test(eventBusName)) throw new ConfigError(`sink eventbridge: eventBusName=${JSON.stringify(eventBusName)} is not an event bus name (letters, digits, . _ -)`);
-  const accessKeyId = option(uri, 'accessKeyId') ?? env.AccessKeyId;
-  const accessKeySecret = option(uri, 'accessKeySecret') ?? env.AccessKeySecret;
-  registerSecret(accessKeyId);
-  registerSecret(accessKeySecret);
   const endpoint = option(uri, 'endpoint');
   return {
     clusterId,
-    regionId: option(uri, 'regionId') ?? undefined,
-    accessKeyId: accessKeyId || undefined,
-    accessKeySecret: accessKeySecret || undefined,
+    regionId: option(uri, 'regionId'),
+    accessKey: accessKeyInputs(uri, env),
     eventBusName,
     internal: boolOption(uri, 'internal', true),
     endpoint: endpoint === undefined ? undefined : parseEndpoint(endpoint, 'sink eventbridge: option endpoint'),

@@ -7,13 +7,15 @@ import { ConfigError } from '../../base/errors.js';
 import type { SinkUri } from '../../base/uri.js';
 import type { KubeEvent } from '../../event/types.js';
 import { OK, reject, retry, type Outcome } from '../../pipeline/outcome.js';
-import { CredentialRenewalError, resolveCredentials, type AliyunEnvironment, type CredentialProvider } from '../aliyun/credentials.js';
+import { resolveCredentials, type AliyunEnvironment, type CredentialProvider } from '../aliyun/credentials.js';
 import { processEnvironment } from '../aliyun/environment.js';
 import { resolveRegion } from '../aliyun/region.js';
-import { bodyExcerpt, classifyFailure, retryAfterMs } from '../http/classify.js';
+import { failureBeforeReply, renewExpired, serviceError } from '../aliyun/reply.js';
+import { retryAfterMs } from '../http/classify.js';
 import { HttpClient, type HttpReply } from '../http/client.js';
 import type { Sink } from '../../pipeline/sink.js';
 import type { SinkContext, SinkParts } from '../context.js';
+import { isHostNotFound } from '../network-error.js';
 import { encodeCloudEvent, EVENTS_PER_REQUEST, putEventsBody, unsendable, type CloudEventContext } from './encoder.js';
 import { eventBridgeEndpoint, parseEventBridgeOptions, type EventBridgeOptions } from './options.js';
 import { eventBridgeAuthorization, eventBridgeStringToSign } from './sign.js';
@@ -24,20 +26,6 @@ export const EVENTBRIDGE_USER_AGENT = 'kube-eventer aliyun-eventbridge-sdk/1.2.0
 /** PutEvents requests of one batch sent at the same time. */
 const REQUESTS_IN_FLIGHT = 4;
 
-interface ErrorReply {
-  readonly code: string;
-  readonly message: string;
-}
-
-function errorOf(reply: HttpReply): ErrorReply {
-  try {
-    const json = JSON.parse(reply.body) as { code?: unknown; message?: unknown };
-    if (typeof json.code === 'string') return { code: json.code, message: typeof json.message === 'string' ? json.message : '' };
-  } catch {
-    // not JSON
-  }
-  return { code: `HTTP ${reply.status}`, message: bodyExcerpt(reply.body) };
-}
 
 /** Codes the account owner can fix without changing the events (credentials, permissions, clock): keep retrying. */
 function isCredentialProblem(code: string): boolean {
@@ -50,15 +38,18 @@ function isTransientEntry(code: string): boolean {
 
 class EventBridgeSink implements Sink {
   readonly name = 'EventBridgeSink';
+  private readonly putEventsUrl: URL;
 
   constructor(
     private readonly options: EventBridgeOptions,
     private readonly ctx: CloudEventContext,
-    private readonly endpoint: URL,
+    endpoint: URL,
     private readonly credentials: CredentialProvider,
     private readonly http: HttpClient,
     private readonly now: () => number,
-  ) {}
+  ) {
+    this.putEventsUrl = new URL(PUT_EVENTS_PATH, endpoint);
+  }
 
   async send(batch: readonly KubeEvent[], signal: AbortSignal): Promise<Outcome[]> {
     const outcomes = new Array<Outcome>(batch.length);
@@ -87,7 +78,7 @@ class EventBridgeSink implements Sink {
   }
 
   private async putEvents(events: readonly string[], signal: AbortSignal): Promise<Outcome[]> {
-    const url = new URL(PUT_EVENTS_PATH, this.endpoint);
+    const url = this.putEventsUrl;
     const target = `POST ${url.origin}${PUT_EVENTS_PATH} (bus ${this.options.eventBusName})`;
     const all = (o: Outcome) => events.map(() => o);
     let reply: HttpReply;
@@ -111,16 +102,13 @@ class EventBridgeSink implements Sink {
       headers['user-agent'] = EVENTBRIDGE_USER_AGENT;
       reply = await this.http.request({ url, method: 'POST', headers: Object.entries(headers), body: putEventsBody(events), signal });
     } catch (err) {
-      if (!signal.aborted && err instanceof CredentialRenewalError) return all(retry(`${target}: ${err.message}`));
-      return all(classifyFailure(err, target, signal));
+      return all(failureBeforeReply(err, target, signal));
     }
     if (reply.status >= 200 && reply.status < 300) return this.entryOutcomes(reply, events.length, target);
-    const { code, message } = errorOf(reply);
+    const { code, message } = serviceError(reply, 'code', 'message');
     const reason = `${target}: HTTP ${reply.status} ${code}${message === '' ? '' : `: ${message}`}`;
-    if (/SecurityToken\.Expired/i.test(code) && this.credentials.renewable) {
-      this.credentials.invalidate();
-      return all(retry(`${reason} (renewing credentials)`));
-    }
+    const renewed = /SecurityToken\.Expired/i.test(code) ? renewExpired(this.credentials, reason) : undefined;
+    if (renewed !== undefined) return all(renewed);
     if (isCredentialProblem(code) || reply.status === 408 || reply.status === 429 || reply.status >= 500) return all(retry(reason, retryAfterMs(reply.headers)));
     return all(reject(reason));
   }
@@ -166,13 +154,13 @@ export async function buildEventBridgeSink(uri: SinkUri, ctx: SinkContext, envir
   const options = parseEventBridgeOptions(uri, envir.env);
   const account = await accountId(options.accountId, envir);
   const { region } = await resolveRegion('eventbridge', options.regionId, envir.env, envir.metadata, options.endpoint !== undefined);
-  const credentials = await resolveCredentials('eventbridge', { accessKeyId: options.accessKeyId, accessKeySecret: options.accessKeySecret }, envir);
+  const credentials = await resolveCredentials('eventbridge', options.accessKey, envir);
   const endpoint = options.endpoint ?? eventBridgeEndpoint(account, region, options.internal);
   // EventBridge has no cheap read-only call to check credentials; at least the host must exist.
   try {
     await lookup(endpoint.hostname.replace(/^\[|\]$/g, ''));
   } catch (err) {
-    if ((err as { code?: string }).code === 'ENOTFOUND') throw new ConfigError(`sink eventbridge: endpoint host ${endpoint.hostname} does not exist (check regionId, internal or endpoint)`);
+    if (isHostNotFound(err)) throw new ConfigError(`sink eventbridge: endpoint host ${endpoint.hostname} does not exist (check regionId, internal or endpoint)`);
     ctx.log.warn({ endpoint: endpoint.origin, reason: (err as Error).message }, 'eventbridge: could not resolve the endpoint at startup; delivery will retry');
   }
   const cloudCtx: CloudEventContext = { region, accountId: account, clusterId: options.clusterId, eventBusName: options.eventBusName };

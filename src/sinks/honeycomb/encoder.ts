@@ -3,6 +3,7 @@ import { goJson } from '../../event/go-json.js';
 import { lastTimestamp } from '../../event/last-timestamp.js';
 import type { KubeEvent } from '../../event/types.js';
 import { nowGoTime, rfc3339NanoUTC, type GoTime } from '../../gotime/index.js';
+import { groupBySize } from '../group-by-size.js';
 
 /** Honeycomb's largest event. */
 export const HONEYCOMB_MAX_EVENT_BYTES = 1_000_000;
@@ -32,20 +33,13 @@ export function honeycombEvent(e: Readonly<KubeEvent>, now: () => GoTime = nowGo
 
 /** Groups encoded events into bodies under the batch limit; returns index groups. */
 export function planBatches(sizes: readonly number[], maxBytes = HONEYCOMB_MAX_BATCH_BYTES): number[][] {
-  const groups: number[][] = [];
-  let current: number[] = [];
-  let size = 2;
-  sizes.forEach((n, i) => {
-    if (current.length > 0 && size + n + 1 > maxBytes) {
-      groups.push(current);
-      current = [];
-      size = 2;
-    }
-    current.push(i);
-    size += n + 1;
-  });
-  if (current.length > 0) groups.push(current);
-  return groups;
+  // The body `[e1,e2,…]\n`: the events, a comma between them and 3 bytes around, counted as 2 plus 1 per event.
+  return groupBySize(
+    sizes.map((n) => n + 1),
+    maxBytes,
+    Number.POSITIVE_INFINITY,
+    2,
+  );
 }
 
 export function batchBody(events: readonly string[]): string {

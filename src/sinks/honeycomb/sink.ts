@@ -11,6 +11,7 @@ import { bodyExcerpt, classifyFailure, failureReason, retryAfterMs } from '../ht
 import { HttpClient, type HttpReply } from '../http/client.js';
 import type { Sink } from '../../pipeline/sink.js';
 import type { SinkContext, SinkParts } from '../context.js';
+import { isHostNotFound } from '../network-error.js';
 import { batchBody, honeycombEvent, HONEYCOMB_MAX_EVENT_BYTES, planBatches } from './encoder.js';
 import { parseHoneycombOptions, type HoneycombOptions } from './options.js';
 
@@ -40,14 +41,14 @@ class HoneycombSink implements Sink {
 
   async send(batch: readonly KubeEvent[], signal: AbortSignal): Promise<Outcome[]> {
     const outcomes = new Array<Outcome>(batch.length);
-    const encoded: Array<{ index: number; json: string }> = [];
+    const encoded: Array<{ index: number; json: string; size: number }> = [];
     batch.forEach((e, index) => {
       const json = honeycombEvent(e);
       const size = Buffer.byteLength(json);
       if (size > HONEYCOMB_MAX_EVENT_BYTES) outcomes[index] = reject(`event is ${size} bytes, over Honeycomb's ${HONEYCOMB_MAX_EVENT_BYTES}`);
-      else encoded.push({ index, json });
+      else encoded.push({ index, json, size });
     });
-    for (const group of planBatches(encoded.map((x) => Buffer.byteLength(x.json)))) {
+    for (const group of planBatches(encoded.map((x) => x.size))) {
       const members = group.map((g) => encoded[g]!);
       const results = await this.post(
         members.map((m) => m.json),
@@ -111,8 +112,7 @@ async function checkWriteKey(options: HoneycombOptions, http: HttpClient, log: L
   try {
     reply = await http.request({ url: options.authUrl, method: 'GET', headers: [['X-Honeycomb-Team', options.writeKey]], signal: AbortSignal.timeout(10_000) });
   } catch (err) {
-    const code = (err as { cause?: { code?: string }; code?: string }).cause?.code ?? (err as { code?: string }).code;
-    if (code === 'ENOTFOUND') throw new ConfigError(`sink honeycomb: option apihost: host ${options.apiHost.hostname} does not exist`);
+    if (isHostNotFound(err)) throw new ConfigError(`sink honeycomb: option apihost: host ${options.apiHost.hostname} does not exist`);
     log.warn({ reason: failureReason(err, `GET ${options.authUrl.origin}/1/auth`) }, 'honeycomb: could not check the write key at startup; delivery will retry');
     return;
   }

@@ -4,11 +4,13 @@ import { ConfigError } from '../../base/errors.js';
 import type { SinkUri } from '../../base/uri.js';
 import type { KubeEvent } from '../../event/types.js';
 import { redact } from '../../base/redact.js';
-import { OK, defer, reject, retry, type Outcome } from '../../pipeline/outcome.js';
+import { reject, retry, type Outcome } from '../../pipeline/outcome.js';
 import { bodyExcerpt, classifyFailure, retryAfterMs } from '../http/classify.js';
 import { HttpClient, type HttpReply } from '../http/client.js';
 import type { Sink } from '../../pipeline/sink.js';
 import type { SinkContext, SinkParts } from '../context.js';
+import { fillRequest, verdictForTaken } from '../fill-request.js';
+import { describeNetworkError } from '../network-error.js';
 import { encodePoint, type InfluxFormat } from './encoder.js';
 import { parseInfluxOptions, type InfluxOptions } from './options.js';
 
@@ -31,23 +33,43 @@ function errorText(reply: HttpReply): string {
   }
 }
 
+function authHeaders(options: InfluxOptions): Array<[string, string]> {
+  const t = options.target;
+  if (t.api === 'v1') return [['Authorization', `Basic ${Buffer.from(`${t.user}:${t.password}`).toString('base64')}`]];
+  return t.token === undefined ? [] : [['Authorization', `Token ${t.token}`]];
+}
+
+function writeUrl(options: InfluxOptions): URL {
+  const t = options.target;
+  if (t.api === 'v1') {
+    const url = new URL('write', options.base);
+    url.search = new URLSearchParams({ db: t.db, rp: t.rp, precision: 'ns' }).toString();
+    return url;
+  }
+  const url = new URL('api/v2/write', options.base);
+  const params = new URLSearchParams();
+  if (t.org !== undefined) params.set('org', t.org);
+  params.set('bucket', t.bucket);
+  params.set('precision', 'ns');
+  url.search = params.toString();
+  return url;
+}
+
 class InfluxSink implements Sink {
   readonly name = 'InfluxDB Sink';
   private readonly format: InfluxFormat;
   /** 1.x: the database and retention policy exist (false again after "database not found"). */
   private ready = false;
+  private readonly auth: ReadonlyArray<readonly [string, string]>;
+  private readonly writeUrl: URL;
 
   constructor(
     private readonly options: InfluxOptions,
     private readonly client: HttpClient,
   ) {
     this.format = { withFields: options.withFields, clusterName: options.clusterName };
-  }
-
-  private authHeaders(): Array<[string, string]> {
-    const t = this.options.target;
-    if (t.api === 'v1') return [['Authorization', `Basic ${Buffer.from(`${t.user}:${t.password}`).toString('base64')}`]];
-    return t.token === undefined ? [] : [['Authorization', `Token ${t.token}`]];
+    this.auth = authHeaders(options);
+    this.writeUrl = writeUrl(options);
   }
 
   private async query(q: string, signal: AbortSignal | undefined): Promise<{ error?: string; series?: Array<{ values?: unknown[][] }> }> {
@@ -55,7 +77,7 @@ class InfluxSink implements Sink {
     const reply = await this.client.request({
       url,
       method: 'POST',
-      headers: [...this.authHeaders(), ['Content-Type', 'application/x-www-form-urlencoded']],
+      headers: [...this.auth, ['Content-Type', 'application/x-www-form-urlencoded']],
       body: new URLSearchParams({ q }).toString(),
       ...(signal === undefined ? {} : { signal }),
     });
@@ -75,7 +97,7 @@ class InfluxSink implements Sink {
    * creates them (`WITH NAME "default"`), or, when the database exists, the policy is added if missing.
    */
   async prepare(signal: AbortSignal | undefined): Promise<void> {
-    const ping = await this.client.request({ url: new URL('ping', this.options.base), method: 'GET', headers: this.authHeaders(), ...(signal === undefined ? {} : { signal }) });
+    const ping = await this.client.request({ url: new URL('ping', this.options.base), method: 'GET', headers: this.auth, ...(signal === undefined ? {} : { signal }) });
     if (ping.status >= 500) throw new Error(`GET /ping: HTTP ${ping.status}`);
     const t = this.options.target;
     if (t.api === 'v2') {
@@ -100,22 +122,6 @@ class InfluxSink implements Sink {
     this.ready = true;
   }
 
-  private writeUrl(): URL {
-    const t = this.options.target;
-    if (t.api === 'v1') {
-      const url = new URL('write', this.options.base);
-      url.search = new URLSearchParams({ db: t.db, rp: t.rp, precision: 'ns' }).toString();
-      return url;
-    }
-    const url = new URL('api/v2/write', this.options.base);
-    const params = new URLSearchParams();
-    if (t.org !== undefined) params.set('org', t.org);
-    params.set('bucket', t.bucket);
-    params.set('precision', 'ns');
-    url.search = params.toString();
-    return url;
-  }
-
   async send(batch: readonly KubeEvent[], signal: AbortSignal): Promise<Outcome | Outcome[]> {
     if (!this.ready) {
       try {
@@ -124,31 +130,17 @@ class InfluxSink implements Sink {
         return retry(`influxdb not ready: ${redact(err instanceof Error ? err.message : String(err))}`);
       }
     }
-    const outcomes: Outcome[] = [];
-    const lines: string[] = [];
-    let bytes = 0;
-    for (const event of batch) {
-      const line = encodePoint(event, this.format);
-      const size = Buffer.byteLength(line);
-      if (outcomes.length > lines.length || (lines.length > 0 && bytes + size > MAX_WRITE_BYTES)) {
-        outcomes.push(defer('write request full'));
-        continue;
-      }
-      lines.push(line);
-      bytes += size;
-      outcomes.push(OK);
-    }
-    const url = this.writeUrl();
+    const { taken: lines, outcomes } = fillRequest(batch, (event) => encodePoint(event, this.format), (line) => Buffer.byteLength(line), MAX_WRITE_BYTES, 'write request full');
+    const url = this.writeUrl;
     const target = `POST ${url.origin}${url.pathname}`;
     let failure: Outcome | undefined;
     try {
-      const reply = await this.client.request({ url, method: 'POST', headers: [...this.authHeaders(), ['Content-Type', 'text/plain; charset=utf-8']], body: lines.join(''), signal });
+      const reply = await this.client.request({ url, method: 'POST', headers: [...this.auth, ['Content-Type', 'text/plain; charset=utf-8']], body: lines.join(''), signal });
       failure = this.classify(reply, target);
     } catch (err) {
       failure = classifyFailure(err, target, signal);
     }
-    // The verdict applies to the points written, not to those deferred.
-    return failure === undefined ? outcomes : outcomes.map((o) => (o.status === 'ok' ? failure : o));
+    return failure === undefined ? outcomes : verdictForTaken(outcomes, failure);
   }
 
   /** undefined when the write succeeded. */
@@ -182,12 +174,7 @@ export async function createInfluxSink(uri: SinkUri, _ctx: SinkContext): Promise
   } catch (err) {
     await client.destroy();
     if (err instanceof ConfigError) throw err;
-    throw new ConfigError(redact(`sink influxdb: cannot reach InfluxDB at ${options.base.origin} at startup: ${err instanceof Error ? describe(err) : String(err)}`));
+    throw new ConfigError(redact(`sink influxdb: cannot reach InfluxDB at ${options.base.origin} at startup: ${describeNetworkError(err)}`));
   }
   return { sink, tuning: { maxBatch: INFLUX_MAX_BATCH } };
-}
-
-function describe(err: Error): string {
-  const code = (err as { code?: string }).code ?? (err as { cause?: { code?: string } }).cause?.code;
-  return code === undefined ? err.message : `${err.message} (${code})`;
 }

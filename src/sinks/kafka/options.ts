@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { ConfigError } from '../../base/errors.js';
 import { option, options, type SinkUri } from '../../base/uri.js';
 import { registerSecret } from '../../base/redact.js';
-import { boolOption, choiceOption, rejectUnknownOptions } from '../options.js';
+import { boolOption, choiceOption, intOption, rejectUnknownOptions } from '../options.js';
 
 export const COMPRESSIONS = ['none', 'gzip', 'snappy', 'lz4', 'zstd'] as const;
 export type Compression = (typeof COMPRESSIONS)[number];
@@ -128,11 +128,7 @@ export function parseKafkaOptions(uri: SinkUri): KafkaOptions {
 
   const acksText = option(uri, 'acks') ?? '1';
   if (acksText !== '1' && acksText !== 'all' && acksText !== '-1') fail(`option acks=${JSON.stringify(acksText)} must be 1 (the leader, as kube-eventer) or all`);
-  const maxText = option(uri, 'max_request_bytes');
-  const maxRequestBytes = maxText === undefined ? 900_000 : Number(maxText);
-  if (maxText !== undefined && (!/^\d+$/.test(maxText) || maxRequestBytes < 1024 || maxRequestBytes > 100_000_000)) {
-    fail(`option max_request_bytes=${JSON.stringify(maxText)} must be an integer from 1024 to 100000000`);
-  }
+  const maxRequestBytes = intOption(uri, 'max_request_bytes', 900_000, 1024, 100_000_000);
   const clientId = option(uri, 'clientid') ?? 'kafka-sink';
   if (clientId === '') fail('option clientid is empty');
 

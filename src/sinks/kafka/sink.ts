@@ -9,6 +9,7 @@ import { redact } from '../../base/redact.js';
 import { OK, reject, retry, type Outcome } from '../../pipeline/outcome.js';
 import type { Sink } from '../../pipeline/sink.js';
 import type { SinkContext, SinkParts } from '../context.js';
+import { groupBySize } from '../group-by-size.js';
 import { isAborted, untilAborted } from '../until-aborted.js';
 import { registerCodec } from './codecs.js';
 import { encodeMessage, type KafkaMessage } from './encoder.js';
@@ -76,58 +77,42 @@ export class KafkaSink implements Sink {
 
   async send(batch: readonly KubeEvent[], signal: AbortSignal): Promise<readonly Outcome[]> {
     const outcomes: Outcome[] = new Array<Outcome>(batch.length);
-    const chunk: KafkaMessage[] = [];
-    const chunkIndexes: number[] = [];
-    let chunkBytes = 0;
-    let failed: Outcome | undefined;
-
-    const flush = async (): Promise<void> => {
-      if (chunk.length === 0) return;
-      if (failed === undefined && signal.aborted) failed = retry('send deadline passed before the produce request');
-      if (failed === undefined) {
-        try {
-          await untilAborted(this.producer.send({ topic: this.opts.topic, messages: chunk, acks: this.opts.acks, compression: this.compression }), signal);
-        } catch (err) {
-          if (isAborted(err)) {
-            failed = retry('send deadline passed while the broker had not acknowledged (the batch may still arrive: a duplicate)');
-            for (const i of chunkIndexes) outcomes[i] = failed;
-            chunk.length = 0;
-            chunkIndexes.length = 0;
-            chunkBytes = 0;
-            return;
-          }
-          const type = rootError(err).type;
-          const reason = `produce to ${this.opts.topic} failed: ${describe(err)}`;
-          if (type !== undefined && BAD_RECORD_ERRORS.has(type)) {
-            for (const i of chunkIndexes) outcomes[i] = reject(reason);
-            chunk.length = 0;
-            chunkIndexes.length = 0;
-            chunkBytes = 0;
-            return;
-          }
-          failed = retry(reason);
-        }
-      }
-      for (const i of chunkIndexes) outcomes[i] = failed ?? OK;
-      chunk.length = 0;
-      chunkIndexes.length = 0;
-      chunkBytes = 0;
-    };
-
-    for (let i = 0; i < batch.length; i++) {
-      const message = encodeMessage(batch[i]!, this.opts.key);
+    const fits: number[] = [];
+    const messages: KafkaMessage[] = [];
+    const sizes: number[] = [];
+    batch.forEach((event, i) => {
+      const message = encodeMessage(event, this.opts.key);
       const bytes = Buffer.byteLength(message.value) + (message.key === null ? 0 : Buffer.byteLength(message.key)) + 64;
       if (bytes > this.opts.maxRequestBytes) {
         outcomes[i] = reject(`message of ${bytes} bytes exceeds max_request_bytes=${this.opts.maxRequestBytes}`);
-        continue;
+        return;
       }
-      if (chunkBytes + bytes > this.opts.maxRequestBytes) await flush();
-      chunk.push(message);
-      chunkIndexes.push(i);
-      chunkBytes += bytes;
+      fits.push(i);
+      messages.push(message);
+      sizes.push(bytes);
+    });
+    let failed: Outcome | undefined;
+    for (const request of groupBySize(sizes, this.opts.maxRequestBytes)) {
+      const verdict = failed ?? (await this.produce(request.map((k) => messages[k]!), signal));
+      // A retry stops the rest of the batch from being tried; a reject concerns these records only.
+      if (verdict.status === 'retry') failed = verdict;
+      for (const k of request) outcomes[fits[k]!] = verdict;
     }
-    await flush();
     return outcomes;
+  }
+
+  /** One produce request's verdict for all its records. */
+  private async produce(messages: KafkaMessage[], signal: AbortSignal): Promise<Outcome> {
+    if (signal.aborted) return retry('send deadline passed before the produce request');
+    try {
+      await untilAborted(this.producer.send({ topic: this.opts.topic, messages, acks: this.opts.acks, compression: this.compression }), signal);
+      return OK;
+    } catch (err) {
+      if (isAborted(err)) return retry('send deadline passed while the broker had not acknowledged (the batch may still arrive: a duplicate)');
+      const type = rootError(err).type;
+      const reason = `produce to ${this.opts.topic} failed: ${describe(err)}`;
+      return type !== undefined && BAD_RECORD_ERRORS.has(type) ? reject(reason) : retry(reason);
+    }
   }
 
   async close(): Promise<void> {

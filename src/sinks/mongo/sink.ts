@@ -8,6 +8,7 @@ import { redact } from '../../base/redact.js';
 import { OK, reject, retry, type Outcome } from '../../pipeline/outcome.js';
 import type { Sink } from '../../pipeline/sink.js';
 import type { SinkContext, SinkParts } from '../context.js';
+import { isAborted, untilAborted } from '../until-aborted.js';
 import { encodeDocument, type MongoEventDocument } from './encoder.js';
 import { parseMongoOptions, type MongoOptions } from './options.js';
 
@@ -18,7 +19,8 @@ const DUPLICATE_KEY = 11000;
 
 /** Errors a later attempt may not get: the server is there but says no (validation, auth, bad name). */
 function isPermanent(code: number | undefined): boolean {
-  // 121 document validation, 2 BadValue, 13 Unauthorized (kept retryable: roles may be fixed), 10334 BSON too large.
+  // 121 DocumentValidationFailure, 2 BadValue, 10334 BSONObjectTooLarge, 17280 KeyTooLong: the document itself.
+  // 13 Unauthorized stays retryable: an operator can grant the role without the events changing.
   return code === 121 || code === 2 || code === 10334 || code === 17280;
 }
 
@@ -37,12 +39,11 @@ class MongoSink implements Sink {
     const docs = batch.map((e) => encodeDocument(e));
     const outcomes: Outcome[] = batch.map(() => OK);
     try {
-      const insert = this.collection.insertMany(docs, { ordered: false, timeoutMS: SERVER_SELECTION_MS * 2 });
       // The driver takes no abort signal for writes: stop waiting when the lane gives up (a resend is safe).
-      const aborted = await untilAborted(insert, signal);
-      if (aborted) return outcomes.map(() => retry('insertMany: abandoned (send deadline or shutdown); the documents may or may not be stored'));
+      await untilAborted(this.collection.insertMany(docs, { ordered: false, timeoutMS: SERVER_SELECTION_MS * 2 }), signal);
       return outcomes;
     } catch (err) {
+      if (isAborted(err)) return outcomes.map(() => retry('insertMany: abandoned (send deadline or shutdown); the documents may or may not be stored'));
       const writeErrors = err instanceof MongoBulkWriteError ? [err.writeErrors].flat() : [];
       if (err instanceof MongoBulkWriteError && writeErrors.length > 0) {
         for (const we of writeErrors) {
@@ -113,21 +114,3 @@ function unsupportedOption(connectionString: string): string | undefined {
   return undefined;
 }
 
-/** Waits for `work`; true when `signal` aborted first (the work continues in the background, its result ignored). */
-async function untilAborted(work: Promise<unknown>, signal: AbortSignal): Promise<boolean> {
-  if (signal.aborted) {
-    work.catch(() => undefined);
-    return true;
-  }
-  let onAbort: (() => void) | undefined;
-  const abort = new Promise<true>((resolve) => {
-    onAbort = () => resolve(true);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-  try {
-    return await Promise.race([work.then(() => false), abort]);
-  } finally {
-    signal.removeEventListener('abort', onAbort!);
-    work.catch(() => undefined);
-  }
-}

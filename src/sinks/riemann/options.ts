@@ -2,7 +2,7 @@
 import { ConfigError } from '../../base/errors.js';
 import { option, options, type SinkUri } from '../../base/uri.js';
 import { FILTER_OPTIONS } from '../../filter/filter.js';
-import { rejectUnknownOptions } from '../options.js';
+import { intOption, rejectUnknownOptions } from '../options.js';
 
 export const RIEMANN_OPTIONS = ['ttl', 'batchsize', 'tags', 'state'] as const;
 
@@ -34,11 +34,7 @@ export function parseRiemannOptions(uri: SinkUri): RiemannOptions {
   if (ttlText !== undefined && (ttlText.trim() === '' || !Number.isFinite(ttl) || ttl < 0 || Math.abs(ttl) > 3.4e38)) {
     throw new ConfigError(`sink riemann: option ttl=${JSON.stringify(ttlText)} must be a non-negative number of seconds`);
   }
-  const batchText = option(uri, 'batchsize');
-  const batchSize = batchText === undefined ? 1000 : Number(batchText);
-  if (batchText !== undefined && (!/^[0-9]+$/.test(batchText) || batchSize < 1 || batchSize > 100_000)) {
-    throw new ConfigError(`sink riemann: option batchsize=${JSON.stringify(batchText)} must be an integer from 1 to 100000`);
-  }
+  const batchSize = intOption(uri, 'batchsize', 1000, 1, 100_000);
   const given = options(uri, 'tags');
   return { host: m[1]!.replace(/^\[|\]$/g, ''), port, ttl, batchSize, tags: given.length > 0 ? given : ['heapster'], state: option(uri, 'state') };
 }

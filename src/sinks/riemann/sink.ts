@@ -154,6 +154,9 @@ class RiemannSink implements Sink {
 
   private async sendNow(batch: readonly KubeEvent[], signal: AbortSignal): Promise<Outcome> {
     if (this.closed) return retry(`${this.target}: sink closed`);
+    // A send queued behind a slow one may find its deadline gone: an abort that already happened
+    // fires no listener, so exchange() would wait for the reply with no bound.
+    if (signal.aborted) return retry(`${this.target}: send deadline passed before the message was written`);
     const frame = encodeRiemannFrame(batch, this.options);
     let conn: RiemannConnection;
     try {

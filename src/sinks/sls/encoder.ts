@@ -4,6 +4,7 @@ import { eventJsonIndent } from '../../event/event-json.js';
 import { lastTimestamp } from '../../event/last-timestamp.js';
 import type { KubeEvent } from '../../event/types.js';
 import { nowGoTime, type GoTime } from '../../gotime/index.js';
+import { groupBySize } from '../group-by-size.js';
 import { lengthDelimitedSize, ProtoWriter } from '../wire/protobuf.js';
 
 /** PutLogs refuses a body whose raw (uncompressed) size exceeds this: 413 PostBodyTooLarge. */
@@ -65,24 +66,14 @@ export interface RequestPlan {
 /** Greedy split: each request holds at most SLS_MAX_LOGS logs and `targetBytes` raw bytes. */
 export function planRequests(logSizes: readonly number[], topic: string, targetBytes = SLS_TARGET_RAW_BYTES, maxLogs = SLS_MAX_LOGS): RequestPlan {
   const overhead = logGroupOverhead(topic);
-  const requests: number[][] = [];
+  const fits: number[] = [];
   const oversized: number[] = [];
-  let current: number[] = [];
-  let size = overhead;
-  logSizes.forEach((logSize, i) => {
-    const add = lengthDelimitedSize(logSize);
-    if (overhead + add > SLS_MAX_RAW_BYTES) {
-      oversized.push(i);
-      return;
-    }
-    if (current.length > 0 && (current.length >= maxLogs || size + add > targetBytes)) {
-      requests.push(current);
-      current = [];
-      size = overhead;
-    }
-    current.push(i);
-    size += add;
-  });
-  if (current.length > 0) requests.push(current);
+  logSizes.forEach((logSize, i) => (overhead + lengthDelimitedSize(logSize) > SLS_MAX_RAW_BYTES ? oversized : fits).push(i));
+  const requests = groupBySize(
+    fits.map((i) => lengthDelimitedSize(logSizes[i]!)),
+    targetBytes,
+    maxLogs,
+    overhead,
+  ).map((group) => group.map((k) => fits[k]!));
   return { requests, oversized };
 }

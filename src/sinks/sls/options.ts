@@ -3,7 +3,7 @@
 import { ConfigError } from '../../base/errors.js';
 import { option, options, type SinkUri } from '../../base/uri.js';
 import { FILTER_OPTIONS } from '../../filter/filter.js';
-import { registerSecret } from '../../base/redact.js';
+import { accessKeyInputs, type CredentialInputs } from '../aliyun/credentials.js';
 import { boolOption, rejectUnknownOptions } from '../options.js';
 
 export const SLS_OPTIONS = ['project', 'logStore', 'topic', 'regionId', 'accessKeyId', 'accessKeySecret', 'internal', 'label', 'endpoint'] as const;
@@ -14,8 +14,8 @@ export interface SlsOptions {
   readonly topic: string;
   /** Option `regionId` (the env and ECS metadata are consulted later). */
   readonly regionId: string | undefined;
-  readonly accessKeyId: string | undefined;
-  readonly accessKeySecret: string | undefined;
+  /** Options accessKeyId/accessKeySecret, else their env. */
+  readonly accessKey: CredentialInputs;
   readonly internal: boolean;
   /** Extra contents on every log, in the order given. */
   readonly labels: ReadonlyArray<readonly [string, string]>;
@@ -57,10 +57,6 @@ export function parseSlsOptions(uri: SinkUri, env: NodeJS.ProcessEnv): SlsOption
     if (parts.length !== 2 || parts[0] === '') throw new ConfigError(`sink sls: option label=${JSON.stringify(text)} must be key,value`);
     labels.push([parts[0]!, parts[1]!]);
   }
-  const accessKeyId = option(uri, 'accessKeyId') ?? env.AccessKeyId;
-  const accessKeySecret = option(uri, 'accessKeySecret') ?? env.AccessKeySecret;
-  registerSecret(accessKeyId);
-  registerSecret(accessKeySecret);
   const endpointOption = option(uri, 'endpoint');
   const endpointText = endpointOption ?? (env.SLS_ENDPOINT || undefined);
   const from = endpointOption !== undefined ? 'sink sls: option endpoint' : 'sink sls: env SLS_ENDPOINT';
@@ -69,8 +65,7 @@ export function parseSlsOptions(uri: SinkUri, env: NodeJS.ProcessEnv): SlsOption
     logStore,
     topic: option(uri, 'topic') ?? '',
     regionId: option(uri, 'regionId'),
-    accessKeyId: accessKeyId || undefined,
-    accessKeySecret: accessKeySecret || undefined,
+    accessKey: accessKeyInputs(uri, env),
     internal: boolOption(uri, 'internal', true),
     labels,
     endpoint: endpointText === undefined ? undefined : { url: parseEndpoint(endpointText, from), from },

@@ -9,13 +9,15 @@ import type { SinkUri } from '../../base/uri.js';
 import type { KubeEvent } from '../../event/types.js';
 import type { Logger } from '../../log/logger.js';
 import { OK, reject, retry, type Outcome } from '../../pipeline/outcome.js';
-import { CredentialRenewalError, resolveCredentials, type AliyunCredentials, type AliyunEnvironment, type CredentialProvider } from '../aliyun/credentials.js';
+import { resolveCredentials, type AliyunCredentials, type AliyunEnvironment, type CredentialProvider } from '../aliyun/credentials.js';
 import { maskAccessKeyId, processEnvironment } from '../aliyun/environment.js';
 import { resolveRegion } from '../aliyun/region.js';
-import { bodyExcerpt, classifyFailure, failureReason, retryAfterMs } from '../http/classify.js';
+import { failureBeforeReply, renewExpired, serviceError } from '../aliyun/reply.js';
+import { failureReason, retryAfterMs } from '../http/classify.js';
 import { HttpClient, type HttpReply } from '../http/client.js';
 import type { Sink } from '../../pipeline/sink.js';
 import type { SinkContext, SinkParts } from '../context.js';
+import { isHostNotFound } from '../network-error.js';
 import { encodeLog, encodeLogGroup, planRequests, SLS_MAX_RAW_BYTES } from './encoder.js';
 import { parseSlsOptions, regionEndpoint, type SlsOptions } from './options.js';
 import { signSlsV4, slsDateTime } from './sign.js';
@@ -41,13 +43,7 @@ export function slsTarget(endpoint: URL, project: string, region: string): SlsTa
 
 /** A Log Service error reply: `{"errorCode": "...", "errorMessage": "..."}`. */
 function errorOf(reply: HttpReply): { code: string; message: string } {
-  try {
-    const json = JSON.parse(reply.body) as { errorCode?: unknown; errorMessage?: unknown };
-    if (typeof json.errorCode === 'string') return { code: json.errorCode, message: typeof json.errorMessage === 'string' ? json.errorMessage : '' };
-  } catch {
-    // not JSON: a proxy's page
-  }
-  return { code: `HTTP ${reply.status}`, message: bodyExcerpt(reply.body) };
+  return serviceError(reply, 'errorCode', 'errorMessage');
 }
 
 /** The service's answers that mean "your STS token has expired". */
@@ -103,16 +99,13 @@ export class SlsClient {
         signal,
       );
     } catch (err) {
-      if (!signal.aborted && err instanceof CredentialRenewalError) return retry(`${target}: ${err.message}`);
-      return classifyFailure(err, target, signal);
+      return failureBeforeReply(err, target, signal);
     }
     if (reply.status === 200) return OK;
     const { code, message } = errorOf(reply);
     const reason = `${target}: HTTP ${reply.status} ${code}${message === '' ? '' : `: ${message}`}`;
-    if (reply.status === 401 && isExpiredToken(code, message) && this.credentials.renewable) {
-      this.credentials.invalidate();
-      return retry(`${reason} (renewing credentials)`);
-    }
+    const renewed = reply.status === 401 && isExpiredToken(code, message) ? renewExpired(this.credentials, reason) : undefined;
+    if (renewed !== undefined) return renewed;
     // 401/403: credentials, permissions or write quota; a skewed clock — all fixable without changing the events.
     if (reply.status === 401 || reply.status === 403 || reply.status === 429 || reply.status >= 500 || code === 'RequestTimeTooSkewed') {
       return retry(reason, retryAfterMs(reply.headers));
@@ -167,8 +160,7 @@ async function checkAccess(client: SlsClient, log: Logger): Promise<void> {
   try {
     reply = await client.request('GET', client.logStorePath, Buffer.alloc(0), { 'x-log-bodyrawsize': '0' }, AbortSignal.timeout(10_000));
   } catch (err) {
-    const code = (err as { code?: string; cause?: { code?: string } }).cause?.code ?? (err as { code?: string }).code;
-    if (code === 'ENOTFOUND') throw new ConfigError(`sink sls: endpoint host ${target.origin.hostname} does not exist (check regionId, internal or endpoint)`);
+    if (isHostNotFound(err)) throw new ConfigError(`sink sls: endpoint host ${target.origin.hostname} does not exist (check regionId, internal or endpoint)`);
     log.warn({ endpoint: target.origin.origin, reason: failureReason(err, `GET ${target.origin.origin}${client.logStorePath}`) }, 'sls: could not check the Logstore at startup; delivery will retry');
     return;
   }
@@ -185,7 +177,7 @@ export async function buildSlsSink(uri: SinkUri, ctx: SinkContext, envir: Aliyun
   const options = parseSlsOptions(uri, envir.env);
   const { region } = await resolveRegion('sls', options.regionId, envir.env, envir.metadata, options.endpoint !== undefined);
   const endpoint = options.endpoint?.url ?? regionEndpoint(region, options.internal);
-  const credentials = await resolveCredentials('sls', { accessKeyId: options.accessKeyId, accessKeySecret: options.accessKeySecret }, envir);
+  const credentials = await resolveCredentials('sls', options.accessKey, envir);
   const http = new HttpClient({ connectionsPerOrigin: 4, userAgent: SLS_USER_AGENT, maxRedirections: 0 });
   const client = new SlsClient(options, slsTarget(endpoint, options.project, region), credentials, http, envir.now);
   try {

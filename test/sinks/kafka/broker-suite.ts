@@ -80,7 +80,7 @@ export function brokerSuite(version: string): void {
     before(async () => {
       broker = await startKafka({ version, tls: true, sasl: true });
       await broker.createTopics(['stream', 'outage'], 3);
-      await broker.createTopics(['gzip', 'snappy', 'lz4', 'zstd', 'mtls', 'plain', 'scram-256', 'scram-512', 'insecure']);
+      await broker.createTopics(['gzip', 'snappy', 'lz4', 'zstd', 'mtls', 'plain', 'scram-256', 'scram-512', 'insecure', 'split']);
     });
     after(async () => {
       await broker?.close();
@@ -117,6 +117,34 @@ export function brokerSuite(version: string): void {
       assert.equal(new Set(got.map((m) => m.partition)).size, 3, 'spread over the 3 partitions');
       // Batches of up to 500: at least 2 produce requests, never one per event.
       assert.ok(produceRequests >= 2 && produceRequests <= 10, `${produceRequests} produce requests for 1,000 events`);
+    });
+
+    test('max_request_bytes: a batch split into several produce requests, a message larger than the limit rejected alone', async () => {
+      const events = makeEvents('split', 20);
+      events[7] = { ...events[7]!, message: 'x'.repeat(8000) };
+      const built = await createKafkaSink(uri(`brokers=${broker.plaintext}&eventstopic=split&max_request_bytes=4096`), ctx());
+      const producer = (built.sink as KafkaSink).producer;
+      let produceRequests = 0;
+      producer.on(producer.events.REQUEST, (e) => {
+        if (e.payload.apiName === 'Produce') produceRequests++;
+      });
+      try {
+        const outcomes = (await built.sink.send(events, new AbortController().signal)) as Array<{ status: string; reason?: string }>;
+        assert.deepEqual(
+          outcomes.map((o) => o.status),
+          events.map((_, i) => (i === 7 ? 'reject' : 'ok')),
+        );
+        assert.match(outcomes[7]!.reason!, /exceeds max_request_bytes=4096/);
+        assert.ok(produceRequests >= 3, `${produceRequests} produce requests for 19 messages of about 1 KB under 4 KB each`);
+        const got = await broker.readAll('split');
+        assert.deepEqual(
+          new Set(got.map((m) => (JSON.parse(m.value!.toString('utf8')) as Payload).EventTags['eventID'])),
+          new Set(events.filter((_, i) => i !== 7).map((e) => e.metadata.uid)),
+        );
+        assert.equal(got.length, 19, 'each once');
+      } finally {
+        await built.sink.close();
+      }
     });
 
     for (const [codec, attribute] of [['gzip', 1], ['snappy', 2], ['lz4', 3], ['zstd', 4]] as const) {

@@ -41,6 +41,7 @@ test('bad options stop startup with the option named and the password never show
     ['brokers=a:1&password=hunter22', /SASL needs both user and password; got no user/],
     ['brokers=a:1&eventstopic=a/b', /option eventstopic="a\/b" is not a valid topic name/],
     ['brokers=a:1&acks=2', /option acks="2"/],
+    ['brokers=a:1&max_request_bytes=1000', /sink kafka: option max_request_bytes="1000" must be an integer from 1024 to 100000000/],
     ['brokers=a:1&topic=x', /unknown option "topic"/],
     ['brokers=a:1&insecuressl=maybe', /option insecuressl="maybe" is not a boolean/],
   ];

@@ -109,3 +109,29 @@ test('riemann: a server that is down at startup only warns; bad options stop sta
   await assertConfigError(build('riemann:tcp://127.0.0.1:9?tag=x'), /unknown option "tag"/);
   await assertConfigError(build('riemann:riemann.monitoring:5555'), /no host in "riemann.monitoring:5555" \(use riemann:tcp:\/\/host:5555\)/);
 });
+
+test('riemann: a send whose deadline passed while it queued behind another is retried without writing', async () => {
+  let hold = true;
+  const peer = await startRiemannPeer(0, () => hold);
+  try {
+    const built = await createRiemannSink(sinkUri(`riemann:tcp://127.0.0.1:${peer.port}`), testContext());
+    const [first, second] = sampleEvents(2);
+    const stuck = new AbortController();
+    const slow = built.sink.send([first!], stuck.signal);
+    const late = new AbortController();
+    const queued = built.sink.send([second!], late.signal);
+    await eventually('the first message at the peer', () => peer.messages === 1, 5000);
+    late.abort();
+    // The peer answers from now on: a late message written anyway would be counted and answered.
+    hold = false;
+    stuck.abort();
+    assert.equal((await slow as { status: string }).status, 'retry');
+    const outcome = (await queued) as { status: string; reason: string };
+    assert.equal(outcome.status, 'retry');
+    assert.match(outcome.reason, /send deadline passed before the message was written/);
+    assert.equal(peer.messages, 1, 'the late message was not written');
+    await built.sink.close();
+  } finally {
+    await peer.stop();
+  }
+});
