@@ -12,10 +12,15 @@ function codes(err: unknown): string[] {
   return [e.code, e.cause?.code].filter((c): c is string => typeof c === 'string');
 }
 
+/** The error's code (its own, else its cause's). */
+export function networkErrorCode(err: unknown): string | undefined {
+  return codes(err)[0];
+}
+
 /** The error's code, for messages: `connect ECONNREFUSED 127.0.0.1:1 (ECONNREFUSED)`. */
 export function describeNetworkError(err: unknown): string {
   const message = err instanceof Error ? err.message : String(err);
-  const code = codes(err)[0];
+  const code = networkErrorCode(err);
   return code === undefined ? message : `${message} (${code})`;
 }
 

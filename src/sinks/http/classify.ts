@@ -2,6 +2,7 @@
 import { redact } from '../../base/redact.js';
 import { OK, reject, retry, type Outcome } from '../../pipeline/outcome.js';
 import { parseRetryAfter } from '../../base/retry-after.js';
+import { networkErrorCode } from '../network-error.js';
 
 /**
  * A robot's verdict on a 2xx reply body (chat robots refuse with HTTP 200); `retryAfterMs` is the
@@ -79,22 +80,15 @@ const DESCRIPTIONS: Readonly<Record<string, string>> = {
   ENETUNREACH: 'network unreachable',
 };
 
-function errorCode(err: unknown): string | undefined {
-  const e = err as { code?: unknown; cause?: { code?: unknown } } | undefined;
-  if (typeof e?.code === 'string') return e.code;
-  if (typeof e?.cause?.code === 'string') return e.cause.code;
-  return undefined;
-}
-
 /**
  * A request that got no usable reply. Aborts (send deadline, shutdown) and network failures are
  * retried; requests undici refuses to build are rejected.
  */
 export function classifyFailure(err: unknown, target: string, signal?: AbortSignal): Outcome {
-  if (signal?.aborted || (err as { name?: string })?.name === 'AbortError' || errorCode(err) === 'UND_ERR_ABORTED') {
+  if (signal?.aborted || (err as { name?: string })?.name === 'AbortError' || networkErrorCode(err) === 'UND_ERR_ABORTED') {
     return retry(redact(`${target}: request aborted (send deadline passed or shutting down)`));
   }
-  const code = errorCode(err);
+  const code = networkErrorCode(err);
   const message = err instanceof Error ? err.message : String(err);
   const what = code !== undefined && DESCRIPTIONS[code] !== undefined ? `${DESCRIPTIONS[code]} (${code})` : `${message}${code ? ` (${code})` : ''}`;
   const reason = redact(`${target}: ${what}`);
