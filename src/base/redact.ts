@@ -58,10 +58,9 @@ let knownCount = 0;
 function knownSecretPattern(): RegExp | undefined {
   if (knownSecrets.size === 0) return undefined;
   if (knownPattern === undefined || knownCount !== knownSecrets.size) {
-    const alternatives = [...knownSecrets]
-      .sort((a, b) => b.length - a.length)
-      .flatMap((s) => [s, encodeURIComponent(s)])
-      .map((s) => s.replace(ESCAPES, '\\$&'));
+    // Each secret also as escaped inside a JSON log line (quotes, backslashes) and URL-encoded.
+    const forms = new Set([...knownSecrets].flatMap((s) => [s, JSON.stringify(s).slice(1, -1), encodeURIComponent(s)]));
+    const alternatives = [...forms].sort((a, b) => b.length - a.length).map((s) => s.replace(ESCAPES, '\\$&'));
     knownPattern = new RegExp(alternatives.join('|'), 'g');
     knownCount = knownSecrets.size;
   }
