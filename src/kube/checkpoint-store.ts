@@ -153,7 +153,8 @@ const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
 /**
  * Key `checkpoint.json` of a ConfigMap, created when missing. Updates carry the last seen
  * resourceVersion; on a conflict the ConfigMap is re-read and the write retried once (only the
- * leader writes, so a second conflict means something else is writing too). Other keys are kept.
+ * leader writes, so a second conflict means something else is writing too), except when another
+ * replica saved meanwhile: its position is never overwritten. Other keys are kept.
  */
 export class ConfigMapCheckpointStore implements CheckpointStore {
   readonly description: string;
@@ -204,10 +205,19 @@ export class ConfigMapCheckpointStore implements CheckpointStore {
         return;
       } catch (err) {
         const status = apiErrorStatus(err);
-        // 409: stale resourceVersion, or created meanwhile; 404: deleted meanwhile. Re-read, retry once.
+        // 409: stale resourceVersion, or created meanwhile; 404: deleted meanwhile. Re-read, retry once,
+        // unless another replica saved meanwhile: a deposed leader must not overwrite the new leader's
+        // newer position. The stale view is kept, so later saves of this store conflict and refuse too.
         if (attempt === 0 && (status === 409 || status === 404)) {
           await this.fetch('re-read');
-          this.noticeForeignWriter(c.writer);
+          const other = this.foreignWriter(c.writer);
+          if (other !== undefined) {
+            this.onForeignWriter?.(other.writer, other.updatedAt);
+            this.configMap = current;
+            throw new CheckpointError(
+              `checkpoint ${this.description}: replica ${JSON.stringify(other.writer)} saved its position at ${other.updatedAt} meanwhile; not overwritten by ${JSON.stringify(c.writer ?? '')} (is it the leader now?)`,
+            );
+          }
           continue;
         }
         throw this.error(current === undefined ? 'create' : 'update', err);
@@ -215,15 +225,17 @@ export class ConfigMapCheckpointStore implements CheckpointStore {
     }
   }
 
-  private noticeForeignWriter(self: string | undefined): void {
+  /** The stored checkpoint when another writer than `self` saved it. */
+  private foreignWriter(self: string | undefined): { writer: string; updatedAt: string } | undefined {
     const text = this.configMap?.data?.[CHECKPOINT_CONFIGMAP_KEY];
-    if (text === undefined || this.onForeignWriter === undefined) return;
+    if (text === undefined) return undefined;
     try {
       const other = parseCheckpoint(text, this.description);
-      if (other.writer !== undefined && other.writer !== self) this.onForeignWriter(other.writer, other.updatedAt);
+      if (other.writer !== undefined && other.writer !== self) return { writer: other.writer, updatedAt: other.updatedAt };
     } catch {
       // a corrupt value is overwritten by this write
     }
+    return undefined;
   }
 
   private async fetch(step: string): Promise<void> {

@@ -199,6 +199,22 @@ describe('ConfigMap checkpoint store', () => {
     assert.deepEqual(JSON.parse(stored()!.data![CHECKPOINT_CONFIGMAP_KEY]!), checkpoint(2));
   });
 
+  test('a conflict with a position saved by another replica (a new leader) is not overwritten, now or later', async () => {
+    const deposed = new ConfigMapCheckpointStore(client, NS, NAME);
+    const own = (rv: number): Checkpoint => ({ ...checkpoint(rv), writer: 'replica-a' });
+    await deposed.save(own(1));
+    // The Lease moved: the new leader saves a newer position while the old one still has a save in flight.
+    const leader = new ConfigMapCheckpointStore(client, NS, NAME);
+    assert.deepEqual(await leader.load(), own(1));
+    const newer: Checkpoint = { ...checkpoint(50), writer: 'replica-b' };
+    await leader.save(newer);
+    await assert.rejects(deposed.save(own(2)), (err: unknown) => err instanceof CheckpointError && err.message.includes('replica-b') && /not overwritten/.test(err.message));
+    await assert.rejects(deposed.save(own(3)), CheckpointError);
+    assert.deepEqual(JSON.parse(stored()!.data![CHECKPOINT_CONFIGMAP_KEY]!), newer);
+    await leader.save({ ...checkpoint(51), writer: 'replica-b' });
+    assert.equal((await leader.load())?.resourceVersion, '51');
+  });
+
   test('two conflicts in a row fail the save with a CheckpointError; the next save succeeds', async () => {
     const store = new ConfigMapCheckpointStore(client, NS, NAME);
     await store.save(checkpoint(1));
