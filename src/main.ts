@@ -43,6 +43,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   const log = createLogger({ verbosity: config.verbosity, format: config.logFormat });
   log.info({ args: argv.join(' ') }, 'kube-eventer command line');
   log.info({ version: VERSION, commit: GIT_COMMIT }, 'kube-eventer version');
+  for (const warning of config.warnings) log.warn(warning);
 
   let daemon;
   try {
