@@ -125,7 +125,7 @@ export async function startDaemon(config: DaemonConfig, deps: DaemonDeps): Promi
     registry,
     liveness: [{ name: 'watch', check: () => source?.health() ?? standby }],
     readiness: [{ name: 'initial list', check: () => source?.ready() ?? (deps.leaderElection ? standby : { healthy: false, reason: 'starting' }) }],
-    statusPage: () => renderStatusPage(statusSnapshot(), redact),
+    ...(config.statusPage ? { statusPage: () => renderStatusPage(statusSnapshot(), redact) } : {}),
   });
 
   const checkpointer = checkpoints && new Checkpointer(checkpoints, router, () => source?.lastResourceVersion, () => source?.startResourceVersion, log, registry, deps.identity);
@@ -168,7 +168,7 @@ export async function startDaemon(config: DaemonConfig, deps: DaemonDeps): Promi
       eventMetrics?.record(event);
       eventsReceived++;
       lastEventAt = Date.now();
-      recent.add(event, lastEventAt);
+      if (config.statusPage) recent.add(event, lastEventAt);
       router.dispatch(change, event);
     });
     startTickLog();

@@ -15,6 +15,8 @@ export interface DaemonConfig {
   readonly healthzIp: string;
   readonly healthzPort: number;
   readonly eventMetrics: boolean;
+  /** Serve the HTML status page at `/` of the health port (recent events, sink errors). */
+  readonly statusPage: boolean;
   /** klog's -v: 0 = info, 1-4 = debug, 5+ = trace. */
   readonly verbosity: number;
   readonly logFormat: LogFormat;
@@ -51,6 +53,7 @@ export const FLAG_SPECS: readonly FlagSpec[] = [
   { name: 'healthz-ip', kind: 'string', usage: 'ip eventer health check service uses', defaultText: '0.0.0.0' },
   { name: 'healthz-port', kind: 'uint', usage: 'port eventer health check listens on', defaultText: '8084' },
   { name: 'event-metrics', kind: 'bool', usage: 'whether to export per-event Prometheus counters', defaultText: 'true' },
+  { name: 'status-page', kind: 'bool', usage: 'serve an HTML status page (recent event messages, sink errors) at / of the health port', defaultText: 'true' },
   { name: 'max_procs', kind: 'int', usage: 'accepted for compatibility (Go GOMAXPROCS); has no effect', defaultText: '0' },
   { name: 'version', kind: 'bool', usage: 'print version info and exit', defaultText: 'false' },
   { name: 'log-format', kind: 'string', usage: 'log format: auto (text on a terminal, else json), text or json', defaultText: 'auto' },
@@ -166,6 +169,7 @@ export function parseCommandLine(args: readonly string[]): Command {
       healthzIp: last(v, 'healthz-ip') ?? '0.0.0.0',
       healthzPort,
       eventMetrics: parseGoBool(last(v, 'event-metrics') ?? 'true')!,
+      statusPage: parseGoBool(last(v, 'status-page') ?? 'true')!,
       verbosity,
       logFormat,
       shutdownGraceMs: shutdownGraceNs / 1e6,

@@ -19,7 +19,9 @@ test('defaults match kube-eventer', () => {
   assert.equal(c.healthzIp, '0.0.0.0');
   assert.equal(c.healthzPort, 8084);
   assert.equal(c.eventMetrics, true);
+  assert.equal(c.statusPage, true);
   assert.equal(c.sinks.length, 0);
+  assert.equal(run(SRC, '--status-page=false').statusPage, false);
 });
 
 test('Go flag forms: -name=value, --name=value, -name value, bare booleans, repeated sinks', () => {
