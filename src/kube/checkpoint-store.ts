@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { open, readFile, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Checkpoint, CheckpointStore } from '../pipeline/checkpointer.js';
-import { configMapsPath } from './client.js';
+import { configMapsPath, leasesPath } from './client.js';
 import { apiErrorStatus, type KubeRequester } from './leader.js';
 import type { ConfigMap, Lease } from './types.js';
 
@@ -146,6 +146,12 @@ export interface ConfigMapCheckpointOptions {
   readonly requestTimeoutMs?: number;
   /** Called when a write conflicts with a checkpoint another writer saved meanwhile. */
   readonly onForeignWriter?: (writer: string, updatedAt: string) => void;
+  /**
+   * With leader election: the Lease. After a conflict with another replica's checkpoint, the write is
+   * retried only while the Lease names this writer as holder (the other is a deposed leader); otherwise
+   * this replica is the deposed one and must not overwrite the new leader's newer position.
+   */
+  readonly lease?: { readonly namespace: string; readonly name: string };
 }
 
 const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
@@ -154,7 +160,7 @@ const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
  * Key `checkpoint.json` of a ConfigMap, created when missing. Updates carry the last seen
  * resourceVersion; on a conflict the ConfigMap is re-read and the write retried once (only the
  * leader writes, so a second conflict means something else is writing too), except when another
- * replica saved meanwhile: its position is never overwritten. Other keys are kept.
+ * replica saved meanwhile and this one no longer holds the Lease. Other keys are kept.
  */
 export class ConfigMapCheckpointStore implements CheckpointStore {
   readonly description: string;
@@ -165,6 +171,7 @@ export class ConfigMapCheckpointStore implements CheckpointStore {
   private configMap: ConfigMap | undefined;
   private read = false;
   private readonly onForeignWriter: ((writer: string, updatedAt: string) => void) | undefined;
+  private readonly lease: { readonly namespace: string; readonly name: string } | undefined;
 
   constructor(
     private readonly client: KubeRequester,
@@ -173,6 +180,7 @@ export class ConfigMapCheckpointStore implements CheckpointStore {
     options: ConfigMapCheckpointOptions = {},
   ) {
     this.onForeignWriter = options.onForeignWriter;
+    this.lease = options.lease;
     this.description = `ConfigMap ${namespace}/${name}`;
     this.path = `${configMapsPath(namespace)}/${encodeURIComponent(name)}`;
     this.timeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
@@ -206,22 +214,34 @@ export class ConfigMapCheckpointStore implements CheckpointStore {
       } catch (err) {
         const status = apiErrorStatus(err);
         // 409: stale resourceVersion, or created meanwhile; 404: deleted meanwhile. Re-read, retry once,
-        // unless another replica saved meanwhile: a deposed leader must not overwrite the new leader's
-        // newer position. The stale view is kept, so later saves of this store conflict and refuse too.
+        // unless another replica saved meanwhile and holds the Lease: a deposed leader must not overwrite
+        // the new leader's newer position. The stale view is kept, so later saves conflict and refuse too.
         if (attempt === 0 && (status === 409 || status === 404)) {
           await this.fetch('re-read');
           const other = this.foreignWriter(c.writer);
           if (other !== undefined) {
             this.onForeignWriter?.(other.writer, other.updatedAt);
-            this.configMap = current;
-            throw new CheckpointError(
-              `checkpoint ${this.description}: replica ${JSON.stringify(other.writer)} saved its position at ${other.updatedAt} meanwhile; not overwritten by ${JSON.stringify(c.writer ?? '')} (is it the leader now?)`,
-            );
+            if (this.lease !== undefined && !(await this.holdsLease(c.writer))) {
+              this.configMap = current;
+              throw new CheckpointError(
+                `checkpoint ${this.description}: replica ${JSON.stringify(other.writer)} saved its position at ${other.updatedAt} and ${JSON.stringify(c.writer ?? '')} no longer holds Lease ${this.lease.namespace}/${this.lease.name}: not overwritten`,
+              );
+            }
           }
           continue;
         }
         throw this.error(current === undefined ? 'create' : 'update', err);
       }
+    }
+  }
+
+  private async holdsLease(self: string | undefined): Promise<boolean> {
+    const { namespace, name } = this.lease!;
+    try {
+      const lease = await this.client.requestJson<Lease>('GET', `${leasesPath(namespace)}/${encodeURIComponent(name)}`, { timeoutMs: this.timeoutMs });
+      return self !== undefined && lease.spec?.holderIdentity === self;
+    } catch (err) {
+      throw this.error('read Lease', err);
     }
   }
 
