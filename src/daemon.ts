@@ -1,7 +1,6 @@
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { Logger } from 'pino';
 import type { DaemonConfig } from './cli/flags.js';
-import type { SinkUri } from './base/uri.js';
 import { EventMetrics } from './event/event-metrics.js';
 import type { EventChange, KubeEvent } from './event/types.js';
 import { RecentEvents } from './http/recent-events.js';
@@ -11,13 +10,12 @@ import { LeaseCheckpointStore, otherWriterWarning } from './kube/checkpoint-stor
 import type { CheckpointStore } from './pipeline/checkpointer.js';
 import type { KubeClient } from './kube/client.js';
 import { LeaderElector, type KubeRequester, type LeaderElectionOptions } from './kube/leader.js';
-import { isSecretName, redact, registerSecret, registerSecretPath } from './base/redact.js';
+import { redact } from './base/redact.js';
 import { CHECKPOINT_HEARTBEAT_MS, Checkpointer } from './pipeline/checkpointer.js';
 import { Lane } from './pipeline/lane.js';
 import { laneSettingsFor } from './pipeline/lane-options.js';
 import { PipelineMetrics } from './pipeline/metrics.js';
 import { Router } from './pipeline/router.js';
-import { looksLikeCredential } from './sinks/http/endpoint.js';
 import { buildSink } from './sinks/registry.js';
 import { GIT_COMMIT, VERSION } from './base/version.js';
 
@@ -57,35 +55,6 @@ export interface Daemon {
   readonly fatal: Promise<string>;
   /** Stops the watch, drains every lane within the grace period, saves the checkpoint, releases the Lease. */
   stop(graceMs: number): Promise<Array<{ sink: string; remaining: number }>>;
-}
-
-/** Path segments that name an API rather than hold a credential. */
-const COMMON_PATH_WORDS = /^(api|apis|v\d+|hooks?|webhooks?|send|robot|bot|services|open-apis|cgi-bin|notify|alerts?|events?|messages?|incoming)$/i;
-
-/** Secrets in option values and URL paths are registered so no log line can show them. */
-export function registerUriSecrets(uri: SinkUri): void {
-  for (const [name, value] of uri.query) {
-    if (isSecretName(name)) registerSecret(value);
-    const header = /^([^=]+)=(.*)$/.exec(value);
-    if (name === 'header' && header && isSecretName(header[1]!)) registerSecret(header[2]);
-  }
-  const segments = uri.path.split('/');
-  for (const segment of segments) if (looksLikeCredential(segment)) registerSecret(segment);
-  // Known secret segments, whatever they look like: Slack's three after /services/, Feishu's hook id.
-  const after = (marker: string, count: number) => {
-    const at = segments.indexOf(marker);
-    if (at >= 0) for (const segment of segments.slice(at + 1, at + 1 + count)) registerSecret(segment);
-  };
-  if (uri.key === 'slack') after('services', 3);
-  if (uri.key === 'feishu') after('hook', 1);
-  // A generic webhook may carry its token anywhere in the path: the whole path is hidden in logs, next
-  // to its host and, unless made only of common words (an endpoint may echo it), on its own too.
-  if (uri.key === 'webhook') {
-    registerSecretPath(uri.host, uri.path);
-    if (segments.some((s) => s !== '' && !COMMON_PATH_WORDS.test(s))) registerSecret(uri.path);
-  }
-  const userinfo = /^[a-z][a-z0-9+.-]*:\/\/[^:@/]*:([^@/]*)@/i.exec(uri.raw);
-  if (userinfo) registerSecret(userinfo[1]);
 }
 
 export async function startDaemon(config: DaemonConfig, deps: DaemonDeps): Promise<Daemon> {
@@ -156,7 +125,7 @@ export async function startDaemon(config: DaemonConfig, deps: DaemonDeps): Promi
     registry,
     liveness: [{ name: 'watch', check: () => source?.health() ?? standby }],
     readiness: [{ name: 'initial list', check: () => source?.ready() ?? (deps.leaderElection ? standby : { healthy: false, reason: 'starting' }) }],
-    statusPage: () => renderStatusPage(statusSnapshot(), redact),
+    ...(config.statusPage ? { statusPage: () => renderStatusPage(statusSnapshot(), redact) } : {}),
   });
 
   const checkpointer = checkpoints && new Checkpointer(checkpoints, router, () => source?.lastResourceVersion, () => source?.startResourceVersion, log, registry, deps.identity);
@@ -199,7 +168,7 @@ export async function startDaemon(config: DaemonConfig, deps: DaemonDeps): Promi
       eventMetrics?.record(event);
       eventsReceived++;
       lastEventAt = Date.now();
-      recent.add(event, lastEventAt);
+      if (config.statusPage) recent.add(event, lastEventAt);
       router.dispatch(change, event);
     });
     startTickLog();

@@ -54,6 +54,11 @@ export async function wireKube(config: DaemonConfig, log: Logger, registry: Regi
     validateLeaderElectionOptions(options);
     leaderElection = { client: kube, options };
   }
+  const checkpointOptions = leaderElection
+    ? { lease: { namespace: leaderElection.options.leaseNamespace, name: leaderElection.options.leaseName } }
+    : warnOtherCheckpointWriters
+      ? { onForeignWriter }
+      : {};
   return {
     kube,
     createSource: (startResourceVersion) =>
@@ -65,7 +70,7 @@ export async function wireKube(config: DaemonConfig, log: Logger, registry: Regi
         registry,
         ...(startResourceVersion === undefined ? {} : { startResourceVersion }),
       }),
-    ...(checkpointSpec ? { checkpoints: createCheckpointStore(checkpointSpec, kube, warnOtherCheckpointWriters ? { onForeignWriter } : {}) } : {}),
+    ...(checkpointSpec ? { checkpoints: createCheckpointStore(checkpointSpec, kube, checkpointOptions) } : {}),
     ...(leaderElection ? { leaderElection } : {}),
     identity,
     warnOtherCheckpointWriters,

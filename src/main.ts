@@ -2,9 +2,9 @@ import { Registry } from 'prom-client';
 import { ConfigError } from './base/errors.js';
 import { parseCommandLine, usageText } from './cli/flags.js';
 import { FlagError } from './cli/goflag.js';
-import { redact } from './base/redact.js';
+import { redact, registerUriSecrets } from './base/redact.js';
 import { createLogger } from './log/logger.js';
-import { registerUriSecrets, startDaemon } from './daemon.js';
+import { startDaemon } from './daemon.js';
 import { wireKube } from './kube-wiring.js';
 import { CheckpointError } from './kube/checkpoint-store.js';
 import { GIT_COMMIT, VERSION } from './base/version.js';
@@ -43,6 +43,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   const log = createLogger({ verbosity: config.verbosity, format: config.logFormat });
   log.info({ args: argv.join(' ') }, 'kube-eventer command line');
   log.info({ version: VERSION, commit: GIT_COMMIT }, 'kube-eventer version');
+  for (const warning of config.warnings) log.warn(warning);
 
   let daemon;
   try {

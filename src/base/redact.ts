@@ -58,10 +58,9 @@ let knownCount = 0;
 function knownSecretPattern(): RegExp | undefined {
   if (knownSecrets.size === 0) return undefined;
   if (knownPattern === undefined || knownCount !== knownSecrets.size) {
-    const alternatives = [...knownSecrets]
-      .sort((a, b) => b.length - a.length)
-      .flatMap((s) => [s, encodeURIComponent(s)])
-      .map((s) => s.replace(ESCAPES, '\\$&'));
+    // Each secret also as escaped inside a JSON log line (quotes, backslashes) and URL-encoded.
+    const forms = new Set([...knownSecrets].flatMap((s) => [s, JSON.stringify(s).slice(1, -1), encodeURIComponent(s)]));
+    const alternatives = [...forms].sort((a, b) => b.length - a.length).map((s) => s.replace(ESCAPES, '\\$&'));
     knownPattern = new RegExp(alternatives.join('|'), 'g');
     knownCount = knownSecrets.size;
   }
@@ -96,4 +95,59 @@ export function redact(text: string): string {
       },
     )
     .replace(/([?\s=:"]|^)([^\s:@?/&="]+):[^@\s/&"?]*@(tcp|unix)\(/g, '$1$2:***@$3(');
+}
+
+/**
+ * Path segments that carry a credential (Feishu's hook id, Slack's and Discord's tokens): long and
+ * mixing letters with digits, or a UUID. Names such as `send` or `webhook` never qualify.
+ */
+export function looksLikeCredential(segment: string): boolean {
+  if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(segment)) return true;
+  return segment.length >= 16 && /[0-9]/.test(segment) && /[A-Za-z]/.test(segment);
+}
+
+/** A URL path with credential-looking segments replaced by `***` (for logs and reasons). */
+export function maskPath(path: string): string {
+  return path
+    .split('/')
+    .map((segment) => (looksLikeCredential(segment) ? '***' : segment))
+    .join('/');
+}
+
+/** Path segments that name an API rather than hold a credential. */
+const COMMON_PATH_WORDS = /^(api|apis|v\d+|hooks?|webhooks?|send|robot|bot|services|open-apis|cgi-bin|notify|alerts?|events?|messages?|incoming)$/i;
+
+/** The parts of a parsed `--sink`/`--source` URI (base/uri.ts SinkUri) that can hold secrets. */
+export interface SinkUriParts {
+  readonly key: string;
+  readonly raw: string;
+  readonly host: string;
+  readonly path: string;
+  readonly query: ReadonlyArray<readonly [string, string]>;
+}
+
+/** Secrets in option values and URL paths are registered so no log line can show them. */
+export function registerUriSecrets(uri: SinkUriParts): void {
+  for (const [name, value] of uri.query) {
+    if (isSecretName(name)) registerSecret(value);
+    const header = /^([^=]+)=(.*)$/.exec(value);
+    if (name === 'header' && header && isSecretName(header[1]!)) registerSecret(header[2]);
+  }
+  const segments = uri.path.split('/');
+  for (const segment of segments) if (looksLikeCredential(segment)) registerSecret(segment);
+  // Known secret segments, whatever they look like: Slack's three after /services/, Feishu's hook id.
+  const after = (marker: string, count: number) => {
+    const at = segments.indexOf(marker);
+    if (at >= 0) for (const segment of segments.slice(at + 1, at + 1 + count)) registerSecret(segment);
+  };
+  if (uri.key === 'slack') after('services', 3);
+  if (uri.key === 'feishu') after('hook', 1);
+  // A generic webhook may carry its token anywhere in the path: the whole path is hidden in logs, next
+  // to its host and, unless made only of common words (an endpoint may echo it), on its own too.
+  if (uri.key === 'webhook') {
+    registerSecretPath(uri.host, uri.path);
+    if (segments.some((s) => s !== '' && !COMMON_PATH_WORDS.test(s))) registerSecret(uri.path);
+  }
+  const userinfo = /^[a-z][a-z0-9+.-]*:\/\/[^:@/]*:([^@/]*)@/i.exec(uri.raw);
+  if (userinfo) registerSecret(userinfo[1]);
 }

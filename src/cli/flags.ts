@@ -3,6 +3,7 @@ import { parseGoBool } from '../base/go-bool.js';
 import { FlagError, parseGoFlags, type FlagSpec } from './goflag.js';
 import { formatGoDuration, parseGoDuration } from '../base/go-duration.js';
 import { parseUri, type SinkUri } from '../base/uri.js';
+import { LEADER_ELECTION_DEFAULTS } from '../kube/leader.js';
 
 export type LogFormat = 'auto' | 'text' | 'json';
 
@@ -14,6 +15,8 @@ export interface DaemonConfig {
   readonly healthzIp: string;
   readonly healthzPort: number;
   readonly eventMetrics: boolean;
+  /** Serve the HTML status page at `/` of the health port (recent events, sink errors). */
+  readonly statusPage: boolean;
   /** klog's -v: 0 = info, 1-4 = debug, 5+ = trace. */
   readonly verbosity: number;
   readonly logFormat: LogFormat;
@@ -25,6 +28,8 @@ export interface DaemonConfig {
   /** `configmap:<ns>/<name>` or `file:<path>`; undefined = start at "now" like kube-eventer. */
   readonly checkpoint: string | undefined;
   readonly leaderElection: LeaderElectionFlags | undefined;
+  /** Flags accepted but without effect, for the log at startup. */
+  readonly warnings: readonly string[];
 }
 
 export interface LeaderElectionFlags {
@@ -39,6 +44,8 @@ export interface LeaderElectionFlags {
 const KLOG_BOOL = ['logtostderr', 'alsologtostderr', 'skip_headers', 'skip_log_headers', 'add_dir_header', 'one_output', 'legacy_stderr_threshold_behavior'];
 const KLOG_STRING = ['vmodule', 'log_dir', 'log_file', 'log_backtrace_at', 'stderrthreshold', 'alsologtostderrthreshold'];
 
+const goDurationOfMs = (ms: number) => formatGoDuration(ms * 1e6);
+
 export const FLAG_SPECS: readonly FlagSpec[] = [
   { name: 'source', kind: 'list', usage: 'source(s) to read events from (exactly one: kubernetes:<url>?<options>)', defaultText: '[]' },
   { name: 'sink', kind: 'list', usage: 'external sink(s) that receive events (repeatable: <name>:<url>?<options>)', defaultText: '[]' },
@@ -46,6 +53,7 @@ export const FLAG_SPECS: readonly FlagSpec[] = [
   { name: 'healthz-ip', kind: 'string', usage: 'ip eventer health check service uses', defaultText: '0.0.0.0' },
   { name: 'healthz-port', kind: 'uint', usage: 'port eventer health check listens on', defaultText: '8084' },
   { name: 'event-metrics', kind: 'bool', usage: 'whether to export per-event Prometheus counters', defaultText: 'true' },
+  { name: 'status-page', kind: 'bool', usage: 'serve an HTML status page (recent event messages, sink errors) at / of the health port', defaultText: 'true' },
   { name: 'max_procs', kind: 'int', usage: 'accepted for compatibility (Go GOMAXPROCS); has no effect', defaultText: '0' },
   { name: 'version', kind: 'bool', usage: 'print version info and exit', defaultText: 'false' },
   { name: 'log-format', kind: 'string', usage: 'log format: auto (text on a terminal, else json), text or json', defaultText: 'auto' },
@@ -54,10 +62,10 @@ export const FLAG_SPECS: readonly FlagSpec[] = [
   { name: 'watch-stall-timeout', kind: 'duration', usage: 'connected but no event or bookmark for this long means the watch is stuck and /healthz fails (0 = off)', defaultText: '5m0s' },
   { name: 'checkpoint', kind: 'string', usage: 'record what each sink delivered and resume there after a restart: configmap:<namespace>/<name> or file:<path>' },
   { name: 'leader-elect', kind: 'bool', usage: 'run several replicas; only the holder of a coordination.k8s.io Lease delivers', defaultText: 'false' },
-  { name: 'leader-elect-lease-duration', kind: 'duration', usage: 'how long a standby waits after the last renewal before taking the Lease', defaultText: '15s' },
-  { name: 'leader-elect-renew-deadline', kind: 'duration', usage: 'how long the leader keeps trying to renew before it gives up leading', defaultText: '10s' },
-  { name: 'leader-elect-retry-period', kind: 'duration', usage: 'how often to try to acquire or renew the Lease', defaultText: '2s' },
-  { name: 'leader-elect-resource-name', kind: 'string', usage: 'name of the Lease', defaultText: 'kube-eventer' },
+  { name: 'leader-elect-lease-duration', kind: 'duration', usage: 'how long a standby waits after the last renewal before taking the Lease', defaultText: goDurationOfMs(LEADER_ELECTION_DEFAULTS.leaseDurationMs) },
+  { name: 'leader-elect-renew-deadline', kind: 'duration', usage: 'how long the leader keeps trying to renew before it gives up leading', defaultText: goDurationOfMs(LEADER_ELECTION_DEFAULTS.renewDeadlineMs) },
+  { name: 'leader-elect-retry-period', kind: 'duration', usage: 'how often to try to acquire or renew the Lease', defaultText: goDurationOfMs(LEADER_ELECTION_DEFAULTS.retryPeriodMs) },
+  { name: 'leader-elect-resource-name', kind: 'string', usage: 'name of the Lease', defaultText: LEADER_ELECTION_DEFAULTS.leaseName },
   { name: 'leader-elect-resource-namespace', kind: 'string', usage: "namespace of the Lease (default: the pod's namespace)" },
   { name: 'v', kind: 'int', usage: 'log level verbosity (klog)', defaultText: '0' },
   { name: 'log_file_max_size', kind: 'uint', usage: 'klog flag, accepted and ignored', defaultText: '1800' },
@@ -122,9 +130,13 @@ export function parseCommandLine(args: readonly string[]): Command {
   const unhealthyNs = durationFlag(v, 'watch-unhealthy-after', 60e9);
   const stallNs = durationFlag(v, 'watch-stall-timeout', 300e9);
   const leaderElect = parseGoBool(last(v, 'leader-elect') ?? 'false')!;
-  const leaseDurationNs = durationFlag(v, 'leader-elect-lease-duration', 15e9);
-  const renewDeadlineNs = durationFlag(v, 'leader-elect-renew-deadline', 10e9);
-  const retryPeriodNs = durationFlag(v, 'leader-elect-retry-period', 2e9);
+  const leaseDurationNs = durationFlag(v, 'leader-elect-lease-duration', LEADER_ELECTION_DEFAULTS.leaseDurationMs * 1e6);
+  const renewDeadlineNs = durationFlag(v, 'leader-elect-renew-deadline', LEADER_ELECTION_DEFAULTS.renewDeadlineMs * 1e6);
+  const retryPeriodNs = durationFlag(v, 'leader-elect-retry-period', LEADER_ELECTION_DEFAULTS.retryPeriodMs * 1e6);
+  // kube-eventer users may carry these flags from client-go setups: accepted, but said to do nothing.
+  const warnings = leaderElect
+    ? []
+    : FLAG_SPECS.filter((f) => f.name.startsWith('leader-elect-') && v.has(f.name)).map((f) => `--${f.name} is ignored without --leader-elect=true`);
   const verbosity = intFlag(v, 'v', 0, false);
   intFlag(v, 'max_procs', 0, false);
   intFlag(v, 'log_file_max_size', 1800, true);
@@ -157,6 +169,7 @@ export function parseCommandLine(args: readonly string[]): Command {
       healthzIp: last(v, 'healthz-ip') ?? '0.0.0.0',
       healthzPort,
       eventMetrics: parseGoBool(last(v, 'event-metrics') ?? 'true')!,
+      statusPage: parseGoBool(last(v, 'status-page') ?? 'true')!,
       verbosity,
       logFormat,
       shutdownGraceMs: shutdownGraceNs / 1e6,
@@ -168,10 +181,11 @@ export function parseCommandLine(args: readonly string[]): Command {
             leaseDurationMs: leaseDurationNs / 1e6,
             renewDeadlineMs: renewDeadlineNs / 1e6,
             retryPeriodMs: retryPeriodNs / 1e6,
-            leaseName: last(v, 'leader-elect-resource-name') ?? 'kube-eventer',
+            leaseName: last(v, 'leader-elect-resource-name') ?? LEADER_ELECTION_DEFAULTS.leaseName,
             leaseNamespace: last(v, 'leader-elect-resource-namespace') ?? '',
           }
         : undefined,
+      warnings,
     },
   };
 }

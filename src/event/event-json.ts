@@ -163,7 +163,7 @@ function eventFields(e: KubeEvent): Fields {
   return new Fields(out);
 }
 
-/** json.Marshal(event). */
+/** json.Marshal(event): no sink sends it; kept as the compact form the Go-parity tests compare byte for byte (event-json-go, payload-oracle). */
 export function eventJson(e: KubeEvent): string {
   return write(eventFields(e), undefined, 0);
 }

@@ -184,12 +184,6 @@ export function mapOf(key: GoType, elem: GoType): GoType {
   return t;
 }
 
-export function funcType(params: readonly GoType[], results: readonly GoType[], variadic = false): GoType {
-  const ps = params.map((p, i) => (variadic && i === params.length - 1 ? '...' + (p.elem ?? p).name : p.name));
-  const rs = results.length === 0 ? '' : results.length === 1 ? ' ' + results[0]!.name : ` (${results.map((r) => r.name).join(', ')})`;
-  return new GoType('func', `func(${ps.join(', ')})${rs}`, undefined, undefined, { params, variadic, results });
-}
-
 export function isIntKind(k: Kind): boolean {
   return k === 'int' || k === 'int8' || k === 'int16' || k === 'int32' || k === 'int64';
 }
@@ -403,11 +397,6 @@ function promoted(v: Value, name: string): BoundMethod | undefined {
     if (found) return found;
   }
   return undefined;
-}
-
-/** Does a value of this type (as held in an interface) implement a zero-arg string method `name`? */
-export function hasValueMethod(v: Value, name: string): boolean {
-  return findMethod(new Value(v.type, v.raw, false), name) !== undefined;
 }
 
 /** Dereferences pointers and interfaces (text/template's indirect). */

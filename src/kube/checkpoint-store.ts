@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { open, readFile, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Checkpoint, CheckpointStore } from '../pipeline/checkpointer.js';
-import { configMapsPath } from './client.js';
+import { configMapsPath, leasesPath } from './client.js';
 import { apiErrorStatus, type KubeRequester } from './leader.js';
 import type { ConfigMap, Lease } from './types.js';
 
@@ -146,6 +146,12 @@ export interface ConfigMapCheckpointOptions {
   readonly requestTimeoutMs?: number;
   /** Called when a write conflicts with a checkpoint another writer saved meanwhile. */
   readonly onForeignWriter?: (writer: string, updatedAt: string) => void;
+  /**
+   * With leader election: the Lease. After a conflict with another replica's checkpoint, the write is
+   * retried only while the Lease names this writer as holder (the other is a deposed leader); otherwise
+   * this replica is the deposed one and must not overwrite the new leader's newer position.
+   */
+  readonly lease?: { readonly namespace: string; readonly name: string };
 }
 
 const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
@@ -153,7 +159,8 @@ const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
 /**
  * Key `checkpoint.json` of a ConfigMap, created when missing. Updates carry the last seen
  * resourceVersion; on a conflict the ConfigMap is re-read and the write retried once (only the
- * leader writes, so a second conflict means something else is writing too). Other keys are kept.
+ * leader writes, so a second conflict means something else is writing too), except when another
+ * replica saved meanwhile and this one no longer holds the Lease. Other keys are kept.
  */
 export class ConfigMapCheckpointStore implements CheckpointStore {
   readonly description: string;
@@ -164,6 +171,7 @@ export class ConfigMapCheckpointStore implements CheckpointStore {
   private configMap: ConfigMap | undefined;
   private read = false;
   private readonly onForeignWriter: ((writer: string, updatedAt: string) => void) | undefined;
+  private readonly lease: { readonly namespace: string; readonly name: string } | undefined;
 
   constructor(
     private readonly client: KubeRequester,
@@ -172,6 +180,7 @@ export class ConfigMapCheckpointStore implements CheckpointStore {
     options: ConfigMapCheckpointOptions = {},
   ) {
     this.onForeignWriter = options.onForeignWriter;
+    this.lease = options.lease;
     this.description = `ConfigMap ${namespace}/${name}`;
     this.path = `${configMapsPath(namespace)}/${encodeURIComponent(name)}`;
     this.timeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
@@ -204,10 +213,21 @@ export class ConfigMapCheckpointStore implements CheckpointStore {
         return;
       } catch (err) {
         const status = apiErrorStatus(err);
-        // 409: stale resourceVersion, or created meanwhile; 404: deleted meanwhile. Re-read, retry once.
+        // 409: stale resourceVersion, or created meanwhile; 404: deleted meanwhile. Re-read, retry once,
+        // unless another replica saved meanwhile and holds the Lease: a deposed leader must not overwrite
+        // the new leader's newer position. The stale view is kept, so later saves conflict and refuse too.
         if (attempt === 0 && (status === 409 || status === 404)) {
           await this.fetch('re-read');
-          this.noticeForeignWriter(c.writer);
+          const other = this.foreignWriter(c.writer);
+          if (other !== undefined) {
+            this.onForeignWriter?.(other.writer, other.updatedAt);
+            if (this.lease !== undefined && !(await this.holdsLease(c.writer))) {
+              this.configMap = current;
+              throw new CheckpointError(
+                `checkpoint ${this.description}: replica ${JSON.stringify(other.writer)} saved its position at ${other.updatedAt} and ${JSON.stringify(c.writer ?? '')} no longer holds Lease ${this.lease.namespace}/${this.lease.name}: not overwritten`,
+              );
+            }
+          }
           continue;
         }
         throw this.error(current === undefined ? 'create' : 'update', err);
@@ -215,15 +235,27 @@ export class ConfigMapCheckpointStore implements CheckpointStore {
     }
   }
 
-  private noticeForeignWriter(self: string | undefined): void {
+  private async holdsLease(self: string | undefined): Promise<boolean> {
+    const { namespace, name } = this.lease!;
+    try {
+      const lease = await this.client.requestJson<Lease>('GET', `${leasesPath(namespace)}/${encodeURIComponent(name)}`, { timeoutMs: this.timeoutMs });
+      return self !== undefined && lease.spec?.holderIdentity === self;
+    } catch (err) {
+      throw this.error('read Lease', err);
+    }
+  }
+
+  /** The stored checkpoint when another writer than `self` saved it. */
+  private foreignWriter(self: string | undefined): { writer: string; updatedAt: string } | undefined {
     const text = this.configMap?.data?.[CHECKPOINT_CONFIGMAP_KEY];
-    if (text === undefined || this.onForeignWriter === undefined) return;
+    if (text === undefined) return undefined;
     try {
       const other = parseCheckpoint(text, this.description);
-      if (other.writer !== undefined && other.writer !== self) this.onForeignWriter(other.writer, other.updatedAt);
+      if (other.writer !== undefined && other.writer !== self) return { writer: other.writer, updatedAt: other.updatedAt };
     } catch {
       // a corrupt value is overwritten by this write
     }
+    return undefined;
   }
 
   private async fetch(step: string): Promise<void> {

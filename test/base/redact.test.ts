@@ -19,3 +19,24 @@ test('registered secrets are masked wherever they appear, also URL-encoded', () 
   assert.equal(redact('POST /open-apis/bot/v2/hook/T0KEN/in+path failed'), 'POST /open-apis/bot/v2/hook/*** failed');
   assert.equal(redact(`url ${encodeURIComponent('T0KEN/in+path')}`), 'url ***');
 });
+
+test('a secret with a quote and a backslash never reaches a JSON log line, in any form', async () => {
+  const { createLogger } = await import('../../src/log/logger.js');
+  const { Writable } = await import('node:stream');
+  const password = 'pa"ss\\w0rd';
+  registerSecret(password);
+  let out = '';
+  const destination = new Writable({
+    write(chunk: Buffer | string, _enc, done) {
+      out += String(chunk);
+      done();
+    },
+  });
+  const log = createLogger({ format: 'json', destination });
+  log.error({ dsn: `user:${password}@tcp(h:3306)/db` }, `login with ${password} failed`);
+  log.info(`encoded ${encodeURIComponent(password)}`);
+  assert.match(out, /login with \*\*\* failed/);
+  for (const form of [password, JSON.stringify(password).slice(1, -1), encodeURIComponent(password)]) {
+    assert.ok(!out.includes(form), `${JSON.stringify(form)} in ${out}`);
+  }
+});

@@ -19,7 +19,9 @@ test('defaults match kube-eventer', () => {
   assert.equal(c.healthzIp, '0.0.0.0');
   assert.equal(c.healthzPort, 8084);
   assert.equal(c.eventMetrics, true);
+  assert.equal(c.statusPage, true);
   assert.equal(c.sinks.length, 0);
+  assert.equal(run(SRC, '--status-page=false').statusPage, false);
 });
 
 test('Go flag forms: -name=value, --name=value, -name value, bare booleans, repeated sinks', () => {
@@ -89,4 +91,18 @@ test('Go durations', () => {
   assert.equal(formatGoDuration(500e6), '500ms');
   assert.equal(formatGoDuration(1.5e9), '1.5s');
   assert.equal(formatGoDuration(3600e9), '1h0m0s');
+});
+
+test('--leader-elect-* without --leader-elect=true: accepted, with a startup warning naming each flag', () => {
+  const c = run(SRC, '--leader-elect-lease-duration=30s', '--leader-elect-resource-name=x');
+  assert.equal(c.leaderElection, undefined);
+  assert.equal(c.warnings.length, 2);
+  assert.match(c.warnings[0]!, /--leader-elect-lease-duration is ignored without --leader-elect=true/);
+  assert.match(c.warnings[1]!, /--leader-elect-resource-name is ignored/);
+  assert.deepEqual(run(SRC, '--leader-elect=true', '--leader-elect-lease-duration=30s').warnings, []);
+  assert.deepEqual(run(SRC).warnings, []);
+});
+
+test('leader election defaults are client-go\'s (LEADER_ELECTION_DEFAULTS)', () => {
+  assert.deepEqual(run(SRC, '--leader-elect').leaderElection, { leaseDurationMs: 15_000, renewDeadlineMs: 10_000, retryPeriodMs: 2_000, leaseName: 'kube-eventer', leaseNamespace: '' });
 });

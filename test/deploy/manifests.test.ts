@@ -210,6 +210,19 @@ test('chart refuses settings that would duplicate or break delivery, naming the 
   await assert.rejects(renderChart({ metrics: { service: { enabled: false }, serviceMonitor: { enabled: true } } }), /metrics.serviceMonitor.enabled needs metrics.service.enabled/);
 });
 
+test('terminationGracePeriodSeconds is shutdownGrace + 5 s; a shutdownGrace helm cannot convert is refused', async () => {
+  const grace = async (shutdownGrace: string) => {
+    const { objects } = await renderChart({ shutdownGrace });
+    return (objects.find((o) => o.kind === 'Deployment')!.spec as { template: { spec: { terminationGracePeriodSeconds: number } } }).template.spec.terminationGracePeriodSeconds;
+  };
+  assert.equal(await grace('25s'), 30);
+  assert.equal(await grace('1m'), 65);
+  assert.equal(await grace('1m30s'), 95);
+  for (const bad of ['500ms', '1h', '25', '1.5s']) {
+    await assert.rejects(grace(bad), new RegExp(`shutdownGrace must be whole minutes and/or seconds .*not "${bad.replace('.', '\\.')}"`), bad);
+  }
+});
+
 test('the dry run does validate: a misspelt field in deployment.yaml is refused', async () => {
   const text = (await readFile(path.join(ROOT, 'deploy', 'deployment.yaml'), 'utf8')).replace('readinessProbe:', 'readynessProbe:');
   await assert.rejects(dryRunApply(text), /readynessProbe: field not declared in schema/);

@@ -199,6 +199,39 @@ describe('ConfigMap checkpoint store', () => {
     assert.deepEqual(JSON.parse(stored()!.data![CHECKPOINT_CONFIGMAP_KEY]!), checkpoint(2));
   });
 
+  test('leader election: after a conflict, a deposed leader does not overwrite the new leader\'s position, now or later', async () => {
+    const lease = { namespace: NS, name: 'kube-eventer' };
+    const holder = (identity: string) => api.putObject('leases', { metadata: { name: lease.name, namespace: NS }, spec: { holderIdentity: identity } });
+    const a = (rv: number): Checkpoint => ({ ...checkpoint(rv), writer: 'replica-a' });
+    const b = (rv: number): Checkpoint => ({ ...checkpoint(rv), writer: 'replica-b' });
+    holder('replica-a');
+    const deposed = new ConfigMapCheckpointStore(client, NS, NAME, { lease });
+    await deposed.save(a(1));
+    // The Lease moves to replica-b, which saves a newer position while replica-a still has a save in flight.
+    holder('replica-b');
+    const leader = new ConfigMapCheckpointStore(client, NS, NAME, { lease });
+    assert.deepEqual(await leader.load(), a(1));
+    await leader.save(b(50));
+    await assert.rejects(deposed.save(a(2)), (err: unknown) => err instanceof CheckpointError && /"replica-b" saved its position/.test(err.message) && /"replica-a" no longer holds Lease kube-system\/kube-eventer: not overwritten/.test(err.message));
+    await assert.rejects(deposed.save(a(3)), CheckpointError);
+    assert.deepEqual(JSON.parse(stored()!.data![CHECKPOINT_CONFIGMAP_KEY]!), b(50));
+    await leader.save(b(51));
+    assert.equal((await leader.load())?.resourceVersion, '51');
+  });
+
+  test('leader election: the Lease holder overwrites a late save of the deposed leader', async () => {
+    const lease = { namespace: NS, name: 'kube-eventer' };
+    api.putObject('leases', { metadata: { name: lease.name, namespace: NS }, spec: { holderIdentity: 'replica-b' } });
+    api.putObject('configmaps', { metadata: { name: NAME, namespace: NS }, data: { [CHECKPOINT_CONFIGMAP_KEY]: JSON.stringify({ ...checkpoint(1), writer: 'replica-a' }) } });
+    const leader = new ConfigMapCheckpointStore(client, NS, NAME, { lease });
+    await leader.load();
+    // replica-a's in-flight save lands after the new leader read the ConfigMap.
+    api.putObject('configmaps', { metadata: { name: NAME, namespace: NS }, data: { [CHECKPOINT_CONFIGMAP_KEY]: JSON.stringify({ ...checkpoint(2), writer: 'replica-a' }) } });
+    await leader.save({ ...checkpoint(60), writer: 'replica-b' });
+    assert.equal((await leader.load())?.writer, 'replica-b');
+    assert.equal((await leader.load())?.resourceVersion, '60');
+  });
+
   test('two conflicts in a row fail the save with a CheckpointError; the next save succeeds', async () => {
     const store = new ConfigMapCheckpointStore(client, NS, NAME);
     await store.save(checkpoint(1));

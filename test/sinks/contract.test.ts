@@ -8,7 +8,7 @@ import { Registry } from 'prom-client';
 import { ConfigError } from '../../src/base/errors.js';
 import { redact } from '../../src/base/redact.js';
 import { parseUri, type SinkUri } from '../../src/base/uri.js';
-import { registerUriSecrets } from '../../src/daemon.js';
+import { registerUriSecrets } from '../../src/base/redact.js';
 import type { KubeEvent } from '../../src/event/types.js';
 import type { Outcome } from '../../src/pipeline/outcome.js';
 import type { BuiltSink } from '../../src/pipeline/sink.js';

@@ -156,7 +156,7 @@ class ElasticsearchSink implements Sink {
       try {
         await this.prepare(signal);
       } catch (err) {
-        return retry(`elasticsearch not ready: ${err instanceof Error ? err.message : String(err)}`);
+        return retry(`elasticsearch not ready: ${redact(err instanceof Error ? err.message : String(err))}`);
       }
     }
     const dialect = this.dialect!;

@@ -4,7 +4,7 @@ import { Agent, EnvHttpProxyAgent, interceptors, type Dispatcher } from 'undici'
 import type { Outcome } from '../../pipeline/outcome.js';
 import { VERSION } from '../../base/version.js';
 import { classifyFailure, classifyReply, type ReplyVerdict } from './classify.js';
-import { maskPath } from './endpoint.js';
+import { maskPath } from '../../base/redact.js';
 
 export interface HttpClientOptions {
   /** Keep-alive connections per origin; further requests queue for a free one. */

@@ -11,23 +11,6 @@ function escapePath(path: string): string {
   return out;
 }
 
-/**
- * Path segments that carry a credential (Feishu's hook id, Slack's and Discord's tokens): long and
- * mixing letters with digits, or a UUID. Names such as `send` or `webhook` never qualify.
- */
-export function looksLikeCredential(segment: string): boolean {
-  if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(segment)) return true;
-  return segment.length >= 16 && /[0-9]/.test(segment) && /[A-Za-z]/.test(segment);
-}
-
-/** A URL path with credential-looking segments replaced by `***` (for logs and reasons). */
-export function maskPath(path: string): string {
-  return path
-    .split('/')
-    .map((segment) => (looksLikeCredential(segment) ? '***' : segment))
-    .join('/');
-}
-
 /** The URI's query pairs, as written, except those whose decoded name `isOwnOption` claims. */
 export function forwardedQuery(rawQuery: string, isOwnOption: (name: string) => boolean): string {
   const kept: string[] = [];

@@ -3,9 +3,9 @@
 import { ConfigError } from '../../base/errors.js';
 import { expandEnv, goUnescape, option, options, type SinkUri } from '../../base/uri.js';
 import { FILTER_OPTIONS } from '../../filter/filter.js';
-import { isSecretName, redact, registerSecret } from '../../base/redact.js';
+import { isSecretName, looksLikeCredential, redact, registerSecret } from '../../base/redact.js';
 import { isLaneOption, LANE_OPTION_NAMES } from '../../pipeline/lane-options.js';
-import { endpointUrl, looksLikeCredential } from '../http/endpoint.js';
+import { endpointUrl } from '../http/endpoint.js';
 import type { RobotKind } from '../chat/robot.js';
 import { ROBOT_KINDS, robotForHost } from '../chat/robots.js';
 import { choiceOption } from '../options.js';
