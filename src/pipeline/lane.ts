@@ -19,6 +19,11 @@ export interface LaneSettings {
   readonly overflow: OverflowPolicy;
   readonly concurrency: number;
   readonly sendTimeoutMs: number;
+  /**
+   * After the deadline aborts a send, how long the sink still has to report per-event outcomes (an
+   * aborted request reports retry), so events it already delivered are not sent again.
+   */
+  readonly abortGraceMs: number;
   /** Most sends per `rateWindowMs` (named for the usual one-minute window of chat robots). */
   readonly sendsPerMinute: number | undefined;
   readonly rateWindowMs: number;
@@ -35,6 +40,7 @@ export const DEFAULT_LANE_SETTINGS: LaneSettings = {
   overflow: 'drop-oldest',
   concurrency: 1,
   sendTimeoutMs: 10_000,
+  abortGraceMs: 1000,
   sendsPerMinute: undefined,
   rateWindowMs: 60_000,
   backoff: DEFAULT_BACKOFF,
@@ -350,12 +356,20 @@ export class Lane {
     const started = performance.now();
     let result: Outcome | readonly Outcome[];
     let label: string;
+    const sending = this.sink.send(events, call.signal);
+    sending.catch(() => {});
     try {
-      result = await Promise.race([this.sink.send(events, call.signal), aborted]);
+      result = await Promise.race([sending, aborted]);
       label = Array.isArray(result) ? summarise(result) : (result as Outcome).status;
     } catch (err) {
-      label = timedOut ? 'timeout' : 'error';
-      result = { status: 'retry', reason: timedOut ? `send timed out after ${this.settings.sendTimeoutMs} ms` : `send failed: ${(err as Error)?.message ?? String(err)}` };
+      const answered = call.signal.aborted ? await this.afterAbort(sending) : undefined;
+      if (answered !== undefined) {
+        result = answered;
+        label = timedOut ? 'timeout' : Array.isArray(answered) ? summarise(answered) : (answered as Outcome).status;
+      } else {
+        label = timedOut ? 'timeout' : 'error';
+        result = { status: 'retry', reason: timedOut ? `send timed out after ${this.settings.sendTimeoutMs} ms` : `send failed: ${(err as Error)?.message ?? String(err)}` };
+      }
     } finally {
       clearTimeout(timer);
       this.hardStop.signal.removeEventListener('abort', stop);
@@ -369,6 +383,21 @@ export class Lane {
       return new Array<Outcome>(batch.length).fill({ status: 'reject', reason });
     }
     return result;
+  }
+
+  /**
+   * The outcomes an aborted send reports within the grace (its delivered events stay delivered),
+   * or undefined when it fails or stays silent (then the whole batch is retried).
+   */
+  private async afterAbort(sending: Promise<Outcome | readonly Outcome[]>): Promise<Outcome | readonly Outcome[] | undefined> {
+    const grace = new AbortController();
+    try {
+      return await Promise.race([sending, delay(this.settings.abortGraceMs, grace.signal).then(() => undefined)]);
+    } catch {
+      return undefined;
+    } finally {
+      grace.abort();
+    }
   }
 
   private drop(records: readonly EventRecord[], reason: DropReason, detail?: string): void {

@@ -262,3 +262,37 @@ test('deferred events go back to the head and ride with the next send, without b
   assert.equal(await metricValue(registry, 'eventer_sink_events_retried_total'), 0);
   await lane.drain(500);
 });
+
+test('a send cut off by its deadline keeps the outcomes the sink reports after the abort: delivered events are not sent again', async () => {
+  // Like the HTTP sinks: half the requests finish, the rest are aborted by the deadline and reported as retry.
+  const sent: string[] = [];
+  const sink = new ScriptedSink('half-slow', async (batch, signal, call) => {
+    if (call > 1) {
+      for (const e of batch) sent.push(e.metadata.uid!);
+      return OK;
+    }
+    await untilAborted(signal).catch(() => {});
+    return batch.map((e, i) => {
+      if (i % 2 === 1) return retry('aborted');
+      sent.push(e.metadata.uid!);
+      return OK;
+    });
+  });
+  const { lane } = makeLane(sink, { sendTimeoutMs: 50, abortGraceMs: 60_000 });
+  lane.start();
+  for (let i = 0; i < 10; i++) lane.offer(record({ metadata: { uid: `e${i}` } }));
+  await sink.waitForDelivered(10);
+  assert.deepEqual([...sent].sort(), Array.from({ length: 10 }, (_, i) => `e${i}`).sort());
+  assert.deepEqual(sink.calls.map((c) => c.batch.length), [10, 5]);
+  await lane.drain(1000);
+});
+
+test('a sink that stays silent after the abort holds the lane no longer than the grace, then the batch is retried', async () => {
+  const sink = new ScriptedSink('deaf', async (_batch, _signal, call) => (call === 1 ? new Promise<never>(() => {}) : OK));
+  const { lane } = makeLane(sink, { sendTimeoutMs: 20, abortGraceMs: 20 });
+  lane.start();
+  for (let i = 0; i < 3; i++) lane.offer(record());
+  await sink.waitForDelivered(3);
+  assert.deepEqual(sink.calls.map((c) => c.batch.length), [3, 3]);
+  await lane.drain(1000);
+});
