@@ -1,5 +1,4 @@
 import type { Logger } from 'pino';
-import { isNewerResourceVersion } from '../event/resource-version.js';
 import type { EventRecord, KubeEvent } from '../event/types.js';
 import type { BuiltSink, Sink } from './sink.js';
 import { backoffDelay, delay, DEFAULT_BACKOFF, type BackoffPolicy } from '../base/backoff.js';
@@ -92,7 +91,10 @@ export class Lane {
   private inFlight = 0;
   private lastDropLogAt = 0;
   private settledListener: SettledListener | undefined;
-  private deliveredThrough: string | undefined;
+  /** The sink's own delivered position from the checkpoint this daemon resumed (see `resumeAfter`). */
+  private resumedThrough: string | undefined;
+  /** Numeric form of `resumedThrough` while older events may still arrive; cleared once one newer arrives. */
+  private skipThrough: bigint | undefined;
   /**
    * Accepted events not yet delivered, rejected or given up, in dispatch order (for checkpoints).
    * Events left behind at shutdown stay here: the final checkpoint must point before them.
@@ -186,13 +188,18 @@ export class Lane {
    * resourceVersion were delivered before, so this lane skips them (other lanes may need them).
    */
   resumeAfter(resourceVersion: string): void {
-    this.deliveredThrough = resourceVersion;
+    this.resumedThrough = resourceVersion;
+    this.skipThrough = NUMERIC_RV.test(resourceVersion) ? BigInt(resourceVersion) : undefined;
+  }
+
+  /** The position this sink had already delivered through when the daemon resumed (a floor for its checkpoint). */
+  get resumedPosition(): string | undefined {
+    return this.resumedThrough;
   }
 
   /** Never blocks: the watch must not wait for any sink. */
   offer(record: EventRecord): void {
-    const rv = record.event.metadata.resourceVersion;
-    if (this.deliveredThrough !== undefined && rv !== undefined && !isNewerResourceVersion(rv, this.deliveredThrough)) return;
+    if (this.skipThrough !== undefined && this.deliveredBefore(record.event.metadata.resourceVersion)) return;
     if (this.accepts && !this.accepts(record.event)) {
       this.counts.filtered++;
       return;
@@ -201,6 +208,14 @@ export class Lane {
     if (this.tracking) this.unsettled.add(record.seq);
     if (this.repeats) this.repeats.offer(record);
     else this.enqueue(record);
+  }
+
+  /** True for an event at or before `skipThrough`; the first newer one ends the skipping (the watch is in order). */
+  private deliveredBefore(rv: string | undefined): boolean {
+    if (rv === undefined || !NUMERIC_RV.test(rv)) return false;
+    if (BigInt(rv) <= this.skipThrough!) return true;
+    this.skipThrough = undefined;
+    return false;
   }
 
   private enqueue(record: EventRecord): void {
@@ -413,6 +428,8 @@ export class Lane {
     }
   }
 }
+
+const NUMERIC_RV = /^[0-9]+$/;
 
 function summarise(outcomes: readonly Outcome[]): string {
   const first = outcomes[0]?.status ?? 'ok';

@@ -296,3 +296,20 @@ test('a sink that stays silent after the abort holds the lane no longer than the
   assert.deepEqual(sink.calls.map((c) => c.batch.length), [3, 3]);
   await lane.drain(1000);
 });
+
+test('after a resume the lane skips what its sink delivered before, until the first newer event ends the skipping', async () => {
+  const sink = new ScriptedSink('resumed');
+  const { lane } = makeLane(sink);
+  lane.resumeAfter('100');
+  lane.start();
+  const rv = (resourceVersion: string) => record({ metadata: { uid: `rv${resourceVersion}`, resourceVersion } });
+  lane.offer(rv('99'));
+  lane.offer(rv('100'));
+  lane.offer(rv('101'));
+  // The watch is in resourceVersion order: once past the resumed position nothing more is compared.
+  lane.offer(rv('60'));
+  await sink.waitForDelivered(2);
+  await lane.drain(1000);
+  assert.deepEqual(sink.delivered.map((e) => e.metadata.resourceVersion), ['101', '60']);
+  assert.equal(lane.resumedPosition, '100');
+});
