@@ -1,5 +1,6 @@
 import { Counter, Gauge, Summary, type Registry } from 'prom-client';
 import type { EventChange, EventRecord, KubeEvent } from '../event/types.js';
+import { isNewerResourceVersion } from '../event/resource-version.js';
 import { freezeEvent } from './freeze.js';
 import type { Lane } from './lane.js';
 
@@ -75,7 +76,10 @@ export class Router {
     for (const lane of this.lanes) {
       const mark = lane.watermark(this.lastSeq);
       lowest = Math.min(lowest, mark);
-      const rv = mark === this.lastSeq && idleResourceVersion ? idleResourceVersion : at(mark);
+      const settled = mark === this.lastSeq && idleResourceVersion ? idleResourceVersion : at(mark);
+      // A sink that was ahead of the others when the daemon resumed never goes back below its own position.
+      const resumed = lane.resumedPosition;
+      const rv = resumed && (!settled || !isNewerResourceVersion(settled, resumed)) ? resumed : settled;
       if (rv) sinks[lane.id] = rv;
     }
     for (const seq of this.positions.keys()) {

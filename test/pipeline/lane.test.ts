@@ -313,3 +313,37 @@ test('after a resume the lane skips what its sink delivered before, until the fi
   assert.deepEqual(sink.delivered.map((e) => e.metadata.resourceVersion), ['101', '60']);
   assert.equal(lane.resumedPosition, '100');
 });
+
+test('checkpoint position: a sink that was ahead when the daemon resumed never goes back while the others replay', async () => {
+  // Saved before the crash: {A: 200, B: 100}. While B replays 101-150, A's position stays 200.
+  let release!: () => void;
+  const gate = new Promise<void>((r) => (release = r));
+  const a = new ScriptedSink('a');
+  const b = new ScriptedSink('b', async () => {
+    await gate;
+    return OK;
+  });
+  const registry = new Registry();
+  const metrics = new PipelineMetrics(registry);
+  const laneA = new Lane('a#1', { sink: a }, DEFAULT_LANE_SETTINGS, metrics, silentLog);
+  const laneB = new Lane('b#1', { sink: b }, DEFAULT_LANE_SETTINGS, metrics, silentLog);
+  laneA.resumeAfter('200');
+  laneB.resumeAfter('100');
+  const router = new Router([laneA, laneB], registry, true);
+  router.start();
+  assert.deepEqual(router.checkpoint(undefined, '100'), { resourceVersion: '100', sinks: { 'a#1': '200', 'b#1': '100' } });
+  for (let rv = 101; rv <= 150; rv++) router.dispatch('ADDED', makeEvent({ metadata: { uid: `u${rv}`, resourceVersion: String(rv) } }));
+  await afterPendingCallbacks();
+  assert.deepEqual(router.checkpoint('150', '100'), { resourceVersion: '100', sinks: { 'a#1': '200', 'b#1': '100' } });
+  release();
+  await b.waitForDelivered(50);
+  await afterPendingCallbacks();
+  assert.deepEqual(router.checkpoint('150', '100'), { resourceVersion: '150', sinks: { 'a#1': '200', 'b#1': '150' } });
+  router.dispatch('ADDED', makeEvent({ metadata: { uid: 'u201', resourceVersion: '201' } }));
+  await a.waitForDelivered(1);
+  await b.waitForDelivered(51);
+  await afterPendingCallbacks();
+  assert.deepEqual(router.checkpoint('201', '100'), { resourceVersion: '201', sinks: { 'a#1': '201', 'b#1': '201' } });
+  assert.equal(a.delivered.length, 1);
+  await router.drain(500);
+});
