@@ -23,6 +23,8 @@ export interface LaneSettings {
    * aborted request reports retry), so events it already delivered are not sent again.
    */
   readonly abortGraceMs: number;
+  /** How long shutdown waits for the sink's `close` (it may wait for a hung connection or broker). */
+  readonly closeTimeoutMs: number;
   /** Most sends per `rateWindowMs` (named for the usual one-minute window of chat robots). */
   readonly sendsPerMinute: number | undefined;
   readonly rateWindowMs: number;
@@ -40,6 +42,7 @@ export const DEFAULT_LANE_SETTINGS: LaneSettings = {
   concurrency: 1,
   sendTimeoutMs: 10_000,
   abortGraceMs: 1000,
+  closeTimeoutMs: 2000,
   sendsPerMinute: undefined,
   rateWindowMs: 60_000,
   backoff: DEFAULT_BACKOFF,
@@ -251,12 +254,23 @@ export class Lane {
     }
     const remaining = this.queue.take(this.queue.size);
     if (remaining.length > 0) this.drop(remaining, 'shutdown');
-    try {
-      await this.sink.close();
-    } catch (err) {
-      this.log.warn({ sink: this.id, err }, 'sink close failed');
-    }
+    await this.closeSink();
     return { delivered: this.leftAtShutdown === 0 && finished, remaining: this.leftAtShutdown };
+  }
+
+  /** Closes the sink within `closeTimeoutMs`, so the final checkpoint and the Lease release still fit the pod's grace. */
+  private async closeSink(): Promise<void> {
+    const timer = new AbortController();
+    const closing = this.sink.close().then(
+      () => true,
+      (err: unknown) => {
+        this.log.warn({ sink: this.id, err }, 'sink close failed');
+        return true;
+      },
+    );
+    const closed = await Promise.race([closing, delay(this.settings.closeTimeoutMs, timer.signal).then(() => false)]);
+    timer.abort();
+    if (!closed) this.log.warn({ sink: this.id, exporter: this.sink.name, timeoutMs: this.settings.closeTimeoutMs }, 'sink close did not finish in time; shutting down without it');
   }
 
   private async work(): Promise<void> {
