@@ -209,8 +209,11 @@ export class Lane {
     }
     this.counts.accepted++;
     if (this.tracking) this.unsettled.add(record.seq);
-    if (this.repeats) this.repeats.offer(record);
-    else this.enqueue(record);
+    if (this.repeats) {
+      // A held repeat only updates the count of a message already sent: the checkpoint may pass it, so
+      // a crash inside the window does not send that window's messages again (the update is lost instead).
+      if (this.repeats.offer(record)) this.settle([record]);
+    } else this.enqueue(record);
   }
 
   /** True for an event at or before `skipThrough`; the first newer one ends the skipping (the watch is in order). */
