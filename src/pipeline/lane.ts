@@ -102,7 +102,7 @@ export class Lane {
    * Accepted events not yet delivered, rejected or given up, in dispatch order (for checkpoints).
    * Events left behind at shutdown stay here: the final checkpoint must point before them.
    */
-  private readonly unsettled = new Set<number>();
+  private readonly unsettled = new Map<number, EventRecord>();
   private tracking = false;
   /** Events left undelivered by the shutdown (queued, in flight or waiting for a retry). */
   private leftAtShutdown = 0;
@@ -172,12 +172,12 @@ export class Lane {
   }
 
   /**
-   * The highest dispatch sequence number up to which every event is settled in this lane, given
-   * the last number the router dispatched (events the filter refused count as settled). Needs `trackSettlement`.
+   * The earliest accepted event not yet settled (events the filter refused count as settled), or
+   * undefined when all are. Bounded by what the lane holds (queue, in flight, retries). Needs `trackSettlement`.
    */
-  watermark(lastDispatched: number): number {
-    for (const seq of this.unsettled) return seq - 1;
-    return lastDispatched;
+  firstUnsettled(): EventRecord | undefined {
+    for (const record of this.unsettled.values()) return record;
+    return undefined;
   }
 
   private settle(records: readonly EventRecord[]): void {
@@ -208,7 +208,7 @@ export class Lane {
       return;
     }
     this.counts.accepted++;
-    if (this.tracking) this.unsettled.add(record.seq);
+    if (this.tracking) this.unsettled.set(record.seq, record);
     if (this.repeats) {
       // A held repeat only updates the count of a message already sent: the checkpoint may pass it, so
       // a crash inside the window does not send that window's messages again (the update is lost instead).

@@ -347,3 +347,28 @@ test('checkpoint position: a sink that was ahead when the daemon resumed never g
   assert.equal(a.delivered.length, 1);
   await router.drain(500);
 });
+
+test('checkpoint position: a batch retried forever holds the position before it, while the other lane moves on', async (t) => {
+  // retry_max_elapsed=0 and a small queue: the stuck lane keeps at most queue + batch events; the
+  // position of its first unsettled event comes from that event itself, not from a table of every event.
+  const stuck = new ScriptedSink('stuck', async () => retry('503'));
+  const fast = new ScriptedSink('fast');
+  const registry = new Registry();
+  const metrics = new PipelineMetrics(registry);
+  const settings = { ...DEFAULT_LANE_SETTINGS, retryMaxElapsedMs: 0, queueCapacity: 10, maxBatch: 5, backoff: { initialMs: 1, maxMs: 5, multiplier: 2 } };
+  const router = new Router([new Lane('stuck#1', { sink: stuck }, settings, metrics, silentLog), new Lane('fast#1', { sink: fast }, DEFAULT_LANE_SETTINGS, metrics, silentLog)], registry, true);
+  router.start();
+  t.after(() => router.drain(100));
+  router.dispatch('ADDED', makeEvent({ metadata: { uid: 'first', resourceVersion: '1000' } }));
+  await fast.waitForDelivered(1);
+  await new Promise((r) => setImmediate(r));
+  for (let rv = 1001; rv <= 1500; rv++) {
+    router.dispatch('ADDED', makeEvent({ metadata: { uid: `u${rv}`, resourceVersion: String(rv) } }));
+    if (rv % 50 === 0) await fast.waitForDelivered(rv - 999);
+  }
+  await fast.waitForDelivered(501);
+  await afterPendingCallbacks();
+  // The stuck lane still retries event 1000 (the first, so the start position applies); overflow settled the rest it dropped.
+  assert.deepEqual(router.checkpoint('1500', '999'), { resourceVersion: '999', sinks: { 'stuck#1': '999', 'fast#1': '1500' } });
+  assert.ok(router.lanes[0]!.pending <= 15, `stuck lane holds ${router.lanes[0]!.pending}`);
+});
