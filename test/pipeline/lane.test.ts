@@ -24,7 +24,8 @@ test('delivers at once, without waiting for a tick', async () => {
   const started = Date.now();
   lane.offer(record());
   await sink.waitForDelivered(1);
-  assert.ok(Date.now() - started < 200, `took ${Date.now() - started} ms`);
+  // Measured 1-5 ms; a tick-driven lane would wait for --frequency (kube-eventer: 30 s).
+  assert.ok(Date.now() - started < 1000, `took ${Date.now() - started} ms`);
   await lane.drain(1000);
 });
 
@@ -150,7 +151,8 @@ test('a hung sink never delays another sink', async () => {
     await fast.waitForDelivered(i + 1);
     latencies.push(Date.now() - sent);
   }
-  assert.ok(Math.max(...latencies) < 500, `max latency ${Math.max(...latencies)} ms`);
+  // Measured under 10 ms; waiting behind the hung sink would take its 60 s deadline.
+  assert.ok(Math.max(...latencies) < 5000, `max latency ${Math.max(...latencies)} ms`);
   assert.equal(hung.calls.length, 1);
   const results = await router.drain(200);
   // 19 queued and the one in flight: all 20 are left undelivered.
@@ -166,11 +168,12 @@ test('drain delivers everything queued behind a slow sink within the grace perio
   lane.start();
   for (let i = 0; i < 50; i++) lane.offer(record());
   const started = Date.now();
-  const result = await lane.drain(5000);
+  const result = await lane.drain(60_000);
   assert.equal(result.remaining, 0);
   assert.equal(sink.delivered.length, 50);
   assert.ok(sink.closed);
-  assert.ok(Date.now() - started < 2000);
+  // Returns when the queue is empty (measured about 550 ms), not at the deadline.
+  assert.ok(Date.now() - started < 30_000, `drain took ${Date.now() - started} ms`);
 });
 
 test('drain gives up at the deadline and counts what is left', async () => {
@@ -181,7 +184,8 @@ test('drain gives up at the deadline and counts what is left', async () => {
   const started = Date.now();
   await lane.drain(300);
   const took = Date.now() - started;
-  assert.ok(took >= 295 && took < 1500, `took ${took} ms`);
+  // Waits for the deadline (300 ms), then stops at once (measured about 310 ms).
+  assert.ok(took >= 295 && took < 3000, `took ${took} ms`);
   assert.equal(await metricValue(registry, 'eventer_sink_events_dropped_total', { reason: 'shutdown' }), 5);
 });
 
