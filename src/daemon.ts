@@ -45,6 +45,8 @@ export interface DaemonDeps {
   readonly identity?: string;
   /** Warn at start when the checkpoint was recently saved by another replica (shared, without a Lease). */
   readonly warnOtherCheckpointWriters?: boolean;
+  /** Builds each sink from its URI (tests substitute sinks that misbehave). */
+  readonly buildSink?: typeof buildSink;
 }
 
 export interface Daemon {
@@ -70,7 +72,7 @@ export async function startDaemon(config: DaemonConfig, deps: DaemonDeps): Promi
     const n = (counts.get(uri.key) ?? 0) + 1;
     counts.set(uri.key, n);
     const id = `${uri.key}#${n}`;
-    const built = await buildSink(uri, { log: log.child({ sink: id }), metrics: registry, ...(deps.kube ? { kube: deps.kube } : {}), shutdown: shutdown.signal });
+    const built = await (deps.buildSink ?? buildSink)(uri, { log: log.child({ sink: id }), metrics: registry, ...(deps.kube ? { kube: deps.kube } : {}), shutdown: shutdown.signal });
     const lane = new Lane(id, built, laneSettingsFor(uri, built.tuning), pipelineMetrics, log);
     lanes.push(lane);
     log.info({ sink: lane.id, settings: lane.settings }, `Starting with ${built.sink.name} sink`);

@@ -70,4 +70,9 @@ export interface EventRecord {
   readonly receivedAt: number;
   /** Dispatch order, assigned by the router; checkpoints track which sequence numbers are settled. */
   readonly seq: number;
+  /**
+   * With checkpoints: the resourceVersion of the event dispatched just before this one ('' when it had
+   * none; undefined for the first event), i.e. where a restart resumes when this event is the first unsettled.
+   */
+  readonly previousResourceVersion?: string | undefined;
 }

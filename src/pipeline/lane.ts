@@ -1,5 +1,4 @@
 import type { Logger } from 'pino';
-import { isNewerResourceVersion } from '../event/resource-version.js';
 import type { EventRecord, KubeEvent } from '../event/types.js';
 import type { BuiltSink, Sink } from './sink.js';
 import { backoffDelay, delay, DEFAULT_BACKOFF, type BackoffPolicy } from '../base/backoff.js';
@@ -19,6 +18,13 @@ export interface LaneSettings {
   readonly overflow: OverflowPolicy;
   readonly concurrency: number;
   readonly sendTimeoutMs: number;
+  /**
+   * After the deadline aborts a send, how long the sink still has to report per-event outcomes (an
+   * aborted request reports retry), so events it already delivered are not sent again.
+   */
+  readonly abortGraceMs: number;
+  /** How long shutdown waits for the sink's `close` (it may wait for a hung connection or broker). */
+  readonly closeTimeoutMs: number;
   /** Most sends per `rateWindowMs` (named for the usual one-minute window of chat robots). */
   readonly sendsPerMinute: number | undefined;
   readonly rateWindowMs: number;
@@ -35,6 +41,8 @@ export const DEFAULT_LANE_SETTINGS: LaneSettings = {
   overflow: 'drop-oldest',
   concurrency: 1,
   sendTimeoutMs: 10_000,
+  abortGraceMs: 1000,
+  closeTimeoutMs: 2000,
   sendsPerMinute: undefined,
   rateWindowMs: 60_000,
   backoff: DEFAULT_BACKOFF,
@@ -86,12 +94,15 @@ export class Lane {
   private inFlight = 0;
   private lastDropLogAt = 0;
   private settledListener: SettledListener | undefined;
-  private deliveredThrough: string | undefined;
+  /** The sink's own delivered position from the checkpoint this daemon resumed (see `resumeAfter`). */
+  private resumedThrough: string | undefined;
+  /** Numeric form of `resumedThrough` while older events may still arrive; cleared once one newer arrives. */
+  private skipThrough: bigint | undefined;
   /**
    * Accepted events not yet delivered, rejected or given up, in dispatch order (for checkpoints).
    * Events left behind at shutdown stay here: the final checkpoint must point before them.
    */
-  private readonly unsettled = new Set<number>();
+  private readonly unsettled = new Map<number, EventRecord>();
   private tracking = false;
   /** Events left undelivered by the shutdown (queued, in flight or waiting for a retry). */
   private leftAtShutdown = 0;
@@ -161,12 +172,12 @@ export class Lane {
   }
 
   /**
-   * The highest dispatch sequence number up to which every event is settled in this lane, given
-   * the last number the router dispatched (events the filter refused count as settled). Needs `trackSettlement`.
+   * The earliest accepted event not yet settled (events the filter refused count as settled), or
+   * undefined when all are. Bounded by what the lane holds (queue, in flight, retries). Needs `trackSettlement`.
    */
-  watermark(lastDispatched: number): number {
-    for (const seq of this.unsettled) return seq - 1;
-    return lastDispatched;
+  firstUnsettled(): EventRecord | undefined {
+    for (const record of this.unsettled.values()) return record;
+    return undefined;
   }
 
   private settle(records: readonly EventRecord[]): void {
@@ -180,21 +191,37 @@ export class Lane {
    * resourceVersion were delivered before, so this lane skips them (other lanes may need them).
    */
   resumeAfter(resourceVersion: string): void {
-    this.deliveredThrough = resourceVersion;
+    this.resumedThrough = resourceVersion;
+    this.skipThrough = NUMERIC_RV.test(resourceVersion) ? BigInt(resourceVersion) : undefined;
+  }
+
+  /** The position this sink had already delivered through when the daemon resumed (a floor for its checkpoint). */
+  get resumedPosition(): string | undefined {
+    return this.resumedThrough;
   }
 
   /** Never blocks: the watch must not wait for any sink. */
   offer(record: EventRecord): void {
-    const rv = record.event.metadata.resourceVersion;
-    if (this.deliveredThrough !== undefined && rv !== undefined && !isNewerResourceVersion(rv, this.deliveredThrough)) return;
+    if (this.skipThrough !== undefined && this.deliveredBefore(record.event.metadata.resourceVersion)) return;
     if (this.accepts && !this.accepts(record.event)) {
       this.counts.filtered++;
       return;
     }
     this.counts.accepted++;
-    if (this.tracking) this.unsettled.add(record.seq);
-    if (this.repeats) this.repeats.offer(record);
-    else this.enqueue(record);
+    if (this.tracking) this.unsettled.set(record.seq, record);
+    if (this.repeats) {
+      // A held repeat only updates the count of a message already sent: the checkpoint may pass it, so
+      // a crash inside the window does not send that window's messages again (the update is lost instead).
+      if (this.repeats.offer(record)) this.settle([record]);
+    } else this.enqueue(record);
+  }
+
+  /** True for an event at or before `skipThrough`; the first newer one ends the skipping (the watch is in order). */
+  private deliveredBefore(rv: string | undefined): boolean {
+    if (rv === undefined || !NUMERIC_RV.test(rv)) return false;
+    if (BigInt(rv) <= this.skipThrough!) return true;
+    this.skipThrough = undefined;
+    return false;
   }
 
   private enqueue(record: EventRecord): void {
@@ -230,12 +257,23 @@ export class Lane {
     }
     const remaining = this.queue.take(this.queue.size);
     if (remaining.length > 0) this.drop(remaining, 'shutdown');
-    try {
-      await this.sink.close();
-    } catch (err) {
-      this.log.warn({ sink: this.id, err }, 'sink close failed');
-    }
+    await this.closeSink();
     return { delivered: this.leftAtShutdown === 0 && finished, remaining: this.leftAtShutdown };
+  }
+
+  /** Closes the sink within `closeTimeoutMs`, so the final checkpoint and the Lease release still fit the pod's grace. */
+  private async closeSink(): Promise<void> {
+    const timer = new AbortController();
+    const closing = this.sink.close().then(
+      () => true,
+      (err: unknown) => {
+        this.log.warn({ sink: this.id, err }, 'sink close failed');
+        return true;
+      },
+    );
+    const closed = await Promise.race([closing, delay(this.settings.closeTimeoutMs, timer.signal).then(() => false)]);
+    timer.abort();
+    if (!closed) this.log.warn({ sink: this.id, exporter: this.sink.name, timeoutMs: this.settings.closeTimeoutMs }, 'sink close did not finish in time; shutting down without it');
   }
 
   private async work(): Promise<void> {
@@ -350,12 +388,20 @@ export class Lane {
     const started = performance.now();
     let result: Outcome | readonly Outcome[];
     let label: string;
+    const sending = this.sink.send(events, call.signal);
+    sending.catch(() => {});
     try {
-      result = await Promise.race([this.sink.send(events, call.signal), aborted]);
+      result = await Promise.race([sending, aborted]);
       label = Array.isArray(result) ? summarise(result) : (result as Outcome).status;
     } catch (err) {
-      label = timedOut ? 'timeout' : 'error';
-      result = { status: 'retry', reason: timedOut ? `send timed out after ${this.settings.sendTimeoutMs} ms` : `send failed: ${(err as Error)?.message ?? String(err)}` };
+      const answered = call.signal.aborted ? await this.afterAbort(sending) : undefined;
+      if (answered !== undefined) {
+        result = answered;
+        label = timedOut ? 'timeout' : Array.isArray(answered) ? summarise(answered) : (answered as Outcome).status;
+      } else {
+        label = timedOut ? 'timeout' : 'error';
+        result = { status: 'retry', reason: timedOut ? `send timed out after ${this.settings.sendTimeoutMs} ms` : `send failed: ${(err as Error)?.message ?? String(err)}` };
+      }
     } finally {
       clearTimeout(timer);
       this.hardStop.signal.removeEventListener('abort', stop);
@@ -371,6 +417,21 @@ export class Lane {
     return result;
   }
 
+  /**
+   * The outcomes an aborted send reports within the grace (its delivered events stay delivered),
+   * or undefined when it fails or stays silent (then the whole batch is retried).
+   */
+  private async afterAbort(sending: Promise<Outcome | readonly Outcome[]>): Promise<Outcome | readonly Outcome[] | undefined> {
+    const grace = new AbortController();
+    try {
+      return await Promise.race([sending, delay(this.settings.abortGraceMs, grace.signal).then(() => undefined)]);
+    } catch {
+      return undefined;
+    } finally {
+      grace.abort();
+    }
+  }
+
   private drop(records: readonly EventRecord[], reason: DropReason, detail?: string): void {
     this.metrics.dropped.inc({ ...this.labels, reason }, records.length);
     this.progress.dropped += records.length;
@@ -384,6 +445,8 @@ export class Lane {
     }
   }
 }
+
+const NUMERIC_RV = /^[0-9]+$/;
 
 function summarise(outcomes: readonly Outcome[]): string {
   const first = outcomes[0]?.status ?? 'ok';

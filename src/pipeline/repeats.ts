@@ -31,7 +31,8 @@ export class RepeatCollapser {
     private readonly now: () => number = Date.now,
   ) {}
 
-  offer(record: EventRecord): void {
+  /** Returns true when the record is held (sent when its window closes, unless a later repeat replaces it). */
+  offer(record: EventRecord): boolean {
     const key = repeatKey(record.event);
     const t = this.now();
     const state = this.states.get(key);
@@ -40,21 +41,22 @@ export class RepeatCollapser {
       // count); an update that arrives late with a lower count is the one collapsed.
       if (state.pending !== undefined && occurrences(record.event) < occurrences(state.pending.event)) {
         this.onCollapsed(record);
-        return;
+        return false;
       }
       if (state.pending !== undefined) this.onCollapsed(state.pending);
       state.pending = record;
-      return;
+      return true;
     }
     // The window closed: the new event supersedes any held repeat (it carries the higher count).
     if (state !== undefined && state.pending !== undefined) this.onCollapsed(state.pending);
     if (state === undefined && this.states.size >= MAX_TRACKED_REPEATS) {
       this.emit(record);
-      return;
+      return false;
     }
     this.states.set(key, { windowStart: t, pending: undefined });
     this.emit(record);
     this.schedule();
+    return false;
   }
 
   /** Sends held repeats whose window has closed and forgets idle keys. */

@@ -1,5 +1,6 @@
 import { Counter, Gauge, Summary, type Registry } from 'prom-client';
 import type { EventChange, EventRecord, KubeEvent } from '../event/types.js';
+import { isNewerResourceVersion } from '../event/resource-version.js';
 import { freezeEvent } from './freeze.js';
 import type { Lane } from './lane.js';
 
@@ -10,8 +11,8 @@ export class Router {
   private readonly duration: Summary;
   private readonly managerLastTime: Gauge;
   private lastSeq = 0;
-  /** seq → resourceVersion of dispatched events not yet behind every lane's watermark. */
-  private readonly positions = new Map<number, string>();
+  /** The resourceVersion of the last dispatched event ('' when it had none); with checkpoints only. */
+  private lastResourceVersion: string | undefined;
 
   constructor(
     readonly lanes: readonly Lane[],
@@ -54,8 +55,12 @@ export class Router {
   dispatch(change: EventChange, event: KubeEvent): void {
     const started = performance.now();
     const seq = ++this.lastSeq;
-    const record: EventRecord = Object.freeze({ change, event: freezeEvent(event), receivedAt: Date.now(), seq });
-    if (this.trackPositions) this.positions.set(seq, event.metadata.resourceVersion ?? '');
+    const record: EventRecord = Object.freeze(
+      this.trackPositions
+        ? { change, event: freezeEvent(event), receivedAt: Date.now(), seq, previousResourceVersion: this.lastResourceVersion }
+        : { change, event: freezeEvent(event), receivedAt: Date.now(), seq },
+    );
+    if (this.trackPositions) this.lastResourceVersion = event.metadata.resourceVersion ?? '';
     for (const lane of this.lanes) lane.offer(record);
     this.lastRoutedAt = record.receivedAt;
     this.routedSinceScrape++;
@@ -69,21 +74,24 @@ export class Router {
    */
   checkpoint(idleResourceVersion?: string, startResourceVersion?: string): { resourceVersion: string; sinks: Record<string, string> } | undefined {
     const sinks: Record<string, string> = {};
+    // Everything settled: the watch's latest position, else the last event's.
+    const allSettled = idleResourceVersion || (this.lastSeq === 0 ? startResourceVersion : this.lastResourceVersion);
     let lowest = this.lastSeq;
-    // Before the first event: where the watch started (its first list, or the checkpoint it resumed).
-    const at = (seq: number) => (seq === 0 ? startResourceVersion : this.positions.get(seq));
+    let lowestPosition = allSettled;
     for (const lane of this.lanes) {
-      const mark = lane.watermark(this.lastSeq);
-      lowest = Math.min(lowest, mark);
-      const rv = mark === this.lastSeq && idleResourceVersion ? idleResourceVersion : at(mark);
+      const first = lane.firstUnsettled();
+      // Before the first event (previousResourceVersion undefined): where the watch started.
+      const settled = first === undefined ? allSettled : (first.previousResourceVersion ?? startResourceVersion);
+      if (first !== undefined && first.seq - 1 < lowest) {
+        lowest = first.seq - 1;
+        lowestPosition = settled;
+      }
+      // A sink that was ahead of the others when the daemon resumed never goes back below its own position.
+      const resumed = lane.resumedPosition;
+      const rv = resumed && (!settled || !isNewerResourceVersion(settled, resumed)) ? resumed : settled;
       if (rv) sinks[lane.id] = rv;
     }
-    for (const seq of this.positions.keys()) {
-      if (seq >= lowest) break;
-      this.positions.delete(seq);
-    }
-    const resourceVersion = lowest === this.lastSeq && idleResourceVersion ? idleResourceVersion : at(lowest);
-    return resourceVersion ? { resourceVersion, sinks } : undefined;
+    return lowestPosition ? { resourceVersion: lowestPosition, sinks } : undefined;
   }
 
   start(): void {

@@ -24,7 +24,8 @@ test('delivers at once, without waiting for a tick', async () => {
   const started = Date.now();
   lane.offer(record());
   await sink.waitForDelivered(1);
-  assert.ok(Date.now() - started < 200, `took ${Date.now() - started} ms`);
+  // Measured 1-5 ms; a tick-driven lane would wait for --frequency (kube-eventer: 30 s).
+  assert.ok(Date.now() - started < 1000, `took ${Date.now() - started} ms`);
   await lane.drain(1000);
 });
 
@@ -150,7 +151,8 @@ test('a hung sink never delays another sink', async () => {
     await fast.waitForDelivered(i + 1);
     latencies.push(Date.now() - sent);
   }
-  assert.ok(Math.max(...latencies) < 500, `max latency ${Math.max(...latencies)} ms`);
+  // Measured under 10 ms; waiting behind the hung sink would take its 60 s deadline.
+  assert.ok(Math.max(...latencies) < 5000, `max latency ${Math.max(...latencies)} ms`);
   assert.equal(hung.calls.length, 1);
   const results = await router.drain(200);
   // 19 queued and the one in flight: all 20 are left undelivered.
@@ -166,11 +168,12 @@ test('drain delivers everything queued behind a slow sink within the grace perio
   lane.start();
   for (let i = 0; i < 50; i++) lane.offer(record());
   const started = Date.now();
-  const result = await lane.drain(5000);
+  const result = await lane.drain(60_000);
   assert.equal(result.remaining, 0);
   assert.equal(sink.delivered.length, 50);
   assert.ok(sink.closed);
-  assert.ok(Date.now() - started < 2000);
+  // Returns when the queue is empty (measured about 550 ms), not at the deadline.
+  assert.ok(Date.now() - started < 30_000, `drain took ${Date.now() - started} ms`);
 });
 
 test('drain gives up at the deadline and counts what is left', async () => {
@@ -181,7 +184,8 @@ test('drain gives up at the deadline and counts what is left', async () => {
   const started = Date.now();
   await lane.drain(300);
   const took = Date.now() - started;
-  assert.ok(took >= 295 && took < 1500, `took ${took} ms`);
+  // Waits for the deadline (300 ms), then stops at once (measured about 310 ms).
+  assert.ok(took >= 295 && took < 3000, `took ${took} ms`);
   assert.equal(await metricValue(registry, 'eventer_sink_events_dropped_total', { reason: 'shutdown' }), 5);
 });
 
@@ -261,4 +265,114 @@ test('deferred events go back to the head and ride with the next send, without b
   assert.deepEqual(sink.delivered.map((e) => e.metadata.uid), events.map((r) => r.event.metadata.uid), 'order kept');
   assert.equal(await metricValue(registry, 'eventer_sink_events_retried_total'), 0);
   await lane.drain(500);
+});
+
+test('a send cut off by its deadline keeps the outcomes the sink reports after the abort: delivered events are not sent again', async () => {
+  // Like the HTTP sinks: half the requests finish, the rest are aborted by the deadline and reported as retry.
+  const sent: string[] = [];
+  const sink = new ScriptedSink('half-slow', async (batch, signal, call) => {
+    if (call > 1) {
+      for (const e of batch) sent.push(e.metadata.uid!);
+      return OK;
+    }
+    await untilAborted(signal).catch(() => {});
+    return batch.map((e, i) => {
+      if (i % 2 === 1) return retry('aborted');
+      sent.push(e.metadata.uid!);
+      return OK;
+    });
+  });
+  const { lane } = makeLane(sink, { sendTimeoutMs: 50, abortGraceMs: 60_000 });
+  lane.start();
+  for (let i = 0; i < 10; i++) lane.offer(record({ metadata: { uid: `e${i}` } }));
+  await sink.waitForDelivered(10);
+  assert.deepEqual([...sent].sort(), Array.from({ length: 10 }, (_, i) => `e${i}`).sort());
+  assert.deepEqual(sink.calls.map((c) => c.batch.length), [10, 5]);
+  await lane.drain(1000);
+});
+
+test('a sink that stays silent after the abort holds the lane no longer than the grace, then the batch is retried', async () => {
+  const sink = new ScriptedSink('deaf', async (_batch, _signal, call) => (call === 1 ? new Promise<never>(() => {}) : OK));
+  const { lane } = makeLane(sink, { sendTimeoutMs: 20, abortGraceMs: 20 });
+  lane.start();
+  for (let i = 0; i < 3; i++) lane.offer(record());
+  await sink.waitForDelivered(3);
+  assert.deepEqual(sink.calls.map((c) => c.batch.length), [3, 3]);
+  await lane.drain(1000);
+});
+
+test('after a resume the lane skips what its sink delivered before, until the first newer event ends the skipping', async () => {
+  const sink = new ScriptedSink('resumed');
+  const { lane } = makeLane(sink);
+  lane.resumeAfter('100');
+  lane.start();
+  const rv = (resourceVersion: string) => record({ metadata: { uid: `rv${resourceVersion}`, resourceVersion } });
+  lane.offer(rv('99'));
+  lane.offer(rv('100'));
+  lane.offer(rv('101'));
+  // The watch is in resourceVersion order: once past the resumed position nothing more is compared.
+  lane.offer(rv('60'));
+  await sink.waitForDelivered(2);
+  await lane.drain(1000);
+  assert.deepEqual(sink.delivered.map((e) => e.metadata.resourceVersion), ['101', '60']);
+  assert.equal(lane.resumedPosition, '100');
+});
+
+test('checkpoint position: a sink that was ahead when the daemon resumed never goes back while the others replay', async () => {
+  // Saved before the crash: {A: 200, B: 100}. While B replays 101-150, A's position stays 200.
+  let release!: () => void;
+  const gate = new Promise<void>((r) => (release = r));
+  const a = new ScriptedSink('a');
+  const b = new ScriptedSink('b', async () => {
+    await gate;
+    return OK;
+  });
+  const registry = new Registry();
+  const metrics = new PipelineMetrics(registry);
+  const laneA = new Lane('a#1', { sink: a }, DEFAULT_LANE_SETTINGS, metrics, silentLog);
+  const laneB = new Lane('b#1', { sink: b }, DEFAULT_LANE_SETTINGS, metrics, silentLog);
+  laneA.resumeAfter('200');
+  laneB.resumeAfter('100');
+  const router = new Router([laneA, laneB], registry, true);
+  router.start();
+  assert.deepEqual(router.checkpoint(undefined, '100'), { resourceVersion: '100', sinks: { 'a#1': '200', 'b#1': '100' } });
+  for (let rv = 101; rv <= 150; rv++) router.dispatch('ADDED', makeEvent({ metadata: { uid: `u${rv}`, resourceVersion: String(rv) } }));
+  await afterPendingCallbacks();
+  assert.deepEqual(router.checkpoint('150', '100'), { resourceVersion: '100', sinks: { 'a#1': '200', 'b#1': '100' } });
+  release();
+  await b.waitForDelivered(50);
+  await afterPendingCallbacks();
+  assert.deepEqual(router.checkpoint('150', '100'), { resourceVersion: '150', sinks: { 'a#1': '200', 'b#1': '150' } });
+  router.dispatch('ADDED', makeEvent({ metadata: { uid: 'u201', resourceVersion: '201' } }));
+  await a.waitForDelivered(1);
+  await b.waitForDelivered(51);
+  await afterPendingCallbacks();
+  assert.deepEqual(router.checkpoint('201', '100'), { resourceVersion: '201', sinks: { 'a#1': '201', 'b#1': '201' } });
+  assert.equal(a.delivered.length, 1);
+  await router.drain(500);
+});
+
+test('checkpoint position: a batch retried forever holds the position before it, while the other lane moves on', async (t) => {
+  // retry_max_elapsed=0 and a small queue: the stuck lane keeps at most queue + batch events; the
+  // position of its first unsettled event comes from that event itself, not from a table of every event.
+  const stuck = new ScriptedSink('stuck', async () => retry('503'));
+  const fast = new ScriptedSink('fast');
+  const registry = new Registry();
+  const metrics = new PipelineMetrics(registry);
+  const settings = { ...DEFAULT_LANE_SETTINGS, retryMaxElapsedMs: 0, queueCapacity: 10, maxBatch: 5, backoff: { initialMs: 1, maxMs: 5, multiplier: 2 } };
+  const router = new Router([new Lane('stuck#1', { sink: stuck }, settings, metrics, silentLog), new Lane('fast#1', { sink: fast }, DEFAULT_LANE_SETTINGS, metrics, silentLog)], registry, true);
+  router.start();
+  t.after(() => router.drain(100));
+  router.dispatch('ADDED', makeEvent({ metadata: { uid: 'first', resourceVersion: '1000' } }));
+  await fast.waitForDelivered(1);
+  await new Promise((r) => setImmediate(r));
+  for (let rv = 1001; rv <= 1500; rv++) {
+    router.dispatch('ADDED', makeEvent({ metadata: { uid: `u${rv}`, resourceVersion: String(rv) } }));
+    if (rv % 50 === 0) await fast.waitForDelivered(rv - 999);
+  }
+  await fast.waitForDelivered(501);
+  await afterPendingCallbacks();
+  // The stuck lane still retries event 1000 (the first, so the start position applies); overflow settled the rest it dropped.
+  assert.deepEqual(router.checkpoint('1500', '999'), { resourceVersion: '999', sinks: { 'stuck#1': '999', 'fast#1': '1500' } });
+  assert.ok(router.lanes[0]!.pending <= 15, `stuck lane holds ${router.lanes[0]!.pending}`);
 });

@@ -247,10 +247,12 @@ const ROBOT_BATCH = 8;
 /**
  * A robot endpoint is paced like the chat sinks (`rate_limit`/`rate_window` override the pace) and
  * each batch is merged into one message. Elsewhere a `rate_limit` counts requests: one event per send.
+ * Otherwise a batch is what goes on the wire at once (`max_in_flight` requests), so the lane's `timeout`
+ * bounds about one request, not a queue of them behind a slow endpoint.
  */
-function laneTuning(uri: SinkUri, replyCheck: WebhookOptions['replyCheck']): LaneTuning {
-  if (replyCheck !== 'status') return robotTuning(ROBOTS[replyCheck], ROBOT_BATCH);
-  return option(uri, 'rate_limit') === undefined ? {} : { maxBatch: 1 };
+function laneTuning(uri: SinkUri, options: WebhookOptions): LaneTuning {
+  if (options.replyCheck !== 'status') return robotTuning(ROBOTS[options.replyCheck], ROBOT_BATCH);
+  return { maxBatch: option(uri, 'rate_limit') === undefined ? options.maxInFlight : 1 };
 }
 
 export async function createWebhookSink(uri: SinkUri, ctx: SinkContext): Promise<SinkParts> {
@@ -269,6 +271,6 @@ export async function createWebhookSink(uri: SinkUri, ctx: SinkContext): Promise
     const sinkLabel = (ctx.log.bindings() as { sink?: string }).sink ?? `webhook ${options.configMap.namespace}/${options.configMap.name}`;
     watchTemplate(sink, options, options.configMap, ctx.kube, ctx, sinkLabel, starting.version);
   }
-  const tuning = laneTuning(uri, options.replyCheck);
+  const tuning = laneTuning(uri, options);
   return { sink, tuning };
 }

@@ -6,6 +6,10 @@ import { ConfigError } from '../../../src/base/errors.js';
 import { parseUri } from '../../../src/base/uri.js';
 import type { KubeEvent } from '../../../src/event/types.js';
 import type { Outcome } from '../../../src/pipeline/outcome.js';
+import { Registry } from 'prom-client';
+import { Lane } from '../../../src/pipeline/lane.js';
+import { laneSettingsFor } from '../../../src/pipeline/lane-options.js';
+import { PipelineMetrics } from '../../../src/pipeline/metrics.js';
 import type { BuiltSink } from '../../../src/pipeline/sink.js';
 import type { ConfigMapReader } from '../../../src/sinks/context.js';
 import { buildSink } from '../../../src/sinks/registry.js';
@@ -183,6 +187,28 @@ test('an aborted send (deadline or shutdown) reports retry for what was not deli
   );
 });
 
+test('a slow endpoint under the default lane settings: every event delivered exactly once, no batch times out', async () => {
+  // kube-eventer's defaults scaled down tenfold: a 100 ms endpoint against a 1 s timeout (10 s default).
+  // 100 events queued behind 8 connections took 1.3 s, so a batch of 100 always hit the deadline.
+  const query = '/slow-endpoint?timeout=1s';
+  const b = await build(query);
+  const start = fresh();
+  receiver.respond(() => new Promise<Reply>((resolve) => setTimeout(() => resolve({ status: 200 }), 100)));
+  const registry = new Registry();
+  const settings = laneSettingsFor(parseUri(`webhook:${receiver.url}${query}`, '--sink', {}), b.tuning);
+  const lane = new Lane('webhook#1', b, settings, new PipelineMetrics(registry), b.log.log);
+  lane.start();
+  for (let i = 0; i < 100; i++) {
+    lane.offer({ change: 'ADDED', event: podEvent({ message: `event ${i}`, involvedObject: { kind: 'Pod', namespace: 'team', name: `web-${i}`, uid: `pod-${i}` } }), receivedAt: Date.now(), seq: i + 1 });
+  }
+  const drained = await lane.drain(60_000);
+  assert.equal(drained.remaining, 0);
+  const messages = receiver.requests.slice(start).map((r) => /event (\d+)/.exec(r.body)?.[1]);
+  assert.equal(messages.length, 100, 'one request per event, none sent twice');
+  assert.equal(new Set(messages).size, 100);
+  assert.equal(lane.status().retried, 0);
+});
+
 test('response_check=wechat turns errcode 45009 into a retry', async () => {
   const b = await build('/cgi-bin/webhook/send?key=k&method=POST&response_check=wechat');
   receiver.respond(() => ({ status: 200, body: '{"errcode":45009,"errmsg":"api freq out of limit"}' }));
@@ -306,7 +332,7 @@ test('two webhook sinks share one registry without clashing metrics', async () =
   assert.ok(first.ctx.registry.getSingleMetric('eventer_webhook_template_reloads_total'));
 });
 
-test('robot endpoints are paced like the chat sinks and batched for merging; elsewhere a rate_limit sends one event per call', async () => {
+test('robot endpoints are paced like the chat sinks and batched for merging; elsewhere a rate_limit sends one event per call, else a batch is max_in_flight events', async () => {
   const { robotTuning } = await import('../../../src/sinks/chat/robot.js');
   const { ROBOTS } = await import('../../../src/sinks/chat/robots.js');
   const ctx = sinkContext(captureLog().log);
@@ -320,7 +346,8 @@ test('robot endpoints are paced like the chat sinks and batched for merging; els
   assert.deepEqual(await tuningOf('webhook:https://open.feishu.cn/open-apis/bot/v2/hook/x'), robotTuning(ROBOTS.feishu, 8));
   assert.deepEqual(await tuningOf('webhook:https://hooks.slack.com/services/T/B/X?rate_limit=5'), robotTuning(ROBOTS.slack, 8));
   assert.deepEqual(await tuningOf(`webhook:${receiver.url}/x?rate_limit=5`), { maxBatch: 1 });
-  assert.deepEqual(await tuningOf(`webhook:${receiver.url}/x`), {});
+  assert.deepEqual(await tuningOf(`webhook:${receiver.url}/x`), { maxBatch: 8 });
+  assert.deepEqual(await tuningOf(`webhook:${receiver.url}/x?max_in_flight=3`), { maxBatch: 3 });
 });
 
 test('parameters that look like misspelt options are warned about (and still forwarded)', async () => {
