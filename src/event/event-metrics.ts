@@ -87,16 +87,21 @@ interface Series<L extends string> {
   pending: number;
 }
 
+type SeriesTree<L extends string> = Map<string, SeriesTree<L> | Series<L>>;
+
 /**
  * One counter whose label sets are kept bounded: the first MAX_SERIES_PER_COUNTER are kept as they are; a
  * new set past that has its most specific labels replaced by `_other_`, one more at a time (in
  * `collapseOrder`), until it matches a set already counted or fits the collapsed allowance; the last resort
  * is every label `_other_`. So the counter never holds more than MAX_SERIES + MAX_COLLAPSED + 1 series.
- * An event is counted as a plain number on its series, found by one map lookup; prom-client (which hashes
- * the label set on every inc) hears of the counts when /metrics is scraped.
+ * An event is counted as a plain number on its series, found by one map lookup per label value (no key
+ * string built per event); prom-client (which hashes the label set on every inc) hears of the counts when
+ * /metrics is scraped.
  */
 class BoundedCounter<L extends string> {
-  private readonly series = new Map<string, Series<L>>();
+  /** Series by their values in collapseOrder: a map per label, the last one's values are the series. */
+  private readonly tree: SeriesTree<L> = new Map();
+  private readonly series: Series<L>[] = [];
   private collapsed = 0;
 
   constructor(
@@ -115,7 +120,7 @@ class BoundedCounter<L extends string> {
       labelNames,
       registers: [registry],
       collect() {
-        for (const s of series.values()) {
+        for (const s of series) {
           if (s.pending > 0) this.inc(s.labels, s.pending);
           s.pending = 0;
         }
@@ -125,19 +130,24 @@ class BoundedCounter<L extends string> {
 
   /** Counts one event with these label values, in collapseOrder. */
   inc(values: readonly string[]): void {
-    const key = values.join('\0');
-    (this.series.get(key) ?? this.admit(values, key)).pending++;
+    (this.find(values) ?? this.admit(values)).pending++;
   }
 
-  private admit(values: readonly string[], key: string): Series<L> {
+  private find(values: readonly string[]): Series<L> | undefined {
+    let node: SeriesTree<L> | Series<L> | undefined = this.tree;
+    for (let i = 0; i < values.length && node !== undefined; i++) node = (node as SeriesTree<L>).get(values[i]!);
+    return node as Series<L> | undefined;
+  }
+
+  private admit(values: readonly string[]): Series<L> {
     const labels = {} as Record<L, string>;
     for (const name of this.labelNames) labels[name] = values[this.collapseOrder.indexOf(name)]!;
-    if (this.series.size < MAX_SERIES_PER_COUNTER) return this.add(key, labels);
+    if (this.series.length < MAX_SERIES_PER_COUNTER) return this.add(values, labels);
     let current = labels;
     for (const name of this.collapseOrder) {
       current = { ...current, [name]: OTHER };
-      const k = this.collapseOrder.map((n) => current[n]).join('\0');
-      const known = this.series.get(k);
+      const k = this.collapseOrder.map((n) => current[n]);
+      const known = this.find(k);
       if (known !== undefined) return known;
       const last = this.collapseOrder.every((n) => current[n] === OTHER);
       if (last || this.collapsed < MAX_COLLAPSED_SERIES_PER_COUNTER) {
@@ -148,9 +158,16 @@ class BoundedCounter<L extends string> {
     throw new Error('unreachable: the all-_other_ label set is always admitted');
   }
 
-  private add(key: string, labels: Record<L, string>): Series<L> {
+  private add(values: readonly string[], labels: Record<L, string>): Series<L> {
     const s: Series<L> = { labels, pending: 0 };
-    this.series.set(key, s);
+    let node = this.tree;
+    for (let i = 0; i < values.length - 1; i++) {
+      let next = node.get(values[i]!) as SeriesTree<L> | undefined;
+      if (next === undefined) node.set(values[i]!, (next = new Map()));
+      node = next;
+    }
+    node.set(values[values.length - 1]!, s);
+    this.series.push(s);
     return s;
   }
 }
