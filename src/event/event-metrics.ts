@@ -81,74 +81,123 @@ export const MAX_COLLAPSED_SERIES_PER_COUNTER = 100;
 /** What a collapsed label value becomes (not a valid Kubernetes name, so it never meets a real one). */
 export const OTHER = '_other_';
 
+interface Series<L extends string> {
+  readonly labels: Record<L, string>;
+  /** Counted since the last scrape; handed to prom-client by its collect(). */
+  pending: number;
+}
+
+type SeriesTree<L extends string> = Map<string, SeriesTree<L> | Series<L>>;
+
 /**
- * Keeps one counter's label sets bounded: the first MAX_SERIES_PER_COUNTER are kept as they are; a new
- * set past that has its most specific labels replaced by `_other_`, one more at a time (in `collapseOrder`),
- * until it matches a set already counted or fits the collapsed allowance; the last resort is every label
- * `_other_`. So a counter never holds more than MAX_SERIES + MAX_COLLAPSED + 1 series.
+ * One counter whose label sets are kept bounded: the first MAX_SERIES_PER_COUNTER are kept as they are; a
+ * new set past that has its most specific labels replaced by `_other_`, one more at a time (in
+ * `collapseOrder`), until it matches a set already counted or fits the collapsed allowance; the last resort
+ * is every label `_other_`. So the counter never holds more than MAX_SERIES + MAX_COLLAPSED + 1 series.
+ * An event is counted as a plain number on its series, found by one map lookup per label value (no key
+ * string built per event); prom-client (which hashes the label set on every inc) hears of the counts when
+ * /metrics is scraped.
  */
-class BoundedSeries<L extends string> {
-  private readonly seen = new Set<string>();
+class BoundedCounter<L extends string> {
+  /** Series by their values in collapseOrder: a map per label, the last one's values are the series. */
+  private readonly tree: SeriesTree<L> = new Map();
+  private readonly series: Series<L>[] = [];
   private collapsed = 0;
 
   constructor(
-    readonly counter: Counter<L>,
+    registry: Registry,
+    name: string,
+    help: string,
+    /** Label names in the order /metrics shows them. */
+    private readonly labelNames: readonly L[],
+    /** The same names, most specific first: the order they collapse in and the order of inc()'s values. */
     private readonly collapseOrder: readonly L[],
-  ) {}
-
-  inc(labels: Record<L, string>): void {
-    this.counter.inc(this.admit(labels));
+  ) {
+    const series = this.series;
+    new Counter<L>({
+      name,
+      help,
+      labelNames,
+      registers: [registry],
+      collect() {
+        for (const s of series) {
+          if (s.pending > 0) this.inc(s.labels, s.pending);
+          s.pending = 0;
+        }
+      },
+    });
   }
 
-  private admit(labels: Record<L, string>): Record<L, string> {
-    const key = (l: Record<L, string>) => this.collapseOrder.map((name) => l[name]).join('\0');
+  /** Counts one event with these label values, in collapseOrder. */
+  inc(values: readonly string[]): void {
+    (this.find(values) ?? this.admit(values)).pending++;
+  }
+
+  private find(values: readonly string[]): Series<L> | undefined {
+    let node: SeriesTree<L> | Series<L> | undefined = this.tree;
+    for (let i = 0; i < values.length && node !== undefined; i++) node = (node as SeriesTree<L>).get(values[i]!);
+    return node as Series<L> | undefined;
+  }
+
+  private admit(values: readonly string[]): Series<L> {
+    const labels = {} as Record<L, string>;
+    for (const name of this.labelNames) labels[name] = values[this.collapseOrder.indexOf(name)]!;
+    if (this.series.length < MAX_SERIES_PER_COUNTER) return this.add(values, labels);
     let current = labels;
-    if (this.seen.has(key(current))) return current;
-    if (this.seen.size < MAX_SERIES_PER_COUNTER) {
-      this.seen.add(key(current));
-      return current;
-    }
     for (const name of this.collapseOrder) {
       current = { ...current, [name]: OTHER };
-      const k = key(current);
-      if (this.seen.has(k)) return current;
+      const k = this.collapseOrder.map((n) => current[n]);
+      const known = this.find(k);
+      if (known !== undefined) return known;
       const last = this.collapseOrder.every((n) => current[n] === OTHER);
       if (last || this.collapsed < MAX_COLLAPSED_SERIES_PER_COUNTER) {
-        this.seen.add(k);
         if (!last) this.collapsed++;
-        return current;
+        return this.add(k, current);
       }
     }
-    return current;
+    throw new Error('unreachable: the all-_other_ label set is always admitted');
+  }
+
+  private add(values: readonly string[], labels: Record<L, string>): Series<L> {
+    const s: Series<L> = { labels, pending: 0 };
+    let node = this.tree;
+    for (let i = 0; i < values.length - 1; i++) {
+      let next = node.get(values[i]!) as SeriesTree<L> | undefined;
+      if (next === undefined) node.set(values[i]!, (next = new Map()));
+      node = next;
+    }
+    node.set(values[values.length - 1]!, s);
+    this.series.push(s);
+    return s;
   }
 }
 
 /**
  * kube-eventer's per-event counters (`--event-metrics`), with its label names. Unlike the
- * original, the number of label sets of each is bounded (BoundedSeries), so a busy cluster cannot
+ * original, the number of label sets of each is bounded (BoundedCounter), so a busy cluster cannot
  * exhaust memory or the scrape.
  */
 export class EventMetrics {
-  private readonly error: BoundedSeries<'reason' | 'kind' | 'name' | 'namespace'>;
-  private readonly warning: BoundedSeries<'reason' | 'kind' | 'name' | 'namespace'>;
-  private readonly normal: BoundedSeries<'reason' | 'namespace' | 'kind'>;
+  private readonly error: BoundedCounter<'reason' | 'kind' | 'name' | 'namespace'>;
+  private readonly warning: BoundedCounter<'reason' | 'kind' | 'name' | 'namespace'>;
+  private readonly normal: BoundedCounter<'reason' | 'namespace' | 'kind'>;
 
   constructor(registry: Registry) {
-    const registers = [registry];
+    const names = ['reason', 'kind', 'name', 'namespace'] as const;
     const order = ['name', 'namespace', 'kind', 'reason'] as const;
-    this.error = new BoundedSeries(new Counter({ name: 'eventer_events_error_total', help: 'Events triaged into an error category', labelNames: ['reason', 'kind', 'name', 'namespace'], registers }), order);
-    this.warning = new BoundedSeries(new Counter({ name: 'eventer_events_warning_total', help: 'Warning events not triaged as errors', labelNames: ['reason', 'kind', 'name', 'namespace'], registers }), order);
-    this.normal = new BoundedSeries(new Counter({ name: 'eventer_events_normal_total', help: 'Events that are neither errors nor warnings', labelNames: ['reason', 'namespace', 'kind'], registers }), ['namespace', 'kind', 'reason']);
+    this.error = new BoundedCounter(registry, 'eventer_events_error_total', 'Events triaged into an error category', names, order);
+    this.warning = new BoundedCounter(registry, 'eventer_events_warning_total', 'Warning events not triaged as errors', names, order);
+    this.normal = new BoundedCounter(registry, 'eventer_events_normal_total', 'Events that are neither errors nor warnings', ['reason', 'namespace', 'kind'], ['namespace', 'kind', 'reason']);
   }
 
   record(e: KubeEvent): void {
     const obj = e.involvedObject;
     const category = triage(e);
     if (category !== undefined || e.type === 'Warning') {
-      const series = category !== undefined ? this.error : this.warning;
-      series.inc({ reason: category ?? e.reason ?? '', kind: obj.kind ?? '', name: obj.name ?? '', namespace: obj.namespace ?? '' });
+      const counter = category !== undefined ? this.error : this.warning;
+      counter.inc([obj.name ?? '', obj.namespace ?? '', obj.kind ?? '', category ?? e.reason ?? '']);
       return;
     }
-    this.normal.inc({ reason: e.reason ?? '', namespace: e.metadata.namespace ?? '', kind: obj.kind ?? '' });
+    this.normal.inc([e.metadata.namespace ?? '', obj.kind ?? '', e.reason ?? '']);
   }
 }

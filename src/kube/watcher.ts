@@ -114,6 +114,17 @@ function withoutTypeMeta(event: KubeEvent): KubeEvent {
   return rest;
 }
 
+/** A resourceVersion as the `seen` map keeps it. */
+type StoredVersion = number | string;
+
+/**
+ * etcd's resourceVersions are decimal integers: kept as numbers they take no string each (2.3 MiB less
+ * for 100,000 Events). Any other value is opaque to us and kept as it is; the two never compare equal.
+ */
+function storedVersion(rv: string): StoredVersion {
+  return /^[1-9][0-9]{0,14}$/.test(rv) ? Number(rv) : rv;
+}
+
 function byResourceVersion(a: KubeEvent, b: KubeEvent): number {
   const x = a.metadata.resourceVersion!;
   const y = b.metadata.resourceVersion!;
@@ -135,7 +146,7 @@ export class EventWatcher {
   /** When the last event, bookmark or list arrived (watch opens do not count: a stuck stream opens fine). */
   private lastData = 0;
   /** uid → resourceVersion of every Event known to exist: what a relist compares against. */
-  private seen = new Map<string, string>();
+  private seen = new Map<string, StoredVersion>();
   /** Until the first relist, Events not in `seen` are compared with the checkpoint instead. */
   private floor: string | undefined;
   private controller: AbortController | undefined;
@@ -326,7 +337,7 @@ export class EventWatcher {
   }
 
   /** The list in progress: uid → resourceVersion of what exists, and (relist) the events the watch missed. */
-  private listing: { reason: ListReason; seen: Map<string, string>; missed: KubeEvent[]; previous: Map<string, string>; floor: string | undefined; count: number } | undefined;
+  private listing: { reason: ListReason; seen: Map<string, StoredVersion>; missed: KubeEvent[]; previous: Map<string, StoredVersion>; floor: string | undefined; count: number } | undefined;
 
   private beginList(reason: ListReason): void {
     this.listing = { reason, seen: new Map(), missed: [], previous: this.seen, floor: this.floor, count: 0 };
@@ -346,11 +357,12 @@ export class EventWatcher {
       }
       const uid = item.metadata.uid!;
       const version = item.metadata.resourceVersion!;
-      listing.seen.set(uid, version);
+      const stored = storedVersion(version);
+      listing.seen.set(uid, stored);
       listing.count++;
       if (listing.reason === 'initial') continue;
       const known = listing.previous.get(uid);
-      const missed = known === undefined ? listing.floor === undefined || isNewerResourceVersion(version, listing.floor) : known !== version;
+      const missed = known === undefined ? listing.floor === undefined || isNewerResourceVersion(version, listing.floor) : known !== stored;
       if (missed) listing.missed.push(item);
     }
   }
@@ -390,11 +402,11 @@ export class EventWatcher {
     }
     this.metrics.countEvent(type);
     const uid = object.metadata.uid!;
-    const version = object.metadata.resourceVersion!;
     if (type === 'DELETED') {
       this.seen.delete(uid);
       return;
     }
+    const version = storedVersion(object.metadata.resourceVersion!);
     if (this.seen.get(uid) === version) return;
     this.seen.set(uid, version);
     return this.deliver(type, object);
