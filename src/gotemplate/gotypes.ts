@@ -7,6 +7,7 @@ import { goParseTime, RFC3339, RFC3339_MICRO } from './timeparse.js';
 import { type Chunk, encodedSize, encodeMessage, encodeTime, marshalToSizedBuffer } from './protobuf.js';
 import { gvkFromAPIVersionAndKind, GroupVersionKindType, interfaceMethod, interfaceType, ObjectKindType } from './schema.js';
 import { bool, bytes, ErrorStringType, errorValue, method, neverCalled, noError, opaqueError, ParseErrorType, str, TimeType, unsupported } from './timetypes.js';
+import { swaggerDocMethod } from './swagger-docs.js';
 import { type Box, type Field, GoError, GoType, type Method, mapOf, namedType, sliceOf, T, Value } from './values.js';
 
 /** A struct type; each field is [name, type, json tag, embedded]. */
@@ -259,7 +260,6 @@ const ProtoMessageType = interfaceType('proto.Message');
 const FuzzContinueType = new GoType('struct', 'fuzz.Continue');
 const byteSlice = sliceOf(T.uint8);
 const MUTATES = 'it changes the event';
-const DOCS = 'API documentation strings';
 
 /** A deep copy of a raw value of type t (DeepCopy). */
 function cloneRaw(t: GoType, raw: unknown): unknown {
@@ -352,7 +352,7 @@ function apiMessage(t: GoType, opts: { deepCopy: boolean; swaggerDoc: boolean })
   setOnce(t, 'XXX_DiscardUnknown', neverCalled(true, [], []));
   setOnce(t, 'XXX_Merge', neverCalled(true, [ProtoMessageType], []));
   setOnce(t, 'XXX_Unmarshal', unsupported(true, [byteSlice], [T.error], MUTATES));
-  if (opts.swaggerDoc) setOnce(t, 'SwaggerDoc', unsupported(false, [], [StringMap], DOCS));
+  if (opts.swaggerDoc) setOnce(t, 'SwaggerDoc', swaggerDocMethod(t));
 }
 
 const nilDeref = (): never => {
@@ -517,6 +517,10 @@ FieldsV1Type.methods.set(
   }),
 );
 
+for (const t of [TypeMetaType, ObjectMetaType, OwnerReferenceType, FieldsV1Type, ManagedFieldsEntryType, MetaTimeType, MicroTimeType, TimestampType]) {
+  t.pkgPath = 'k8s.io/apimachinery/pkg/apis/meta/v1';
+}
+for (const t of [ObjectReferenceType, EventSourceType, EventSeriesType, EventType]) t.pkgPath = 'k8s.io/api/core/v1';
 apiMessage(TypeMetaType, { deepCopy: false, swaggerDoc: true });
 for (const t of [ObjectMetaType, OwnerReferenceType, FieldsV1Type, ManagedFieldsEntryType, ObjectReferenceType, EventSourceType, EventSeriesType, EventType]) {
   apiMessage(t, { deepCopy: true, swaggerDoc: true });
