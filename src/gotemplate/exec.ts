@@ -490,6 +490,7 @@ class ExecState {
         if (recv.type.opaque) break;
         const field = findField(recv.type, recv.raw as Record<string, unknown>, fieldName, recv.addressable);
         if (field) {
+          if (!/^\p{Lu}/u.test(fieldName)) this.errorf(`${fieldName} is an unexported field of struct type ${typ.name}`);
           if (hasArgs) this.errorf(`${fieldName} has arguments but cannot be invoked as function`);
           return field;
         }
