@@ -1,8 +1,9 @@
 // Go's encoding/json decoding as template methods meet it (metav1.Time and MicroTime's UnmarshalJSON
 // call json.Unmarshal(b, &str)): the syntax check with the exact texts and offsets of Go's scanner,
 // Go's unquoting (invalid UTF-8 and lone surrogates become U+FFFD), and the type errors.
-import { method, opaqueError, str } from './timetypes.js';
-import { GoType, T, Value } from './values.js';
+import { interfaceType } from './schema.js';
+import { method, str } from './timetypes.js';
+import { GoType, namedType, T, Value } from './values.js';
 import { quote } from './strconv.js';
 
 /** What a *json.SyntaxError holds: the message and the count of bytes read when it was found. */
@@ -293,7 +294,11 @@ function unquote(b: readonly number[]): string {
 }
 
 /** What json.Unmarshal(data, &s) with s a Go string gives: the string, a syntax error or a type error. */
-export type StringDecoding = { value: string } | { syntax: JSONSyntaxError } | { typeError: 'object' | 'array' | 'bool' | 'number' };
+export type StringDecoding =
+  | { value: string }
+  | { syntax: JSONSyntaxError }
+  /** Offset as Go's decoder reports it: just past "{" or "[", or at the end of a literal. */
+  | { typeError: { value: 'object' | 'array' | 'bool' | 'number'; offset: number } };
 
 export function decodeJSONString(data: readonly number[]): StringDecoding {
   const syntax = checkJSON(data);
@@ -308,14 +313,14 @@ export function decodeJSONString(data: readonly number[]): StringDecoding {
     case 0x6e: // null leaves the string as it was: empty
       return { value: '' };
     case 0x7b:
-      return { typeError: 'object' };
+      return { typeError: { value: 'object', offset: start + 1 } };
     case 0x5b:
-      return { typeError: 'array' };
+      return { typeError: { value: 'array', offset: start + 1 } };
     case 0x74:
     case 0x66:
-      return { typeError: 'bool' };
+      return { typeError: { value: 'bool', offset: end } };
     default:
-      return { typeError: 'number' };
+      return { typeError: { value: 'number', offset: end } };
   }
 }
 
@@ -326,12 +331,38 @@ SyntaxErrorType.fields = [
   { name: 'Offset', type: T.int64, embedded: false, json: '' },
 ];
 SyntaxErrorType.methods.set('Error', method(true, [], [T.string], (r) => str((r.raw as { v: { msg: string } }).v.msg)));
-const UnmarshalTypeErrorType = opaqueError('json.UnmarshalTypeError');
+
+/** The reflect.Type of the Go string decoded into, as *json.UnmarshalTypeError holds it (its naming methods only). */
+const ReflectTypeType = interfaceType('reflect.Type');
+const RtypeType = new GoType('struct', 'reflect.rtype');
+RtypeType.opaque = true;
+const KindType = namedType('uint', 'reflect.Kind');
+KindType.methods.set('String', method(false, [], [T.string], () => str('string')));
+RtypeType.methods.set('String', method(true, [], [T.string], () => str('string')));
+RtypeType.methods.set('Name', method(true, [], [T.string], () => str('string')));
+RtypeType.methods.set('PkgPath', method(true, [], [T.string], () => str('')));
+RtypeType.methods.set('Kind', method(true, [], [KindType], () => new Value(KindType, 24)));
+
+/** *json.UnmarshalTypeError with its exported fields (Struct and Field stay empty at the top level). */
+export const UnmarshalTypeErrorType = new GoType('struct', 'json.UnmarshalTypeError');
+UnmarshalTypeErrorType.fields = [
+  { name: 'Value', type: T.string, embedded: false, json: '' },
+  { name: 'Type', type: ReflectTypeType, embedded: false, json: '' },
+  { name: 'Offset', type: T.int64, embedded: false, json: '' },
+  { name: 'Struct', type: T.string, embedded: false, json: '' },
+  { name: 'Field', type: T.string, embedded: false, json: '' },
+];
+UnmarshalTypeErrorType.methods.set(
+  'Error',
+  method(true, [], [T.string], (r) => str(`json: cannot unmarshal ${(r.raw as { v: { Value: string } }).v.Value} into Go value of type string`)),
+);
 
 /** json.Unmarshal into a Go string: the string, or the error value Go returns. */
 export function unmarshalJSONString(data: readonly number[]): string | Value {
   const decoded = decodeJSONString(data);
   if ('value' in decoded) return decoded.value;
   if ('syntax' in decoded) return new Value(T.error, new Value(SyntaxErrorType.pointer(), { v: { msg: decoded.syntax.msg, Offset: decoded.syntax.offset } }));
-  return new Value(T.error, new Value(UnmarshalTypeErrorType.pointer(), { v: `json: cannot unmarshal ${decoded.typeError} into Go value of type string` }));
+  const { value, offset } = decoded.typeError;
+  const stringType = new Value(ReflectTypeType, new Value(RtypeType.pointer(), { v: null }));
+  return new Value(T.error, new Value(UnmarshalTypeErrorType.pointer(), { v: { Value: value, Type: stringType, Offset: offset, Struct: '', Field: '' } }));
 }
