@@ -7,7 +7,7 @@ import { GoType, namedType, T, Value } from './values.js';
 import { quote } from './strconv.js';
 
 /** What a *json.SyntaxError holds: the message and the count of bytes read when it was found. */
-export interface JSONSyntaxError {
+interface JSONSyntaxError {
   readonly msg: string;
   readonly offset: number;
 }
@@ -214,7 +214,7 @@ class Scanner {
 }
 
 /** json.Valid's check (checkValid): the first syntax error, or undefined for one well-formed value. */
-export function checkJSON(data: readonly number[]): JSONSyntaxError | undefined {
+function checkJSON(data: readonly number[]): JSONSyntaxError | undefined {
   const scanner = new Scanner();
   for (const c of data) {
     scanner.bytes++;
@@ -294,13 +294,13 @@ function unquote(b: readonly number[]): string {
 }
 
 /** What json.Unmarshal(data, &s) with s a Go string gives: the string, a syntax error or a type error. */
-export type StringDecoding =
+type StringDecoding =
   | { value: string }
   | { syntax: JSONSyntaxError }
   /** Offset as Go's decoder reports it: just past "{" or "[", or at the end of a literal. */
   | { typeError: { value: 'object' | 'array' | 'bool' | 'number'; offset: number } };
 
-export function decodeJSONString(data: readonly number[]): StringDecoding {
+function decodeJSONString(data: readonly number[]): StringDecoding {
   const syntax = checkJSON(data);
   if (syntax !== undefined) return { syntax };
   let start = 0;
@@ -325,7 +325,7 @@ export function decodeJSONString(data: readonly number[]): StringDecoding {
 }
 
 /** *json.SyntaxError: its unexported message and its Offset, as %#v and .Offset show them. */
-export const SyntaxErrorType = new GoType('struct', 'json.SyntaxError');
+const SyntaxErrorType = new GoType('struct', 'json.SyntaxError');
 SyntaxErrorType.fields = [
   { name: 'msg', type: T.string, embedded: false, json: '' },
   { name: 'Offset', type: T.int64, embedded: false, json: '' },
@@ -344,7 +344,7 @@ RtypeType.methods.set('PkgPath', method(true, [], [T.string], () => str('')));
 RtypeType.methods.set('Kind', method(true, [], [KindType], () => new Value(KindType, 24)));
 
 /** *json.UnmarshalTypeError with its exported fields (Struct and Field stay empty at the top level). */
-export const UnmarshalTypeErrorType = new GoType('struct', 'json.UnmarshalTypeError');
+const UnmarshalTypeErrorType = new GoType('struct', 'json.UnmarshalTypeError');
 UnmarshalTypeErrorType.fields = [
   { name: 'Value', type: T.string, embedded: false, json: '' },
   { name: 'Type', type: ReflectTypeType, embedded: false, json: '' },
