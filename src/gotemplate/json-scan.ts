@@ -5,6 +5,7 @@ import { interfaceType } from './schema.js';
 import { method, str } from './timetypes.js';
 import { GoType, namedType, T, Value } from './values.js';
 import { quote } from './strconv.js';
+import { decodeRune } from './utf8.js';
 
 /** What a *json.SyntaxError holds: the message and the count of bytes read when it was found. */
 interface JSONSyntaxError {
@@ -223,30 +224,6 @@ function checkJSON(data: readonly number[]): JSONSyntaxError | undefined {
   }
   scanner.eof();
   return scanner.error;
-}
-
-/** utf8.DecodeRune: the code point at i and its length; [U+FFFD, 1] for a byte that starts no valid sequence. */
-function decodeRune(b: readonly number[], i: number): [number, number] {
-  const b0 = b[i]!;
-  if (b0 < 0x80) return [b0, 1];
-  const cont = (j: number, lo = 0x80, hi = 0xbf): number | undefined => {
-    const c = b[i + j];
-    return c !== undefined && c >= lo && c <= hi ? c & 0x3f : undefined;
-  };
-  if (b0 >= 0xc2 && b0 <= 0xdf) {
-    const c1 = cont(1);
-    if (c1 !== undefined) return [((b0 & 0x1f) << 6) | c1, 2];
-  } else if (b0 >= 0xe0 && b0 <= 0xef) {
-    const c1 = cont(1, b0 === 0xe0 ? 0xa0 : 0x80, b0 === 0xed ? 0x9f : 0xbf);
-    const c2 = c1 === undefined ? undefined : cont(2);
-    if (c1 !== undefined && c2 !== undefined) return [((b0 & 0x0f) << 12) | (c1 << 6) | c2, 3];
-  } else if (b0 >= 0xf0 && b0 <= 0xf4) {
-    const c1 = cont(1, b0 === 0xf0 ? 0x90 : 0x80, b0 === 0xf4 ? 0x8f : 0xbf);
-    const c2 = c1 === undefined ? undefined : cont(2);
-    const c3 = c2 === undefined ? undefined : cont(3);
-    if (c1 !== undefined && c2 !== undefined && c3 !== undefined) return [((b0 & 0x07) << 18) | (c1 << 12) | (c2 << 6) | c3, 4];
-  }
-  return [0xfffd, 1];
 }
 
 /** Four hex digits after "\u" at i, or -1. */
