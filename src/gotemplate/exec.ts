@@ -490,6 +490,9 @@ class ExecState {
         if (recv.type.opaque) break;
         const field = findField(recv.type, recv.raw as Record<string, unknown>, fieldName, recv.addressable);
         if (field) {
+          // Every field name in this model is ASCII: exported means an upper-case first letter.
+          const first = fieldName.charCodeAt(0);
+          if (first < 0x41 || first > 0x5a) this.errorf(`${fieldName} is an unexported field of struct type ${typ.name}`);
           if (hasArgs) this.errorf(`${fieldName} has arguments but cannot be invoked as function`);
           return field;
         }

@@ -6,7 +6,9 @@ import { sprint } from './fmt.js';
 import { goParseTime, RFC3339, RFC3339_MICRO } from './timeparse.js';
 import { type Chunk, encodedSize, encodeMessage, encodeTime, marshalToSizedBuffer } from './protobuf.js';
 import { gvkFromAPIVersionAndKind, GroupVersionKindType, interfaceMethod, interfaceType, ObjectKindType } from './schema.js';
-import { bool, bytes, ErrorStringType, errorValue, method, neverCalled, noError, opaqueError, ParseErrorType, str, TimeType, unsupported } from './timetypes.js';
+import { bool, bytes, ErrorStringType, errorValue, method, neverCalled, noError, ParseErrorType, str, TimeType, unsupported } from './timetypes.js';
+import { unmarshalJSONString } from './json-scan.js';
+import { swaggerDocMethod } from './swagger-docs.js';
 import { type Box, type Field, GoError, GoType, type Method, mapOf, namedType, sliceOf, T, Value } from './values.js';
 
 /** A struct type; each field is [name, type, json tag, embedded]. */
@@ -259,7 +261,6 @@ const ProtoMessageType = interfaceType('proto.Message');
 const FuzzContinueType = new GoType('struct', 'fuzz.Continue');
 const byteSlice = sliceOf(T.uint8);
 const MUTATES = 'it changes the event';
-const DOCS = 'API documentation strings';
 
 /** A deep copy of a raw value of type t (DeepCopy). */
 function cloneRaw(t: GoType, raw: unknown): unknown {
@@ -352,7 +353,7 @@ function apiMessage(t: GoType, opts: { deepCopy: boolean; swaggerDoc: boolean })
   setOnce(t, 'XXX_DiscardUnknown', neverCalled(true, [], []));
   setOnce(t, 'XXX_Merge', neverCalled(true, [ProtoMessageType], []));
   setOnce(t, 'XXX_Unmarshal', unsupported(true, [byteSlice], [T.error], MUTATES));
-  if (opts.swaggerDoc) setOnce(t, 'SwaggerDoc', unsupported(false, [], [StringMap], DOCS));
+  if (opts.swaggerDoc) setOnce(t, 'SwaggerDoc', swaggerDocMethod(t));
 }
 
 const nilDeref = (): never => {
@@ -367,29 +368,6 @@ export const TimestampType = struct('v1.Timestamp', [
 ]);
 gogoString(TimestampType, (r) => `&Timestamp{Seconds:${v(T.int64, r.Seconds)},Nanos:${v(T.int32, r.Nanos)},}`);
 apiMessage(TimestampType, { deepCopy: true, swaggerDoc: false });
-
-const SyntaxErrorType = opaqueError('json.SyntaxError');
-const UnmarshalTypeErrorType = opaqueError('json.UnmarshalTypeError');
-
-/** json.Unmarshal into a Go string: the string, or the error Go returns. */
-function decodeJSONString(text: string): string | Value {
-  if (text.trim() === '') return errorValue(SyntaxErrorType, 'unexpected end of JSON input');
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    // Go's scanner texts for the two common cases: a bad first character, or text after a number.
-    const trimmed = text.trimStart();
-    const number = /^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?/.exec(trimmed)?.[0] ?? '';
-    const bad = number === '' ? trimmed[0]! : trimmed[number.length]!;
-    const where = number === '' ? 'looking for beginning of value' : 'after top-level value';
-    return errorValue(SyntaxErrorType, `invalid character '${bad === "'" ? "\\'" : bad}' ${where}`);
-  }
-  if (typeof value === 'string') return value;
-  if (value === null) return '';
-  const kind = typeof value === 'number' ? 'number' : typeof value === 'boolean' ? 'bool' : Array.isArray(value) ? 'array' : 'object';
-  return errorValue(UnmarshalTypeErrorType, `json: cannot unmarshal ${kind} into Go value of type string`);
-}
 
 // metav1.Time and MicroTime: own methods; the rest of time.Time's are promoted.
 const timeOf = (r: Value): GoTime => (rawOf(r) as { Time: GoTime }).Time;
@@ -447,9 +425,9 @@ function metaTimeMethods(t: GoType, format: string, protoName: string): void {
   t.methods.set(
     'UnmarshalJSON',
     method(true, [byteSlice], [T.error], (r, [b]) => {
-      const text = Buffer.from((b!.raw as number[] | null) ?? []).toString('utf8');
-      if (text === 'null') return setFrom(r, text, true);
-      const decoded = decodeJSONString(text);
+      const data = (b!.raw as number[] | null) ?? [];
+      if (data.length === 4 && Buffer.from(data).toString('latin1') === 'null') return setFrom(r, 'null', true);
+      const decoded = unmarshalJSONString(data);
       return typeof decoded === 'string' ? setFrom(r, decoded, false) : decoded;
     }),
   );
@@ -517,6 +495,10 @@ FieldsV1Type.methods.set(
   }),
 );
 
+for (const t of [TypeMetaType, ObjectMetaType, OwnerReferenceType, FieldsV1Type, ManagedFieldsEntryType, MetaTimeType, MicroTimeType, TimestampType]) {
+  t.pkgPath = 'k8s.io/apimachinery/pkg/apis/meta/v1';
+}
+for (const t of [ObjectReferenceType, EventSourceType, EventSeriesType, EventType]) t.pkgPath = 'k8s.io/api/core/v1';
 apiMessage(TypeMetaType, { deepCopy: false, swaggerDoc: true });
 for (const t of [ObjectMetaType, OwnerReferenceType, FieldsV1Type, ManagedFieldsEntryType, ObjectReferenceType, EventSourceType, EventSeriesType, EventType]) {
   apiMessage(t, { deepCopy: true, swaggerDoc: true });

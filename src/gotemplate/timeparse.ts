@@ -1,6 +1,7 @@
 // Go's time.Parse for the two layouts metav1.Time and MicroTime read (RFC 3339, and RFC 3339 with
 // exactly six fractional digits): the same accepted inputs and the same *time.ParseError texts.
 import { daysFromCivil, fixedZone, localLocation, type GoTime, UTC } from '../gotime/index.js';
+import { rawByte } from './utf8.js';
 
 export const RFC3339 = '2006-01-02T15:04:05Z07:00';
 export const RFC3339_MICRO = '2006-01-02T15:04:05.000000Z07:00';
@@ -24,7 +25,9 @@ function timeQuote(s: string): string {
   let out = '"';
   for (const ch of s) {
     const c = ch.codePointAt(0)!;
-    if (c >= 0x80 || c < 0x20) for (const b of Buffer.from(ch, 'utf8')) out += '\\x' + b.toString(16).padStart(2, '0');
+    const raw = rawByte(c);
+    if (raw !== undefined) out += '\\x' + raw.toString(16);
+    else if (c >= 0x80 || c < 0x20) for (const b of Buffer.from(ch, 'utf8')) out += '\\x' + b.toString(16).padStart(2, '0');
     else out += (ch === '"' || ch === '\\' ? '\\' : '') + ch;
   }
   return out + '"';

@@ -2,6 +2,7 @@
 // every exported method (the list is checked against Go's reflection in the tests).
 import { civil, daysFromCivil, fixedZone, goFormat, goTimeString, isZeroGoTime, local, localLocation, Location, type GoTime, unixNano, utc, UTC } from '../gotime/index.js';
 import { goParseStrictRFC3339 } from './timeparse.js';
+import { goStringOfBytes } from './utf8.js';
 import { GoError, GoType, type Method, namedType, normInt, sliceOf, T, Value, zeroOpaque } from './values.js';
 
 export function method(ptrRecv: boolean, params: GoType[], results: GoType[], call: (recv: Value, args: Value[]) => Value): Method {
@@ -300,12 +301,12 @@ const timeMethods: Record<string, Method> = {
   UnixNano: method(false, [], [T.int64], (r) => int(unixNano(goTimeOf(r)), T.int64)),
   UnmarshalBinary: method(true, [byteSlice], [T.error], (r, [b]) => unmarshalBinary(r, byteArg(b!))),
   UnmarshalJSON: method(true, [byteSlice], [T.error], (r, [b]) => {
-    const text = Buffer.from(byteArg(b!)).toString('utf8');
+    const text = goStringOfBytes(byteArg(b!));
     if (text === 'null') return noError;
     if (text.length < 2 || !text.startsWith('"') || !text.endsWith('"')) return errorValue(ErrorStringType, 'Time.UnmarshalJSON: input is not a JSON string');
     return setStrict(r, text.slice(1, -1));
   }),
-  UnmarshalText: method(true, [byteSlice], [T.error], (r, [b]) => setStrict(r, Buffer.from(byteArg(b!)).toString('utf8'))),
+  UnmarshalText: method(true, [byteSlice], [T.error], (r, [b]) => setStrict(r, goStringOfBytes(byteArg(b!)))),
   Weekday: method(false, [], [WeekdayType], (r) => int(civil(goTimeOf(r)).weekday, WeekdayType)),
   Year: method(false, [], [T.int], (r) => int(civil(goTimeOf(r)).year)),
   YearDay: method(false, [], [T.int], (r) => int(civil(goTimeOf(r)).yearDay)),

@@ -60,6 +60,8 @@ export class GoType {
   opaque = false;
   /** A MarshalJSON method: the JSON text for a raw value of this type. */
   marshalJSON?: (raw: unknown) => string;
+  /** reflect's PkgPath of a named type ("k8s.io/api/core/v1"); Go's runtime panics name it. */
+  pkgPath = '';
 
   constructor(
     readonly kind: Kind,
@@ -307,7 +309,7 @@ export function findMethod(v: Value, name: string): BoundMethod | undefined {
     if (own) {
       if (own.ptrRecv) return { method: own, recv: v };
       const box = v.raw as Box | null;
-      if (box === null) return { method: own, recv: v }; // calling it panics, as in Go
+      if (box === null) return { method: { ...own, call: () => valueMethodOnNil(elem, name) }, recv: v };
       return { method: own, recv: new Value(elem, box.v, true) };
     }
     if (elem.kind !== 'struct') return undefined;
@@ -324,6 +326,12 @@ export function findMethod(v: Value, name: string): BoundMethod | undefined {
   }
   if (t.kind === 'struct' && !t.opaque) return promoted(v, name);
   return undefined;
+}
+
+/** Go's wrapper for a value method panics when called through a nil *T. */
+function valueMethodOnNil(t: GoType, name: string): never {
+  const short = t.name.slice(t.name.indexOf('.') + 1);
+  throw new GoError(`value method ${t.pkgPath}.${short}.${name} called using nil *${short} pointer`);
 }
 
 export interface MethodSetEntry {

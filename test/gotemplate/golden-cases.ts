@@ -3,6 +3,9 @@ import type { OracleCase } from '../fixtures/go-template-oracle/corpus.js';
 import type { OracleResult } from '../fixtures/go-template-oracle/oracle.js';
 import { goFormat, goTimeFromUnix, goTimeString, inZone, loadLocation, localFromEnv, parseKubeTime, setLocalLocation } from '../../src/gotime/index.js';
 import { eventToGoValue, extraFuncs, kubeEventerTemplateData, parseTemplate, TemplateError } from '../../src/gotemplate/index.js';
+import { sprint } from '../../src/gotemplate/fmt.js';
+import { unmarshalJSONString } from '../../src/gotemplate/json-scan.js';
+import type { Box, Value } from '../../src/gotemplate/values.js';
 
 export function runCase(c: OracleCase): OracleResult {
   setLocalLocation(localFromEnv({ TZ: c.tz }));
@@ -11,6 +14,12 @@ export function runCase(c: OracleCase): OracleResult {
       const parsed = parseKubeTime(c.time)!;
       const t = inZone(goTimeFromUnix(parsed.sec, parsed.nsec), loadLocation(c.zone)!);
       return { id: c.id, output: c.layout === '' ? goTimeString(t) : goFormat(t, c.layout) };
+    }
+    if (c.kind === 'json') {
+      const decoded = unmarshalJSONString([...Buffer.from(c.bytes, 'base64')]);
+      if (typeof decoded === 'string') return { id: c.id, output: decoded };
+      const fields = ((decoded.raw as Value).raw as Box).v as { Offset: number };
+      return { id: c.id, error: `${sprint([decoded])} (offset ${fields.Offset})` };
     }
     const now = parseKubeTime(c.now)!;
     const data = c.data === 'event' ? eventToGoValue(c.event) : kubeEventerTemplateData(c.event, now);

@@ -98,3 +98,9 @@ test('methods.json is what Go\'s reflection lists today (needs `go` on PATH)', (
   const live = execFileSync('go', ['run', './methodsets'], { cwd: ORACLE_DIR, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
   assert.equal(live, committed, 'methods.json is stale: cd test/fixtures/go-template-oracle && go run ./methodsets > methods.json');
 });
+
+test('swagger-docs.json holds what SwaggerDoc() returns in Go today (needs `go` on PATH)', () => {
+  const live = execFileSync('go', ['run', './methodsets', '-swagger-docs'], { cwd: ORACLE_DIR, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  const committedDocs = readFileSync(new URL('../../src/gotemplate/swagger-docs.json', import.meta.url), 'utf8');
+  assert.equal(live, committedDocs, 'swagger-docs.json is stale: cd test/fixtures/go-template-oracle && go run ./methodsets -swagger-docs > ../../../src/gotemplate/swagger-docs.json');
+});
