@@ -322,9 +322,11 @@ class ExecState {
           if (oneIteration(null, new Value(v.type, i))) break;
         }
       } else if (v.type.kind === 'slice') {
-        const arr = (v.raw as unknown[] | null) ?? [];
-        for (let i = 0; i < arr.length; i++) {
+        // Go reads the length again each time: an addressable slice the body appends to grows.
+        const current = (): unknown[] => (v.raw as unknown[] | null) ?? [];
+        for (let i = 0; i < current().length; i++) {
           ran = true;
+          const arr = current();
           if (oneIteration(new Value(T.int, i), new Value(v.type.elem!, arr[i], true, { holder: arr, key: i }))) break;
         }
       } else if (v.type.kind === 'map') {

@@ -5,8 +5,9 @@ import { goFormat, isZeroGoTime, local, type GoTime, unixNano, utc, zeroGoTime }
 import { sprint } from './fmt.js';
 import { goParseTime, RFC3339, RFC3339_MICRO } from './timeparse.js';
 import { type Chunk, encodedSize, encodeMessage, encodeTime, marshalToSizedBuffer } from './protobuf.js';
+import { protobufDecoder } from './protobuf-decode.js';
 import { gvkFromAPIVersionAndKind, GroupVersionKindType, interfaceMethod, interfaceType, ObjectKindType } from './schema.js';
-import { bool, bytes, ErrorStringType, errorValue, method, neverCalled, noError, ParseErrorType, str, TimeType, unsupported } from './timetypes.js';
+import { bool, bytes, ErrorStringType, errorValue, method, neverCalled, noError, ParseErrorType, str, TimeType } from './timetypes.js';
 import { unmarshalJSONString } from './json-scan.js';
 import { swaggerDocMethod } from './swagger-docs.js';
 import { type Box, type Field, GoError, GoType, type Method, mapOf, namedType, sliceOf, T, Value } from './values.js';
@@ -260,7 +261,6 @@ gogoString(EventType, (r) => {
 const ProtoMessageType = interfaceType('proto.Message');
 const FuzzContinueType = new GoType('struct', 'fuzz.Continue');
 const byteSlice = sliceOf(T.uint8);
-const MUTATES = 'it changes the event';
 
 /** A deep copy of a raw value of type t (DeepCopy). */
 function cloneRaw(t: GoType, raw: unknown): unknown {
@@ -336,7 +336,22 @@ function protobufMethods(t: GoType): Record<string, Method> {
       const n = intoBuffer(chunks(r), buffer);
       return new Value(byteSlice, buffer.slice(0, n));
     }),
+    ...unmarshalMethods(t, timeEncoder !== undefined),
   };
+}
+
+/** Unmarshal and XXX_Unmarshal: decode into the receiver in place (this render's copy of the event). */
+function unmarshalMethods(t: GoType, isTime: boolean): Record<string, Method> {
+  const result = (err: string | null): Value => (err === null ? noError : errorValue(ErrorStringType, err));
+  const data = (b: Value): number[] => (b.raw as number[] | null) ?? [];
+  const unmarshal = isTime
+    ? method(true, [byteSlice], [T.error], (r, [b]) => result(decoder.time(() => rawOf(r) as { Time: GoTime }, data(b!), t === MicroTimeType)))
+    : method(true, [byteSlice], [T.error], (r, [b]) => result(decoder.message(t, () => rawOf(r), data(b!))));
+  // Time's XXX_Unmarshal goes through gogo's table-driven decoder, which panics on its untagged field.
+  const panics = method(true, [byteSlice], [T.error], () => {
+    throw new GoError(`protobuf tag not enough fields in ${t.name.slice('v1.'.length)}.Time: -`);
+  });
+  return { Unmarshal: unmarshal, XXX_Unmarshal: isTime ? panics : unmarshal };
 }
 
 /** The methods gogo-protobuf and deepcopy-gen generate for an API message type. */
@@ -349,10 +364,8 @@ function apiMessage(t: GoType, opts: { deepCopy: boolean; swaggerDoc: boolean })
   setOnce(t, 'Descriptor', neverCalled(true, [], [byteSlice, sliceOf(T.int)]));
   setOnce(t, 'ProtoMessage', neverCalled(true, [], []));
   setOnce(t, 'Reset', neverCalled(true, [], []));
-  setOnce(t, 'Unmarshal', unsupported(true, [byteSlice], [T.error], MUTATES));
   setOnce(t, 'XXX_DiscardUnknown', neverCalled(true, [], []));
   setOnce(t, 'XXX_Merge', neverCalled(true, [ProtoMessageType], []));
-  setOnce(t, 'XXX_Unmarshal', unsupported(true, [byteSlice], [T.error], MUTATES));
   if (opts.swaggerDoc) setOnce(t, 'SwaggerDoc', swaggerDocMethod(t));
 }
 
@@ -368,6 +381,7 @@ export const TimestampType = struct('v1.Timestamp', [
 ]);
 gogoString(TimestampType, (r) => `&Timestamp{Seconds:${v(T.int64, r.Seconds)},Nanos:${v(T.int32, r.Nanos)},}`);
 apiMessage(TimestampType, { deepCopy: true, swaggerDoc: false });
+const decoder = protobufDecoder(TimestampType);
 
 // metav1.Time and MicroTime: own methods; the rest of time.Time's are promoted.
 const timeOf = (r: Value): GoTime => (rawOf(r) as { Time: GoTime }).Time;

@@ -16,13 +16,6 @@ export function neverCalled(ptrRecv: boolean, params: GoType[], results: GoType[
   });
 }
 
-/** A method whose effect this engine does not reproduce (mutation, protobuf bytes): it fails when called. */
-export function unsupported(ptrRecv: boolean, params: GoType[], results: GoType[], why: string): Method {
-  return method(ptrRecv, params, results, () => {
-    throw new GoError(`not supported by this engine (${why})`);
-  });
-}
-
 export const str = (s: string): Value => new Value(T.string, s);
 export const bool = (b: boolean): Value => new Value(T.bool, b);
 export const int = (n: number | bigint, t: GoType = T.int): Value => new Value(t, normInt(n));

@@ -92,13 +92,23 @@ export class GoType {
  * map → Map or null; slice → array or null; interface → Value or null; func → GoFunc or null.
  */
 export class Value {
+  readonly #raw: unknown;
+
   constructor(
     readonly type: GoType,
-    readonly raw: unknown,
+    raw: unknown,
     readonly addressable = false,
     /** Where an addressable value lives (its struct or slice, and key): pointer methods write there. */
     readonly place?: Place,
-  ) {}
+  ) {
+    this.#raw = raw;
+  }
+
+  /** An addressable value reads its place, so that (as with reflect) it sees later writes there. */
+  get raw(): unknown {
+    const place = this.place;
+    return place === undefined ? this.#raw : (place.holder as Record<string | number, unknown>)[place.key];
+  }
 }
 
 export interface Box {

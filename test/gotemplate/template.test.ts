@@ -53,3 +53,37 @@ test('render limits: a step budget and an output cap stop hostile templates with
   assert.throws(() => run('{{$x := "ab"}}{{range 10}}{{$x = printf "%s%s" $x $x}}{{end}}'), /at <printf "%s%s" \$x \$x>: printf returns a string over the output limit of 100 bytes/);
   assert.throws(() => parseTemplate('body', '{{define "a"}}{{template "a" .}}{{end}}{{template "a" .}}').execute(data), (e: unknown) => e instanceof TemplateError && e.message === 'template: body:1:25: executing "a" at <{{template "a" .}}>: exceeded maximum template depth (100000)');
 });
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null) {
+    for (const inner of Object.values(value)) deepFreeze(inner);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+test('Unmarshal changes this render\'s copy of the event only: not the watched event, not the next render', () => {
+  const watched = deepFreeze<KubeEvent>({
+    ...event,
+    metadata: {
+      name: 'demo.1',
+      labels: { app: 'demo' },
+      finalizers: ['f1'],
+      ownerReferences: [{ apiVersion: 'v1', kind: 'Node', name: 'n1', uid: 'u1' }],
+      managedFields: [{ manager: 'kubelet', operation: 'Update', fieldsType: 'FieldsV1', fieldsV1: { 'f:count': {} } }],
+    },
+    series: { count: 3, lastObservedTime: '2026-11-25T09:00:00.000001Z' },
+  });
+  const before = structuredClone(watched);
+  // Merging the event's own bytes appends to every repeated field; then a label, a name and the series change.
+  const template = parseTemplate(
+    'body',
+    '{{ .Unmarshal .Marshal }}{{ .ObjectMeta.Unmarshal (.LastTimestamp.AppendFormat nil "Z\\x07\\n\\x01k\\x12\\x02vv\\n\\x01x") }}{{ .Series.Unmarshal (.LastTimestamp.AppendFormat nil "\\x08\\x09") }}' +
+      '{{ range .ManagedFields }}{{ .FieldsV1.Unmarshal (.FieldsV1.Raw) }}{{ end }}{{ .Name }} {{ .Labels }} {{ .Finalizers }} {{ len .OwnerReferences }} {{ len .ManagedFields }} {{ .Series.Count }}',
+  );
+  const first = template.execute(kubeEventerTemplateData(watched, NOW));
+  assert.equal(first, '<nil><nil><nil>unexpected EOFunexpected EOFx map[app:demo k:vv] [f1 f1] 2 2 9');
+  assert.equal(template.execute(kubeEventerTemplateData(watched, NOW)), first);
+  assert.equal(parseTemplate('body', '{{ .Name }} {{ .Labels }} {{ .Finalizers }} {{ .Series.Count }}').execute(eventToGoValue(watched)), 'demo.1 map[app:demo] [f1] 3');
+  assert.deepEqual(watched, before);
+});
