@@ -118,6 +118,66 @@ test('a redirect is followed with method and body (307)', async () => {
   );
 });
 
+test('301, 302 and 303 are followed as Go follows them: GET without the body (HEAD stays HEAD); 308 keeps both', async () => {
+  receiver.respond((req) => {
+    const status = Number(/^\/(\d{3})$/.exec(req.path)?.[1] ?? 200);
+    return status === 200 ? { status: 200 } : { status, headers: { location: '/landed' } };
+  });
+  for (const [status, method, expected] of [
+    [301, 'POST', ['GET', '']],
+    [302, 'PUT', ['GET', '']],
+    [303, 'POST', ['GET', '']],
+    [302, 'GET', ['GET', '']],
+    [303, 'HEAD', ['HEAD', '']],
+    [308, 'PUT', ['PUT', 'kept']],
+  ] as const) {
+    const before = receiver.requests.length;
+    assert.deepEqual(await client.exchange({ url: new URL(`/${status}`, receiver.url), method, body: 'kept' }), { status: 'ok' }, `${status} after ${method}`);
+    const landed = receiver.requests.slice(before).map((r) => [r.method, r.path, r.body]);
+    assert.deepEqual(landed, [[method, `/${status}`, 'kept'], [expected[0], '/landed', expected[1]]], `${status} after ${method}`);
+  }
+});
+
+test('a redirect to another host drops Authorization and Cookie; the same host keeps them', async () => {
+  const other = new URL(receiver.url);
+  other.hostname = 'localhost';
+  receiver.respond((req) => {
+    if (req.path === '/away') return { status: 307, headers: { location: new URL('/there', other).href } };
+    if (req.path === '/near') return { status: 307, headers: { location: '/here' } };
+    return { status: 200 };
+  });
+  const headers = [['Authorization', 'Bearer token-1'], ['Cookie', 'a=1'], ['X-Kept', 'yes']] as const;
+  const before = receiver.requests.length;
+  assert.deepEqual(await client.exchange({ url: new URL('/away', receiver.url), method: 'POST', headers, body: 'x' }), { status: 'ok' });
+  assert.deepEqual(await client.exchange({ url: new URL('/near', receiver.url), method: 'POST', headers, body: 'x' }), { status: 'ok' });
+  const [, there, , here] = receiver.requests.slice(before);
+  assert.equal(there!.path, '/there');
+  assert.equal(there!.headers.host, `localhost:${other.port}`);
+  assert.equal(there!.headers.authorization, undefined);
+  assert.equal(there!.headers.cookie, undefined);
+  assert.equal(there!.headers['x-kept'], 'yes');
+  assert.equal(here!.path, '/here');
+  assert.equal(here!.headers.authorization, 'Bearer token-1');
+  assert.equal(here!.headers.cookie, 'a=1');
+});
+
+test('after 10 redirects the last redirect reply is the answer (rejected), and redirects can be turned off', async () => {
+  receiver.respond((req) => ({ status: 302, headers: { location: `/hop${Number(req.path.slice(4) || 0) + 1}` }, body: 'moved' }));
+  const before = receiver.requests.length;
+  const outcome = await client.exchange({ url: new URL('/hop0', receiver.url), method: 'GET' });
+  assert.equal(outcome.status, 'reject');
+  assert.match((outcome as { reason: string }).reason, /HTTP 302: moved$/);
+  assert.equal(receiver.requests.length - before, 11);
+  const direct = new HttpClient({ maxRedirections: 0 });
+  try {
+    const once = receiver.requests.length;
+    assert.equal((await direct.exchange({ url: new URL('/hop0', receiver.url), method: 'GET' })).status, 'reject');
+    assert.equal(receiver.requests.length - once, 1);
+  } finally {
+    await direct.destroy();
+  }
+});
+
 test('robot replies: WeChat Work errcodes', async () => {
   const ok = await exchangeWith({ status: 200, body: '{"errcode":0,"errmsg":"ok"}' }, 'wechat');
   assert.deepEqual(ok, { status: 'ok' });
@@ -193,6 +253,25 @@ test('the client headers timeout applies without a signal', async () => {
     assert.match((outcome as { reason: string }).reason, /no response headers in time \(HEADERS_TIMEOUT\)/);
   } finally {
     await quick.destroy();
+  }
+});
+
+test('a reply body that stalls ends in a retry after the body timeout', async () => {
+  const stalling = createServer((_req, res) => {
+    res.writeHead(200, { 'content-length': '100' });
+    res.write('partial');
+  });
+  await new Promise<void>((resolve) => stalling.listen(0, '127.0.0.1', () => resolve()));
+  const quick = new HttpClient({ bodyTimeoutMs: 150 });
+  try {
+    const port = (stalling.address() as AddressInfo).port;
+    const outcome = await quick.exchange({ url: new URL(`http://127.0.0.1:${port}/`), method: 'POST', body: 'x' });
+    assert.equal(outcome.status, 'retry');
+    assert.match((outcome as { reason: string }).reason, /response body stalled \(BODY_TIMEOUT\)/);
+  } finally {
+    await quick.destroy();
+    stalling.closeAllConnections();
+    await new Promise<void>((resolve) => stalling.close(() => resolve()));
   }
 });
 
