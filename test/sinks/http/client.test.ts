@@ -2,14 +2,20 @@
 // classification (statuses, Retry-After, robot error codes), timeouts, keep-alive, no secret leaks.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { HttpClient } from '../../../src/sinks/http/client.js';
 import type { RobotKind } from '../../../src/sinks/chat/robot.js';
 import { ROBOTS } from '../../../src/sinks/chat/robots.js';
 import type { Outcome } from '../../../src/pipeline/outcome.js';
 import { registerSecret } from '../../../src/base/redact.js';
 import { startHttpReceiver, type HttpReceiver, type Reply } from '../../fixtures/http-receiver/server.js';
+import { startProxy } from '../../fixtures/proxy/server.js';
 
 let receiver: HttpReceiver;
 let client: HttpClient;
@@ -345,5 +351,55 @@ test('large replies are cut to the configured size and the connection stays usab
   } finally {
     await small.destroy();
     await own.close();
+  }
+});
+
+test('https: a self-signed certificate is refused unless TLS checks are off; HTTPS_PROXY tunnels to the endpoint, NO_PROXY bypasses it', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'http-client-tls-'));
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', 'self.key', '-out', 'self.crt', '-days', '1', '-subj', '/CN=self-signed'], { cwd: dir, stdio: 'pipe' });
+  const bodies: string[] = [];
+  const secure = createHttpsServer({ key: readFileSync(join(dir, 'self.key')), cert: readFileSync(join(dir, 'self.crt')) }, (req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c.toString()));
+    req.on('end', () => {
+      bodies.push(body);
+      res.writeHead(200).end('ok');
+    });
+  });
+  await new Promise<void>((resolve) => secure.listen(0, '127.0.0.1', () => resolve()));
+  const port = (secure.address() as AddressInfo).port;
+  const proxy = await startProxy({ 'hook.proxied.test': '127.0.0.1' });
+  const saved = { HTTPS_PROXY: process.env.HTTPS_PROXY, NO_PROXY: process.env.NO_PROXY };
+  const strict = new HttpClient();
+  const lax = new HttpClient({ verifyTls: false });
+  try {
+    const refused = await strict.exchange({ url: new URL(`https://127.0.0.1:${port}/hook`), method: 'POST', body: 'a' });
+    assert.equal(refused.status, 'retry');
+    assert.match((refused as { reason: string }).reason, /self[- ]signed/i);
+    assert.deepEqual(await lax.exchange({ url: new URL(`https://127.0.0.1:${port}/hook`), method: 'POST', body: 'b' }), { status: 'ok' });
+    process.env.HTTPS_PROXY = proxy.url;
+    process.env.NO_PROXY = 'bypassed.proxied.test';
+    const proxied = new HttpClient({ verifyTls: false });
+    try {
+      assert.deepEqual(await proxied.exchange({ url: new URL(`https://hook.proxied.test:${port}/hook`), method: 'POST', body: 'c' }), { status: 'ok' });
+      const bypassed = await proxied.exchange({ url: new URL(`https://bypassed.proxied.test:${port}/hook`), method: 'POST', body: 'd' });
+      assert.equal(bypassed.status, 'retry');
+      assert.match((bypassed as { reason: string }).reason, /host not found \(ENOTFOUND\)|DNS lookup failed/);
+    } finally {
+      await proxied.destroy();
+    }
+    assert.deepEqual(bodies, ['b', 'c']);
+    assert.deepEqual(proxy.requests, [{ method: 'CONNECT', target: `hook.proxied.test:${port}` }]);
+  } finally {
+    for (const [name, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+    await strict.destroy();
+    await lax.destroy();
+    await proxy.close();
+    secure.closeAllConnections();
+    await new Promise<void>((resolve) => secure.close(() => resolve()));
+    rmSync(dir, { recursive: true, force: true });
   }
 });
