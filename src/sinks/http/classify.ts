@@ -61,16 +61,8 @@ function withTarget(outcome: Exclude<Outcome, { status: 'ok' }>, target: string)
   return outcome.status === 'retry' ? retry(reason, outcome.retryAfterMs) : reject(reason);
 }
 
-/** Codes of requests that cannot succeed as built (retrying would not help): node:http refuses them. */
-const PERMANENT_CODES = new Set([
-  'ERR_INVALID_HTTP_TOKEN',
-  'ERR_INVALID_CHAR',
-  'ERR_HTTP_INVALID_HEADER_VALUE',
-  'ERR_UNESCAPED_CHARACTERS',
-  'ERR_INVALID_URL',
-  'ERR_INVALID_ARG_TYPE',
-  'ERR_INVALID_ARG_VALUE',
-]);
+/** Codes of requests that cannot succeed as built (retrying would not help). */
+const PERMANENT_CODES = new Set(['INVALID_REQUEST', 'ERR_INVALID_URL', 'ERR_INVALID_ARG_TYPE', 'ERR_INVALID_ARG_VALUE']);
 
 const DESCRIPTIONS: Readonly<Record<string, string>> = {
   HEADERS_TIMEOUT: 'no response headers in time',
@@ -91,7 +83,7 @@ const DESCRIPTIONS: Readonly<Record<string, string>> = {
 
 /**
  * A request that got no usable reply. Aborts (send deadline, shutdown) and network failures are
- * retried; requests node:http refuses to build are rejected.
+ * retried; requests that cannot be built (a method or header that cannot be sent) are rejected.
  */
 export function classifyFailure(err: unknown, target: string, signal?: AbortSignal): Outcome {
   if (signal?.aborted || (err as { name?: string })?.name === 'AbortError') {

@@ -1,14 +1,15 @@
-// The one HTTP client every HTTP sink uses: keep-alive connections (node:http), a bound per origin,
+// The one HTTP client every HTTP sink uses: keep-alive HTTP/1.1 connections, a bound per origin,
 // timeouts, any method with a body, redirects as Go's client follows them, HTTP(S)_PROXY/NO_PROXY as
 // Go reads them, replies classified into Outcomes.
-import { Agent as HttpAgent, request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import type { Socket } from 'node:net';
+import { connect as netConnect, isIP } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { connect as tlsConnect } from 'node:tls';
 import type { Outcome } from '../../pipeline/outcome.js';
 import { VERSION } from '../../base/version.js';
 import { classifyFailure, classifyReply, type ReplyVerdict } from './classify.js';
 import { maskPath } from '../../base/redact.js';
 import { proxyAgent, proxyFromEnvironment } from '../../kube/proxy.js';
+import { Connection, HttpTransportError, type WireReply, type WireRequest } from './connection.js';
 
 export interface HttpClientOptions {
   /** Keep-alive connections per origin; further requests queue for a free one. */
@@ -70,25 +71,36 @@ export function describeTarget(method: string, url: URL): string {
   return `${method} ${url.origin}${maskPath(url.pathname)}`;
 }
 
-/** A transport failure with a code `classifyFailure` describes (timeouts, the client closing). */
-class HttpClientError extends Error {
-  constructor(
-    message: string,
-    readonly code: string,
-  ) {
-    super(message);
-  }
-}
-
 const NO_HEADERS: ReadonlyArray<readonly [string, string]> = [];
 
 /** Headers that go to another host on a redirect only when it is the same domain or a subdomain (as in Go). */
 const CREDENTIAL_HEADERS = new Set(['authorization', 'www-authenticate', 'cookie', 'cookie2']);
 
-/** A request's headers as node:http takes them (a flat name, value list), prepared once per header list. */
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+/** Field values node:http would send: no CR, LF or NUL, nothing beyond Latin-1. */
+const FIELD_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
+const NON_ASCII = /[\u0080-\uffff]/;
+
+/** A request's headers, validated and rendered once per header list. */
 interface PreparedHeaders {
-  readonly flat: readonly string[];
+  readonly pairs: ReadonlyArray<readonly [string, string]>;
+  /** `Name: value\r\n` lines. */
+  readonly lines: string;
   readonly hasHost: boolean;
+  readonly ascii: boolean;
+}
+
+function prepareHeaders(pairs: ReadonlyArray<readonly [string, string]>): PreparedHeaders {
+  let lines = '';
+  let hasHost = false;
+  for (const [name, value] of pairs) {
+    // The message names the header, never its value (it may be a credential).
+    if (!TOKEN.test(name)) throw new HttpTransportError(`invalid header name ${JSON.stringify(name)}`, 'INVALID_REQUEST');
+    if (!FIELD_VALUE.test(value)) throw new HttpTransportError(`invalid characters in the value of header ${name}`, 'INVALID_REQUEST');
+    if (name.toLowerCase() === 'host') hasHost = true;
+    lines += `${name}: ${value}\r\n`;
+  }
+  return { pairs, lines, hasHost, ascii: !NON_ASCII.test(lines) };
 }
 
 /** What one request (one hop of a redirect chain) puts on the wire. */
@@ -99,7 +111,7 @@ interface Hop {
   readonly body: string | Buffer | undefined;
 }
 
-/** Methods node:http sends without a length when they have no body; others get `Content-Length: 0`, as Go sends them. */
+/** Methods sent without a length when they have no body; others get `Content-Length: 0`, as Go sends them. */
 const BODILESS_METHODS = new Set(['GET', 'HEAD', 'DELETE', 'OPTIONS', 'TRACE', 'CONNECT']);
 
 function isDomainOrSubdomain(host: string, parent: string): boolean {
@@ -120,33 +132,141 @@ function redirectHop(from: Hop, first: URL, status: number, location: string | u
   const keepsBody = status === 307 || status === 308;
   const method = keepsBody || from.method === 'GET' || from.method === 'HEAD' ? from.method : 'GET';
   const keepCredentials = isDomainOrSubdomain(url.hostname, first.hostname);
-  const flat: string[] = [];
-  for (let i = 0; i < from.headers.flat.length; i += 2) {
-    const name = from.headers.flat[i]!.toLowerCase();
-    if (name === 'host') continue;
-    if (!keepCredentials && CREDENTIAL_HEADERS.has(name)) continue;
-    flat.push(from.headers.flat[i]!, from.headers.flat[i + 1]!);
-  }
-  return { url, method, headers: { flat, hasHost: false }, body: keepsBody ? from.body : undefined };
+  const pairs = from.headers.pairs.filter(([name]) => {
+    const lower = name.toLowerCase();
+    return lower !== 'host' && (keepCredentials || !CREDENTIAL_HEADERS.has(lower));
+  });
+  return { url, method, headers: prepareHeaders(pairs), body: keepsBody ? from.body : undefined };
 }
 
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 
+function abortError(): Error {
+  return Object.assign(new Error('request aborted'), { name: 'AbortError', code: 'ABORT_ERR' });
+}
+
+interface Waiter {
+  readonly resolve: (connection: Connection) => void;
+  readonly reject: (err: Error) => void;
+}
+
+/** Keep-alive connections to one origin: at most `max`, idle ones reused last-in first-out. */
+class OriginPool {
+  private readonly idle: Connection[] = [];
+  private readonly waiting: Waiter[] = [];
+  private readonly all = new Set<Connection>();
+  private readonly idleTimers = new Map<Connection, { readonly timer: NodeJS.Timeout; readonly ms: number }>();
+  private opening = 0;
+
+  constructor(
+    private readonly open: () => Promise<Duplex>,
+    private readonly readyEvent: string | undefined,
+    private readonly settings: Required<HttpClientOptions>,
+    /** Called when no connection is busy and nobody waits (the client's close waits for it). */
+    private readonly onQuiet: () => void,
+  ) {}
+
+  get busy(): boolean {
+    return this.waiting.length > 0 || this.opening > 0 || this.all.size > this.idle.length;
+  }
+
+  /** An idle connection now, or a promise of one (a new connection, or the next one freed). */
+  acquire(signal: AbortSignal | undefined): Connection | Promise<Connection> {
+    while (this.idle.length > 0) {
+      const connection = this.idle.pop()!;
+      if (connection.isClosed) continue;
+      connection.setIdle(false);
+      return connection;
+    }
+    return new Promise((resolve, reject) => {
+      const waiter: Waiter = {
+        resolve: (connection) => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve(connection);
+        },
+        reject: (err) => {
+          signal?.removeEventListener('abort', onAbort);
+          reject(err);
+        },
+      };
+      const onAbort = () => {
+        const at = this.waiting.indexOf(waiter);
+        if (at >= 0) this.waiting.splice(at, 1);
+        waiter.reject(abortError());
+        if (!this.busy) this.onQuiet();
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.waiting.push(waiter);
+      if (this.all.size + this.opening < this.settings.connectionsPerOrigin) this.connect();
+    });
+  }
+
+  private connect(): void {
+    this.opening++;
+    this.open().then(
+      (socket) => {
+        this.opening--;
+        const connection = new Connection(socket, this.readyEvent, this.settings.connectTimeoutMs, (c) => this.release(c), (c) => this.forget(c));
+        this.all.add(connection);
+        this.release(connection);
+      },
+      (err: Error) => {
+        this.opening--;
+        // The first waiter gets the failure; the others wait for connections in use (or open their own).
+        this.waiting.shift()?.reject(err);
+        if (this.waiting.length > 0 && this.all.size + this.opening < this.settings.connectionsPerOrigin) this.connect();
+        if (!this.busy) this.onQuiet();
+      },
+    );
+  }
+
+  private release(connection: Connection): void {
+    const waiter = this.waiting.shift();
+    if (waiter !== undefined) return waiter.resolve(connection);
+    connection.setIdle(true);
+    this.idle.push(connection);
+    // Close before the server does (its announced timeout, less a second, as node:http does).
+    const hint = connection.idleTimeoutMs;
+    const idleMs = hint === undefined ? IDLE_CONNECTION_MS : Math.max(0, Math.min(IDLE_CONNECTION_MS, hint - 1000));
+    const current = this.idleTimers.get(connection);
+    if (current?.ms === idleMs) current.timer.refresh();
+    else {
+      clearTimeout(current?.timer);
+      // Fires for a connection that went back to work too; it closes it only if it is idle.
+      const timer = setTimeout(() => {
+        if (this.idle.includes(connection)) connection.destroy();
+      }, idleMs);
+      timer.unref();
+      this.idleTimers.set(connection, { timer, ms: idleMs });
+    }
+    if (!this.busy) this.onQuiet();
+  }
+
+  private forget(connection: Connection): void {
+    this.all.delete(connection);
+    clearTimeout(this.idleTimers.get(connection)?.timer);
+    this.idleTimers.delete(connection);
+    const at = this.idle.indexOf(connection);
+    if (at >= 0) this.idle.splice(at, 1);
+    // A waiter whose connection closed under it gets a new one.
+    if (this.waiting.length > 0 && this.all.size + this.opening < this.settings.connectionsPerOrigin) this.connect();
+    if (!this.busy) this.onQuiet();
+  }
+
+  destroy(err: Error): void {
+    for (const waiter of this.waiting.splice(0)) waiter.reject(err);
+    for (const connection of [...this.all]) connection.destroy(err);
+  }
+}
+
 export class HttpClient {
   private readonly settings: Required<HttpClientOptions>;
-  private readonly httpAgent: HttpAgent;
-  private readonly httpsAgent: HttpsAgent;
-  /** Per origin: the agent that reaches it (a proxy's, or a direct one). */
-  private readonly agents = new Map<string, HttpAgent>();
-  private readonly inFlight = new Set<ClientRequest>();
-  private idle: (() => void) | undefined;
+  private readonly pools = new Map<string, OriginPool>();
+  private quiet: (() => void) | undefined;
   private closing: Promise<void> | undefined;
 
   constructor(options: HttpClientOptions = {}) {
     this.settings = { ...DEFAULT_HTTP_CLIENT_OPTIONS, ...options };
-    const agentOptions = { keepAlive: true, maxSockets: this.settings.connectionsPerOrigin, timeout: IDLE_CONNECTION_MS, scheduling: 'lifo' as const };
-    this.httpAgent = new HttpAgent(agentOptions);
-    this.httpsAgent = new HttpsAgent({ ...agentOptions, rejectUnauthorized: this.settings.verifyTls });
   }
 
   /** A sink sends the same headers to the same URL every time: both are prepared once. */
@@ -156,45 +276,49 @@ export class HttpClient {
     const key = given ?? NO_HEADERS;
     let headers = this.preparedHeaders.get(key);
     if (headers === undefined) {
-      const flat: string[] = [];
-      let hasUserAgent = false;
-      let hasHost = false;
-      for (const [name, value] of key) {
-        const lower = name.toLowerCase();
-        // node:http sends the body's own length (a second Content-Length would make the request invalid).
-        if (lower === 'content-length') continue;
-        if (lower === 'user-agent') hasUserAgent = true;
-        if (lower === 'host') hasHost = true;
-        flat.push(name, value);
-      }
-      if (!hasUserAgent) flat.push('User-Agent', this.settings.userAgent);
-      headers = { flat, hasHost };
+      // The body's own length is sent (a second Content-Length would make the request invalid).
+      const pairs = key.filter(([name]) => name.toLowerCase() !== 'content-length');
+      if (!pairs.some(([name]) => name.toLowerCase() === 'user-agent')) pairs.push(['User-Agent', this.settings.userAgent]);
+      headers = prepareHeaders(pairs);
       this.preparedHeaders.set(key, headers);
     }
     return headers;
   }
 
-  private agentFor(url: URL): HttpAgent {
-    let agent = this.agents.get(url.origin);
-    if (agent === undefined) {
-      const proxy = proxyFromEnvironment(url);
+  private poolFor(url: URL): OriginPool {
+    let pool = this.pools.get(url.origin);
+    if (pool === undefined) {
       const https = url.protocol === 'https:';
-      if (proxy === undefined) agent = https ? this.httpsAgent : this.httpAgent;
-      else {
-        agent = proxyAgent(proxy, url, { keepAlive: true, maxSockets: this.settings.connectionsPerOrigin, timeout: IDLE_CONNECTION_MS, rejectUnauthorized: this.settings.verifyTls });
+      const host = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
+      const port = url.port === '' ? (https ? 443 : 80) : Number(url.port);
+      const tls = { servername: isIP(host) === 0 ? host : undefined, rejectUnauthorized: this.settings.verifyTls, ALPNProtocols: ['http/1.1'] };
+      const proxy = proxyFromEnvironment(url);
+      let open: () => Promise<Duplex>;
+      if (proxy === undefined) {
+        open = async () => (https ? tlsConnect({ host, port, ...tls }) : netConnect({ host, port, noDelay: true }));
+      } else {
+        // The proxy agent is used as a tunnel factory: CONNECT, then TLS to the endpoint for https.
+        const agent = proxyAgent(proxy, url, { keepAlive: true, timeout: this.settings.connectTimeoutMs, rejectUnauthorized: this.settings.verifyTls }) as unknown as TunnelFactory;
+        open = () =>
+          new Promise((resolve, reject) => {
+            agent.createConnection({ host, port, timeout: this.settings.connectTimeoutMs, ...(https ? tls : {}) }, (err, socket) => (err ? reject(err) : resolve(socket!)));
+          });
       }
-      this.agents.set(url.origin, agent);
+      const readyEvent = https ? 'secureConnect' : proxy === undefined ? 'connect' : undefined;
+      pool = new OriginPool(open, readyEvent, this.settings, () => this.checkQuiet());
+      this.pools.set(url.origin, pool);
     }
-    return agent;
+    return pool;
   }
 
   /** Sends one request, following redirects; rejects on network failure, timeout or abort (see `exchange`). */
   async request(req: HttpRequest): Promise<HttpReply> {
-    if (this.closing !== undefined) throw new HttpClientError('client closed', 'CLIENT_CLOSED');
+    if (this.closing !== undefined) throw new HttpTransportError('client closed', 'CLIENT_CLOSED');
     const body = req.body === undefined || typeof req.body === 'string' ? req.body : Buffer.from(req.body.buffer, req.body.byteOffset, req.body.byteLength);
     let hop: Hop | undefined = { url: req.url, method: req.method, headers: this.headerList(req.headers), body };
     for (let redirects = 0; ; redirects++) {
-      const { reply, location } = await this.send(hop, req.signal, redirects < this.settings.maxRedirections);
+      const reply = await this.send(hop, req.signal);
+      const location = redirects < this.settings.maxRedirections && REDIRECT_STATUSES.has(reply.status) ? reply.headers.location : undefined;
       hop = location === undefined ? undefined : redirectHop(hop, req.url, reply.status, location);
       if (hop === undefined) return reply;
     }
@@ -210,129 +334,61 @@ export class HttpClient {
     }
   }
 
-  /** One hop on the wire; `location` is set when the reply is a redirect to follow. */
-  private send(hop: Hop, signal: AbortSignal | undefined, mayRedirect: boolean): Promise<{ reply: HttpReply; location: string | undefined }> {
-    const { url, method, body } = hop;
-    const flat = hop.headers.flat.slice();
-    if (!hop.headers.hasHost) flat.push('Host', url.host);
-    if (body !== undefined) flat.push('Content-Length', String(typeof body === 'string' ? Buffer.byteLength(body) : body.length));
-    else if (!BODILESS_METHODS.has(method)) flat.push('Content-Length', '0');
-    const https = url.protocol === 'https:';
-    const options = {
-      agent: this.agentFor(url),
-      host: url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname,
-      port: url.port === '' ? (https ? 443 : 80) : Number(url.port),
-      path: `${url.pathname}${url.search}`,
-      method,
-      headers: flat,
+  /** One hop on the wire. */
+  private async send(hop: Hop, signal: AbortSignal | undefined): Promise<WireReply> {
+    const { url, method, body, headers } = hop;
+    if (!TOKEN.test(method)) throw new HttpTransportError(`invalid method ${JSON.stringify(method)}`, 'INVALID_REQUEST');
+    if (signal?.aborted) throw abortError();
+    let head = `${method} ${url.pathname}${url.search} HTTP/1.1\r\n${headers.hasHost ? '' : `Host: ${url.host}\r\n`}${headers.lines}`;
+    if (body !== undefined) head += `Content-Length: ${typeof body === 'string' ? Buffer.byteLength(body) : body.length}\r\n\r\n`;
+    else head += BODILESS_METHODS.has(method) ? '\r\n' : 'Content-Length: 0\r\n\r\n';
+    const wire: WireRequest = {
+      head,
+      asciiHead: headers.ascii,
+      body,
+      headOnly: method === 'HEAD',
+      maxReplyBytes: this.settings.maxReplyBytes,
+      headersTimeoutMs: this.settings.headersTimeoutMs,
+      bodyTimeoutMs: this.settings.bodyTimeoutMs,
     };
-    return new Promise((resolve, reject) => {
-      const settings = this.settings;
-      let req: ClientRequest;
-      let timer: NodeJS.Timeout | undefined;
-      let done = false;
-      const finish = (err: Error | undefined, result?: { reply: HttpReply; location: string | undefined }) => {
-        if (done) return;
-        done = true;
-        clearTimeout(timer);
-        signal?.removeEventListener('abort', onAbort);
-        this.inFlight.delete(req);
-        if (this.inFlight.size === 0) this.idle?.();
-        if (err !== undefined) {
-          req.destroy();
-          reject(err);
-        } else resolve(result!);
-      };
-      const fail = (err: Error) => finish(err);
-      const deadline = (ms: number, message: string, code: string) => {
-        clearTimeout(timer);
-        timer = setTimeout(() => finish(new HttpClientError(message, code)), ms);
-      };
-      const onAbort = () => finish(Object.assign(new Error('request aborted'), { name: 'AbortError', code: 'ABORT_ERR' }));
-      const connected = () => deadline(settings.headersTimeoutMs, 'no response headers in time', 'HEADERS_TIMEOUT');
-      try {
-        req = (https ? httpsRequest : httpRequest)(options);
-      } catch (err) {
-        // Requests node:http refuses to build (a method or header it cannot send).
-        reject(err);
-        return;
-      }
-      this.inFlight.add(req);
-      if (signal !== undefined) {
-        if (signal.aborted) return onAbort();
-        signal.addEventListener('abort', onAbort, { once: true });
-      }
-      req.on('error', fail);
-      // No deadline while waiting for a free connection (the caller's signal bounds that).
-      req.on('socket', (socket: Socket) => {
-        // A new TLS connection is ready after its handshake; a reused or plain one once connected.
-        const connecting = () => deadline(settings.connectTimeoutMs, 'connect timed out', 'CONNECT_TIMEOUT');
-        if ('encrypted' in socket && !readySockets.has(socket)) {
-          connecting();
-          socket.once('secureConnect', () => {
-            readySockets.add(socket);
-            connected();
-          });
-        } else if (socket.connecting) {
-          connecting();
-          socket.once('connect', connected);
-        } else connected();
-      });
-      req.on('response', (res: IncomingMessage) => {
-        const status = res.statusCode ?? 0;
-        const location = mayRedirect && REDIRECT_STATUSES.has(status) ? res.headers.location : undefined;
-        const keep = settings.maxReplyBytes;
-        const bodyTimeout = () => deadline(settings.bodyTimeoutMs, 'response body stalled', 'BODY_TIMEOUT');
-        bodyTimeout();
-        let text = '';
-        let kept: Buffer[] | undefined;
-        let size = 0;
-        let truncated = false;
-        res.on('data', (chunk: Buffer) => {
-          bodyTimeout();
-          if (size >= keep) {
-            truncated = true;
-            return;
-          }
-          const part = size + chunk.length > keep ? chunk.subarray(0, keep - size) : chunk;
-          if (part.length < chunk.length) truncated = true;
-          (kept ??= []).push(part);
-          size += part.length;
-        });
-        res.on('end', () => {
-          if (kept !== undefined) text = kept.length === 1 ? kept[0]!.toString('utf8') : Buffer.concat(kept, size).toString('utf8');
-          finish(undefined, { reply: { status, headers: res.headers, body: text, truncated }, location });
-        });
-        res.on('error', fail);
-        res.on('aborted', () => fail(new HttpClientError('connection closed by the server', 'SOCKET_CLOSED')));
-      });
-      req.end(body);
-    });
+    const acquired = this.poolFor(url).acquire(signal);
+    const connection = acquired instanceof Connection ? acquired : await acquired;
+    if (signal === undefined) return connection.send(wire);
+    const onAbort = () => connection.destroy(abortError());
+    signal.addEventListener('abort', onAbort, { once: true });
+    try {
+      return await connection.send(wire);
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+    }
+  }
+
+  private checkQuiet(): void {
+    if (this.quiet !== undefined && ![...this.pools.values()].some((pool) => pool.busy)) this.quiet();
   }
 
   /** Waits for requests in flight, then closes the connections. Safe to call more than once. */
   close(): Promise<void> {
     this.closing ??= (async () => {
-      if (this.inFlight.size > 0) await new Promise<void>((resolve) => (this.idle = resolve));
-      this.destroyAgents();
+      if ([...this.pools.values()].some((pool) => pool.busy)) await new Promise<void>((resolve) => (this.quiet = resolve));
+      this.destroyPools(new HttpTransportError('client closed', 'CLIENT_CLOSED'));
     })();
     return this.closing;
   }
 
   /** Aborts everything in flight. Safe to call more than once. */
   destroy(): Promise<void> {
-    for (const req of this.inFlight) req.destroy(new HttpClientError('client destroyed', 'CLIENT_DESTROYED'));
-    this.destroyAgents();
+    this.destroyPools(new HttpTransportError('client destroyed', 'CLIENT_DESTROYED'));
     this.closing ??= Promise.resolve();
     return this.closing;
   }
 
-  private destroyAgents(): void {
-    this.httpAgent.destroy();
-    this.httpsAgent.destroy();
-    for (const agent of this.agents.values()) agent.destroy();
+  private destroyPools(err: Error): void {
+    for (const pool of this.pools.values()) pool.destroy(err);
   }
 }
 
-/** TLS connections whose handshake has completed (a reused one fires no second `secureConnect`). */
-const readySockets = new WeakSet<Socket>();
+/** hpagent's agents open tunnels through `createConnection(options, callback)`. */
+interface TunnelFactory {
+  createConnection(options: object, callback: (err: Error | null, socket?: Duplex) => void): void;
+}

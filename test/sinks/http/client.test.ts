@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import { createServer as createTcpServer, type AddressInfo, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HttpClient } from '../../../src/sinks/http/client.js';
@@ -402,4 +402,82 @@ test('https: a self-signed certificate is refused unless TLS checks are off; HTT
     await new Promise<void>((resolve) => secure.close(() => resolve()));
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+/** A TCP server answering each request's first bytes with `script(index)` as written (then closing when `close`). */
+async function rawServer(script: (index: number) => { reply: string; close?: boolean }): Promise<{ url: string; connections: () => number; close: () => Promise<void> }> {
+  const sockets = new Set<Socket>();
+  let index = 0;
+  let connections = 0;
+  const server = createTcpServer((socket) => {
+    connections++;
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('data', () => {
+      const { reply, close } = script(index++);
+      if (close) socket.end(reply);
+      else socket.write(reply);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    connections: () => connections,
+    close: async () => {
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+test('replies are read whole however they are framed: chunked, until close, interim 100, HEAD and 204 without a body', async () => {
+  const replies = [
+    { reply: 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5;ext=1\r\nhello\r\n7\r\n, world\r\n0\r\nX-Trailer: t\r\n\r\n' },
+    { reply: 'HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 503 Busy\r\nContent-Length: 4\r\nRetry-After: 3\r\n\r\nbusy' },
+    { reply: 'HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n' },
+    { reply: 'HTTP/1.1 204 No Content\r\n\r\n' },
+    { reply: 'HTTP/1.1 500 Oops\r\n\r\nuntil the end', close: true },
+  ];
+  const raw = await rawServer((i) => replies[i]!);
+  const own = new HttpClient({ connectionsPerOrigin: 1 });
+  try {
+    const chunked = await own.request({ url: new URL('/a', raw.url), method: 'POST', body: 'x' });
+    assert.deepEqual([chunked.status, chunked.body], [200, 'hello, world']);
+    const busy = await own.exchange({ url: new URL('/b', raw.url), method: 'POST', body: 'x' });
+    assert.deepEqual([busy.status, (busy as { retryAfterMs?: number }).retryAfterMs], ['retry', 3000]);
+    const head = await own.request({ url: new URL('/c', raw.url), method: 'HEAD' });
+    assert.deepEqual([head.status, head.body], [200, '']);
+    assert.deepEqual((await own.request({ url: new URL('/d', raw.url), method: 'GET' })).status, 204);
+    const closing = await own.request({ url: new URL('/e', raw.url), method: 'POST', body: 'x' });
+    assert.deepEqual([closing.status, closing.body], [500, 'until the end']);
+    assert.equal(raw.connections(), 1, 'one keep-alive connection for all of them');
+  } finally {
+    await own.destroy();
+    await raw.close();
+  }
+});
+
+test('a reply that is not HTTP, or a connection closed before the reply, ends in a retry with the reason', async () => {
+  const raw = await rawServer((i) => (i === 0 ? { reply: 'SSH-2.0-OpenSSH_9.6\r\n\r\n' } : { reply: 'HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nshort', close: true }));
+  const own = new HttpClient();
+  try {
+    const garbage = await own.exchange({ url: new URL('/a', raw.url), method: 'POST', body: 'x' });
+    assert.equal(garbage.status, 'retry');
+    assert.match((garbage as { reason: string }).reason, /invalid reply: malformed status line "SSH-2\.0-OpenSSH_9\.6" \(INVALID_REPLY\)/);
+    const cut = await own.exchange({ url: new URL('/b', raw.url), method: 'POST', body: 'x' });
+    assert.equal(cut.status, 'retry');
+    assert.match((cut as { reason: string }).reason, /connection closed by the server \(SOCKET_CLOSED\)/);
+  } finally {
+    await own.destroy();
+    await raw.close();
+  }
+});
+
+test('a method or header that cannot be sent is rejected, naming the header but not its value', async () => {
+  const badMethod = await client.exchange({ url: new URL('/x', receiver.url), method: 'PO ST', body: 'x' });
+  assert.equal(badMethod.status, 'reject');
+  const badHeader = await client.exchange({ url: new URL('/x', receiver.url), method: 'POST', headers: [['X-Token', 'secret\r\nInjected: yes']], body: 'x' });
+  assert.equal(badHeader.status, 'reject');
+  assert.match((badHeader as { reason: string }).reason, /invalid characters in the value of header X-Token/);
+  assert.ok(!(badHeader as { reason: string }).reason.includes('secret'));
 });
