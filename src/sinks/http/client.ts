@@ -354,7 +354,7 @@ export class HttpClient {
     const acquired = this.poolFor(url).acquire(signal);
     const connection = acquired instanceof Connection ? acquired : await acquired;
     if (signal === undefined) return connection.send(wire);
-    const onAbort = () => connection.destroy(abortError());
+    const onAbort = () => connection.abort(wire, abortError());
     signal.addEventListener('abort', onAbort, { once: true });
     try {
       return await connection.send(wire);

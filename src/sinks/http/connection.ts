@@ -158,6 +158,11 @@ export class Connection {
     });
   }
 
+  /** Ends the connection if it is still serving `request` (an abort that comes late leaves the next request alone). */
+  abort(request: WireRequest, err: Error): void {
+    if (this.exchange?.request === request) this.destroy(err);
+  }
+
   /** Ends the connection; a request in flight fails with `err`. */
   destroy(err?: Error): void {
     if (err !== undefined) this.failure ??= err;
