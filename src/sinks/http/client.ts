@@ -77,7 +77,7 @@ const NO_HEADERS: ReadonlyArray<readonly [string, string]> = [];
 const CREDENTIAL_HEADERS = new Set(['authorization', 'www-authenticate', 'cookie', 'cookie2']);
 
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-/** Field values node:http would send: no CR, LF or NUL, nothing beyond Latin-1. */
+/** Field values that can be sent: no CR, LF or NUL, nothing beyond Latin-1. */
 const FIELD_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
 const NON_ASCII = /[\u0080-\uffff]/;
 
@@ -269,7 +269,7 @@ export class HttpClient {
     this.settings = { ...DEFAULT_HTTP_CLIENT_OPTIONS, ...options };
   }
 
-  /** A sink sends the same headers to the same URL every time: both are prepared once. */
+  /** A sink sends the same headers every time: they are checked and rendered once. */
   private readonly preparedHeaders = new WeakMap<object, PreparedHeaders>();
 
   private headerList(given: HttpRequest['headers']): PreparedHeaders {
