@@ -64,7 +64,7 @@ export function proxyFromEnvironment(target: URL, env: NodeJS.ProcessEnv = proce
 
 /** A keep-alive agent that reaches `target`'s origin through `proxy` (CONNECT for https, absolute URIs for http). */
 export function proxyAgent(proxy: URL, target: URL, options: HttpsAgentOptions & AgentOptions): Agent {
-  return target.protocol === 'https:' ? new HttpsProxyAgent({ keepAlive: true, ...options, proxy }) : new HttpProxyAgent({ keepAlive: true, proxy });
+  return target.protocol === 'https:' ? new HttpsProxyAgent({ keepAlive: true, ...options, proxy }) : new HttpProxyAgent({ keepAlive: true, ...options, proxy });
 }
 
 /** `scheme://host:port` of a proxy, without credentials, for logs. */

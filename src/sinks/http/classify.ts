@@ -43,9 +43,12 @@ function isTransientStatus(status: number): boolean {
  * Retry-After); any other status → reject. `target` names the endpoint without its query.
  */
 export function classifyReply(reply: ReplySummary, verdict: ReplyVerdict | undefined, target: string, now: number = Date.now()): Outcome {
+  const success = reply.status >= 200 && reply.status < 300;
+  // Reply headers are parsed only when read: a plain 2xx does not need them.
+  if (success && verdict === undefined) return OK;
   const after = retryAfterMs(reply.headers, now);
-  if (reply.status >= 200 && reply.status < 300) {
-    const outcome = verdict === undefined ? OK : verdict(reply.body, after);
+  if (success) {
+    const outcome = verdict!(reply.body, after);
     return outcome.status === 'ok' ? OK : withTarget(outcome, target);
   }
   const body = bodyExcerpt(reply.body);
@@ -58,18 +61,16 @@ function withTarget(outcome: Exclude<Outcome, { status: 'ok' }>, target: string)
   return outcome.status === 'retry' ? retry(reason, outcome.retryAfterMs) : reject(reason);
 }
 
-/** undici error codes for requests that cannot succeed as built (retrying would not help). */
-const PERMANENT_CODES = new Set(['UND_ERR_INVALID_ARG', 'UND_ERR_NOT_SUPPORTED', 'ERR_INVALID_URL', 'ERR_INVALID_ARG_TYPE']);
+/** Codes of requests that cannot succeed as built (retrying would not help). */
+const PERMANENT_CODES = new Set(['INVALID_REQUEST', 'ERR_INVALID_URL', 'ERR_INVALID_ARG_TYPE', 'ERR_INVALID_ARG_VALUE']);
 
 const DESCRIPTIONS: Readonly<Record<string, string>> = {
-  UND_ERR_HEADERS_TIMEOUT: 'no response headers in time',
-  UND_ERR_BODY_TIMEOUT: 'response body stalled',
-  UND_ERR_CONNECT_TIMEOUT: 'connect timed out',
-  UND_ERR_SOCKET: 'connection closed by the server',
-  UND_ERR_CLOSED: 'client closed',
-  UND_ERR_DESTROYED: 'client destroyed',
-  UND_ERR_RES_EXCEEDED_MAX_SIZE: 'response too large',
-  UND_ERR_REQ_CONTENT_LENGTH_MISMATCH: 'request length mismatch',
+  HEADERS_TIMEOUT: 'no response headers in time',
+  BODY_TIMEOUT: 'response body stalled',
+  CONNECT_TIMEOUT: 'connect timed out',
+  SOCKET_CLOSED: 'connection closed by the server',
+  CLIENT_CLOSED: 'client closed',
+  CLIENT_DESTROYED: 'client destroyed',
   ECONNREFUSED: 'connection refused',
   ECONNRESET: 'connection reset',
   EPIPE: 'connection broken',
@@ -82,10 +83,10 @@ const DESCRIPTIONS: Readonly<Record<string, string>> = {
 
 /**
  * A request that got no usable reply. Aborts (send deadline, shutdown) and network failures are
- * retried; requests undici refuses to build are rejected.
+ * retried; requests that cannot be built (a method or header that cannot be sent) are rejected.
  */
 export function classifyFailure(err: unknown, target: string, signal?: AbortSignal): Outcome {
-  if (signal?.aborted || (err as { name?: string })?.name === 'AbortError' || networkErrorCode(err) === 'UND_ERR_ABORTED') {
+  if (signal?.aborted || (err as { name?: string })?.name === 'AbortError') {
     return retry(redact(`${target}: request aborted (send deadline passed or shutting down)`));
   }
   const code = networkErrorCode(err);

@@ -1,10 +1,15 @@
-// The one HTTP client every HTTP sink uses: keep-alive connections, a bound per origin,
-// timeouts, any method with a body, replies classified into Outcomes.
-import { Agent, EnvHttpProxyAgent, interceptors, type Dispatcher } from 'undici';
+// The one HTTP client every HTTP sink uses: keep-alive HTTP/1.1 connections, a bound per origin,
+// timeouts, any method with a body, redirects as Go's client follows them, HTTP(S)_PROXY/NO_PROXY as
+// Go reads them, replies classified into Outcomes.
+import { connect as netConnect, isIP } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { connect as tlsConnect } from 'node:tls';
 import type { Outcome } from '../../pipeline/outcome.js';
 import { VERSION } from '../../base/version.js';
 import { classifyFailure, classifyReply, type ReplyVerdict } from './classify.js';
 import { maskPath } from '../../base/redact.js';
+import { proxyAgent, proxyFromEnvironment } from '../../kube/proxy.js';
+import { Connection, HttpTransportError, type WireReply, type WireRequest } from './connection.js';
 
 export interface HttpClientOptions {
   /** Keep-alive connections per origin; further requests queue for a free one. */
@@ -35,6 +40,9 @@ export const DEFAULT_HTTP_CLIENT_OPTIONS: Required<HttpClientOptions> = {
   verifyTls: true,
 };
 
+/** An idle keep-alive connection is closed after this long (sooner when the server announces less). */
+const IDLE_CONNECTION_MS = 30_000;
+
 export interface HttpRequest {
   readonly url: URL;
   /** Any HTTP token; GET and HEAD may carry a body too (kube-eventer's webhook sends GET with a body). */
@@ -63,92 +71,257 @@ export function describeTarget(method: string, url: URL): string {
   return `${method} ${url.origin}${maskPath(url.pathname)}`;
 }
 
-/**
- * HTTP_PROXY, HTTPS_PROXY and NO_PROXY (either case) as Go's net/http reads them for kube-eventer's
- * sinks; like Go, localhost and loopback addresses are never proxied.
- */
-function proxyEnvironment(env: NodeJS.ProcessEnv): { httpProxy?: string; httpsProxy?: string; noProxy?: string } | undefined {
-  const read = (name: string) => env[name] || env[name.toLowerCase()] || undefined;
-  const httpProxy = read('HTTP_PROXY');
-  const httpsProxy = read('HTTPS_PROXY');
-  if (httpProxy === undefined && httpsProxy === undefined) return undefined;
-  const noProxy = [read('NO_PROXY'), 'localhost', '127.0.0.1', '[::1]'].filter((v) => v !== undefined).join(',');
-  return { ...(httpProxy ? { httpProxy } : {}), ...(httpsProxy ? { httpsProxy } : {}), noProxy };
-}
-
 const NO_HEADERS: ReadonlyArray<readonly [string, string]> = [];
 
+/** Headers that go to another host on a redirect only when it is the same domain or a subdomain (as in Go). */
+const CREDENTIAL_HEADERS = new Set(['authorization', 'www-authenticate', 'cookie', 'cookie2']);
+
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+/** Field values that can be sent: no CR, LF or NUL, nothing beyond Latin-1. */
+const FIELD_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
+const NON_ASCII = /[\u0080-\uffff]/;
+
+/** A request's headers, validated and rendered once per header list. */
+interface PreparedHeaders {
+  readonly pairs: ReadonlyArray<readonly [string, string]>;
+  /** `Name: value\r\n` lines. */
+  readonly lines: string;
+  readonly hasHost: boolean;
+  readonly ascii: boolean;
+}
+
+function prepareHeaders(pairs: ReadonlyArray<readonly [string, string]>): PreparedHeaders {
+  let lines = '';
+  let hasHost = false;
+  for (const [name, value] of pairs) {
+    // The message names the header, never its value (it may be a credential).
+    if (!TOKEN.test(name)) throw new HttpTransportError(`invalid header name ${JSON.stringify(name)}`, 'INVALID_REQUEST');
+    if (!FIELD_VALUE.test(value)) throw new HttpTransportError(`invalid characters in the value of header ${name}`, 'INVALID_REQUEST');
+    if (name.toLowerCase() === 'host') hasHost = true;
+    lines += `${name}: ${value}\r\n`;
+  }
+  return { pairs, lines, hasHost, ascii: !NON_ASCII.test(lines) };
+}
+
+/** What one request (one hop of a redirect chain) puts on the wire. */
+interface Hop {
+  readonly url: URL;
+  readonly method: string;
+  readonly headers: PreparedHeaders;
+  readonly body: string | Buffer | undefined;
+}
+
+/** Methods sent without a length when they have no body; others get `Content-Length: 0`, as Go sends them. */
+const BODILESS_METHODS = new Set(['GET', 'HEAD', 'DELETE', 'OPTIONS', 'TRACE', 'CONNECT']);
+
+function isDomainOrSubdomain(host: string, parent: string): boolean {
+  return host === parent || (host.endsWith(parent) && host[host.length - parent.length - 1] === '.');
+}
+
+/** The next hop after a redirect reply, as Go's client builds it; undefined when it is not followed. */
+function redirectHop(from: Hop, first: URL, status: number, location: string | undefined): Hop | undefined {
+  if (location === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(location, from.url);
+  } catch {
+    return undefined;
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return undefined;
+  // 301, 302, 303: the body is dropped and methods other than GET and HEAD become GET; 307, 308 resend as is.
+  const keepsBody = status === 307 || status === 308;
+  const method = keepsBody || from.method === 'GET' || from.method === 'HEAD' ? from.method : 'GET';
+  const keepCredentials = isDomainOrSubdomain(url.hostname, first.hostname);
+  const pairs = from.headers.pairs.filter(([name]) => {
+    const lower = name.toLowerCase();
+    return lower !== 'host' && (keepCredentials || !CREDENTIAL_HEADERS.has(lower));
+  });
+  return { url, method, headers: prepareHeaders(pairs), body: keepsBody ? from.body : undefined };
+}
+
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+
+function abortError(): Error {
+  return Object.assign(new Error('request aborted'), { name: 'AbortError', code: 'ABORT_ERR' });
+}
+
+interface Waiter {
+  readonly resolve: (connection: Connection) => void;
+  readonly reject: (err: Error) => void;
+}
+
+/** Keep-alive connections to one origin: at most `max`, idle ones reused last-in first-out. */
+class OriginPool {
+  private readonly idle: Connection[] = [];
+  private readonly waiting: Waiter[] = [];
+  private readonly all = new Set<Connection>();
+  private readonly idleTimers = new Map<Connection, { readonly timer: NodeJS.Timeout; readonly ms: number }>();
+  private opening = 0;
+
+  constructor(
+    private readonly open: () => Promise<Duplex>,
+    private readonly readyEvent: string | undefined,
+    private readonly settings: Required<HttpClientOptions>,
+    /** Called when no connection is busy and nobody waits (the client's close waits for it). */
+    private readonly onQuiet: () => void,
+  ) {}
+
+  get busy(): boolean {
+    return this.waiting.length > 0 || this.opening > 0 || this.all.size > this.idle.length;
+  }
+
+  /** An idle connection now, or a promise of one (a new connection, or the next one freed). */
+  acquire(signal: AbortSignal | undefined): Connection | Promise<Connection> {
+    while (this.idle.length > 0) {
+      const connection = this.idle.pop()!;
+      if (connection.isClosed) continue;
+      connection.setIdle(false);
+      return connection;
+    }
+    return new Promise((resolve, reject) => {
+      const waiter: Waiter = {
+        resolve: (connection) => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve(connection);
+        },
+        reject: (err) => {
+          signal?.removeEventListener('abort', onAbort);
+          reject(err);
+        },
+      };
+      const onAbort = () => {
+        const at = this.waiting.indexOf(waiter);
+        if (at >= 0) this.waiting.splice(at, 1);
+        waiter.reject(abortError());
+        if (!this.busy) this.onQuiet();
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.waiting.push(waiter);
+      if (this.all.size + this.opening < this.settings.connectionsPerOrigin) this.connect();
+    });
+  }
+
+  private connect(): void {
+    this.opening++;
+    this.open().then(
+      (socket) => {
+        this.opening--;
+        const connection = new Connection(socket, this.readyEvent, this.settings.connectTimeoutMs, (c) => this.release(c), (c) => this.forget(c));
+        this.all.add(connection);
+        this.release(connection);
+      },
+      (err: Error) => {
+        this.opening--;
+        // The first waiter gets the failure; the others wait for connections in use (or open their own).
+        this.waiting.shift()?.reject(err);
+        if (this.waiting.length > 0 && this.all.size + this.opening < this.settings.connectionsPerOrigin) this.connect();
+        if (!this.busy) this.onQuiet();
+      },
+    );
+  }
+
+  private release(connection: Connection): void {
+    const waiter = this.waiting.shift();
+    if (waiter !== undefined) return waiter.resolve(connection);
+    connection.setIdle(true);
+    this.idle.push(connection);
+    // Close before the server does (its announced timeout, less a second, as node:http does).
+    const hint = connection.idleTimeoutMs;
+    const idleMs = hint === undefined ? IDLE_CONNECTION_MS : Math.max(0, Math.min(IDLE_CONNECTION_MS, hint - 1000));
+    const current = this.idleTimers.get(connection);
+    if (current?.ms === idleMs) current.timer.refresh();
+    else {
+      clearTimeout(current?.timer);
+      // Fires for a connection that went back to work too; it closes it only if it is idle.
+      const timer = setTimeout(() => {
+        if (this.idle.includes(connection)) connection.destroy();
+      }, idleMs);
+      timer.unref();
+      this.idleTimers.set(connection, { timer, ms: idleMs });
+    }
+    if (!this.busy) this.onQuiet();
+  }
+
+  private forget(connection: Connection): void {
+    this.all.delete(connection);
+    clearTimeout(this.idleTimers.get(connection)?.timer);
+    this.idleTimers.delete(connection);
+    const at = this.idle.indexOf(connection);
+    if (at >= 0) this.idle.splice(at, 1);
+    // A waiter whose connection closed under it gets a new one.
+    if (this.waiting.length > 0 && this.all.size + this.opening < this.settings.connectionsPerOrigin) this.connect();
+    if (!this.busy) this.onQuiet();
+  }
+
+  destroy(err: Error): void {
+    for (const waiter of this.waiting.splice(0)) waiter.reject(err);
+    for (const connection of [...this.all]) connection.destroy(err);
+  }
+}
+
 export class HttpClient {
-  private readonly agent: Agent | EnvHttpProxyAgent;
-  private readonly dispatcher: Dispatcher;
   private readonly settings: Required<HttpClientOptions>;
+  private readonly pools = new Map<string, OriginPool>();
+  private quiet: (() => void) | undefined;
   private closing: Promise<void> | undefined;
 
   constructor(options: HttpClientOptions = {}) {
     this.settings = { ...DEFAULT_HTTP_CLIENT_OPTIONS, ...options };
-    const agentOptions = {
-      connections: this.settings.connectionsPerOrigin,
-      headersTimeout: this.settings.headersTimeoutMs,
-      bodyTimeout: this.settings.bodyTimeoutMs,
-      connectTimeout: this.settings.connectTimeoutMs,
-      keepAliveTimeout: 30_000,
-      ...(this.settings.verifyTls ? {} : { connect: { rejectUnauthorized: false } }),
-    };
-    const proxies = proxyEnvironment(process.env);
-    // Through a proxy, the endpoint's TLS is set with requestTls (connect applies to direct connections).
-    this.agent =
-      proxies === undefined
-        ? new Agent(agentOptions)
-        : new EnvHttpProxyAgent({ ...agentOptions, ...proxies, ...(this.settings.verifyTls ? {} : { requestTls: { rejectUnauthorized: false } }) });
-    this.dispatcher =
-      this.settings.maxRedirections > 0
-        ? this.agent.compose(interceptors.redirect({ maxRedirections: this.settings.maxRedirections }))
-        : this.agent;
   }
 
-  /** A sink sends the same headers to the same URL every time: both are prepared once. */
-  private readonly preparedHeaders = new WeakMap<object, string[]>();
-  private readonly preparedUrls = new WeakMap<URL, { href: string; origin: string; path: string }>();
+  /** A sink sends the same headers every time: they are checked and rendered once. */
+  private readonly preparedHeaders = new WeakMap<object, PreparedHeaders>();
 
-  private headerList(given: HttpRequest['headers']): string[] {
+  private headerList(given: HttpRequest['headers']): PreparedHeaders {
     const key = given ?? NO_HEADERS;
     let headers = this.preparedHeaders.get(key);
     if (headers === undefined) {
-      headers = [];
-      let hasUserAgent = false;
-      for (const [name, value] of key) {
-        if (name.toLowerCase() === 'user-agent') hasUserAgent = true;
-        headers.push(name, value);
-      }
-      if (!hasUserAgent) headers.push('user-agent', this.settings.userAgent);
+      // The body's own length is sent (a second Content-Length would make the request invalid).
+      const pairs = key.filter(([name]) => name.toLowerCase() !== 'content-length');
+      if (!pairs.some(([name]) => name.toLowerCase() === 'user-agent')) pairs.push(['User-Agent', this.settings.userAgent]);
+      headers = prepareHeaders(pairs);
       this.preparedHeaders.set(key, headers);
     }
     return headers;
   }
 
-  private urlParts(url: URL): { origin: string; path: string } {
-    let parts = this.preparedUrls.get(url);
-    // A URL changed in place since it was prepared is prepared again.
-    if (parts === undefined || parts.href !== url.href) {
-      parts = { href: url.href, origin: url.origin, path: `${url.pathname}${url.search}` };
-      this.preparedUrls.set(url, parts);
+  private poolFor(url: URL): OriginPool {
+    let pool = this.pools.get(url.origin);
+    if (pool === undefined) {
+      const https = url.protocol === 'https:';
+      const host = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
+      const port = url.port === '' ? (https ? 443 : 80) : Number(url.port);
+      const tls = { servername: isIP(host) === 0 ? host : undefined, rejectUnauthorized: this.settings.verifyTls, ALPNProtocols: ['http/1.1'] };
+      const proxy = proxyFromEnvironment(url);
+      let open: () => Promise<Duplex>;
+      if (proxy === undefined) {
+        open = async () => (https ? tlsConnect({ host, port, ...tls }) : netConnect({ host, port, noDelay: true }));
+      } else {
+        // The proxy agent is used as a tunnel factory: CONNECT, then TLS to the endpoint for https.
+        const agent = proxyAgent(proxy, url, { keepAlive: true, timeout: this.settings.connectTimeoutMs, rejectUnauthorized: this.settings.verifyTls }) as unknown as TunnelFactory;
+        open = () =>
+          new Promise((resolve, reject) => {
+            agent.createConnection({ host, port, timeout: this.settings.connectTimeoutMs, ...(https ? tls : {}) }, (err, socket) => (err ? reject(err) : resolve(socket!)));
+          });
+      }
+      const readyEvent = https ? 'secureConnect' : proxy === undefined ? 'connect' : undefined;
+      pool = new OriginPool(open, readyEvent, this.settings, () => this.checkQuiet());
+      this.pools.set(url.origin, pool);
     }
-    return parts;
+    return pool;
   }
 
-  /** Sends one request; rejects on network failure, timeout or abort (see `exchange`). */
+  /** Sends one request, following redirects; rejects on network failure, timeout or abort (see `exchange`). */
   async request(req: HttpRequest): Promise<HttpReply> {
-    const { origin, path } = this.urlParts(req.url);
-    const res = await this.dispatcher.request({
-      origin,
-      path,
-      method: req.method as Dispatcher.HttpMethod,
-      headers: this.headerList(req.headers),
-      body: req.body === undefined ? null : typeof req.body === 'string' ? req.body : Buffer.from(req.body.buffer, req.body.byteOffset, req.body.byteLength),
-      signal: req.signal,
-    });
-    const { text, truncated } = await readCapped(res.body, this.settings.maxReplyBytes);
-    return { status: res.statusCode, headers: res.headers, body: text, truncated };
+    if (this.closing !== undefined) throw new HttpTransportError('client closed', 'CLIENT_CLOSED');
+    const body = req.body === undefined || typeof req.body === 'string' ? req.body : Buffer.from(req.body.buffer, req.body.byteOffset, req.body.byteLength);
+    let hop: Hop | undefined = { url: req.url, method: req.method, headers: this.headerList(req.headers), body };
+    for (let redirects = 0; ; redirects++) {
+      const reply = await this.send(hop, req.signal);
+      const location = redirects < this.settings.maxRedirections && REDIRECT_STATUSES.has(reply.status) ? reply.headers.location : undefined;
+      hop = location === undefined ? undefined : redirectHop(hop, req.url, reply.status, location);
+      if (hop === undefined) return reply;
+    }
   }
 
   /** Sends one request and classifies the result (a robot's `verdict` judges 2xx replies); never rejects. */
@@ -161,33 +334,61 @@ export class HttpClient {
     }
   }
 
-  /** Closes idle connections and waits for requests in flight. Safe to call more than once. */
+  /** One hop on the wire. */
+  private async send(hop: Hop, signal: AbortSignal | undefined): Promise<WireReply> {
+    const { url, method, body, headers } = hop;
+    if (!TOKEN.test(method)) throw new HttpTransportError(`invalid method ${JSON.stringify(method)}`, 'INVALID_REQUEST');
+    if (signal?.aborted) throw abortError();
+    let head = `${method} ${url.pathname}${url.search} HTTP/1.1\r\n${headers.hasHost ? '' : `Host: ${url.host}\r\n`}${headers.lines}`;
+    if (body !== undefined) head += `Content-Length: ${typeof body === 'string' ? Buffer.byteLength(body) : body.length}\r\n\r\n`;
+    else head += BODILESS_METHODS.has(method) ? '\r\n' : 'Content-Length: 0\r\n\r\n';
+    const wire: WireRequest = {
+      head,
+      asciiHead: headers.ascii,
+      body,
+      headOnly: method === 'HEAD',
+      maxReplyBytes: this.settings.maxReplyBytes,
+      headersTimeoutMs: this.settings.headersTimeoutMs,
+      bodyTimeoutMs: this.settings.bodyTimeoutMs,
+    };
+    const acquired = this.poolFor(url).acquire(signal);
+    const connection = acquired instanceof Connection ? acquired : await acquired;
+    if (signal === undefined) return connection.send(wire);
+    const onAbort = () => connection.abort(wire, abortError());
+    signal.addEventListener('abort', onAbort, { once: true });
+    try {
+      return await connection.send(wire);
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+    }
+  }
+
+  private checkQuiet(): void {
+    if (this.quiet !== undefined && ![...this.pools.values()].some((pool) => pool.busy)) this.quiet();
+  }
+
+  /** Waits for requests in flight, then closes the connections. Safe to call more than once. */
   close(): Promise<void> {
-    this.closing ??= this.agent.close();
+    this.closing ??= (async () => {
+      if ([...this.pools.values()].some((pool) => pool.busy)) await new Promise<void>((resolve) => (this.quiet = resolve));
+      this.destroyPools(new HttpTransportError('client closed', 'CLIENT_CLOSED'));
+    })();
     return this.closing;
   }
 
   /** Aborts everything in flight. Safe to call more than once. */
   destroy(): Promise<void> {
-    this.closing ??= this.agent.destroy();
+    this.destroyPools(new HttpTransportError('client destroyed', 'CLIENT_DESTROYED'));
+    this.closing ??= Promise.resolve();
     return this.closing;
+  }
+
+  private destroyPools(err: Error): void {
+    for (const pool of this.pools.values()) pool.destroy(err);
   }
 }
 
-/** Reads a whole body (so the connection can be reused) keeping only the first `max` bytes. */
-async function readCapped(body: AsyncIterable<Buffer>, max: number): Promise<{ text: string; truncated: boolean }> {
-  const kept: Buffer[] = [];
-  let size = 0;
-  let truncated = false;
-  for await (const chunk of body) {
-    if (size < max) {
-      const part = size + chunk.length > max ? chunk.subarray(0, max - size) : chunk;
-      kept.push(part);
-      size += part.length;
-      if (part.length < chunk.length) truncated = true;
-    } else {
-      truncated = true;
-    }
-  }
-  return { text: Buffer.concat(kept, size).toString('utf8'), truncated };
+/** hpagent's agents open tunnels through `createConnection(options, callback)`. */
+interface TunnelFactory {
+  createConnection(options: object, callback: (err: Error | null, socket?: Duplex) => void): void;
 }

@@ -2,14 +2,20 @@
 // classification (statuses, Retry-After, robot error codes), timeouts, keep-alive, no secret leaks.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer as createHttpsServer } from 'node:https';
+import { createServer as createTcpServer, type AddressInfo, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { HttpClient } from '../../../src/sinks/http/client.js';
 import type { RobotKind } from '../../../src/sinks/chat/robot.js';
 import { ROBOTS } from '../../../src/sinks/chat/robots.js';
 import type { Outcome } from '../../../src/pipeline/outcome.js';
 import { registerSecret } from '../../../src/base/redact.js';
 import { startHttpReceiver, type HttpReceiver, type Reply } from '../../fixtures/http-receiver/server.js';
+import { startProxy } from '../../fixtures/proxy/server.js';
 
 let receiver: HttpReceiver;
 let client: HttpClient;
@@ -118,6 +124,66 @@ test('a redirect is followed with method and body (307)', async () => {
   );
 });
 
+test('301, 302 and 303 are followed as Go follows them: GET without the body (HEAD stays HEAD); 308 keeps both', async () => {
+  receiver.respond((req) => {
+    const status = Number(/^\/(\d{3})$/.exec(req.path)?.[1] ?? 200);
+    return status === 200 ? { status: 200 } : { status, headers: { location: '/landed' } };
+  });
+  for (const [status, method, expected] of [
+    [301, 'POST', ['GET', '']],
+    [302, 'PUT', ['GET', '']],
+    [303, 'POST', ['GET', '']],
+    [302, 'GET', ['GET', '']],
+    [303, 'HEAD', ['HEAD', '']],
+    [308, 'PUT', ['PUT', 'kept']],
+  ] as const) {
+    const before = receiver.requests.length;
+    assert.deepEqual(await client.exchange({ url: new URL(`/${status}`, receiver.url), method, body: 'kept' }), { status: 'ok' }, `${status} after ${method}`);
+    const landed = receiver.requests.slice(before).map((r) => [r.method, r.path, r.body]);
+    assert.deepEqual(landed, [[method, `/${status}`, 'kept'], [expected[0], '/landed', expected[1]]], `${status} after ${method}`);
+  }
+});
+
+test('a redirect to another host drops Authorization and Cookie; the same host keeps them', async () => {
+  const other = new URL(receiver.url);
+  other.hostname = 'localhost';
+  receiver.respond((req) => {
+    if (req.path === '/away') return { status: 307, headers: { location: new URL('/there', other).href } };
+    if (req.path === '/near') return { status: 307, headers: { location: '/here' } };
+    return { status: 200 };
+  });
+  const headers = [['Authorization', 'Bearer token-1'], ['Cookie', 'a=1'], ['X-Kept', 'yes']] as const;
+  const before = receiver.requests.length;
+  assert.deepEqual(await client.exchange({ url: new URL('/away', receiver.url), method: 'POST', headers, body: 'x' }), { status: 'ok' });
+  assert.deepEqual(await client.exchange({ url: new URL('/near', receiver.url), method: 'POST', headers, body: 'x' }), { status: 'ok' });
+  const [, there, , here] = receiver.requests.slice(before);
+  assert.equal(there!.path, '/there');
+  assert.equal(there!.headers.host, `localhost:${other.port}`);
+  assert.equal(there!.headers.authorization, undefined);
+  assert.equal(there!.headers.cookie, undefined);
+  assert.equal(there!.headers['x-kept'], 'yes');
+  assert.equal(here!.path, '/here');
+  assert.equal(here!.headers.authorization, 'Bearer token-1');
+  assert.equal(here!.headers.cookie, 'a=1');
+});
+
+test('after 10 redirects the last redirect reply is the answer (rejected), and redirects can be turned off', async () => {
+  receiver.respond((req) => ({ status: 302, headers: { location: `/hop${Number(req.path.slice(4) || 0) + 1}` }, body: 'moved' }));
+  const before = receiver.requests.length;
+  const outcome = await client.exchange({ url: new URL('/hop0', receiver.url), method: 'GET' });
+  assert.equal(outcome.status, 'reject');
+  assert.match((outcome as { reason: string }).reason, /HTTP 302: moved$/);
+  assert.equal(receiver.requests.length - before, 11);
+  const direct = new HttpClient({ maxRedirections: 0 });
+  try {
+    const once = receiver.requests.length;
+    assert.equal((await direct.exchange({ url: new URL('/hop0', receiver.url), method: 'GET' })).status, 'reject');
+    assert.equal(receiver.requests.length - once, 1);
+  } finally {
+    await direct.destroy();
+  }
+});
+
 test('robot replies: WeChat Work errcodes', async () => {
   const ok = await exchangeWith({ status: 200, body: '{"errcode":0,"errmsg":"ok"}' }, 'wechat');
   assert.deepEqual(ok, { status: 'ok' });
@@ -190,9 +256,28 @@ test('the client headers timeout applies without a signal', async () => {
     receiver.respond(() => ({ hang: true }));
     const outcome = await quick.exchange({ url: new URL('/slow', receiver.url), method: 'POST', body: 'x' });
     assert.equal(outcome.status, 'retry');
-    assert.match((outcome as { reason: string }).reason, /no response headers in time \(UND_ERR_HEADERS_TIMEOUT\)/);
+    assert.match((outcome as { reason: string }).reason, /no response headers in time \(HEADERS_TIMEOUT\)/);
   } finally {
     await quick.destroy();
+  }
+});
+
+test('a reply body that stalls ends in a retry after the body timeout', async () => {
+  const stalling = createServer((_req, res) => {
+    res.writeHead(200, { 'content-length': '100' });
+    res.write('partial');
+  });
+  await new Promise<void>((resolve) => stalling.listen(0, '127.0.0.1', () => resolve()));
+  const quick = new HttpClient({ bodyTimeoutMs: 150 });
+  try {
+    const port = (stalling.address() as AddressInfo).port;
+    const outcome = await quick.exchange({ url: new URL(`http://127.0.0.1:${port}/`), method: 'POST', body: 'x' });
+    assert.equal(outcome.status, 'retry');
+    assert.match((outcome as { reason: string }).reason, /response body stalled \(BODY_TIMEOUT\)/);
+  } finally {
+    await quick.destroy();
+    stalling.closeAllConnections();
+    await new Promise<void>((resolve) => stalling.close(() => resolve()));
   }
 });
 
@@ -240,7 +325,7 @@ test('keep-alive: many sequential and concurrent requests use at most the connec
     for (let i = 0; i < 20; i++) {
       assert.deepEqual(await bounded.exchange({ url: new URL('/a', own.url), method: 'POST', body: `${i}` }), { status: 'ok' });
     }
-    // undici may open a second connection while the first is finishing its reply; never more.
+    // A second connection may open while the first is finishing its reply; never more.
     assert.ok(own.connectionsAccepted <= 2, `connections ${own.connectionsAccepted}`);
     const all = await Promise.all(
       Array.from({ length: 60 }, (_, i) => bounded.exchange({ url: new URL('/b', own.url), method: 'POST', body: `${i}` })),
@@ -267,4 +352,132 @@ test('large replies are cut to the configured size and the connection stays usab
     await small.destroy();
     await own.close();
   }
+});
+
+test('https: a self-signed certificate is refused unless TLS checks are off; HTTPS_PROXY tunnels to the endpoint, NO_PROXY bypasses it', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'http-client-tls-'));
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', 'self.key', '-out', 'self.crt', '-days', '1', '-subj', '/CN=self-signed'], { cwd: dir, stdio: 'pipe' });
+  const bodies: string[] = [];
+  const secure = createHttpsServer({ key: readFileSync(join(dir, 'self.key')), cert: readFileSync(join(dir, 'self.crt')) }, (req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c.toString()));
+    req.on('end', () => {
+      bodies.push(body);
+      res.writeHead(200).end('ok');
+    });
+  });
+  await new Promise<void>((resolve) => secure.listen(0, '127.0.0.1', () => resolve()));
+  const port = (secure.address() as AddressInfo).port;
+  const proxy = await startProxy({ 'hook.proxied.test': '127.0.0.1' });
+  const saved = { HTTPS_PROXY: process.env.HTTPS_PROXY, NO_PROXY: process.env.NO_PROXY };
+  const strict = new HttpClient();
+  const lax = new HttpClient({ verifyTls: false });
+  try {
+    const refused = await strict.exchange({ url: new URL(`https://127.0.0.1:${port}/hook`), method: 'POST', body: 'a' });
+    assert.equal(refused.status, 'retry');
+    assert.match((refused as { reason: string }).reason, /self[- ]signed/i);
+    assert.deepEqual(await lax.exchange({ url: new URL(`https://127.0.0.1:${port}/hook`), method: 'POST', body: 'b' }), { status: 'ok' });
+    process.env.HTTPS_PROXY = proxy.url;
+    process.env.NO_PROXY = 'bypassed.proxied.test';
+    const proxied = new HttpClient({ verifyTls: false });
+    try {
+      assert.deepEqual(await proxied.exchange({ url: new URL(`https://hook.proxied.test:${port}/hook`), method: 'POST', body: 'c' }), { status: 'ok' });
+      const bypassed = await proxied.exchange({ url: new URL(`https://bypassed.proxied.test:${port}/hook`), method: 'POST', body: 'd' });
+      assert.equal(bypassed.status, 'retry');
+      assert.match((bypassed as { reason: string }).reason, /host not found \(ENOTFOUND\)|DNS lookup failed/);
+    } finally {
+      await proxied.destroy();
+    }
+    assert.deepEqual(bodies, ['b', 'c']);
+    assert.deepEqual(proxy.requests, [{ method: 'CONNECT', target: `hook.proxied.test:${port}` }]);
+  } finally {
+    for (const [name, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+    await strict.destroy();
+    await lax.destroy();
+    await proxy.close();
+    secure.closeAllConnections();
+    await new Promise<void>((resolve) => secure.close(() => resolve()));
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+/** A TCP server answering each request's first bytes with `script(index)` as written (then closing when `close`). */
+async function rawServer(script: (index: number) => { reply: string; close?: boolean }): Promise<{ url: string; connections: () => number; close: () => Promise<void> }> {
+  const sockets = new Set<Socket>();
+  let index = 0;
+  let connections = 0;
+  const server = createTcpServer((socket) => {
+    connections++;
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('data', () => {
+      const { reply, close } = script(index++);
+      if (close) socket.end(reply);
+      else socket.write(reply);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    connections: () => connections,
+    close: async () => {
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+test('replies are read whole however they are framed: chunked, until close, interim 100, HEAD and 204 without a body', async () => {
+  const replies = [
+    { reply: 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5;ext=1\r\nhello\r\n7\r\n, world\r\n0\r\nX-Trailer: t\r\n\r\n' },
+    { reply: 'HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 503 Busy\r\nContent-Length: 4\r\nRetry-After: 3\r\n\r\nbusy' },
+    { reply: 'HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n' },
+    { reply: 'HTTP/1.1 204 No Content\r\n\r\n' },
+    { reply: 'HTTP/1.1 500 Oops\r\n\r\nuntil the end', close: true },
+  ];
+  const raw = await rawServer((i) => replies[i]!);
+  const own = new HttpClient({ connectionsPerOrigin: 1 });
+  try {
+    const chunked = await own.request({ url: new URL('/a', raw.url), method: 'POST', body: 'x' });
+    assert.deepEqual([chunked.status, chunked.body], [200, 'hello, world']);
+    const busy = await own.exchange({ url: new URL('/b', raw.url), method: 'POST', body: 'x' });
+    assert.deepEqual([busy.status, (busy as { retryAfterMs?: number }).retryAfterMs], ['retry', 3000]);
+    const head = await own.request({ url: new URL('/c', raw.url), method: 'HEAD' });
+    assert.deepEqual([head.status, head.body], [200, '']);
+    assert.deepEqual((await own.request({ url: new URL('/d', raw.url), method: 'GET' })).status, 204);
+    const closing = await own.request({ url: new URL('/e', raw.url), method: 'POST', body: 'x' });
+    assert.deepEqual([closing.status, closing.body], [500, 'until the end']);
+    assert.equal(raw.connections(), 1, 'one keep-alive connection for all of them');
+  } finally {
+    await own.destroy();
+    await raw.close();
+  }
+});
+
+test('a reply that is not HTTP, or a connection closed before the reply, ends in a retry with the reason', async () => {
+  const raw = await rawServer((i) => (i === 0 ? { reply: 'SSH-2.0-OpenSSH_9.6\r\n\r\n' } : { reply: 'HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nshort', close: true }));
+  const own = new HttpClient();
+  try {
+    const garbage = await own.exchange({ url: new URL('/a', raw.url), method: 'POST', body: 'x' });
+    assert.equal(garbage.status, 'retry');
+    assert.match((garbage as { reason: string }).reason, /invalid reply: malformed status line "SSH-2\.0-OpenSSH_9\.6" \(INVALID_REPLY\)/);
+    const cut = await own.exchange({ url: new URL('/b', raw.url), method: 'POST', body: 'x' });
+    assert.equal(cut.status, 'retry');
+    assert.match((cut as { reason: string }).reason, /connection closed by the server \(SOCKET_CLOSED\)/);
+  } finally {
+    await own.destroy();
+    await raw.close();
+  }
+});
+
+test('a method or header that cannot be sent is rejected, naming the header but not its value', async () => {
+  const badMethod = await client.exchange({ url: new URL('/x', receiver.url), method: 'PO ST', body: 'x' });
+  assert.equal(badMethod.status, 'reject');
+  const badHeader = await client.exchange({ url: new URL('/x', receiver.url), method: 'POST', headers: [['X-Token', 'secret\r\nInjected: yes']], body: 'x' });
+  assert.equal(badHeader.status, 'reject');
+  assert.match((badHeader as { reason: string }).reason, /invalid characters in the value of header X-Token/);
+  assert.ok(!(badHeader as { reason: string }).reason.includes('secret'));
 });

@@ -1,0 +1,323 @@
+// One keep-alive HTTP/1.1 connection of the sinks' client: one request at a time, written in one
+// piece, the reply read straight off the socket (status, headers, a Content-Length, chunked or
+// read-until-close body). Lighter per request than node:http's agent, request and message streams.
+import type { Duplex } from 'node:stream';
+
+/** A transport failure with a code `classifyFailure` describes (timeouts, the server closing). */
+export class HttpTransportError extends Error {
+  constructor(
+    message: string,
+    readonly code: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface WireReply {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string>>;
+  /** The first `maxReplyBytes` of the body, decoded as UTF-8. */
+  readonly body: string;
+  readonly truncated: boolean;
+}
+
+/** One request as it goes on the wire. */
+export interface WireRequest {
+  /** Request line and header lines, ending with the empty line. */
+  readonly head: string;
+  /** The head holds only ASCII, so it can share one UTF-8 write with a string body. */
+  readonly asciiHead: boolean;
+  readonly body: string | Buffer | undefined;
+  /** HEAD: the reply has no body whatever its headers say. */
+  readonly headOnly: boolean;
+  readonly maxReplyBytes: number;
+  readonly headersTimeoutMs: number;
+  readonly bodyTimeoutMs: number;
+}
+
+/** Reply heads larger than this are refused (node:http's default limit). */
+const MAX_HEAD_BYTES = 16 * 1024;
+const CRLF = Buffer.from('\r\n');
+const HEAD_END = Buffer.from('\r\n\r\n');
+
+type BodyFraming = 'none' | 'length' | 'chunked' | 'close';
+
+/** A parsed reply head (status line and header fields). */
+interface ReplyHead {
+  readonly status: number;
+  readonly headers: Record<string, string>;
+  readonly framing: BodyFraming;
+  readonly length: number;
+  readonly keepAlive: boolean;
+  /** The server's `Keep-Alive: timeout=N`, in ms (undefined when it announces none). */
+  readonly idleTimeoutMs: number | undefined;
+}
+
+function parseHead(text: string, headOnly: boolean): ReplyHead | string {
+  const lines = text.split('\r\n');
+  const statusLine = /^HTTP\/1\.([01]) (\d{3})(?: |$)/.exec(lines[0]!);
+  if (statusLine === null) return `malformed status line ${JSON.stringify(lines[0]!.slice(0, 40))}`;
+  const headers: Record<string, string> = {};
+  for (let i = 1; i < lines.length; i++) {
+    const line = lines[i]!;
+    const colon = line.indexOf(':');
+    if (colon <= 0) return 'malformed header line';
+    const name = line.slice(0, colon).trim().toLowerCase();
+    const value = line.slice(colon + 1).trim();
+    headers[name] = headers[name] === undefined ? value : `${headers[name]}, ${value}`;
+  }
+  const status = Number(statusLine[2]);
+  const connection = headers.connection?.toLowerCase() ?? '';
+  let keepAlive = statusLine[1] === '1' ? !connection.includes('close') : connection.includes('keep-alive');
+  let framing: BodyFraming;
+  let length = 0;
+  if (headOnly || status === 204 || status === 304 || status < 200) framing = 'none';
+  else if (headers['transfer-encoding'] !== undefined) {
+    if (!/(^|,)\s*chunked\s*$/i.test(headers['transfer-encoding'])) return `unsupported transfer-encoding ${JSON.stringify(headers['transfer-encoding'])}`;
+    framing = 'chunked';
+  } else if (headers['content-length'] !== undefined) {
+    if (!/^\d{1,15}$/.test(headers['content-length'])) return 'malformed content-length';
+    framing = 'length';
+    length = Number(headers['content-length']);
+  } else {
+    framing = 'close';
+    keepAlive = false;
+  }
+  const hint = /(?:^|,)\s*timeout=(\d+)/i.exec(headers['keep-alive'] ?? '');
+  return { status, headers, framing, length, keepAlive, idleTimeoutMs: hint === null ? undefined : Number(hint[1]) * 1000 };
+}
+
+/**
+ * A connection is handed one request at a time (`send`); `onIdle` is called when a reply has been
+ * read in full and the connection can take the next, `onClose` once when it is gone.
+ */
+export class Connection {
+  private exchange: { request: WireRequest; resolve: (reply: WireReply) => void; reject: (err: Error) => void } | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private ready = false;
+  private closed = false;
+  private failure: Error | undefined;
+  // Reply parser state.
+  private unread: Buffer | undefined;
+  private head: ReplyHead | undefined;
+  private remaining = 0;
+  private chunkPhase: 'size' | 'data' | 'data-end' | 'trailer' = 'size';
+  private kept: Buffer[] = [];
+  private keptBytes = 0;
+  private truncated = false;
+  /** The last reply's `Keep-Alive: timeout`, for the pool's idle timer. */
+  idleTimeoutMs: number | undefined;
+
+  constructor(
+    private readonly socket: Duplex,
+    /** `connect` or `secureConnect`, the event after which the socket is ready (undefined: it is). */
+    readyEvent: string | undefined,
+    connectTimeoutMs: number,
+    private readonly onIdle: (connection: Connection) => void,
+    private readonly onClose: (connection: Connection) => void,
+  ) {
+    socket.on('data', (chunk: Buffer) => this.read(chunk));
+    socket.on('error', (err: Error) => (this.failure ??= err));
+    socket.on('close', () => this.gone());
+    if (readyEvent === undefined) this.ready = true;
+    else {
+      this.arm(connectTimeoutMs, 'connect timed out', 'CONNECT_TIMEOUT');
+      socket.once(readyEvent, () => {
+        this.ready = true;
+        if (this.exchange !== undefined) this.arm(this.exchange.request.headersTimeoutMs, 'no response headers in time', 'HEADERS_TIMEOUT');
+        else this.disarm();
+      });
+    }
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  /** While idle in the pool the connection does not keep the process alive. */
+  setIdle(idle: boolean): void {
+    const socket = this.socket as Duplex & { ref?: () => void; unref?: () => void };
+    if (idle) socket.unref?.();
+    else socket.ref?.();
+  }
+
+  send(request: WireRequest): Promise<WireReply> {
+    return new Promise((resolve, reject) => {
+      if (this.closed) return reject(this.failure ?? new HttpTransportError('connection closed by the server', 'SOCKET_CLOSED'));
+      this.exchange = { request, resolve, reject };
+      if (this.ready) this.arm(request.headersTimeoutMs, 'no response headers in time', 'HEADERS_TIMEOUT');
+      const { head, body } = request;
+      if (body === undefined) this.socket.write(head, 'latin1');
+      else if (typeof body === 'string' && request.asciiHead) this.socket.write(head + body);
+      else {
+        this.socket.cork();
+        this.socket.write(head, 'latin1');
+        this.socket.write(body);
+        this.socket.uncork();
+      }
+    });
+  }
+
+  /** Ends the connection if it is still serving `request` (an abort that comes late leaves the next request alone). */
+  abort(request: WireRequest, err: Error): void {
+    if (this.exchange?.request === request) this.destroy(err);
+  }
+
+  /** Ends the connection; a request in flight fails with `err`. */
+  destroy(err?: Error): void {
+    if (err !== undefined) this.failure ??= err;
+    this.socket.destroy();
+    this.gone();
+  }
+
+  private arm(ms: number, message: string, code: string): void {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.destroy(new HttpTransportError(message, code)), ms);
+  }
+
+  private disarm(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  private gone(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.disarm();
+    const exchange = this.exchange;
+    this.exchange = undefined;
+    if (exchange !== undefined) {
+      // A body that runs until the connection closes is complete now.
+      if (this.head?.framing === 'close' && this.failure === undefined) exchange.resolve(this.reply(this.head));
+      else exchange.reject(this.failure ?? new HttpTransportError('connection closed by the server', 'SOCKET_CLOSED'));
+    }
+    this.onClose(this);
+  }
+
+  private protocolError(problem: string): void {
+    this.destroy(new HttpTransportError(`invalid reply: ${problem}`, 'INVALID_REPLY'));
+  }
+
+  private read(chunk: Buffer): void {
+    if (this.exchange === undefined) return this.protocolError('data without a request');
+    let data = this.unread === undefined ? chunk : Buffer.concat([this.unread, chunk]);
+    this.unread = undefined;
+    while (data.length > 0 && this.exchange !== undefined) {
+      if (this.head === undefined) {
+        const end = data.indexOf(HEAD_END);
+        if (end < 0) {
+          if (data.length > MAX_HEAD_BYTES) return this.protocolError('headers too large');
+          this.unread = data;
+          return;
+        }
+        const head = parseHead(data.toString('latin1', 0, end), this.exchange.request.headOnly);
+        if (typeof head === 'string') return this.protocolError(head);
+        data = data.subarray(end + 4);
+        // Interim replies (100 Continue, 103 Early Hints) precede the real one.
+        if (head.status < 200) continue;
+        this.head = head;
+        this.remaining = head.length;
+        this.chunkPhase = 'size';
+        this.arm(this.exchange.request.bodyTimeoutMs, 'response body stalled', 'BODY_TIMEOUT');
+        if (head.framing === 'none' || (head.framing === 'length' && head.length === 0)) {
+          this.complete(data);
+          return;
+        }
+        continue;
+      }
+      this.timer?.refresh();
+      data = this.readBody(data, this.head);
+    }
+  }
+
+  /** Consumes body bytes; returns what is left of `data` once the current step needs more. */
+  private readBody(data: Buffer, head: ReplyHead): Buffer {
+    if (head.framing === 'close') {
+      this.keep(data);
+      return data.subarray(data.length);
+    }
+    if (head.framing === 'length') {
+      const part = data.length > this.remaining ? data.subarray(0, this.remaining) : data;
+      this.keep(part);
+      this.remaining -= part.length;
+      if (this.remaining === 0) this.complete(data.subarray(part.length));
+      return data.subarray(data.length);
+    }
+    switch (this.chunkPhase) {
+      case 'size': {
+        const eol = data.indexOf(CRLF);
+        if (eol < 0) return this.waitForLine(data);
+        const size = /^([0-9a-f]{1,12})(?:;.*)?$/i.exec(data.toString('latin1', 0, eol).trim());
+        if (size === null) {
+          this.protocolError('malformed chunk size');
+          return data.subarray(data.length);
+        }
+        this.remaining = parseInt(size[1]!, 16);
+        this.chunkPhase = this.remaining === 0 ? 'trailer' : 'data';
+        return data.subarray(eol + 2);
+      }
+      case 'data': {
+        const part = data.length > this.remaining ? data.subarray(0, this.remaining) : data;
+        this.keep(part);
+        this.remaining -= part.length;
+        if (this.remaining === 0) this.chunkPhase = 'data-end';
+        return data.subarray(part.length);
+      }
+      case 'data-end': {
+        if (data.length < 2) return this.waitForLine(data);
+        if (data[0] !== 13 || data[1] !== 10) {
+          this.protocolError('chunk without its line end');
+          return data.subarray(data.length);
+        }
+        this.chunkPhase = 'size';
+        return data.subarray(2);
+      }
+      case 'trailer': {
+        const eol = data.indexOf(CRLF);
+        if (eol < 0) return this.waitForLine(data);
+        if (eol === 0) this.complete(data.subarray(2));
+        return data.subarray(eol + 2);
+      }
+    }
+  }
+
+  private waitForLine(data: Buffer): Buffer {
+    if (data.length > MAX_HEAD_BYTES) this.protocolError('line too long');
+    else this.unread = data;
+    return data.subarray(data.length);
+  }
+
+  private keep(part: Buffer): void {
+    const max = this.exchange!.request.maxReplyBytes;
+    if (this.keptBytes >= max) {
+      if (part.length > 0) this.truncated = true;
+      return;
+    }
+    const kept = this.keptBytes + part.length > max ? part.subarray(0, max - this.keptBytes) : part;
+    if (kept.length < part.length) this.truncated = true;
+    this.kept.push(kept);
+    this.keptBytes += kept.length;
+  }
+
+  private reply(head: ReplyHead): WireReply {
+    const body = this.kept.length === 0 ? '' : this.kept.length === 1 ? this.kept[0]!.toString('utf8') : Buffer.concat(this.kept, this.keptBytes).toString('utf8');
+    return { status: head.status, headers: head.headers, body, truncated: this.truncated };
+  }
+
+  /** The reply is read in full; bytes after it mean the server sent more than asked for. */
+  private complete(rest: Buffer): void {
+    const head = this.head!;
+    const exchange = this.exchange!;
+    const reply = this.reply(head);
+    this.exchange = undefined;
+    this.head = undefined;
+    this.kept = [];
+    this.keptBytes = 0;
+    this.truncated = false;
+    this.disarm();
+    this.idleTimeoutMs = head.idleTimeoutMs;
+    exchange.resolve(reply);
+    if (!head.keepAlive || rest.length > 0) this.destroy();
+    else this.onIdle(this);
+  }
+}
