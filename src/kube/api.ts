@@ -29,7 +29,8 @@ export interface WatchOptions {
 /** The two calls everything above the client is built on. */
 export interface KubeApi {
   requestJson<T>(method: string, path: string, options?: RequestOptions): Promise<T>;
-  watch<T = unknown>(path: string, options?: WatchOptions): AsyncIterable<WatchEvent<T>>;
+  /** The watch's events in order, a batch at a time (the events that arrived together). */
+  watch<T = unknown>(path: string, options?: WatchOptions): AsyncIterable<Array<WatchEvent<T>>>;
   /** One list (page), each item handed over as it arrives; resolves with the list's metadata. */
   list<T>(path: string, onItem: (item: T) => void, options?: Pick<RequestOptions, 'query' | 'signal' | 'timeoutMs'>): Promise<ListMeta>;
 }

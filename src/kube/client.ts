@@ -43,45 +43,66 @@ async function readBody(res: http.IncomingMessage, method: string, path: string,
   return Buffer.concat(chunks, length).toString('utf8');
 }
 
+/** A watch line longer than the cap: the stream is dropped before more of it is buffered. */
+export class LineTooLongError extends RangeError {}
+
 /**
- * Splits a byte stream into lines without rescanning (a line arriving in many chunks costs linear
- * time) and refuses a line longer than `maxBytes` before buffering more of it.
+ * Turns a watch stream's bytes into events: splits lines on the Buffers without rescanning (a line
+ * arriving in many chunks costs linear time) and parses a chunk's complete lines in one synchronous
+ * loop. A line longer than `maxBytes` is refused before more of it is buffered.
  */
-export class LineSplitter {
+export class WatchLineDecoder<T> {
   private parts: Buffer[] = [];
   private length = 0;
 
   constructor(private readonly maxBytes: number) {}
 
-  /** The complete lines in `chunk` (with what was buffered before); throws RangeError past the cap. */
-  push(chunk: Buffer): string[] {
-    const lines: string[] = [];
+  /**
+   * Appends the events of the complete lines in `chunk` (with what was buffered before) to `into`;
+   * throws LineTooLongError past the cap, SyntaxError for a line that is not JSON (the events before
+   * it are in `into`).
+   */
+  push(chunk: Buffer, into: Array<WatchEvent<T>>): void {
     let start = 0;
     let newline: number;
     while ((newline = chunk.indexOf(10, start)) >= 0) {
-      const piece = chunk.subarray(start, newline);
-      if (this.length + piece.length > this.maxBytes) throw new RangeError(`a line exceeds ${this.maxBytes} bytes`);
-      if (this.parts.length === 0) lines.push(piece.toString('utf8'));
+      if (this.length + newline - start > this.maxBytes) throw new LineTooLongError(`a line exceeds ${this.maxBytes} bytes`);
+      let text: string;
+      if (this.parts.length === 0) text = chunk.toString('utf8', start, newline);
       else {
-        this.parts.push(piece);
-        lines.push(Buffer.concat(this.parts, this.length + piece.length).toString('utf8'));
+        this.parts.push(chunk.subarray(start, newline));
+        text = Buffer.concat(this.parts, this.length + newline - start).toString('utf8');
         this.parts = [];
         this.length = 0;
       }
       start = newline + 1;
+      if (text.length > 0) {
+        const event = parseLine<T>(text);
+        if (event !== undefined) into.push(event);
+      }
     }
     if (start < chunk.length) {
-      const rest = chunk.subarray(start);
-      this.length += rest.length;
-      if (this.length > this.maxBytes) throw new RangeError(`a line exceeds ${this.maxBytes} bytes`);
-      this.parts.push(rest);
+      this.length += chunk.length - start;
+      if (this.length > this.maxBytes) throw new LineTooLongError(`a line exceeds ${this.maxBytes} bytes`);
+      this.parts.push(chunk.subarray(start));
     }
-    return lines;
   }
 
   /** Bytes of an unfinished line. */
   get pending(): number {
     return this.length;
+  }
+}
+
+/** One line's event; undefined for a blank line. Surrounding whitespace is checked only when the fast parse fails. */
+function parseLine<T>(text: string): WatchEvent<T> | undefined {
+  try {
+    return JSON.parse(text) as WatchEvent<T>;
+  } catch (err) {
+    const trimmed = text.trim();
+    if (trimmed === '') return undefined;
+    if (trimmed === text) throw err;
+    return JSON.parse(trimmed) as WatchEvent<T>;
   }
 }
 
@@ -114,11 +135,17 @@ function networkError(method: string, path: string, err: unknown): KubeApiError 
   return new KubeApiError(method, path, 0, 'NetworkError', e.code === undefined ? e.message : `${e.code}: ${e.message}`);
 }
 
-/** Aborts with the caller's signal, or after `ms` (then `timedOut` is true). */
+/**
+ * Aborts with the caller's signal, or after `ms` without a `touch()` (then `timedOut` is true). A touch
+ * only notes the time; the timer, when it fires, waits for whatever is left, so a busy stream costs no
+ * timer reset per chunk.
+ */
 class Deadline {
   readonly controller = new AbortController();
   timedOut = false;
   private timer: NodeJS.Timeout | undefined;
+  private ms = 0;
+  private touchedAt = 0;
   private readonly onAbort = () => this.controller.abort();
 
   constructor(
@@ -132,15 +159,14 @@ class Deadline {
 
   restart(ms: number): void {
     clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      this.timedOut = true;
-      this.controller.abort();
-    }, ms);
+    this.ms = ms;
+    this.touchedAt = performance.now();
+    this.arm(ms);
   }
 
-  /** Pushes the current timer back by its full length. */
-  refresh(): void {
-    this.timer?.refresh();
+  /** Activity: the deadline moves to `ms` from now. */
+  touch(): void {
+    this.touchedAt = performance.now();
   }
 
   stopTimer(): void {
@@ -151,6 +177,15 @@ class Deadline {
   dispose(): void {
     this.stopTimer();
     this.signal?.removeEventListener('abort', this.onAbort);
+  }
+
+  private arm(ms: number): void {
+    this.timer = setTimeout(() => {
+      const left = this.touchedAt + this.ms - performance.now();
+      if (left > 0) return this.arm(left);
+      this.timedOut = true;
+      this.controller.abort();
+    }, ms);
   }
 }
 
@@ -274,7 +309,7 @@ export class KubeClient implements KubeApi {
       try {
         for await (const chunk of res as AsyncIterable<Buffer>) {
           // A slow consumer of a large list is not a silent server.
-          deadline.refresh();
+          deadline.touch();
           scanner.push(chunk);
         }
         return scanner.end().metadata ?? {};
@@ -298,11 +333,11 @@ export class KubeClient implements KubeApi {
   }
 
   /**
-   * Opens a watch (`?watch=true` is added) and yields its events as they arrive, one JSON line
-   * at a time. Returns when the server ends the stream; throws KubeApiError when the watch cannot
-   * start or the connection breaks, or the abort reason when `signal` aborts.
+   * Opens a watch (`?watch=true` is added) and yields its events as they arrive, the events of each
+   * chunk read as one batch (in order). Returns when the server ends the stream; throws KubeApiError
+   * when the watch cannot start or the connection breaks, or the abort reason when `signal` aborts.
    */
-  async *watch<T = unknown>(path: string, options: WatchOptions = {}): AsyncGenerator<WatchEvent<T>, void, undefined> {
+  async *watch<T = unknown>(path: string, options: WatchOptions = {}): AsyncGenerator<Array<WatchEvent<T>>, void, undefined> {
     const deadline = new Deadline(options.signal, this.requestTimeoutMs);
     let res: http.IncomingMessage | undefined;
     try {
@@ -311,30 +346,27 @@ export class KubeClient implements KubeApi {
       if (options.idleTimeoutMs === undefined) deadline.stopTimer();
       else deadline.restart(options.idleTimeoutMs);
       options.onOpen?.();
-      const splitter = new LineSplitter(MAX_WATCH_LINE_BYTES);
+      const decoder = new WatchLineDecoder<T>(MAX_WATCH_LINE_BYTES);
       for await (const chunk of res as AsyncIterable<Buffer>) {
-        deadline.refresh();
-        let lines: string[];
+        deadline.touch();
+        const events: Array<WatchEvent<T>> = [];
+        let failure: KubeApiError | undefined;
         try {
-          lines = splitter.push(chunk);
-        } catch {
-          throw new KubeApiError('WATCH', path, 200, 'LineTooLong', `a watch event is longer than ${MAX_WATCH_LINE_BYTES / MIB} MiB (no newline); the stream is dropped and the watch resumes`);
+          decoder.push(chunk, events);
+        } catch (err) {
+          failure =
+            err instanceof LineTooLongError
+              ? new KubeApiError('WATCH', path, 200, 'LineTooLong', `a watch event is longer than ${MAX_WATCH_LINE_BYTES / MIB} MiB (no newline); the stream is dropped and the watch resumes`)
+              : new KubeApiError('WATCH', path, 200, 'BadResponse', 'a watch event is not valid JSON');
         }
-        for (const text of lines) {
-          const line = text.trim();
-          if (line === '') continue;
-          let event: WatchEvent<T>;
-          try {
-            event = JSON.parse(line) as WatchEvent<T>;
-          } catch {
-            throw new KubeApiError('WATCH', path, 200, 'BadResponse', 'a watch event is not valid JSON');
-          }
-          yield event;
-          // Time the consumer spent on the event (back-pressure) is not silence from the server.
-          deadline.refresh();
+        if (events.length > 0) {
+          yield events;
+          // Time the consumer spent on the events (back-pressure) is not silence from the server.
+          deadline.touch();
         }
+        if (failure !== undefined) throw failure;
       }
-      if (splitter.pending > 0) throw new KubeApiError('WATCH', path, 0, 'NetworkError', 'the watch stream ended in the middle of an event');
+      if (decoder.pending > 0) throw new KubeApiError('WATCH', path, 0, 'NetworkError', 'the watch stream ended in the middle of an event');
     } catch (err) {
       if (deadline.timedOut && res?.statusCode === 200) throw new KubeApiError('WATCH', path, 0, 'Timeout', `no data for ${options.idleTimeoutMs} ms`);
       throw this.translate(err, 'WATCH', path, deadline, options.signal);

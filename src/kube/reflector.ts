@@ -161,29 +161,31 @@ export async function runReflector<T extends KubeObject>(options: ReflectorOptio
           handlers.onWatchOpen?.();
         },
       });
-      for await (const event of stream) {
-        if (event.type === 'ERROR') {
-          const status = event.object as KubeStatus;
-          if (status.code === 410) throw new Expired(status.message ?? 'resource version expired');
-          throw errorFromStatus(path, status);
-        }
-        received++;
-        const object = event.object as KubeObject;
-        const version = object?.metadata?.resourceVersion;
-        if (typeof version !== 'string' || version === '') {
-          handlers.onUnexpected?.(event);
-          continue;
-        }
-        if (event.type === 'BOOKMARK') {
-          resourceVersion = version;
-          handlers.onBookmark?.(version);
-        } else if (event.type === 'ADDED' || event.type === 'MODIFIED' || event.type === 'DELETED') {
-          // Most handlers finish at once; awaiting only a promise saves a turn per event.
-          const pending = handlers.onChange(event.type, object as T);
-          if (pending !== undefined) await pending;
-          resourceVersion = version;
-        } else {
-          handlers.onUnexpected?.(event);
+      for await (const events of stream) {
+        for (const event of events) {
+          if (event.type === 'ERROR') {
+            const status = event.object as KubeStatus;
+            if (status.code === 410) throw new Expired(status.message ?? 'resource version expired');
+            throw errorFromStatus(path, status);
+          }
+          received++;
+          const object = event.object as KubeObject;
+          const version = object?.metadata?.resourceVersion;
+          if (typeof version !== 'string' || version === '') {
+            handlers.onUnexpected?.(event);
+            continue;
+          }
+          if (event.type === 'BOOKMARK') {
+            resourceVersion = version;
+            handlers.onBookmark?.(version);
+          } else if (event.type === 'ADDED' || event.type === 'MODIFIED' || event.type === 'DELETED') {
+            // Most handlers finish at once; awaiting only a promise saves a turn per event.
+            const pending = handlers.onChange(event.type, object as T);
+            if (pending !== undefined) await pending;
+            resourceVersion = version;
+          } else {
+            handlers.onUnexpected?.(event);
+          }
         }
       }
       handlers.onWatchClosed?.(undefined);

@@ -327,13 +327,16 @@ export class EventWatcher {
   /** Hands an Event on; returns a promise only when the handler did (the daemon's never waits). */
   private deliver(change: EventChange, event: KubeEvent): void | Promise<void> {
     const typed = withoutTypeMeta(event);
-    const failed = (err: unknown) => this.log.error({ err: describe(err), uid: typed.metadata.uid }, 'event handler failed');
     try {
       const pending = this.onEvent!(change, typed);
-      if (pending !== undefined) return pending.catch(failed);
+      if (pending !== undefined) return pending.catch((err: unknown) => this.handlerFailed(err, typed));
     } catch (err) {
-      failed(err);
+      this.handlerFailed(err, typed);
     }
+  }
+
+  private handlerFailed(err: unknown, event: KubeEvent): void {
+    this.log.error({ err: describe(err), uid: event.metadata.uid }, 'event handler failed');
   }
 
   /** The list in progress: uid → resourceVersion of what exists, and (relist) the events the watch missed. */

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { parseUri } from '../../src/base/uri.js';
 import { KubeApiError } from '../../src/kube/api.js';
-import { KubeClient, type ConfigMap, type KubeList, type Lease, type WatchEvent } from '../../src/kube/client.js';
+import { KubeClient, LineTooLongError, WatchLineDecoder, type ConfigMap, type KubeList, type Lease, type WatchEvent } from '../../src/kube/client.js';
 import type { KubeEvent } from '../../src/event/types.js';
 import { startFakeApiServer, waitUntil, type FakeApiServer } from '../fixtures/fake-apiserver/server.js';
 
@@ -226,16 +226,16 @@ describe('watch streams', () => {
     await api.close();
   });
 
-  async function collect(stream: AsyncGenerator<WatchEvent<unknown>>, into: Array<WatchEvent<unknown>>): Promise<unknown> {
+  async function collect(stream: AsyncGenerator<Array<WatchEvent<unknown>>>, into: Array<WatchEvent<unknown>>): Promise<unknown> {
     try {
-      for await (const event of stream) into.push(event);
+      for await (const events of stream) into.push(...events);
       return undefined;
     } catch (err) {
       return err;
     }
   }
 
-  test('events arrive one by one, in order; a dropped connection is an error', async () => {
+  test('events arrive in order; a dropped connection is an error', async () => {
     const rv = api.resourceVersion;
     const a = api.createEvent({ reason: 'Pulled' });
     const events: Array<WatchEvent<unknown>> = [];
@@ -297,6 +297,67 @@ describe('watch streams', () => {
     api.createEvent();
     for await (const _ of client.watch('/api/v1/events')) break;
     await waitUntil(() => api.openWatches === 0, 'server sees the watch closed');
+  });
+});
+
+describe('watch line decoding', () => {
+  const line = (reason: string) => `${JSON.stringify({ type: 'ADDED', object: { reason } })}\n`;
+
+  test('lines split anywhere across chunks, a character split between chunks, blank and CRLF lines', () => {
+    const bytes = Buffer.from(`${line('Pulled')}\n\r\n${line('Zurückgesetzt').replace('\n', '\r\n')}  \n${line('Done')}`);
+    for (let cut = 1; cut < bytes.length; cut++) {
+      const decoder = new WatchLineDecoder(1024);
+      const events: Array<WatchEvent<unknown>> = [];
+      decoder.push(bytes.subarray(0, cut), events);
+      decoder.push(bytes.subarray(cut), events);
+      assert.deepEqual(events.map((e) => (e.object as { reason: string }).reason), ['Pulled', 'Zurückgesetzt', 'Done'], `cut at ${cut}`);
+      assert.equal(decoder.pending, 0);
+    }
+  });
+
+  test('a line over the cap is refused before more of it is buffered; the lines before it are kept', () => {
+    const decoder = new WatchLineDecoder(64);
+    const events: Array<WatchEvent<unknown>> = [];
+    decoder.push(Buffer.from(`${line('First')}${'x'.repeat(40)}`), events);
+    assert.throws(() => decoder.push(Buffer.from('y'.repeat(30)), events), LineTooLongError);
+    assert.equal(events.length, 1);
+    const whole = new WatchLineDecoder(64);
+    assert.throws(() => whole.push(Buffer.from(`${line('First')}${'z'.repeat(65)}\n${line('Never')}`), events), LineTooLongError);
+    assert.equal(events.length, 2, 'the complete line before the long one');
+  });
+
+  test('a line that is not JSON throws after the events before it', () => {
+    const decoder = new WatchLineDecoder(1024);
+    const events: Array<WatchEvent<unknown>> = [];
+    assert.throws(() => decoder.push(Buffer.from(`${line('Good')}{"type":\n${line('Never')}`), events), SyntaxError);
+    assert.deepEqual(events.map((e) => (e.object as { reason: string }).reason), ['Good']);
+  });
+
+  test('a stream that trickles in slower than a line but faster than idleTimeoutMs is not abandoned', async () => {
+    const event = Buffer.from(line('Zurückgesetzt'));
+    const server = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      let offset = 0;
+      // One byte every 20 ms: the event takes far longer than the idle timeout to arrive.
+      const timer = setInterval(() => {
+        res.write(event.subarray(offset, ++offset));
+        if (offset === event.length) {
+          clearInterval(timer);
+          res.end();
+        }
+      }, 20);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const client = await clientFor(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+    try {
+      const events: Array<WatchEvent<unknown>> = [];
+      for await (const batch of client.watch('/api/v1/events', { idleTimeoutMs: 250 })) events.push(...batch);
+      assert.deepEqual(events, [{ type: 'ADDED', object: { reason: 'Zurückgesetzt' } }]);
+    } finally {
+      client.close();
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });
 
