@@ -9,7 +9,7 @@ import { KubeApiError, type KubeApi, type Query, type RequestOptions, type Watch
 import { ListScanError, ListScanner } from './list-scanner.js';
 import { proxyAgent } from './proxy.js';
 import { runReflector, type ReflectorTuning } from './reflector.js';
-import type { ConfigMap, KubeList, KubeStatus, Lease, ListMeta, WatchEvent } from './types.js';
+import type { ConfigMap, KubeList, KubeStatus, Lease, ListMeta, TypeMeta, WatchEvent, WatchEventType } from './types.js';
 
 export interface KubeClientOptions {
   /** Timeout of every non-watch request, and of a watch until its response headers. Default 30 s. */
@@ -47,15 +47,23 @@ async function readBody(res: http.IncomingMessage, method: string, path: string,
 export class LineTooLongError extends RangeError {}
 
 /**
- * Turns a watch stream's bytes into events: splits lines on the Buffers without rescanning (a line
- * arriving in many chunks costs linear time) and parses a chunk's complete lines in one synchronous
- * loop. A line longer than `maxBytes` is refused before more of it is buffered.
+ * Turns a watch stream's bytes into events. The complete lines of a chunk are decoded as one string
+ * (a newline byte is always a character boundary) and parsed in one synchronous loop; an unfinished
+ * line is kept as Buffers (a line arriving in many chunks costs linear time) and refused past
+ * `maxBytes` before more of it is buffered.
  */
 export class WatchLineDecoder<T> {
   private parts: Buffer[] = [];
   private length = 0;
+  /** What follows the type in a line whose object starts with the TypeMeta to omit. */
+  private readonly typeMetaPrefix: string | undefined;
 
-  constructor(private readonly maxBytes: number) {}
+  constructor(
+    private readonly maxBytes: number,
+    omitTypeMeta?: TypeMeta,
+  ) {
+    if (omitTypeMeta !== undefined) this.typeMetaPrefix = `","object":${JSON.stringify({ kind: omitTypeMeta.kind, apiVersion: omitTypeMeta.apiVersion }).slice(0, -1)},`;
+  }
 
   /**
    * Appends the events of the complete lines in `chunk` (with what was buffered before) to `into`;
@@ -63,34 +71,72 @@ export class WatchLineDecoder<T> {
    * it are in `into`).
    */
   push(chunk: Buffer, into: Array<WatchEvent<T>>): void {
-    let start = 0;
-    let newline: number;
-    while ((newline = chunk.indexOf(10, start)) >= 0) {
-      if (this.length + newline - start > this.maxBytes) throw new LineTooLongError(`a line exceeds ${this.maxBytes} bytes`);
-      let text: string;
-      if (this.parts.length === 0) text = chunk.toString('utf8', start, newline);
-      else {
-        this.parts.push(chunk.subarray(start, newline));
-        text = Buffer.concat(this.parts, this.length + newline - start).toString('utf8');
-        this.parts = [];
-        this.length = 0;
-      }
-      start = newline + 1;
-      if (text.length > 0) {
-        const event = parseLine<T>(text);
+    const last = chunk.lastIndexOf(10);
+    if (last < 0) return this.keep(chunk);
+    let lines: Buffer = chunk.subarray(0, last);
+    if (this.parts.length > 0) {
+      this.parts.push(lines);
+      lines = Buffer.concat(this.parts, this.length + last);
+      this.parts = [];
+      this.length = 0;
+    }
+    if (lines.length > this.maxBytes) this.checkLineLengths(lines);
+    const text = lines.toString('utf8');
+    for (let start = 0; start <= text.length; ) {
+      let end = text.indexOf('\n', start);
+      if (end < 0) end = text.length;
+      if (end > start) {
+        const event = this.parse(text.slice(start, end));
         if (event !== undefined) into.push(event);
       }
+      start = end + 1;
     }
-    if (start < chunk.length) {
-      this.length += chunk.length - start;
-      if (this.length > this.maxBytes) throw new LineTooLongError(`a line exceeds ${this.maxBytes} bytes`);
-      this.parts.push(chunk.subarray(start));
-    }
+    if (last + 1 < chunk.length) this.keep(chunk.subarray(last + 1));
   }
 
   /** Bytes of an unfinished line. */
   get pending(): number {
     return this.length;
+  }
+
+  private keep(rest: Buffer): void {
+    this.length += rest.length;
+    if (this.length > this.maxBytes) throw new LineTooLongError(`a line exceeds ${this.maxBytes} bytes`);
+    this.parts.push(rest);
+  }
+
+  /**
+   * A line laid out as the API server writes it, `{"type":"…","object":{"kind":"…","apiVersion":"…",…}}`
+   * with the TypeMeta to omit, is parsed from its object's third member on: no TypeMeta to copy the
+   * object without later. Any other line is parsed whole.
+   */
+  private parse(line: string): WatchEvent<T> | undefined {
+    const prefix = this.typeMetaPrefix;
+    if (prefix !== undefined && line.startsWith('{"type":"')) {
+      const typeEnd = line.indexOf('"', 9);
+      const rest = typeEnd + prefix.length;
+      if (typeEnd > 0 && line.startsWith(prefix, typeEnd) && line.charCodeAt(rest) === 34 && line.charCodeAt(line.length - 1) === 125) {
+        const type = line.slice(9, typeEnd);
+        if (!type.includes('\\')) {
+          try {
+            return { type: type as WatchEventType, object: JSON.parse(`{${line.slice(rest, -1)}`) as T };
+          } catch {
+            // another layout (a member after the object): parsed whole below
+          }
+        }
+      }
+    }
+    return parseLine<T>(line);
+  }
+
+  /** Only a run of lines longer than the cap can hold a line that is: measured in bytes, as the cap is. */
+  private checkLineLengths(lines: Buffer): void {
+    for (let start = 0; start <= lines.length; ) {
+      let end = lines.indexOf(10, start);
+      if (end < 0) end = lines.length;
+      if (end - start > this.maxBytes) throw new LineTooLongError(`a line exceeds ${this.maxBytes} bytes`);
+      start = end + 1;
+    }
   }
 }
 
@@ -346,7 +392,7 @@ export class KubeClient implements KubeApi {
       if (options.idleTimeoutMs === undefined) deadline.stopTimer();
       else deadline.restart(options.idleTimeoutMs);
       options.onOpen?.();
-      const decoder = new WatchLineDecoder<T>(MAX_WATCH_LINE_BYTES);
+      const decoder = new WatchLineDecoder<T>(MAX_WATCH_LINE_BYTES, options.omitTypeMeta);
       for await (const chunk of res as AsyncIterable<Buffer>) {
         deadline.touch();
         const events: Array<WatchEvent<T>> = [];

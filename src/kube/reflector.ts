@@ -2,7 +2,7 @@
 // (events and bookmarks), a 410 Expired triggers a fresh paginated list, API errors back off.
 import { backoffDelay, delay, type BackoffPolicy } from '../base/backoff.js';
 import { errorFromStatus, KubeApiError, type KubeApi, type Query } from './api.js';
-import type { KubeObject, KubeStatus, WatchEvent } from './types.js';
+import type { KubeObject, KubeStatus, TypeMeta, WatchEvent } from './types.js';
 
 export type ChangeType = 'ADDED' | 'MODIFIED' | 'DELETED';
 export type ListReason = 'initial' | 'expired';
@@ -57,6 +57,8 @@ export interface ReflectorOptions<T extends KubeObject> extends ReflectorTuning 
   readonly signal: AbortSignal;
   /** Watch from here first instead of listing (a checkpoint). */
   readonly startResourceVersion?: string;
+  /** Passed to the watch (WatchOptions.omitTypeMeta). */
+  readonly omitTypeMeta?: TypeMeta;
   readonly handlers: ReflectorHandlers<T>;
 }
 
@@ -156,6 +158,7 @@ export async function runReflector<T extends KubeObject>(options: ReflectorOptio
         query: { ...options.query, resourceVersion, allowWatchBookmarks: 'true', timeoutSeconds },
         signal,
         idleTimeoutMs,
+        ...(options.omitTypeMeta === undefined ? {} : { omitTypeMeta: options.omitTypeMeta }),
         onOpen: () => {
           watchStarted = Date.now();
           handlers.onWatchOpen?.();

@@ -104,8 +104,11 @@ function isKubeEvent(object: unknown): object is KubeEvent {
   );
 }
 
+const EVENT_TYPE_META = { kind: 'Event', apiVersion: 'v1' } as const;
+
 /**
- * As kube-eventer's typed client has it: no TypeMeta, whether the Event came from a watch or a list.
+ * As kube-eventer's typed client has it: no TypeMeta, whether the Event came from a watch or a list
+ * (the watch drops the usual one while parsing, see WatchOptions.omitTypeMeta).
  * Copied without them rather than `delete`d, which would turn the object into a slow dictionary.
  */
 function withoutTypeMeta(event: KubeEvent): KubeEvent {
@@ -211,6 +214,7 @@ export class EventWatcher {
       path: eventsPath(namespace),
       signal: this.controller.signal,
       ...(startResourceVersion === undefined ? {} : { startResourceVersion }),
+      omitTypeMeta: EVENT_TYPE_META,
       handlers: {
         list: {
           begin: (reason) => this.beginList(reason),

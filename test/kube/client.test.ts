@@ -315,15 +315,18 @@ describe('watch line decoding', () => {
     }
   });
 
-  test('a line over the cap is refused before more of it is buffered; the lines before it are kept', () => {
+  test('a line over the cap (in bytes) is refused before more of it is buffered', () => {
     const decoder = new WatchLineDecoder(64);
     const events: Array<WatchEvent<unknown>> = [];
     decoder.push(Buffer.from(`${line('First')}${'x'.repeat(40)}`), events);
     assert.throws(() => decoder.push(Buffer.from('y'.repeat(30)), events), LineTooLongError);
     assert.equal(events.length, 1);
+    // Within one chunk: the line is 48 characters but 66 bytes.
     const whole = new WatchLineDecoder(64);
-    assert.throws(() => whole.push(Buffer.from(`${line('First')}${'z'.repeat(65)}\n${line('Never')}`), events), LineTooLongError);
-    assert.equal(events.length, 2, 'the complete line before the long one');
+    assert.throws(() => whole.push(Buffer.from(`${line('Ok')}${line('€'.repeat(9))}${line('Never')}`), events), LineTooLongError);
+    const fits = new WatchLineDecoder(64);
+    fits.push(Buffer.from(`${line('Ok')}${line('€'.repeat(8))}${line('Fits')}`), events);
+    assert.deepEqual(events.slice(1).map((e) => (e.object as { reason: string }).reason), ['Ok', '€'.repeat(8), 'Fits']);
   });
 
   test('a line that is not JSON throws after the events before it', () => {
@@ -331,6 +334,33 @@ describe('watch line decoding', () => {
     const events: Array<WatchEvent<unknown>> = [];
     assert.throws(() => decoder.push(Buffer.from(`${line('Good')}{"type":\n${line('Never')}`), events), SyntaxError);
     assert.deepEqual(events.map((e) => (e.object as { reason: string }).reason), ['Good']);
+  });
+
+  test('omitTypeMeta: the expected kind and apiVersion are dropped while parsing; anything else is parsed as it is', () => {
+    const decoder = new WatchLineDecoder(4096, { kind: 'Event', apiVersion: 'v1' });
+    const object = { kind: 'Event', apiVersion: 'v1', metadata: { name: 'a', resourceVersion: '5' }, reason: 'Pulled', count: 2 };
+    const lines = [
+      { type: 'ADDED', object },
+      { type: 'ERROR', object: { kind: 'Status', apiVersion: 'v1', code: 410 } },
+      { type: 'MODIFIED', object: { kind: 'Event', apiVersion: 'events.k8s.io/v1', note: 'other group' } },
+      { type: 'MODIFIED', object: { apiVersion: 'v1', kind: 'Event', reason: 'other order' } },
+      { type: 'DELETED', object, extra: 'a member after the object' },
+      { type: 'BOOKMARK\\', object },
+    ];
+    const events: Array<WatchEvent<unknown>> = [];
+    decoder.push(Buffer.from(`${lines.map((l) => JSON.stringify(l)).join('\n')}\n`), events);
+    const { kind: _kind, apiVersion: _apiVersion, ...untyped } = object;
+    assert.deepEqual(events, [{ type: 'ADDED', object: untyped }, ...lines.slice(1)]);
+    assert.deepEqual(Object.keys(events[0]!.object as object), ['metadata', 'reason', 'count'], 'member order kept');
+    const plain: Array<WatchEvent<unknown>> = [];
+    new WatchLineDecoder(4096).push(Buffer.from(`${JSON.stringify(lines[0])}\n`), plain);
+    assert.deepEqual(plain, [lines[0]]);
+  });
+
+  test('omitTypeMeta: a line that is not JSON is still refused', () => {
+    const decoder = new WatchLineDecoder(4096, { kind: 'Event', apiVersion: 'v1' });
+    assert.throws(() => decoder.push(Buffer.from('{"type":"ADDED","object":{"kind":"Event","apiVersion":"v1",}}\n'), []), SyntaxError);
+    assert.throws(() => decoder.push(Buffer.from('{"type":"ADDED","object":{"kind":"Event","apiVersion":"v1","a":1}\n'), []), SyntaxError);
   });
 
   test('a stream that trickles in slower than a line but faster than idleTimeoutMs is not abandoned', async () => {

@@ -154,6 +154,7 @@ describe('EventWatcher', () => {
     await waitUntil(() => h.deliveries.length >= expected.size, 'all deliveries', 20_000);
     await waitUntil(() => h.api.openWatches === 1, 'watch open again');
     assertExactlyOnce(h.deliveries, expected);
+    assert.ok(h.deliveries.every((d) => !('kind' in d.event) && !('apiVersion' in d.event)), 'no TypeMeta, watched or relisted');
     assert.equal(await metric(h.registry, 'eventer_watch_expired_total'), 10);
     assert.equal(await metric(h.registry, 'eventer_watch_relists_total'), 10);
     assert.equal(await metric(h.registry, 'eventer_watch_relist_recovered_total'), expected.size);
@@ -181,6 +182,7 @@ describe('EventWatcher', () => {
     );
     assert.equal(await metric(h.registry, 'eventer_watch_events_total', { type: 'DELETED' }), 1);
     assert.equal(h.watcher.knownEvents, 1);
+    assert.ok(h.deliveries.every((d) => !('kind' in d.event) && !('apiVersion' in d.event)), 'no TypeMeta, as a typed client has it');
   });
 
   test('objects that are not Events are skipped and counted', async () => {
