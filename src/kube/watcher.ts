@@ -150,11 +150,6 @@ export class EventWatcher {
   private lastData = 0;
   /** uid → resourceVersion of every Event known to exist: what a relist compares against. */
   private seen = new Map<string, StoredVersion>();
-  /**
-   * At least every numeric version ever put in `seen`: a watch event above it cannot be a repeat, so
-   * the lookup (a cache miss in a map of every Event) is skipped for the usual, newest, event.
-   */
-  private highestStored = 0;
   /** Until the first relist, Events not in `seen` are compared with the checkpoint instead. */
   private floor: string | undefined;
   private controller: AbortController | undefined;
@@ -370,7 +365,6 @@ export class EventWatcher {
       const uid = item.metadata.uid!;
       const version = item.metadata.resourceVersion!;
       const stored = storedVersion(version);
-      if (typeof stored === 'number' && stored > this.highestStored) this.highestStored = stored;
       listing.seen.set(uid, stored);
       listing.count++;
       if (listing.reason === 'initial') continue;
@@ -420,8 +414,7 @@ export class EventWatcher {
       return;
     }
     const version = storedVersion(object.metadata.resourceVersion!);
-    if (typeof version === 'number' && version > this.highestStored) this.highestStored = version;
-    else if (this.seen.get(uid) === version) return;
+    if (this.seen.get(uid) === version) return;
     this.seen.set(uid, version);
     return this.deliver(type, object);
   }
