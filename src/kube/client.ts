@@ -2,6 +2,7 @@
 // agent, with a timeout on every request. Credentials come from KubeConnectionConfig.
 import http from 'node:http';
 import https from 'node:https';
+import { finished } from 'node:stream';
 import type { SinkUri } from '../base/uri.js';
 import { parseRetryAfter } from '../base/retry-after.js';
 import { buildKubeConnection, type KubeConfigEnvironment, type KubeConnectionConfig } from './config.js';
@@ -73,24 +74,17 @@ export class WatchLineDecoder<T> {
   push(chunk: Buffer, into: Array<WatchEvent<T>>): void {
     const last = chunk.lastIndexOf(10);
     if (last < 0) return this.keep(chunk);
-    let lines: Buffer = chunk.subarray(0, last);
+    let from = 0;
     if (this.parts.length > 0) {
-      this.parts.push(lines);
-      lines = Buffer.concat(this.parts, this.length + last);
+      // Only the line that straddles chunks is joined, not the whole chunk.
+      const first = chunk.indexOf(10);
+      this.parts.push(chunk.subarray(0, first));
+      this.decode(Buffer.concat(this.parts, this.length + first), into);
       this.parts = [];
       this.length = 0;
+      from = first + 1;
     }
-    if (lines.length > this.maxBytes) this.checkLineLengths(lines);
-    const text = lines.toString('utf8');
-    for (let start = 0; start <= text.length; ) {
-      let end = text.indexOf('\n', start);
-      if (end < 0) end = text.length;
-      if (end > start) {
-        const event = this.parse(text.slice(start, end));
-        if (event !== undefined) into.push(event);
-      }
-      start = end + 1;
-    }
+    if (from < last) this.decode(chunk.subarray(from, last), into);
     if (last + 1 < chunk.length) this.keep(chunk.subarray(last + 1));
   }
 
@@ -129,6 +123,21 @@ export class WatchLineDecoder<T> {
     return parseLine<T>(line);
   }
 
+  /** Parses complete lines (without the last newline), decoded as one string. */
+  private decode(lines: Buffer, into: Array<WatchEvent<T>>): void {
+    if (lines.length > this.maxBytes) this.checkLineLengths(lines);
+    const text = lines.toString('utf8');
+    for (let start = 0; start <= text.length; ) {
+      let end = text.indexOf('\n', start);
+      if (end < 0) end = text.length;
+      if (end > start) {
+        const event = this.parse(text.slice(start, end));
+        if (event !== undefined) into.push(event);
+      }
+      start = end + 1;
+    }
+  }
+
   /** Only a run of lines longer than the cap can hold a line that is: measured in bytes, as the cap is. */
   private checkLineLengths(lines: Buffer): void {
     for (let start = 0; start <= lines.length; ) {
@@ -149,6 +158,47 @@ function parseLine<T>(text: string): WatchEvent<T> | undefined {
     if (trimmed === '') return undefined;
     if (trimmed === text) throw err;
     return JSON.parse(trimmed) as WatchEvent<T>;
+  }
+}
+
+/** Chunks waiting for the consumer before the socket is paused. */
+const MAX_QUEUED_CHUNKS = 256;
+
+/**
+ * A response's chunks as they arrive: everything that came while the consumer was busy, as one run.
+ * The stream's own iterator would join them into a new Buffer (a copy of every byte). Ends with
+ * the response, or throws as that iterator would when it breaks.
+ */
+async function* chunkRuns(res: http.IncomingMessage): AsyncGenerator<Buffer[], void, undefined> {
+  let queue: Buffer[] = [];
+  let ended = false;
+  let failure: Error | undefined;
+  let wake: (() => void) | undefined;
+  const onData = (chunk: Buffer) => {
+    if (queue.push(chunk) >= MAX_QUEUED_CHUNKS) res.pause();
+    wake?.();
+  };
+  res.on('data', onData);
+  const stopWatching = finished(res, (err) => {
+    ended = true;
+    failure = err ?? undefined;
+    wake?.();
+  });
+  try {
+    for (;;) {
+      if (queue.length > 0) {
+        const run = queue;
+        queue = [];
+        res.resume();
+        yield run;
+      } else if (failure !== undefined) throw failure;
+      else if (ended) return;
+      else await new Promise<void>((resolve) => (wake = resolve));
+      wake = undefined;
+    }
+  } finally {
+    res.off('data', onData);
+    stopWatching();
   }
 }
 
@@ -393,12 +443,12 @@ export class KubeClient implements KubeApi {
       else deadline.restart(options.idleTimeoutMs);
       options.onOpen?.();
       const decoder = new WatchLineDecoder<T>(MAX_WATCH_LINE_BYTES, options.omitTypeMeta);
-      for await (const chunk of res as AsyncIterable<Buffer>) {
+      for await (const chunks of chunkRuns(res)) {
         deadline.touch();
         const events: Array<WatchEvent<T>> = [];
         let failure: KubeApiError | undefined;
         try {
-          decoder.push(chunk, events);
+          for (const chunk of chunks) decoder.push(chunk, events);
         } catch (err) {
           failure =
             err instanceof LineTooLongError
