@@ -429,8 +429,8 @@ export class KubeClient implements KubeApi {
   }
 
   /**
-   * Opens a watch (`?watch=true` is added) and yields its events as they arrive, the events of each
-   * chunk read as one batch (in order). Returns when the server ends the stream; throws KubeApiError
+   * Opens a watch (`?watch=true` is added) and yields its events as they arrive, the events that
+   * arrived together as one batch (in order). Returns when the server ends the stream; throws KubeApiError
    * when the watch cannot start or the connection breaks, or the abort reason when `signal` aborts.
    */
   async *watch<T = unknown>(path: string, options: WatchOptions = {}): AsyncGenerator<Array<WatchEvent<T>>, void, undefined> {
