@@ -139,26 +139,26 @@ class BoundedCounter<L extends string> {
     return node as Series<L> | undefined;
   }
 
+  /** A new label set: kept as it is under the cap, else collapsed one value at a time (no object built per lookup). */
   private admit(values: readonly string[]): Series<L> {
-    const labels = {} as Record<L, string>;
-    for (const name of this.labelNames) labels[name] = values[this.collapseOrder.indexOf(name)]!;
-    if (this.series.length < MAX_SERIES_PER_COUNTER) return this.add(values, labels);
-    let current = labels;
-    for (const name of this.collapseOrder) {
-      current = { ...current, [name]: OTHER };
-      const k = this.collapseOrder.map((n) => current[n]);
-      const known = this.find(k);
+    if (this.series.length < MAX_SERIES_PER_COUNTER) return this.add(values);
+    const collapsed = values.slice();
+    for (let i = 0; i < collapsed.length; i++) {
+      collapsed[i] = OTHER;
+      const known = this.find(collapsed);
       if (known !== undefined) return known;
-      const last = this.collapseOrder.every((n) => current[n] === OTHER);
+      const last = collapsed.every((value) => value === OTHER);
       if (last || this.collapsed < MAX_COLLAPSED_SERIES_PER_COUNTER) {
         if (!last) this.collapsed++;
-        return this.add(k, current);
+        return this.add(collapsed);
       }
     }
     throw new Error('unreachable: the all-_other_ label set is always admitted');
   }
 
-  private add(values: readonly string[], labels: Record<L, string>): Series<L> {
+  private add(values: readonly string[]): Series<L> {
+    const labels = {} as Record<L, string>;
+    for (const name of this.labelNames) labels[name] = values[this.collapseOrder.indexOf(name)]!;
     const s: Series<L> = { labels, pending: 0 };
     let node = this.tree;
     for (let i = 0; i < values.length - 1; i++) {

@@ -1,6 +1,6 @@
 // What the API client offers the code that lists and watches (reflector, leader election, checkpoint
 // store), so that code depends on this narrow contract rather than on the client class.
-import type { KubeStatus, ListMeta, WatchEvent } from './types.js';
+import type { KubeStatus, ListMeta, TypeMeta, WatchEvent } from './types.js';
 
 export type Query = Record<string, string | number | boolean | undefined>;
 
@@ -24,12 +24,18 @@ export interface WatchOptions {
   readonly idleTimeoutMs?: number;
   /** Called once the API server has accepted the watch (HTTP 200), before any event. */
   readonly onOpen?: () => void;
+  /**
+   * Objects that carry exactly this kind and apiVersion come without them (as a typed client has
+   * them), removed while parsing where the line has the API server's layout; others come as they are.
+   */
+  readonly omitTypeMeta?: TypeMeta;
 }
 
 /** The two calls everything above the client is built on. */
 export interface KubeApi {
   requestJson<T>(method: string, path: string, options?: RequestOptions): Promise<T>;
-  watch<T = unknown>(path: string, options?: WatchOptions): AsyncIterable<WatchEvent<T>>;
+  /** The watch's events in order, a batch at a time (the events that arrived together). */
+  watch<T = unknown>(path: string, options?: WatchOptions): AsyncIterable<Array<WatchEvent<T>>>;
   /** One list (page), each item handed over as it arrives; resolves with the list's metadata. */
   list<T>(path: string, onItem: (item: T) => void, options?: Pick<RequestOptions, 'query' | 'signal' | 'timeoutMs'>): Promise<ListMeta>;
 }

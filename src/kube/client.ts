@@ -2,6 +2,7 @@
 // agent, with a timeout on every request. Credentials come from KubeConnectionConfig.
 import http from 'node:http';
 import https from 'node:https';
+import { finished } from 'node:stream';
 import type { SinkUri } from '../base/uri.js';
 import { parseRetryAfter } from '../base/retry-after.js';
 import { buildKubeConnection, type KubeConfigEnvironment, type KubeConnectionConfig } from './config.js';
@@ -9,7 +10,7 @@ import { KubeApiError, type KubeApi, type Query, type RequestOptions, type Watch
 import { ListScanError, ListScanner } from './list-scanner.js';
 import { proxyAgent } from './proxy.js';
 import { runReflector, type ReflectorTuning } from './reflector.js';
-import type { ConfigMap, KubeList, KubeStatus, Lease, ListMeta, WatchEvent } from './types.js';
+import type { ConfigMap, KubeList, KubeStatus, Lease, ListMeta, TypeMeta, WatchEvent, WatchEventType } from './types.js';
 
 export interface KubeClientOptions {
   /** Timeout of every non-watch request, and of a watch until its response headers. Default 30 s. */
@@ -43,45 +44,161 @@ async function readBody(res: http.IncomingMessage, method: string, path: string,
   return Buffer.concat(chunks, length).toString('utf8');
 }
 
+/** A watch line longer than the cap: the stream is dropped before more of it is buffered. */
+export class LineTooLongError extends RangeError {}
+
 /**
- * Splits a byte stream into lines without rescanning (a line arriving in many chunks costs linear
- * time) and refuses a line longer than `maxBytes` before buffering more of it.
+ * Turns a watch stream's bytes into events. The complete lines of a chunk are decoded as one string
+ * (a newline byte is always a character boundary) and parsed in one synchronous loop; an unfinished
+ * line is kept as Buffers (a line arriving in many chunks costs linear time) and refused past
+ * `maxBytes` before more of it is buffered.
  */
-export class LineSplitter {
+export class WatchLineDecoder<T> {
   private parts: Buffer[] = [];
   private length = 0;
+  /** What follows the type in a line whose object starts with the TypeMeta to omit. */
+  private readonly typeMetaPrefix: string | undefined;
 
-  constructor(private readonly maxBytes: number) {}
+  constructor(
+    private readonly maxBytes: number,
+    omitTypeMeta?: TypeMeta,
+  ) {
+    if (omitTypeMeta !== undefined) this.typeMetaPrefix = `","object":${JSON.stringify({ kind: omitTypeMeta.kind, apiVersion: omitTypeMeta.apiVersion }).slice(0, -1)},`;
+  }
 
-  /** The complete lines in `chunk` (with what was buffered before); throws RangeError past the cap. */
-  push(chunk: Buffer): string[] {
-    const lines: string[] = [];
-    let start = 0;
-    let newline: number;
-    while ((newline = chunk.indexOf(10, start)) >= 0) {
-      const piece = chunk.subarray(start, newline);
-      if (this.length + piece.length > this.maxBytes) throw new RangeError(`a line exceeds ${this.maxBytes} bytes`);
-      if (this.parts.length === 0) lines.push(piece.toString('utf8'));
-      else {
-        this.parts.push(piece);
-        lines.push(Buffer.concat(this.parts, this.length + piece.length).toString('utf8'));
-        this.parts = [];
-        this.length = 0;
-      }
-      start = newline + 1;
+  /**
+   * Appends the events of the complete lines in `chunk` (with what was buffered before) to `into`;
+   * throws LineTooLongError past the cap, SyntaxError for a line that is not JSON (the events before
+   * it are in `into`).
+   */
+  push(chunk: Buffer, into: Array<WatchEvent<T>>): void {
+    const last = chunk.lastIndexOf(10);
+    if (last < 0) return this.keep(chunk);
+    let from = 0;
+    if (this.parts.length > 0) {
+      // Only the line that straddles chunks is joined, not the whole chunk.
+      const first = chunk.indexOf(10);
+      this.parts.push(chunk.subarray(0, first));
+      this.decode(Buffer.concat(this.parts, this.length + first), into);
+      this.parts = [];
+      this.length = 0;
+      from = first + 1;
     }
-    if (start < chunk.length) {
-      const rest = chunk.subarray(start);
-      this.length += rest.length;
-      if (this.length > this.maxBytes) throw new RangeError(`a line exceeds ${this.maxBytes} bytes`);
-      this.parts.push(rest);
-    }
-    return lines;
+    if (from < last) this.decode(chunk.subarray(from, last), into);
+    if (last + 1 < chunk.length) this.keep(chunk.subarray(last + 1));
   }
 
   /** Bytes of an unfinished line. */
   get pending(): number {
     return this.length;
+  }
+
+  private keep(rest: Buffer): void {
+    this.length += rest.length;
+    if (this.length > this.maxBytes) throw new LineTooLongError(`a line exceeds ${this.maxBytes} bytes`);
+    this.parts.push(rest);
+  }
+
+  /**
+   * A line laid out as the API server writes it, `{"type":"…","object":{"kind":"…","apiVersion":"…",…}}`
+   * with the TypeMeta to omit, is parsed from its object's third member on: no TypeMeta to copy the
+   * object without later. Any other line is parsed whole.
+   */
+  private parse(line: string): WatchEvent<T> | undefined {
+    const prefix = this.typeMetaPrefix;
+    if (prefix !== undefined && line.startsWith('{"type":"')) {
+      const typeEnd = line.indexOf('"', 9);
+      const rest = typeEnd + prefix.length;
+      if (typeEnd > 0 && line.startsWith(prefix, typeEnd) && line.charCodeAt(rest) === 34 && line.charCodeAt(line.length - 1) === 125) {
+        const type = line.slice(9, typeEnd);
+        if (!type.includes('\\')) {
+          try {
+            return { type: type as WatchEventType, object: JSON.parse(`{${line.slice(rest, -1)}`) as T };
+          } catch {
+            // another layout (a member after the object): parsed whole below
+          }
+        }
+      }
+    }
+    return parseLine<T>(line);
+  }
+
+  /** Parses complete lines (without the last newline), decoded as one string. */
+  private decode(lines: Buffer, into: Array<WatchEvent<T>>): void {
+    if (lines.length > this.maxBytes) this.checkLineLengths(lines);
+    const text = lines.toString('utf8');
+    for (let start = 0; start <= text.length; ) {
+      let end = text.indexOf('\n', start);
+      if (end < 0) end = text.length;
+      if (end > start) {
+        const event = this.parse(text.slice(start, end));
+        if (event !== undefined) into.push(event);
+      }
+      start = end + 1;
+    }
+  }
+
+  /** Only a run of lines longer than the cap can hold a line that is: measured in bytes, as the cap is. */
+  private checkLineLengths(lines: Buffer): void {
+    for (let start = 0; start <= lines.length; ) {
+      let end = lines.indexOf(10, start);
+      if (end < 0) end = lines.length;
+      if (end - start > this.maxBytes) throw new LineTooLongError(`a line exceeds ${this.maxBytes} bytes`);
+      start = end + 1;
+    }
+  }
+}
+
+/** One line's event; undefined for a blank line. Surrounding whitespace is checked only when the fast parse fails. */
+function parseLine<T>(text: string): WatchEvent<T> | undefined {
+  try {
+    return JSON.parse(text) as WatchEvent<T>;
+  } catch (err) {
+    const trimmed = text.trim();
+    if (trimmed === '') return undefined;
+    if (trimmed === text) throw err;
+    return JSON.parse(trimmed) as WatchEvent<T>;
+  }
+}
+
+/** Chunks waiting for the consumer before the socket is paused. */
+const MAX_QUEUED_CHUNKS = 256;
+
+/**
+ * A response's chunks as they arrive: everything that came while the consumer was busy, as one run.
+ * The stream's own iterator would join them into a new Buffer (a copy of every byte). Ends with
+ * the response, or throws as that iterator would when it breaks.
+ */
+async function* chunkRuns(res: http.IncomingMessage): AsyncGenerator<Buffer[], void, undefined> {
+  let queue: Buffer[] = [];
+  let ended = false;
+  let failure: Error | undefined;
+  let wake: (() => void) | undefined;
+  const onData = (chunk: Buffer) => {
+    if (queue.push(chunk) >= MAX_QUEUED_CHUNKS) res.pause();
+    wake?.();
+  };
+  res.on('data', onData);
+  const stopWatching = finished(res, (err) => {
+    ended = true;
+    failure = err ?? undefined;
+    wake?.();
+  });
+  try {
+    for (;;) {
+      if (queue.length > 0) {
+        const run = queue;
+        queue = [];
+        res.resume();
+        yield run;
+      } else if (failure !== undefined) throw failure;
+      else if (ended) return;
+      else await new Promise<void>((resolve) => (wake = resolve));
+      wake = undefined;
+    }
+  } finally {
+    res.off('data', onData);
+    stopWatching();
   }
 }
 
@@ -114,11 +231,17 @@ function networkError(method: string, path: string, err: unknown): KubeApiError 
   return new KubeApiError(method, path, 0, 'NetworkError', e.code === undefined ? e.message : `${e.code}: ${e.message}`);
 }
 
-/** Aborts with the caller's signal, or after `ms` (then `timedOut` is true). */
+/**
+ * Aborts with the caller's signal, or after `ms` without a `touch()` (then `timedOut` is true). A touch
+ * only notes the time; the timer, when it fires, waits for whatever is left, so a busy stream costs no
+ * timer reset per chunk.
+ */
 class Deadline {
   readonly controller = new AbortController();
   timedOut = false;
   private timer: NodeJS.Timeout | undefined;
+  private ms = 0;
+  private touchedAt = 0;
   private readonly onAbort = () => this.controller.abort();
 
   constructor(
@@ -132,15 +255,14 @@ class Deadline {
 
   restart(ms: number): void {
     clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      this.timedOut = true;
-      this.controller.abort();
-    }, ms);
+    this.ms = ms;
+    this.touchedAt = performance.now();
+    this.arm(ms);
   }
 
-  /** Pushes the current timer back by its full length. */
-  refresh(): void {
-    this.timer?.refresh();
+  /** Activity: the deadline moves to `ms` from now. */
+  touch(): void {
+    this.touchedAt = performance.now();
   }
 
   stopTimer(): void {
@@ -151,6 +273,15 @@ class Deadline {
   dispose(): void {
     this.stopTimer();
     this.signal?.removeEventListener('abort', this.onAbort);
+  }
+
+  private arm(ms: number): void {
+    this.timer = setTimeout(() => {
+      const left = this.touchedAt + this.ms - performance.now();
+      if (left > 0) return this.arm(left);
+      this.timedOut = true;
+      this.controller.abort();
+    }, ms);
   }
 }
 
@@ -274,7 +405,7 @@ export class KubeClient implements KubeApi {
       try {
         for await (const chunk of res as AsyncIterable<Buffer>) {
           // A slow consumer of a large list is not a silent server.
-          deadline.refresh();
+          deadline.touch();
           scanner.push(chunk);
         }
         return scanner.end().metadata ?? {};
@@ -298,11 +429,11 @@ export class KubeClient implements KubeApi {
   }
 
   /**
-   * Opens a watch (`?watch=true` is added) and yields its events as they arrive, one JSON line
-   * at a time. Returns when the server ends the stream; throws KubeApiError when the watch cannot
-   * start or the connection breaks, or the abort reason when `signal` aborts.
+   * Opens a watch (`?watch=true` is added) and yields its events as they arrive, the events that
+   * arrived together as one batch (in order). Returns when the server ends the stream; throws KubeApiError
+   * when the watch cannot start or the connection breaks, or the abort reason when `signal` aborts.
    */
-  async *watch<T = unknown>(path: string, options: WatchOptions = {}): AsyncGenerator<WatchEvent<T>, void, undefined> {
+  async *watch<T = unknown>(path: string, options: WatchOptions = {}): AsyncGenerator<Array<WatchEvent<T>>, void, undefined> {
     const deadline = new Deadline(options.signal, this.requestTimeoutMs);
     let res: http.IncomingMessage | undefined;
     try {
@@ -311,30 +442,27 @@ export class KubeClient implements KubeApi {
       if (options.idleTimeoutMs === undefined) deadline.stopTimer();
       else deadline.restart(options.idleTimeoutMs);
       options.onOpen?.();
-      const splitter = new LineSplitter(MAX_WATCH_LINE_BYTES);
-      for await (const chunk of res as AsyncIterable<Buffer>) {
-        deadline.refresh();
-        let lines: string[];
+      const decoder = new WatchLineDecoder<T>(MAX_WATCH_LINE_BYTES, options.omitTypeMeta);
+      for await (const chunks of chunkRuns(res)) {
+        deadline.touch();
+        const events: Array<WatchEvent<T>> = [];
+        let failure: KubeApiError | undefined;
         try {
-          lines = splitter.push(chunk);
-        } catch {
-          throw new KubeApiError('WATCH', path, 200, 'LineTooLong', `a watch event is longer than ${MAX_WATCH_LINE_BYTES / MIB} MiB (no newline); the stream is dropped and the watch resumes`);
+          for (const chunk of chunks) decoder.push(chunk, events);
+        } catch (err) {
+          failure =
+            err instanceof LineTooLongError
+              ? new KubeApiError('WATCH', path, 200, 'LineTooLong', `a watch event is longer than ${MAX_WATCH_LINE_BYTES / MIB} MiB (no newline); the stream is dropped and the watch resumes`)
+              : new KubeApiError('WATCH', path, 200, 'BadResponse', 'a watch event is not valid JSON');
         }
-        for (const text of lines) {
-          const line = text.trim();
-          if (line === '') continue;
-          let event: WatchEvent<T>;
-          try {
-            event = JSON.parse(line) as WatchEvent<T>;
-          } catch {
-            throw new KubeApiError('WATCH', path, 200, 'BadResponse', 'a watch event is not valid JSON');
-          }
-          yield event;
-          // Time the consumer spent on the event (back-pressure) is not silence from the server.
-          deadline.refresh();
+        if (events.length > 0) {
+          yield events;
+          // Time the consumer spent on the events (back-pressure) is not silence from the server.
+          deadline.touch();
         }
+        if (failure !== undefined) throw failure;
       }
-      if (splitter.pending > 0) throw new KubeApiError('WATCH', path, 0, 'NetworkError', 'the watch stream ended in the middle of an event');
+      if (decoder.pending > 0) throw new KubeApiError('WATCH', path, 0, 'NetworkError', 'the watch stream ended in the middle of an event');
     } catch (err) {
       if (deadline.timedOut && res?.statusCode === 200) throw new KubeApiError('WATCH', path, 0, 'Timeout', `no data for ${options.idleTimeoutMs} ms`);
       throw this.translate(err, 'WATCH', path, deadline, options.signal);

@@ -2,7 +2,7 @@
 // (events and bookmarks), a 410 Expired triggers a fresh paginated list, API errors back off.
 import { backoffDelay, delay, type BackoffPolicy } from '../base/backoff.js';
 import { errorFromStatus, KubeApiError, type KubeApi, type Query } from './api.js';
-import type { KubeObject, KubeStatus, WatchEvent } from './types.js';
+import type { KubeObject, KubeStatus, TypeMeta, WatchEvent } from './types.js';
 
 export type ChangeType = 'ADDED' | 'MODIFIED' | 'DELETED';
 export type ListReason = 'initial' | 'expired';
@@ -57,6 +57,8 @@ export interface ReflectorOptions<T extends KubeObject> extends ReflectorTuning 
   readonly signal: AbortSignal;
   /** Watch from here first instead of listing (a checkpoint). */
   readonly startResourceVersion?: string;
+  /** Passed to the watch (WatchOptions.omitTypeMeta). */
+  readonly omitTypeMeta?: TypeMeta;
   readonly handlers: ReflectorHandlers<T>;
 }
 
@@ -156,34 +158,37 @@ export async function runReflector<T extends KubeObject>(options: ReflectorOptio
         query: { ...options.query, resourceVersion, allowWatchBookmarks: 'true', timeoutSeconds },
         signal,
         idleTimeoutMs,
+        ...(options.omitTypeMeta === undefined ? {} : { omitTypeMeta: options.omitTypeMeta }),
         onOpen: () => {
           watchStarted = Date.now();
           handlers.onWatchOpen?.();
         },
       });
-      for await (const event of stream) {
-        if (event.type === 'ERROR') {
-          const status = event.object as KubeStatus;
-          if (status.code === 410) throw new Expired(status.message ?? 'resource version expired');
-          throw errorFromStatus(path, status);
-        }
-        received++;
-        const object = event.object as KubeObject;
-        const version = object?.metadata?.resourceVersion;
-        if (typeof version !== 'string' || version === '') {
-          handlers.onUnexpected?.(event);
-          continue;
-        }
-        if (event.type === 'BOOKMARK') {
-          resourceVersion = version;
-          handlers.onBookmark?.(version);
-        } else if (event.type === 'ADDED' || event.type === 'MODIFIED' || event.type === 'DELETED') {
-          // Most handlers finish at once; awaiting only a promise saves a turn per event.
-          const pending = handlers.onChange(event.type, object as T);
-          if (pending !== undefined) await pending;
-          resourceVersion = version;
-        } else {
-          handlers.onUnexpected?.(event);
+      for await (const events of stream) {
+        for (const event of events) {
+          if (event.type === 'ERROR') {
+            const status = event.object as KubeStatus;
+            if (status.code === 410) throw new Expired(status.message ?? 'resource version expired');
+            throw errorFromStatus(path, status);
+          }
+          received++;
+          const object = event.object as KubeObject;
+          const version = object?.metadata?.resourceVersion;
+          if (typeof version !== 'string' || version === '') {
+            handlers.onUnexpected?.(event);
+            continue;
+          }
+          if (event.type === 'BOOKMARK') {
+            resourceVersion = version;
+            handlers.onBookmark?.(version);
+          } else if (event.type === 'ADDED' || event.type === 'MODIFIED' || event.type === 'DELETED') {
+            // Most handlers finish at once; awaiting only a promise saves a turn per event.
+            const pending = handlers.onChange(event.type, object as T);
+            if (pending !== undefined) await pending;
+            resourceVersion = version;
+          } else {
+            handlers.onUnexpected?.(event);
+          }
         }
       }
       handlers.onWatchClosed?.(undefined);

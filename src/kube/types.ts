@@ -50,6 +50,12 @@ export interface KubeStatus {
   details?: { name?: string; group?: string; kind?: string; uid?: string; causes?: Array<{ reason?: string; message?: string; field?: string }>; retryAfterSeconds?: number };
 }
 
+/** An object's kind and apiVersion, as the API server writes them first in its JSON. */
+export interface TypeMeta {
+  readonly kind: string;
+  readonly apiVersion: string;
+}
+
 export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
 
 export interface WatchEvent<T = KubeObject> {

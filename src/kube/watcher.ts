@@ -104,8 +104,11 @@ function isKubeEvent(object: unknown): object is KubeEvent {
   );
 }
 
+const EVENT_TYPE_META = { kind: 'Event', apiVersion: 'v1' } as const;
+
 /**
- * As kube-eventer's typed client has it: no TypeMeta, whether the Event came from a watch or a list.
+ * As kube-eventer's typed client has it: no TypeMeta, whether the Event came from a watch or a list
+ * (the watch drops the usual one while parsing, see WatchOptions.omitTypeMeta).
  * Copied without them rather than `delete`d, which would turn the object into a slow dictionary.
  */
 function withoutTypeMeta(event: KubeEvent): KubeEvent {
@@ -211,6 +214,7 @@ export class EventWatcher {
       path: eventsPath(namespace),
       signal: this.controller.signal,
       ...(startResourceVersion === undefined ? {} : { startResourceVersion }),
+      omitTypeMeta: EVENT_TYPE_META,
       handlers: {
         list: {
           begin: (reason) => this.beginList(reason),
@@ -327,13 +331,16 @@ export class EventWatcher {
   /** Hands an Event on; returns a promise only when the handler did (the daemon's never waits). */
   private deliver(change: EventChange, event: KubeEvent): void | Promise<void> {
     const typed = withoutTypeMeta(event);
-    const failed = (err: unknown) => this.log.error({ err: describe(err), uid: typed.metadata.uid }, 'event handler failed');
     try {
       const pending = this.onEvent!(change, typed);
-      if (pending !== undefined) return pending.catch(failed);
+      if (pending !== undefined) return pending.catch((err: unknown) => this.handlerFailed(err, typed));
     } catch (err) {
-      failed(err);
+      this.handlerFailed(err, typed);
     }
+  }
+
+  private handlerFailed(err: unknown, event: KubeEvent): void {
+    this.log.error({ err: describe(err), uid: event.metadata.uid }, 'event handler failed');
   }
 
   /** The list in progress: uid → resourceVersion of what exists, and (relist) the events the watch missed. */

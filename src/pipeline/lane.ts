@@ -202,11 +202,21 @@ export class Lane {
 
   /** Never blocks: the watch must not wait for any sink. */
   offer(record: EventRecord): void {
-    if (this.skipThrough !== undefined && this.deliveredBefore(record.event.metadata.resourceVersion)) return;
-    if (this.accepts && !this.accepts(record.event)) {
+    if (this.admits(record.event)) this.take(record);
+  }
+
+  /** Whether this lane takes `event`: not delivered before a resume, and through its filter (what the filter drops is counted). */
+  admits(event: KubeEvent): boolean {
+    if (this.skipThrough !== undefined && this.deliveredBefore(event.metadata.resourceVersion)) return false;
+    if (this.accepts && !this.accepts(event)) {
       this.counts.filtered++;
-      return;
+      return false;
     }
+    return true;
+  }
+
+  /** Queues a record `admits` said yes to. Never blocks. */
+  take(record: EventRecord): void {
     this.counts.accepted++;
     if (this.tracking) this.unsettled.set(record.seq, record);
     if (this.repeats) {

@@ -55,14 +55,19 @@ export class Router {
   dispatch(change: EventChange, event: KubeEvent): void {
     const started = performance.now();
     const seq = ++this.lastSeq;
-    const record: EventRecord = Object.freeze(
-      this.trackPositions
-        ? { change, event: freezeEvent(event), receivedAt: Date.now(), seq, previousResourceVersion: this.lastResourceVersion }
-        : { change, event: freezeEvent(event), receivedAt: Date.now(), seq },
-    );
+    const receivedAt = Date.now();
+    const previousResourceVersion = this.lastResourceVersion;
     if (this.trackPositions) this.lastResourceVersion = event.metadata.resourceVersion ?? '';
-    for (const lane of this.lanes) lane.offer(record);
-    this.lastRoutedAt = record.receivedAt;
+    // Frozen once a lane takes it: an event every filter drops never reaches a sink, so freezing it is waste.
+    let record: EventRecord | undefined;
+    for (const lane of this.lanes) {
+      if (!lane.admits(event)) continue;
+      record ??= Object.freeze(
+        this.trackPositions ? { change, event: freezeEvent(event), receivedAt, seq, previousResourceVersion } : { change, event: freezeEvent(event), receivedAt, seq },
+      );
+      lane.take(record);
+    }
+    this.lastRoutedAt = receivedAt;
     this.routedSinceScrape++;
     this.routingMsSinceScrape += performance.now() - started;
   }

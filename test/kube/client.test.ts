@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { parseUri } from '../../src/base/uri.js';
 import { KubeApiError } from '../../src/kube/api.js';
-import { KubeClient, type ConfigMap, type KubeList, type Lease, type WatchEvent } from '../../src/kube/client.js';
+import { KubeClient, LineTooLongError, WatchLineDecoder, type ConfigMap, type KubeList, type Lease, type WatchEvent } from '../../src/kube/client.js';
 import type { KubeEvent } from '../../src/event/types.js';
 import { startFakeApiServer, waitUntil, type FakeApiServer } from '../fixtures/fake-apiserver/server.js';
 
@@ -226,16 +226,16 @@ describe('watch streams', () => {
     await api.close();
   });
 
-  async function collect(stream: AsyncGenerator<WatchEvent<unknown>>, into: Array<WatchEvent<unknown>>): Promise<unknown> {
+  async function collect(stream: AsyncGenerator<Array<WatchEvent<unknown>>>, into: Array<WatchEvent<unknown>>): Promise<unknown> {
     try {
-      for await (const event of stream) into.push(event);
+      for await (const events of stream) into.push(...events);
       return undefined;
     } catch (err) {
       return err;
     }
   }
 
-  test('events arrive one by one, in order; a dropped connection is an error', async () => {
+  test('events arrive in order; a dropped connection is an error', async () => {
     const rv = api.resourceVersion;
     const a = api.createEvent({ reason: 'Pulled' });
     const events: Array<WatchEvent<unknown>> = [];
@@ -297,6 +297,97 @@ describe('watch streams', () => {
     api.createEvent();
     for await (const _ of client.watch('/api/v1/events')) break;
     await waitUntil(() => api.openWatches === 0, 'server sees the watch closed');
+  });
+});
+
+describe('watch line decoding', () => {
+  const line = (reason: string) => `${JSON.stringify({ type: 'ADDED', object: { reason } })}\n`;
+
+  test('lines split anywhere across chunks, a character split between chunks, blank and CRLF lines', () => {
+    const bytes = Buffer.from(`${line('Pulled')}\n\r\n${line('Zurückgesetzt').replace('\n', '\r\n')}  \n${line('Done')}`);
+    for (let cut = 1; cut < bytes.length; cut++) {
+      const decoder = new WatchLineDecoder(1024);
+      const events: Array<WatchEvent<unknown>> = [];
+      decoder.push(bytes.subarray(0, cut), events);
+      decoder.push(bytes.subarray(cut), events);
+      assert.deepEqual(events.map((e) => (e.object as { reason: string }).reason), ['Pulled', 'Zurückgesetzt', 'Done'], `cut at ${cut}`);
+      assert.equal(decoder.pending, 0);
+    }
+  });
+
+  test('a line over the cap (in bytes) is refused before more of it is buffered', () => {
+    const decoder = new WatchLineDecoder(64);
+    const events: Array<WatchEvent<unknown>> = [];
+    decoder.push(Buffer.from(`${line('First')}${'x'.repeat(40)}`), events);
+    assert.throws(() => decoder.push(Buffer.from('y'.repeat(30)), events), LineTooLongError);
+    assert.equal(events.length, 1);
+    // Within one chunk: the line is 48 characters but 66 bytes.
+    const whole = new WatchLineDecoder(64);
+    assert.throws(() => whole.push(Buffer.from(`${line('Ok')}${line('€'.repeat(9))}${line('Never')}`), events), LineTooLongError);
+    const fits = new WatchLineDecoder(64);
+    fits.push(Buffer.from(`${line('Ok')}${line('€'.repeat(8))}${line('Fits')}`), events);
+    assert.deepEqual(events.slice(1).map((e) => (e.object as { reason: string }).reason), ['Ok', '€'.repeat(8), 'Fits']);
+  });
+
+  test('a line that is not JSON throws after the events before it', () => {
+    const decoder = new WatchLineDecoder(1024);
+    const events: Array<WatchEvent<unknown>> = [];
+    assert.throws(() => decoder.push(Buffer.from(`${line('Good')}{"type":\n${line('Never')}`), events), SyntaxError);
+    assert.deepEqual(events.map((e) => (e.object as { reason: string }).reason), ['Good']);
+  });
+
+  test('omitTypeMeta: the expected kind and apiVersion are dropped while parsing; anything else is parsed as it is', () => {
+    const decoder = new WatchLineDecoder(4096, { kind: 'Event', apiVersion: 'v1' });
+    const object = { kind: 'Event', apiVersion: 'v1', metadata: { name: 'a', resourceVersion: '5' }, reason: 'Pulled', count: 2 };
+    const lines = [
+      { type: 'ADDED', object },
+      { type: 'ERROR', object: { kind: 'Status', apiVersion: 'v1', code: 410 } },
+      { type: 'MODIFIED', object: { kind: 'Event', apiVersion: 'events.k8s.io/v1', note: 'other group' } },
+      { type: 'MODIFIED', object: { apiVersion: 'v1', kind: 'Event', reason: 'other order' } },
+      { type: 'DELETED', object, extra: 'a member after the object' },
+      { type: 'BOOKMARK\\', object },
+    ];
+    const events: Array<WatchEvent<unknown>> = [];
+    decoder.push(Buffer.from(`${lines.map((l) => JSON.stringify(l)).join('\n')}\n`), events);
+    const { kind: _kind, apiVersion: _apiVersion, ...untyped } = object;
+    assert.deepEqual(events, [{ type: 'ADDED', object: untyped }, ...lines.slice(1)]);
+    assert.deepEqual(Object.keys(events[0]!.object as object), ['metadata', 'reason', 'count'], 'member order kept');
+    const plain: Array<WatchEvent<unknown>> = [];
+    new WatchLineDecoder(4096).push(Buffer.from(`${JSON.stringify(lines[0])}\n`), plain);
+    assert.deepEqual(plain, [lines[0]]);
+  });
+
+  test('omitTypeMeta: a line that is not JSON is still refused', () => {
+    const decoder = new WatchLineDecoder(4096, { kind: 'Event', apiVersion: 'v1' });
+    assert.throws(() => decoder.push(Buffer.from('{"type":"ADDED","object":{"kind":"Event","apiVersion":"v1",}}\n'), []), SyntaxError);
+    assert.throws(() => decoder.push(Buffer.from('{"type":"ADDED","object":{"kind":"Event","apiVersion":"v1","a":1}\n'), []), SyntaxError);
+  });
+
+  test('a stream that trickles in slower than a line but faster than idleTimeoutMs is not abandoned', async () => {
+    const event = Buffer.from(line('Zurückgesetzt'));
+    const server = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      let offset = 0;
+      // One byte every 20 ms: the event takes far longer than the idle timeout to arrive.
+      const timer = setInterval(() => {
+        res.write(event.subarray(offset, ++offset));
+        if (offset === event.length) {
+          clearInterval(timer);
+          res.end();
+        }
+      }, 20);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const client = await clientFor(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+    try {
+      const events: Array<WatchEvent<unknown>> = [];
+      for await (const batch of client.watch('/api/v1/events', { idleTimeoutMs: 250 })) events.push(...batch);
+      assert.deepEqual(events, [{ type: 'ADDED', object: { reason: 'Zurückgesetzt' } }]);
+    } finally {
+      client.close();
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });
 

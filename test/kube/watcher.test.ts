@@ -154,6 +154,7 @@ describe('EventWatcher', () => {
     await waitUntil(() => h.deliveries.length >= expected.size, 'all deliveries', 20_000);
     await waitUntil(() => h.api.openWatches === 1, 'watch open again');
     assertExactlyOnce(h.deliveries, expected);
+    assert.ok(h.deliveries.every((d) => !('kind' in d.event) && !('apiVersion' in d.event)), 'no TypeMeta, watched or relisted');
     assert.equal(await metric(h.registry, 'eventer_watch_expired_total'), 10);
     assert.equal(await metric(h.registry, 'eventer_watch_relists_total'), 10);
     assert.equal(await metric(h.registry, 'eventer_watch_relist_recovered_total'), expected.size);
@@ -181,6 +182,25 @@ describe('EventWatcher', () => {
     );
     assert.equal(await metric(h.registry, 'eventer_watch_events_total', { type: 'DELETED' }), 1);
     assert.equal(h.watcher.knownEvents, 1);
+    assert.ok(h.deliveries.every((d) => !('kind' in d.event) && !('apiVersion' in d.event)), 'no TypeMeta, as a typed client has it');
+  });
+
+  test('a notification repeated by the server is forwarded once; an older one for another Event still is', async () => {
+    const h = await harness();
+    await h.watcher.whenSynced();
+    const first = h.api.createEvent({ reason: 'First' });
+    const second = h.api.createEvent({ reason: 'Second' });
+    await waitUntil(() => h.deliveries.length === 2, 'both delivered');
+    const line = (event: KubeEvent, resourceVersion = event.metadata.resourceVersion) => `${JSON.stringify({ type: 'ADDED', object: { kind: 'Event', apiVersion: 'v1', ...event, metadata: { ...event.metadata, resourceVersion } } })}\n`;
+    // Repeats of both, then an Event never seen whose resourceVersion is below the newest one seen.
+    const unseen = { ...first, metadata: { ...first.metadata, uid: 'never-seen', name: 'never-seen' }, reason: 'Older' };
+    h.api.writeToWatches(line(first) + line(second) + line(unseen, first.metadata.resourceVersion));
+    const marker = h.api.createEvent({ reason: 'Marker' });
+    await waitUntil(() => h.deliveries.some((d) => d.event.metadata.uid === marker.metadata.uid), 'marker event');
+    assert.deepEqual(
+      h.deliveries.map((d) => d.event.reason),
+      ['First', 'Second', 'Older', 'Marker'],
+    );
   });
 
   test('objects that are not Events are skipped and counted', async () => {

@@ -1,8 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Registry } from 'prom-client';
+import { DEFAULT_LANE_SETTINGS, Lane } from '../../src/pipeline/lane.js';
+import { PipelineMetrics } from '../../src/pipeline/metrics.js';
 import { Router } from '../../src/pipeline/router.js';
 import { makeEvent } from '../helpers/events.js';
+import { silentLog } from '../helpers/log.js';
+import { metricValue, ScriptedSink } from './helpers.js';
 
 /** The metric's value (a summary's: its observation count), as a scrape reads it. */
 async function value(registry: Registry, name: string): Promise<number | undefined> {
@@ -24,4 +28,27 @@ test("kube-eventer's scraper and manager metrics are brought up to date when scr
   assert.equal(await value(registry, 'eventer_manager_last_time_seconds'), last);
   assert.equal(await value(registry, 'eventer_scraper_events_total_number'), 2);
   assert.equal(await value(registry, 'eventer_scraper_duration_milliseconds'), 1, 'one observation per scrape with events');
+});
+
+test('an event a lane takes reaches every sink frozen; one every filter drops is left as it is', async () => {
+  const registry = new Registry();
+  const metrics = new PipelineMetrics(registry);
+  const warnings = new ScriptedSink('warnings');
+  const all = new ScriptedSink('all');
+  const lanes = [new Lane('warnings#1', { sink: warnings, accepts: (e) => e.type === 'Warning' }, DEFAULT_LANE_SETTINGS, metrics, silentLog), new Lane('all#1', { sink: all, accepts: (e) => e.type !== 'Ignored' }, DEFAULT_LANE_SETTINGS, metrics, silentLog)];
+  const router = new Router(lanes, registry);
+  router.start();
+  const managedFields = [{ manager: 'kubelet', fieldsV1: { 'f:count': {} } }];
+  const taken = makeEvent({ type: 'Warning', metadata: { name: 'a', namespace: 'default', uid: 'taken', resourceVersion: '1', managedFields } });
+  const dropped = makeEvent({ type: 'Ignored' });
+  router.dispatch('ADDED', dropped);
+  router.dispatch('ADDED', taken);
+  await warnings.waitForDelivered(1);
+  await all.waitForDelivered(1);
+  assert.equal(warnings.delivered[0], taken);
+  assert.equal(all.delivered[0], taken);
+  for (const part of [taken, taken.metadata, taken.involvedObject, managedFields, managedFields[0]]) assert.ok(Object.isFrozen(part), JSON.stringify(part));
+  assert.ok(!Object.isFrozen(dropped) && !Object.isFrozen(dropped.metadata), 'no sink can see it');
+  assert.equal(await metricValue(registry, 'eventer_sink_events_filtered_total'), 2);
+  await router.drain(1000);
 });
