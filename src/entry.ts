@@ -1,8 +1,8 @@
 // Process entry: V8's memory settings first, then the daemon (loaded after them, so its start-up
 // runs under them); exits with main()'s code once output is flushed.
-import { limitYoungGeneration, pauseOptimizingCompilers } from './base/v8-settings.js';
+import { limitHeapGrowth, pauseOptimizingCompilers } from './base/v8-settings.js';
 
-limitYoungGeneration();
+limitHeapGrowth();
 pauseOptimizingCompilers();
 const { main } = await import('./main.js');
 
