@@ -1,5 +1,10 @@
-// Process entry: runs main() and exits with its code once output is flushed.
-import { main } from './main.js';
+// Process entry: V8's memory settings first, then the daemon (loaded after them, so its start-up
+// runs under them); exits with main()'s code once output is flushed.
+import { limitHeapGrowth, pauseOptimizingCompilers } from './base/v8-settings.js';
+
+limitHeapGrowth();
+pauseOptimizingCompilers();
+const { main } = await import('./main.js');
 
 main(process.argv.slice(2)).then(
   (code) => process.stdout.write('', () => process.exit(code)),

@@ -8,6 +8,7 @@ import { startDaemon } from './daemon.js';
 import { wireKube } from './kube-wiring.js';
 import { CheckpointError } from './kube/checkpoint-store.js';
 import { GIT_COMMIT, VERSION } from './base/version.js';
+import { resumeOptimizingCompilers } from './base/v8-settings.js';
 
 /** Exit codes as kube-eventer: 2 for flag syntax (Go's flag package), 255 for klog.Fatal. */
 export const EXIT_FLAG = 2;
@@ -50,6 +51,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     const registry = new Registry();
     const wiring = await wireKube(config, log, registry);
     daemon = await startDaemon(config, { log, registry, ...wiring });
+    resumeOptimizingCompilers();
   } catch (err) {
     if (err instanceof ConfigError || err instanceof CheckpointError) {
       // A plain line, not JSON: the person fixing the flags reads it.

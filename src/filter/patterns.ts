@@ -1,5 +1,11 @@
-import { RE2JS, RE2JSException } from 're2js';
+import { createRequire } from 'node:module';
+import type { RE2JS } from 're2js';
 import { ConfigError } from '../base/errors.js';
+
+type Re2js = typeof import('re2js');
+let re2js: Re2js | undefined;
+/** The RE2 engine is loaded when a sink first has a regexp option: most daemons never need its code in memory. */
+const loadRe2js = (): Re2js => (re2js ??= createRequire(import.meta.url)('re2js') as Re2js);
 
 /**
  * Splits an option value into regexps at top-level commas, so `BackOff,Failed` is two patterns
@@ -73,6 +79,7 @@ function closeQuote(pattern: string): string {
 
 /** Compiles one pattern with Go RE2 syntax; a bad one is a ConfigError naming option, pattern and reason. */
 export function compileRegexp(sinkKey: string, option: string, pattern: string): RE2JS {
+  const { RE2JS, RE2JSException } = loadRe2js();
   try {
     return RE2JS.compile(pattern);
   } catch (err) {
@@ -102,7 +109,7 @@ export class PatternMatcher {
     memo: boolean,
   ) {
     // Each pattern is already valid; its group keeps a leading `(?i)` scoped to that pattern.
-    this.re = RE2JS.compile(patterns.map((p) => `(?:${closeQuote(p)})`).join('|'));
+    this.re = loadRe2js().RE2JS.compile(patterns.map((p) => `(?:${closeQuote(p)})`).join('|'));
     this.memo = memo ? new Map() : undefined;
   }
 

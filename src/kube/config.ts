@@ -1,6 +1,5 @@
 // Turns the `--source=kubernetes:…` URI into an API server connection, with kube-eventer's
 // options (docs/source.md) plus what people expect outside a cluster (KUBECONFIG, ~/.kube/config).
-import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import type { Agent } from 'node:http';
 import type { RequestOptions } from 'node:https';
@@ -9,7 +8,6 @@ import { delimiter, join } from 'node:path';
 // @kubernetes/client-node is loaded only when a kubeconfig is read: it costs ~70 MiB of RSS, which an
 // in-cluster daemon (the usual case) should not pay.
 import type { KubeConfig } from '@kubernetes/client-node';
-import { parse as parseYaml } from 'yaml';
 import { ConfigError } from '../base/errors.js';
 import { parseGoBool } from '../base/go-bool.js';
 import { option, type SinkUri } from '../base/uri.js';
@@ -232,7 +230,9 @@ async function loadKubeconfig(files: readonly string[], what: string): Promise<K
 }
 
 /** The current user's entry as written in the kubeconfig files (client-node drops `tokenFile` and exec expiry). */
-function rawUser(files: readonly string[], name: string): Record<string, unknown> | undefined {
+async function rawUser(files: readonly string[], name: string): Promise<Record<string, unknown> | undefined> {
+  // Loaded only with a kubeconfig: in-cluster daemons do not keep a YAML parser in memory.
+  const { parse: parseYaml } = await import('yaml');
   for (const file of files) {
     try {
       const doc = parseYaml(readFileSync(file, 'utf8')) as { users?: Array<{ name?: string; user?: Record<string, unknown> }> } | null;
@@ -257,7 +257,8 @@ const EXEC_EXPIRY_MARGIN_MS = 10_000;
 const EXEC_TIMEOUT_MS = 60_000;
 
 /** Runs a client-go credential plugin and reads its ExecCredential: a token and, optionally, when it expires. */
-function runExecPlugin(exec: ExecConfig, what: string): Promise<{ token: string; expiresAt: number }> {
+async function runExecPlugin(exec: ExecConfig, what: string): Promise<{ token: string; expiresAt: number }> {
+  const { execFile } = await import('node:child_process');
   const apiVersion = exec.apiVersion ?? 'client.authentication.k8s.io/v1';
   const env: NodeJS.ProcessEnv = { ...process.env, KUBERNETES_EXEC_INFO: JSON.stringify({ apiVersion, kind: 'ExecCredential', spec: { interactive: false } }) };
   for (const e of exec.env ?? []) env[e.name] = e.value;
@@ -308,7 +309,7 @@ async function kubeconfigConnection(
   const cluster = kc.getCurrentCluster()!;
   const server = cluster.server.replace(/\/+$/, '');
   const userName = kc.getCurrentUser()?.name;
-  const raw = userName === undefined ? undefined : rawUser(files, userName);
+  const raw = userName === undefined ? undefined : await rawUser(files, userName);
   // client-go's key is tokenFile; client-node only knew `token-file`, read once and untrimmed.
   const tokenPath = typeof raw?.tokenFile === 'string' && raw.tokenFile !== '' ? raw.tokenFile : typeof raw?.['token-file'] === 'string' && raw['token-file'] !== '' ? (raw['token-file'] as string) : undefined;
   const fileToken = tokenPath === undefined || serviceAccountToken !== undefined ? undefined : readTokenFile(tokenPath, `${what}: user ${JSON.stringify(userName)} tokenFile`);
