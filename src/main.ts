@@ -16,7 +16,10 @@ export const EXIT_FATAL = 255;
 
 export async function main(argv: readonly string[]): Promise<number> {
   // Loaded only for this subcommand: its YAML parser would otherwise sit in the daemon's memory.
-  if (argv[0] === 'render') return (await import('./render.js')).runRender(argv.slice(1));
+  if (argv[0] === 'render') {
+    resumeOptimizingCompilers();
+    return (await import('./render.js')).runRender(argv.slice(1));
+  }
   let command;
   try {
     command = parseCommandLine(argv);

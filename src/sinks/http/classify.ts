@@ -69,6 +69,7 @@ const DESCRIPTIONS: Readonly<Record<string, string>> = {
   BODY_TIMEOUT: 'response body stalled',
   CONNECT_TIMEOUT: 'connect timed out',
   SOCKET_CLOSED: 'connection closed by the server',
+  STALE_CONNECTION: 'kept-alive connection closed by the server before replying',
   CLIENT_CLOSED: 'client closed',
   CLIENT_DESTROYED: 'client destroyed',
   ECONNREFUSED: 'connection refused',

@@ -351,6 +351,20 @@ export class HttpClient {
       headersTimeoutMs: this.settings.headersTimeoutMs,
       bodyTimeoutMs: this.settings.bodyTimeoutMs,
     };
+    // A kept-alive connection the server closed just before our request went out never saw it: the
+    // request goes out again on another connection, as Go's client does (at most once per connection
+    // the pool may hold).
+    for (let stale = 0; ; stale++) {
+      try {
+        return await this.sendOnce(url, wire, signal);
+      } catch (err) {
+        const retry = err instanceof HttpTransportError && err.code === 'STALE_CONNECTION' && stale < this.settings.connectionsPerOrigin && signal?.aborted !== true;
+        if (!retry) throw err;
+      }
+    }
+  }
+
+  private async sendOnce(url: URL, wire: WireRequest, signal: AbortSignal | undefined): Promise<WireReply> {
     const acquired = this.poolFor(url).acquire(signal);
     const connection = acquired instanceof Connection ? acquired : await acquired;
     if (signal === undefined) return connection.send(wire);

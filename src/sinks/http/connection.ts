@@ -39,6 +39,8 @@ export interface WireRequest {
 const MAX_HEAD_BYTES = 16 * 1024;
 const CRLF = Buffer.from('\r\n');
 const HEAD_END = Buffer.from('\r\n\r\n');
+/** Some servers end header lines with a bare LF; Go's client accepts them, so this client does too. */
+const BARE_LF_HEAD_END = Buffer.from('\n\n');
 
 type BodyFraming = 'none' | 'length' | 'chunked' | 'close';
 
@@ -54,7 +56,7 @@ interface ReplyHead {
 }
 
 function parseHead(text: string, headOnly: boolean): ReplyHead | string {
-  const lines = text.split('\r\n');
+  const lines = text.split(/\r?\n/);
   const statusLine = /^HTTP\/1\.([01]) (\d{3})(?: |$)/.exec(lines[0]!);
   if (statusLine === null) return `malformed status line ${JSON.stringify(lines[0]!.slice(0, 40))}`;
   const headers: Record<string, string> = {};
@@ -97,6 +99,9 @@ export class Connection {
   private ready = false;
   private closed = false;
   private failure: Error | undefined;
+  /** Replies read in full on this connection, and whether any byte of the current one arrived. */
+  private served = 0;
+  private replyStarted = false;
   // Reply parser state.
   private unread: Buffer | undefined;
   private head: ReplyHead | undefined;
@@ -189,6 +194,7 @@ export class Connection {
     if (exchange !== undefined) {
       // A body that runs until the connection closes is complete now.
       if (this.head?.framing === 'close' && this.failure === undefined) exchange.resolve(this.reply(this.head));
+      else if (this.served > 0 && !this.replyStarted) exchange.reject(new HttpTransportError('reused connection closed by the server before replying', 'STALE_CONNECTION'));
       else exchange.reject(this.failure ?? new HttpTransportError('connection closed by the server', 'SOCKET_CLOSED'));
     }
     this.onClose(this);
@@ -200,11 +206,14 @@ export class Connection {
 
   private read(chunk: Buffer): void {
     if (this.exchange === undefined) return this.protocolError('data without a request');
+    this.replyStarted = true;
     let data = this.unread === undefined ? chunk : Buffer.concat([this.unread, chunk]);
     this.unread = undefined;
     while (data.length > 0 && this.exchange !== undefined) {
       if (this.head === undefined) {
-        const end = data.indexOf(HEAD_END);
+        let end = data.indexOf(HEAD_END);
+        let endLength = HEAD_END.length;
+        if (end < 0) [end, endLength] = [data.indexOf(BARE_LF_HEAD_END), BARE_LF_HEAD_END.length];
         if (end < 0) {
           if (data.length > MAX_HEAD_BYTES) return this.protocolError('headers too large');
           this.unread = data;
@@ -212,7 +221,7 @@ export class Connection {
         }
         const head = parseHead(data.toString('latin1', 0, end), this.exchange.request.headOnly);
         if (typeof head === 'string') return this.protocolError(head);
-        data = data.subarray(end + 4);
+        data = data.subarray(end + endLength);
         // Interim replies (100 Continue, 103 Early Hints) precede the real one.
         if (head.status < 200) continue;
         this.head = head;
@@ -310,6 +319,8 @@ export class Connection {
     const exchange = this.exchange!;
     const reply = this.reply(head);
     this.exchange = undefined;
+    this.served++;
+    this.replyStarted = false;
     this.head = undefined;
     this.kept = [];
     this.keptBytes = 0;
@@ -318,6 +329,10 @@ export class Connection {
     this.idleTimeoutMs = head.idleTimeoutMs;
     exchange.resolve(reply);
     if (!head.keepAlive || rest.length > 0) this.destroy();
-    else this.onIdle(this);
+    // A server that closes after each reply without saying so sends its FIN in the next read: let
+    // that read happen before the connection is reused.
+    else setImmediate(() => {
+      if (!this.closed) this.onIdle(this);
+    });
   }
 }

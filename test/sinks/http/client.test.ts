@@ -404,8 +404,11 @@ test('https: a self-signed certificate is refused unless TLS checks are off; HTT
   }
 });
 
-/** A TCP server answering each request's first bytes with `script(index)` as written (then closing when `close`). */
-async function rawServer(script: (index: number) => { reply: string; close?: boolean }): Promise<{ url: string; connections: () => number; close: () => Promise<void> }> {
+/**
+ * A TCP server answering each request's first bytes with `script(index)` as written (then closing
+ * when `close`; closing without a word when there is no `reply`).
+ */
+async function rawServer(script: (index: number) => { reply?: string; close?: boolean }): Promise<{ url: string; connections: () => number; close: () => Promise<void> }> {
   const sockets = new Set<Socket>();
   let index = 0;
   let connections = 0;
@@ -414,8 +417,11 @@ async function rawServer(script: (index: number) => { reply: string; close?: boo
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
     socket.on('data', () => {
+      // A request on a connection this server already ended: dropped, as a closing server drops it.
+      if (socket.writableEnded) return socket.destroy();
       const { reply, close } = script(index++);
-      if (close) socket.end(reply);
+      if (reply === undefined) socket.destroy();
+      else if (close) socket.end(reply);
       else socket.write(reply);
     });
   });
@@ -480,4 +486,44 @@ test('a method or header that cannot be sent is rejected, naming the header but 
   assert.equal(badHeader.status, 'reject');
   assert.match((badHeader as { reason: string }).reason, /invalid characters in the value of header X-Token/);
   assert.ok(!(badHeader as { reason: string }).reason.includes('secret'));
+});
+
+test('a server that closes after every reply without saying so: every request succeeds, each on its own connection', async () => {
+  const raw = await rawServer(() => ({ reply: 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok', close: true }));
+  const own = new HttpClient({ connectionsPerOrigin: 1 });
+  try {
+    const outcomes: Outcome[] = [];
+    for (let i = 0; i < 50; i++) outcomes.push(await own.exchange({ url: new URL(`/${i}`, raw.url), method: 'POST', body: 'x' }));
+    assert.deepEqual(outcomes.filter((o) => o.status !== 'ok'), []);
+    assert.equal(raw.connections(), 50);
+  } finally {
+    await own.destroy();
+    await raw.close();
+  }
+});
+
+test('a kept-alive connection the server dropped before replying: the request goes out again on a new connection', async () => {
+  const ok = 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok';
+  const raw = await rawServer((i) => (i === 1 ? {} : { reply: ok }));
+  const own = new HttpClient({ connectionsPerOrigin: 1 });
+  try {
+    assert.deepEqual(await own.exchange({ url: new URL('/a', raw.url), method: 'POST', body: 'x' }), { status: 'ok' });
+    assert.deepEqual(await own.exchange({ url: new URL('/b', raw.url), method: 'POST', body: 'x' }), { status: 'ok' });
+    assert.equal(raw.connections(), 2, 'the second request was sent again on a new connection');
+  } finally {
+    await own.destroy();
+    await raw.close();
+  }
+});
+
+test('a reply head whose lines end with a bare LF is read, as Go reads it', async () => {
+  const raw = await rawServer(() => ({ reply: 'HTTP/1.1 201 Created\nContent-Length: 2\nX-A: b\n\nok' }));
+  const own = new HttpClient();
+  try {
+    const reply = await own.request({ url: new URL('/a', raw.url), method: 'POST', body: 'x' });
+    assert.deepEqual([reply.status, reply.headers['x-a'], reply.body], [201, 'b', 'ok']);
+  } finally {
+    await own.destroy();
+    await raw.close();
+  }
 });
