@@ -9,7 +9,7 @@ import { startFakeApiServer, type FakeApiServer } from '../fixtures/fake-apiserv
 import { startHoneycombFake, type HoneycombFake } from '../fixtures/honeycomb/server.js';
 import { startRiemannPeer, type RiemannPeer } from '../fixtures/riemann/peer.js';
 import { eventually } from '../helpers/eventually.js';
-import { spawnDaemon, waitForOutput } from './daemon-process.js';
+import { spawnDaemon, stopDaemon, waitUntilReady } from './daemon-process.js';
 
 const AK = { id: 'LTAI5tDaemonE2e0001', secret: 'daemonE2eAccessKeySecret01' };
 const WRITE_KEY = 'hcaik_daemonE2eWriteKey0123456789';
@@ -48,21 +48,11 @@ before(async () => {
       ALIBABA_CLOUD_IMDS_ENDPOINT: 'http://127.0.0.1:9',
     },
   );
-  const started = await waitForOutput(daemon, /"port":\d+[^\n]*"msg":"Starting eventer"/, 30_000);
-  const readyz = `http://127.0.0.1:${/"port":(\d+)/.exec(started)![1]}/readyz`;
-  const deadline = Date.now() + 15_000;
-  while ((await fetch(readyz).catch(() => undefined))?.status !== 200) {
-    if (Date.now() > deadline) throw new Error(`daemon not ready: ${daemon.output().stderr.slice(-2000)}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+  await waitUntilReady(daemon);
 });
 
 after(async () => {
-  if (daemon && daemon.exitCode === null) {
-    const exited = new Promise((resolve) => daemon.once('exit', resolve));
-    daemon.kill('SIGTERM');
-    await exited;
-  }
+  await stopDaemon(daemon);
   await Promise.all([api?.close(), sls?.close(), eventbridge?.close(), honeycomb?.close(), riemann?.stop()]);
 });
 

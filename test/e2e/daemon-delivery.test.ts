@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { startFakeApiServer, type FakeApiServer } from '../fixtures/fake-apiserver/server.js';
 import { startHttpReceiver, type HttpReceiver } from '../fixtures/http-receiver/server.js';
-import { spawnDaemon, waitForOutput } from './daemon-process.js';
+import { spawnDaemon, stopDaemon, waitForOutput } from './daemon-process.js';
 import { eventually as poll } from '../helpers/eventually.js';
 
 const TEMPLATE = '{{ .UID }} {{ .ResourceVersion }}';
@@ -27,11 +27,7 @@ async function startSetup(sinkOptions: string[], extraArgs: string[] = []) {
   const base = `http://127.0.0.1:${/"port":(\d+)/.exec(started)![1]}`;
   await eventually('ready', async () => (await fetch(`${base}/readyz`)).status === 200);
   const stop = async () => {
-    if (daemon.exitCode === null) {
-      const exited = new Promise((r) => daemon.once('exit', r));
-      daemon.kill('SIGKILL');
-      await exited;
-    }
+    await stopDaemon(daemon, 'SIGKILL');
     await Promise.all(receivers.map((r) => r.close()));
     await api.close();
   };

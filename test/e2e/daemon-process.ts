@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { eventually } from '../helpers/eventually.js';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -70,4 +71,24 @@ export function waitForOutput(child: ReturnType<typeof spawnDaemon>, pattern: Re
     child.once('exit', onExit);
     check();
   });
+}
+
+/**
+ * Waits for the daemon's start line and for its /readyz to answer 200; returns the health server's
+ * `http://127.0.0.1:PORT` (the daemon is started with `--healthz-port=0`).
+ */
+export async function waitUntilReady(child: ReturnType<typeof spawnDaemon>, timeoutMs = 30_000): Promise<string> {
+  const started = await waitForOutput(child, /"port":\d+[^\n]*"msg":"Starting eventer"/, timeoutMs);
+  const base = `http://127.0.0.1:${/"port":(\d+)/.exec(started)![1]}`;
+  const ready = async () => (await fetch(`${base}/readyz`).catch(() => undefined))?.status === 200;
+  await eventually('daemon ready', ready, 15_000, () => child.output().stderr.slice(-2000));
+  return base;
+}
+
+/** Ends the daemon with `signal` unless it has already exited; resolves on `until` (`close`: its output is read too). */
+export async function stopDaemon(child: ChildProcess | undefined, signal: NodeJS.Signals = 'SIGTERM', until: 'exit' | 'close' = 'exit'): Promise<void> {
+  if (child === undefined || child.exitCode !== null || child.signalCode !== null) return;
+  const ended = new Promise((resolve) => child.once(until, resolve));
+  child.kill(signal);
+  await ended;
 }

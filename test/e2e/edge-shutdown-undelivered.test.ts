@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { startFakeApiServer } from '../fixtures/fake-apiserver/server.js';
 import { startHttpReceiver } from '../fixtures/http-receiver/server.js';
-import { spawnDaemon, waitForOutput } from './daemon-process.js';
+import { spawnDaemon, stopDaemon, waitForOutput } from './daemon-process.js';
 
 test('SIGTERM while every send gets 503: nothing recorded as delivered; the restart delivers all 20', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'shutdown-checkpoint-'));
@@ -98,11 +98,7 @@ test('a leader that loses its Lease with events undelivered exits without touchi
     assert.match(daemon.output().stderr, /lost the Lease/);
     assert.equal(readableCheckpoint(checkpoint), before, 'the checkpoint is the one saved before the Lease was lost');
   } finally {
-    if (daemon.exitCode === null) {
-      const done = new Promise((r) => daemon.once('close', r));
-      daemon.kill('SIGKILL');
-      await done;
-    }
+    await stopDaemon(daemon, 'SIGKILL', 'close');
     await receiver.close();
     await api.close();
     rmSync(dir, { recursive: true, force: true });

@@ -6,7 +6,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startFakeApiServer, type FakeApiServer } from '../fixtures/fake-apiserver/server.js';
 import { startHttpReceiver, type HttpReceiver } from '../fixtures/http-receiver/server.js';
-import { runDaemon, spawnDaemon, waitForOutput } from './daemon-process.js';
+import { runDaemon, spawnDaemon, stopDaemon, waitForOutput } from './daemon-process.js';
 
 const HEAP_BOMB = '{{range 10000000000}}x{{end}}';
 const SILENT_LOOP = '{{range 10000000000}}{{end}}';
@@ -57,11 +57,7 @@ before(async () => {
 });
 
 after(async () => {
-  if (daemon && daemon.exitCode === null) {
-    const exited = new Promise((resolve) => daemon.once('exit', resolve));
-    daemon.kill('SIGTERM');
-    await exited;
-  }
+  await stopDaemon(daemon);
   await Promise.all([hostile?.close(), good?.close()]);
   await api?.close();
 });

@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { startFakeApiServer } from '../fixtures/fake-apiserver/server.js';
-import { ROOT, waitForOutput } from './daemon-process.js';
+import { ROOT, stopDaemon, waitForOutput } from './daemon-process.js';
 
 const STORED = 200_000;
 /** The heap flags bin/kube-eventer.js and the image's /kube-eventer run with. */
@@ -68,11 +68,7 @@ async function measureStart(api: Awaited<ReturnType<typeof startFakeApiServer>>,
     assert.doesNotMatch(stderr, /heap out of memory/);
     return { toWatching, peak: peakRssMiB(daemon.pid!) };
   } finally {
-    if (daemon.exitCode === null) {
-      const exited = new Promise((r) => daemon.once('close', r));
-      daemon.kill('SIGTERM');
-      await exited;
-    }
+    await stopDaemon(daemon, 'SIGTERM', 'close');
     await api.close();
   }
 }

@@ -10,7 +10,7 @@ import { startDingTalkFake, type DingTalkFake } from '../fixtures/robots/dingtal
 import { startWeChatFake, type WeChatFake } from '../fixtures/robots/wechat.js';
 import { ScaledClock } from '../sinks/chat/lane.js';
 import { eventually } from '../helpers/eventually.js';
-import { spawnDaemon, waitForOutput } from './daemon-process.js';
+import { spawnDaemon, stopDaemon, waitUntilReady } from './daemon-process.js';
 
 const SCALE = 5;
 const TOKEN = 'daemonE2eDingTalkToken01';
@@ -37,21 +37,11 @@ before(async () => {
     ],
     { TZ: 'Asia/Shanghai' },
   );
-  const started = await waitForOutput(daemon, /"port":\d+[^\n]*"msg":"Starting eventer"/, 30_000);
-  const readyz = `http://127.0.0.1:${/"port":(\d+)/.exec(started)![1]}/readyz`;
-  const deadline = Date.now() + 15_000;
-  while ((await fetch(readyz).catch(() => undefined))?.status !== 200) {
-    if (Date.now() > deadline) throw new Error(`daemon not ready: ${daemon.output().stderr.slice(-2000)}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+  await waitUntilReady(daemon);
 });
 
 after(async () => {
-  if (daemon && daemon.exitCode === null) {
-    const exited = new Promise((resolve) => daemon.once('exit', resolve));
-    daemon.kill('SIGTERM');
-    await exited;
-  }
+  await stopDaemon(daemon);
   await Promise.all([api?.close(), dingtalk?.close(), wechat?.close()]);
 });
 

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { startFakeApiServer } from '../fixtures/fake-apiserver/server.js';
-import { spawnDaemon, waitForOutput } from './daemon-process.js';
+import { spawnDaemon, stopDaemon, waitForOutput } from './daemon-process.js';
 import { eventually } from './real-cluster.js';
 
 for (const [flag, status] of [['--status-page=false', 404], ['--status-page=true', 200]] as const) {
@@ -22,11 +22,7 @@ for (const [flag, status] of [['--status-page=false', 404], ['--status-page=true
       assert.equal((await fetch(`${base}/metrics`)).status, 200);
       assert.match(daemon.output().stderr, /"level":40[^\n]*--leader-elect-retry-period is ignored without --leader-elect=true/);
     } finally {
-      if (daemon.exitCode === null) {
-        const exited = new Promise((r) => daemon.once('exit', r));
-        daemon.kill('SIGTERM');
-        await exited;
-      }
+      await stopDaemon(daemon);
       await api.close();
     }
   });

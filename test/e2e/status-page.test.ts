@@ -11,7 +11,7 @@ import { after, before, test } from 'node:test';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { startFakeApiServer, type FakeApiServer } from '../fixtures/fake-apiserver/server.js';
 import { startHttpReceiver, type HttpReceiver } from '../fixtures/http-receiver/server.js';
-import { ROOT, spawnDaemon, waitForOutput } from './daemon-process.js';
+import { ROOT, spawnDaemon, stopDaemon, waitForOutput } from './daemon-process.js';
 import { eventually } from './real-cluster.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -63,11 +63,7 @@ before(async () => {
 
 after(async () => {
   await browser?.close();
-  if (daemon && daemon.exitCode === null) {
-    const exited = new Promise((r) => daemon.once('exit', r));
-    daemon.kill('SIGKILL');
-    await exited;
-  }
+  await stopDaemon(daemon, 'SIGKILL');
   await Promise.all(receivers.map((r) => r.close()));
   await api?.close();
   if (profile) await rm(profile, { recursive: true, force: true });

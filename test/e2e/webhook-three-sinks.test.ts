@@ -8,7 +8,7 @@ import type { KubeEvent } from '../../src/event/types.js';
 import { startFakeApiServer, type FakeApiServer } from '../fixtures/fake-apiserver/server.js';
 import { startHttpReceiver, type HttpReceiver, type ReceivedRequest } from '../fixtures/http-receiver/server.js';
 import { renderWithGo } from '../fixtures/go-template-oracle/webhook.js';
-import { spawnDaemon, waitForOutput } from './daemon-process.js';
+import { spawnDaemon, stopDaemon, waitUntilReady } from './daemon-process.js';
 import { eventually as poll } from '../helpers/eventually.js';
 
 const ZONE = 'Asia/Shanghai';
@@ -53,18 +53,11 @@ before(async () => {
     );
   });
   daemon = spawnDaemon(args, { TZ: ZONE });
-  const started = await waitForOutput(daemon, /"port":\d+[^\n]*"msg":"Starting eventer"/, 30_000);
-  metricsUrl = `http://127.0.0.1:${/"port":(\d+)/.exec(started)![1]}/metrics`;
-  const readyz = metricsUrl.replace('/metrics', '/readyz');
-  await eventually('daemon ready', async () => (await fetch(readyz)).status === 200);
+  metricsUrl = `${await waitUntilReady(daemon)}/metrics`;
 });
 
 after(async () => {
-  if (daemon && daemon.exitCode === null) {
-    const exited = new Promise((resolve) => daemon.once('exit', resolve));
-    daemon.kill('SIGTERM');
-    await exited;
-  }
+  await stopDaemon(daemon);
   await Promise.all((receivers ?? []).map((r) => r.close()));
   await api?.close();
 });
