@@ -8,7 +8,7 @@ import { parseRetryAfter } from '../base/retry-after.js';
 import { buildKubeConnection, type KubeConfigEnvironment, type KubeConnectionConfig } from './config.js';
 import { KubeApiError, type KubeApi, type Query, type RequestOptions, type WatchOptions } from './api.js';
 import { ListScanError, ListScanner } from './list-scanner.js';
-import { proxyAgent } from './proxy.js';
+import { proxyAgent } from '../base/proxy.js';
 import { runReflector, type ReflectorTuning } from './reflector.js';
 import type { ConfigMap, KubeList, KubeStatus, Lease, ListMeta, TypeMeta, WatchEvent, WatchEventType } from './types.js';
 

@@ -11,7 +11,7 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import { ConfigError } from '../base/errors.js';
 import { parseGoBool } from '../base/go-bool.js';
 import { option, type SinkUri } from '../base/uri.js';
-import { describeProxy, proxyFromEnvironment } from './proxy.js';
+import { describeProxy, proxyFromEnvironment } from '../base/proxy.js';
 
 export const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
 /** Rotating tokens (bound service account tokens, exec plugins) are re-read this often, as client-go does. */

@@ -190,7 +190,7 @@ test('proxy-url with insecure-skip-tls-verify: an https API server with a self-s
 
 
 test('proxy choice follows client-go: loopback never proxied, NO_PROXY domains, CIDRs and ports', async () => {
-  const { proxyFromEnvironment } = await import('../../src/kube/proxy.js');
+  const { proxyFromEnvironment } = await import('../../src/base/proxy.js');
   const env = { HTTPS_PROXY: 'proxy.corp:3128', HTTP_PROXY: 'http://plain.corp:80', NO_PROXY: '.svc,10.0.0.0/8,api.example:6443' };
   assert.equal(proxyFromEnvironment(new URL('https://127.0.0.1:6443'), env), undefined);
   assert.equal(proxyFromEnvironment(new URL('https://localhost:6443'), env), undefined);

@@ -8,7 +8,7 @@ import type { Outcome } from '../../pipeline/outcome.js';
 import { VERSION } from '../../base/version.js';
 import { classifyFailure, classifyReply, type ReplyVerdict } from './classify.js';
 import { maskPath } from '../../base/redact.js';
-import { proxyAgent, proxyFromEnvironment } from '../../kube/proxy.js';
+import { proxyAgent, proxyFromEnvironment } from '../../base/proxy.js';
 import { Connection, HttpTransportError, type WireReply, type WireRequest } from './connection.js';
 
 export interface HttpClientOptions {

@@ -1,6 +1,6 @@
-// The proxy for an API server URL, chosen as client-go chooses it (Go's http.ProxyFromEnvironment):
-// a kubeconfig `proxy-url` wins; else HTTPS_PROXY for https servers and HTTP_PROXY for http ones,
-// unless NO_PROXY matches the host; localhost and loopback addresses are never proxied.
+// The proxy for an HTTP(S) URL (the API server's and the HTTP sinks'), chosen as client-go chooses it
+// (Go's http.ProxyFromEnvironment): a kubeconfig `proxy-url` wins; else HTTPS_PROXY for https URLs and
+// HTTP_PROXY for http ones, unless NO_PROXY matches the host; localhost and loopback are never proxied.
 import type { Agent, AgentOptions } from 'node:http';
 import type { AgentOptions as HttpsAgentOptions } from 'node:https';
 import { BlockList, isIP } from 'node:net';
