@@ -123,7 +123,7 @@ async function launch(setup: Setup): Promise<Running> {
   const receiver = start([...script('receiver'), String(setup.expect), ...(setup.hang ? ['hang'] : [])], 'receiver');
   const apiUrl = (await firehose.out.next(/^listening (\S+)/))[1]!;
   const receiverUrl = (await receiver.out.next(/^listening (\S+)/))[1]!;
-  const profile = setup.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${setup.profileDir}`] : [];
+  const profile = setup.profileDir ? ['--cpu-prof', '--cpu-prof-interval=100', `--cpu-prof-dir=${setup.profileDir}`] : [];
   const daemon = start(
     [...setup.v8Flags, ...profile, entry, `--source=kubernetes:${apiUrl}?inClusterConfig=false`, `--sink=webhook:${receiverUrl}/hook?method=POST&${setup.sinkQuery}`, '--healthz-ip=127.0.0.1', '--healthz-port=0', '--log-format=json'],
     'daemon',
@@ -158,21 +158,40 @@ async function metric(url: string, name: string): Promise<number> {
 
 const settle = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Monotonic microseconds, the clock V8's CPU profiles stamp their samples with. */
+const monotonicMicros = () => Number(process.hrtime.bigint() / 1000n);
+
+/** The measured part of the last run (monotonic µs): the profile is read only between these. */
+let measuredWindow: { from: number; to: number } | undefined;
+
 /** Prints the profile's top functions by self time (like `node --prof-process`'s bottom-up view). */
 function printProfile(dir: string): void {
   const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
   if (file === undefined) return void console.log('    (no profile written)');
-  const profile = JSON.parse(readFileSync(join(dir, file), 'utf8')) as { nodes: Array<{ id: number; hitCount?: number; callFrame: { functionName: string; url: string; lineNumber: number } }> };
-  const self = new Map<string, number>();
-  let total = 0;
+  const profile = JSON.parse(readFileSync(join(dir, file), 'utf8')) as {
+    nodes: Array<{ id: number; callFrame: { functionName: string; url: string; lineNumber: number } }>;
+    startTime: number;
+    samples: number[];
+    timeDeltas: number[];
+  };
+  const keys = new Map<number, string>();
   for (const node of profile.nodes) {
-    const hits = node.hitCount ?? 0;
-    total += hits;
     const { functionName, url, lineNumber } = node.callFrame;
     const where = url === '' ? '' : ` ${url.replace(/^file:\/\/.*?\/(dist|node_modules)\//, '$1/')}:${lineNumber + 1}`;
-    const key = `${functionName || '(anonymous)'}${where}`;
-    self.set(key, (self.get(key) ?? 0) + hits);
+    keys.set(node.id, `${functionName || '(anonymous)'}${where}`);
   }
+  const self = new Map<string, number>();
+  let total = 0;
+  let at = profile.startTime;
+  const window = measuredWindow ?? { from: -Infinity, to: Infinity };
+  profile.samples.forEach((id, i) => {
+    at += profile.timeDeltas[i]!;
+    if (at < window.from || at > window.to) return;
+    const key = keys.get(id)!;
+    self.set(key, (self.get(key) ?? 0) + 1);
+    total++;
+  });
+  console.log(`  ${total} samples${measuredWindow ? ' in the measured part' : ''}:`);
   const top = [...self].sort((a, b) => b[1] - a[1]).slice(0, 20);
   for (const [key, hits] of top) console.log(`    ${((hits / total) * 100).toFixed(1).padStart(5)}%  ${key}`);
   // The same self time summed by where the code lives (our folders, each package, Node itself).
@@ -187,10 +206,11 @@ function printProfile(dir: string): void {
 
 async function withProfile<T>(prof: boolean, body: (profileDir: string | undefined) => Promise<T>): Promise<T> {
   if (!prof) return body(undefined);
+  measuredWindow = undefined;
   const dir = mkdtempSync(join(tmpdir(), 'kube-eventer-prof-'));
   try {
     const result = await body(dir);
-    console.log('  profile of the daemon (whole run, start-up included), top self time:');
+    console.log('  profile of the daemon, top self time:');
     printProfile(dir);
     return result;
   } finally {
@@ -207,8 +227,10 @@ const scenarios: Record<string, Scenario> = {
       const run = await launch({ events, sentinel: true, expect: 1, sinkQuery: 'namespaces=bench-sentinel', v8Flags, ...(profileDir ? { profileDir } : {}) });
       const before = cpuSeconds(run.daemon.pid!);
       const started = performance.now();
+      const from = monotonicMicros();
       go(run);
       await run.receiver.out.next(/^received/);
+      measuredWindow = { from, to: monotonicMicros() };
       const wall = performance.now() - started;
       const cpu = cpuSeconds(run.daemon.pid!) - before;
       const peak = rss(run.daemon.pid!).peak;
@@ -222,8 +244,10 @@ const scenarios: Record<string, Scenario> = {
       const run = await launch({ events, sentinel: false, expect: events, sinkQuery: 'queue_size=100000', v8Flags, ...(profileDir ? { profileDir } : {}) });
       const before = cpuSeconds(run.daemon.pid!);
       const started = performance.now();
+      const from = monotonicMicros();
       go(run);
       await run.receiver.out.next(/^received/);
+      measuredWindow = { from, to: monotonicMicros() };
       const wall = performance.now() - started;
       const violations = Number((await run.receiver.out.next(/^order-violations (\d+)/))[1]);
       const cpu = cpuSeconds(run.daemon.pid!) - before;
