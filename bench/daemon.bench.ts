@@ -4,7 +4,8 @@
 //   npm run bench -- [scenario...] [--repeat N] [--flags with|without|both|'<V8 flags>'] [--prof]
 // Scenarios (default: all):
 //   decode   50,000 events streamed, none delivered (a filter passes only a last sentinel event):
-//            daemon CPU per event for watch → decode → filter
+//            daemon CPU per event for watch → decode → filter, for a fresh process's first 50,000
+//            (JIT compilation included) and for its next 50,000; --prof profiles the second
 //   webhook  20,000 events burst into a webhook receiver: events/s, CPU per event, order per object
 //   idle     RSS 3 s after start with one webhook sink, the watch open
 //   backlog  100,000 events queued behind an endpoint that never answers: peak and settled RSS
@@ -85,6 +86,33 @@ function cpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / clockTicks;
 }
 
+/** CPU seconds so far by thread: `main` (JavaScript), the others by name (V8's GC and compiler helpers, libuv's pool). */
+function cpuByThread(pid: number): Map<string, number> {
+  const byName = new Map<string, number>();
+  for (const task of readdirSync(`/proc/${pid}/task`)) {
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${pid}/task/${task}/stat`, 'utf8');
+    } catch {
+      continue; // the thread ended
+    }
+    const name = task === String(pid) ? 'main' : `${stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'))} thread`;
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    byName.set(name, (byName.get(name) ?? 0) + (Number(fields[11]) + Number(fields[12])) / clockTicks);
+  }
+  return byName;
+}
+
+/** Where the CPU time between two cpuByThread readings went, e.g. `main 0.52 s, node thread 0.20 s`. */
+function threadShare(before: Map<string, number>, after: Map<string, number>): string {
+  return [...after]
+    .map(([name, seconds]) => [name, seconds - (before.get(name) ?? 0)] as const)
+    .filter(([, seconds]) => seconds > 0)
+    .sort((a, b) => b[1] - a[1])
+    .map(([name, seconds]) => `${name} ${seconds.toFixed(2)} s`)
+    .join(', ');
+}
+
 /** VmRSS and VmHWM (peak) of a process, in MiB. */
 function rss(pid: number): { now: number; peak: number } {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -100,6 +128,8 @@ async function stop(child: ChildProcess): Promise<void> {
 
 interface Setup {
   readonly events: number;
+  /** The firehose sends this many rounds of `events`, one per go(). */
+  readonly rounds?: number;
   readonly sentinel: boolean;
   /** Receiver: requests to wait for, or hang. */
   readonly expect: number;
@@ -119,7 +149,7 @@ interface Running {
 }
 
 async function launch(setup: Setup): Promise<Running> {
-  const firehose = start([...script('firehose'), String(setup.events), ...(setup.sentinel ? ['sentinel'] : [])], 'firehose', 'pipe');
+  const firehose = start([...script('firehose'), String(setup.events), ...(setup.sentinel ? ['sentinel'] : []), `rounds=${setup.rounds ?? 1}`], 'firehose', 'pipe');
   const receiver = start([...script('receiver'), String(setup.expect), ...(setup.hang ? ['hang'] : [])], 'receiver');
   const apiUrl = (await firehose.out.next(/^listening (\S+)/))[1]!;
   const receiverUrl = (await receiver.out.next(/^listening (\S+)/))[1]!;
@@ -220,40 +250,45 @@ async function withProfile<T>(prof: boolean, body: (profileDir: string | undefin
 
 type Scenario = (v8Flags: string[], prof: boolean) => Promise<string>;
 
+/** Sends the next round of the stream and waits for the receiver's next `received`: the daemon's CPU (in all, and by thread) and wall time. */
+async function measureRound(run: Running): Promise<{ cpu: number; threads: string; wall: number }> {
+  const before = cpuSeconds(run.daemon.pid!);
+  const threadsBefore = cpuByThread(run.daemon.pid!);
+  const started = performance.now();
+  const from = monotonicMicros();
+  go(run);
+  await run.receiver.out.next(/^received/);
+  measuredWindow = { from, to: monotonicMicros() };
+  const wall = performance.now() - started;
+  return { cpu: cpuSeconds(run.daemon.pid!) - before, threads: threadShare(threadsBefore, cpuByThread(run.daemon.pid!)), wall };
+}
+
 const scenarios: Record<string, Scenario> = {
   async decode(v8Flags, prof) {
     const events = 50_000;
     return withProfile(prof, async (profileDir) => {
-      const run = await launch({ events, sentinel: true, expect: 1, sinkQuery: 'namespaces=bench-sentinel', v8Flags, ...(profileDir ? { profileDir } : {}) });
-      const before = cpuSeconds(run.daemon.pid!);
-      const started = performance.now();
-      const from = monotonicMicros();
-      go(run);
-      await run.receiver.out.next(/^received/);
-      measuredWindow = { from, to: monotonicMicros() };
-      const wall = performance.now() - started;
-      const cpu = cpuSeconds(run.daemon.pid!) - before;
+      const run = await launch({ events, rounds: 2, sentinel: true, expect: 1, sinkQuery: 'namespaces=bench-sentinel', v8Flags, ...(profileDir ? { profileDir } : {}) });
+      // The first round is a fresh process's (JIT compilation included); the second, the same process's next 50,000.
+      const round = async () => {
+        const { cpu, threads, wall } = await measureRound(run);
+        return `${((cpu / events) * 1e6).toFixed(1)} µs CPU/event (${cpu.toFixed(2)} s CPU: ${threads}; ${(wall / 1000).toFixed(2)} s wall)`;
+      };
+      const first = await round();
+      const next = await round();
       const peak = rss(run.daemon.pid!).peak;
       await run.finish();
-      return `${events} events, none delivered: ${((cpu / events) * 1e6).toFixed(1)} µs CPU/event (${cpu.toFixed(2)} s CPU, ${(wall / 1000).toFixed(2)} s wall), peak RSS ${peak.toFixed(0)} MiB`;
+      return `${events} events, none delivered: first ${first}; next ${events}: ${next}; peak RSS ${peak.toFixed(0)} MiB`;
     });
   },
   async webhook(v8Flags, prof) {
     const events = 20_000;
     return withProfile(prof, async (profileDir) => {
       const run = await launch({ events, sentinel: false, expect: events, sinkQuery: 'queue_size=100000', v8Flags, ...(profileDir ? { profileDir } : {}) });
-      const before = cpuSeconds(run.daemon.pid!);
-      const started = performance.now();
-      const from = monotonicMicros();
-      go(run);
-      await run.receiver.out.next(/^received/);
-      measuredWindow = { from, to: monotonicMicros() };
-      const wall = performance.now() - started;
+      const { cpu, threads, wall } = await measureRound(run);
       const violations = Number((await run.receiver.out.next(/^order-violations (\d+)/))[1]);
-      const cpu = cpuSeconds(run.daemon.pid!) - before;
       const peak = rss(run.daemon.pid!).peak;
       await run.finish();
-      return `${events} events: ${Math.round(events / (wall / 1000))} events/s (${(wall / 1000).toFixed(2)} s wall), ${((cpu / events) * 1e6).toFixed(1)} µs CPU/event, per-object order violations ${violations}, peak RSS ${peak.toFixed(0)} MiB`;
+      return `${events} events: ${Math.round(events / (wall / 1000))} events/s (${(wall / 1000).toFixed(2)} s wall), ${((cpu / events) * 1e6).toFixed(1)} µs CPU/event (${threads}), per-object order violations ${violations}, peak RSS ${peak.toFixed(0)} MiB`;
     });
   },
   async idle(v8Flags) {

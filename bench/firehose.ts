@@ -2,15 +2,18 @@
 // being measured. The whole watch stream is serialised once at start-up and served from memory: the
 // list answers resourceVersion 1, the first watch is held open until the driver writes `go` on stdin,
 // then gets every event as fast as the socket takes it, then a bookmark. Later watches stay idle.
-//   node bench/firehose.js <events> [sentinel]   → prints "listening <url>", "watching", "sent"
+//   node bench/firehose.js <events> [sentinel] [rounds=R]   → prints "listening <url>", "watching", "sent"
 // With `sentinel`, the last event is in namespace `bench-sentinel` (a filter lets only it through,
 // so its arrival at a receiver proves every event before it was decoded and filtered).
+// With rounds=R, each `go` sends the next of R rounds of <events> (each ending with its sentinel).
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createInterface } from 'node:readline';
 
-const total = Number(process.argv[2] ?? 100_000);
-const sentinel = process.argv[3] === 'sentinel';
+const perRound = Number(process.argv[2] ?? 100_000);
+const sentinel = process.argv.includes('sentinel');
+const rounds = Number(process.argv.find((arg) => arg.startsWith('rounds='))?.slice('rounds='.length) ?? 1);
+const total = perRound * rounds;
 export const SENTINEL_NAMESPACE = 'bench-sentinel';
 
 /** A typical kubelet Event: about 900 bytes of JSON. `seq` is counted per involved object. */
@@ -35,24 +38,29 @@ function eventLine(i: number, namespace: string, seq: number): string {
   return JSON.stringify({ type: 'ADDED', object: event }) + '\n';
 }
 
-function serialise(): Buffer {
+/** Each round's lines; the last round ends with a bookmark. */
+function serialise(): Buffer[] {
   const seqs = new Map<string, number>();
-  const lines: string[] = [];
-  for (let i = 0; i < total; i++) {
-    const namespace = sentinel && i === total - 1 ? SENTINEL_NAMESPACE : `team-${i % 7}`;
-    const key = `${namespace}/web-${i % 500}`;
-    const seq = (seqs.get(key) ?? 0) + 1;
-    seqs.set(key, seq);
-    lines.push(eventLine(i, namespace, seq));
+  const streams: Buffer[] = [];
+  for (let round = 0; round < rounds; round++) {
+    const lines: string[] = [];
+    for (let i = round * perRound; i < (round + 1) * perRound; i++) {
+      const namespace = sentinel && i % perRound === perRound - 1 ? SENTINEL_NAMESPACE : `team-${i % 7}`;
+      const key = `${namespace}/web-${i % 500}`;
+      const seq = (seqs.get(key) ?? 0) + 1;
+      seqs.set(key, seq);
+      lines.push(eventLine(i, namespace, seq));
+    }
+    if (round === rounds - 1) lines.push(JSON.stringify({ type: 'BOOKMARK', object: { kind: 'Event', apiVersion: 'v1', metadata: { resourceVersion: String(total + 1) } } }) + '\n');
+    streams.push(Buffer.from(lines.join('')));
   }
-  lines.push(JSON.stringify({ type: 'BOOKMARK', object: { kind: 'Event', apiVersion: 'v1', metadata: { resourceVersion: String(total + 1) } } }) + '\n');
-  return Buffer.from(lines.join(''));
+  return streams;
 }
 
-const stream = serialise();
+const streams = serialise();
 let watch: ServerResponse | undefined;
 
-function pump(res: ServerResponse): void {
+function pump(res: ServerResponse, stream: Buffer): void {
   const chunk = 64 * 1024;
   let offset = 0;
   const next = () => {
@@ -67,7 +75,8 @@ function pump(res: ServerResponse): void {
 }
 
 createInterface({ input: process.stdin }).on('line', (line) => {
-  if (line.trim() === 'go' && watch !== undefined) pump(watch);
+  const stream = streams.shift();
+  if (line.trim() === 'go' && watch !== undefined && stream !== undefined) pump(watch, stream);
 });
 
 const server = createServer((req, res) => {

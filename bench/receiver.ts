@@ -1,6 +1,6 @@
 // A webhook receiver for benchmarks, in its own process: answers every request with 200 (or, with
-// `hang`, never answers). Prints "listening <url>", then "received <n> <ms>" when it has `expect`
-// requests (<ms> = from the first request to the last), with "order-violations <k>": events of one
+// `hang`, never answers). Prints "listening <url>", then "received <n> <ms>" each time it has another
+// `expect` requests (<ms> = from the first request to the last), with "order-violations <k>": events of one
 // involved object (the `... <namespace>/<pod> seq <n>` message bench/firehose.ts writes) that arrived out of order.
 //   node bench/receiver.js <expect> [hang]
 import { createServer } from 'node:http';
@@ -28,7 +28,7 @@ const server = createServer({ keepAliveTimeout: 60_000 }, (req, res) => {
     }
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end('{"errcode":0,"errmsg":"ok"}');
-    if (count === expect) process.stdout.write(`received ${count} ${(performance.now() - first).toFixed(1)}\norder-violations ${violations}\n`);
+    if (count % expect === 0) process.stdout.write(`received ${count} ${(performance.now() - first).toFixed(1)}\norder-violations ${violations}\n`);
   });
 });
 server.listen(0, '127.0.0.1', () => process.stdout.write(`listening http://127.0.0.1:${(server.address() as AddressInfo).port}\n`));
