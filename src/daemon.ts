@@ -2,7 +2,8 @@ import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { Logger } from 'pino';
 import type { DaemonConfig } from './cli/flags.js';
 import { EventMetrics } from './event/event-metrics.js';
-import type { EventChange, KubeEvent } from './event/types.js';
+import type { EventChange } from './event/types.js';
+import { summaryOf, type WatchedEvent } from './event/deferred-event.js';
 import { RecentEvents } from './http/recent-events.js';
 import { startHealthServer } from './http/server.js';
 import { renderStatusPage, type StatusSnapshot, type WatchState } from './http/status-page.js';
@@ -21,7 +22,7 @@ import { GIT_COMMIT, VERSION } from './base/version.js';
 
 /** Where events come from: the Kubernetes watch in production, a stream in benchmarks. */
 export interface EventSource {
-  start(onEvent: (change: EventChange, event: KubeEvent) => void | Promise<void>): void;
+  start(onEvent: (change: EventChange, event: WatchedEvent) => void | Promise<void>): void;
   stop(): Promise<void>;
   /** Liveness: connected (and not stalled), or reconnecting within the allowed time; `connected` when a stream is open. */
   health(): { healthy: boolean; reason: string; connected?: boolean };
@@ -33,12 +34,17 @@ export interface EventSource {
   readonly startResourceVersion?: string | undefined;
 }
 
+export interface EventSourceOptions {
+  /** Every sink filters: Events may come deferred, parsed whole only when a sink takes one. */
+  readonly deferParsing: boolean;
+}
+
 export interface DaemonDeps {
   readonly log: Logger;
   readonly registry?: Registry;
   readonly kube?: KubeClient;
   /** Builds the event source; from a checkpoint it resumes at that resourceVersion. */
-  readonly createSource: (startResourceVersion?: string) => EventSource;
+  readonly createSource: (startResourceVersion: string | undefined, options: EventSourceOptions) => EventSource;
   readonly checkpoints?: CheckpointStore;
   readonly leaderElection?: { readonly client: KubeRequester; readonly options: LeaderElectionOptions };
   /** Recorded in saved checkpoints (POD_NAME or host name). */
@@ -163,14 +169,15 @@ export async function startDaemon(config: DaemonConfig, deps: DaemonDeps): Promi
     } else if (checkpoints) {
       log.info({ checkpoint: checkpoints.description }, 'no checkpoint yet: starting at "now"');
     }
-    source = deps.createSource(checkpoint?.resourceVersion);
+    source = deps.createSource(checkpoint?.resourceVersion, { deferParsing: lanes.length > 0 && lanes.every((lane) => lane.filters) });
     router.start();
     checkpointer?.start();
     source.start((change, event) => {
-      eventMetrics?.record(event);
+      const summary = summaryOf(event);
+      eventMetrics?.record(summary);
       eventsReceived++;
       lastEventAt = Date.now();
-      if (config.statusPage) recent.add(event, lastEventAt);
+      if (config.statusPage) recent.add(summary, lastEventAt);
       router.dispatch(change, event);
     });
     startTickLog();

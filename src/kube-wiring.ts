@@ -11,10 +11,11 @@ import { defaultLeaderIdentity, defaultLeaseNamespace, validateLeaderElectionOpt
 import { isDnsLabel, isDnsSubdomain } from './kube/names.js';
 import { ConfigError } from './base/errors.js';
 import { EventWatcher } from './kube/watcher.js';
+import type { EventSourceOptions } from './daemon.js';
 
 export interface KubeWiring {
   readonly kube: KubeClient;
-  readonly createSource: (startResourceVersion?: string) => EventWatcher;
+  readonly createSource: (startResourceVersion: string | undefined, options: EventSourceOptions) => EventWatcher;
   readonly checkpoints?: CheckpointStore;
   readonly leaderElection?: { readonly client: KubeClient; readonly options: LeaderElectionOptions };
   /** This replica's name in the Lease and in the checkpoints it writes. */
@@ -61,9 +62,10 @@ export async function wireKube(config: DaemonConfig, log: Logger, registry: Regi
       : {};
   return {
     kube,
-    createSource: (startResourceVersion) =>
+    createSource: (startResourceVersion, { deferParsing }) =>
       new EventWatcher({
         client: kube,
+        deferParsing,
         unhealthyAfterMs: config.watchUnhealthyAfterMs,
         stallAfterMs: config.watchStallTimeoutMs,
         logger: log.child({ component: 'event-watch' }),

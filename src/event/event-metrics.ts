@@ -1,5 +1,5 @@
 import { Counter, type Registry } from 'prom-client';
-import type { KubeEvent } from './types.js';
+import type { EventSummary } from './types.js';
 
 const DIRECT: Readonly<Record<string, string>> = {
   Evicted: 'PodEvict',
@@ -39,7 +39,7 @@ const DIRECT: Readonly<Record<string, string>> = {
 };
 
 /** kube-eventer's triage of an event into an error category (its table, above; docs/metrics.md), or undefined. */
-export function triage(e: KubeEvent): string | undefined {
+export function triage(e: EventSummary): string | undefined {
   const reason = e.reason ?? '';
   const direct = DIRECT[reason];
   if (direct !== undefined) return direct;
@@ -190,7 +190,7 @@ export class EventMetrics {
     this.normal = new BoundedCounter(registry, 'eventer_events_normal_total', 'Events that are neither errors nor warnings', ['reason', 'namespace', 'kind'], ['namespace', 'kind', 'reason']);
   }
 
-  record(e: KubeEvent): void {
+  record(e: EventSummary): void {
     const obj = e.involvedObject;
     const category = triage(e);
     if (category !== undefined || e.type === 'Warning') {

@@ -59,6 +59,19 @@ export interface KubeEvent {
   reportingInstance?: string;
 }
 
+/**
+ * The fields of an Event read before any sink takes it: the watch's bookkeeping, the event metrics,
+ * the sinks' filters and the status page. A KubeEvent is one; so is a DeferredEvent.
+ */
+export interface EventSummary {
+  readonly metadata: Pick<ObjectMeta, 'namespace' | 'uid' | 'resourceVersion'>;
+  readonly involvedObject: Pick<ObjectReference, 'kind' | 'namespace' | 'name'>;
+  readonly reason?: string | undefined;
+  readonly message?: string | undefined;
+  readonly type?: string | undefined;
+  readonly count?: number | undefined;
+}
+
 /** Watch notification types the pipeline forwards (kube-eventer forwards ADDED and MODIFIED). */
 export type EventChange = 'ADDED' | 'MODIFIED';
 

@@ -1,6 +1,6 @@
 import { ConfigError } from '../base/errors.js';
 import { options, type SinkUri } from '../base/uri.js';
-import type { KubeEvent } from '../event/types.js';
+import type { EventSummary } from '../event/types.js';
 import { compilePatternOption, type MatchMode, type PatternMatcher } from './patterns.js';
 
 /**
@@ -10,7 +10,7 @@ import { compilePatternOption, type MatchMode, type PatternMatcher } from './pat
  */
 export type FilterFlavour = 'webhook' | 'robot';
 
-export type EventPredicate = (event: KubeEvent) => boolean;
+export type EventPredicate = (event: EventSummary) => boolean;
 
 /** What events about cluster-scoped objects (empty involvedObject.namespace) do under namespace options. */
 export type ClusterScopedRule = 'event_namespace' | 'include' | 'exclude';

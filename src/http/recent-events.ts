@@ -1,4 +1,4 @@
-import type { KubeEvent } from '../event/types.js';
+import type { EventSummary } from '../event/types.js';
 import type { RecentEvent } from './status-page.js';
 
 /** The last `capacity` events the watch delivered, for the status page; a fixed ring, so memory is bounded. */
@@ -8,7 +8,7 @@ export class RecentEvents {
 
   constructor(private readonly capacity = 50) {}
 
-  add(event: KubeEvent, receivedAt = Date.now()): void {
+  add(event: EventSummary, receivedAt = Date.now()): void {
     const message = event.message ?? '';
     const entry: RecentEvent = {
       receivedAt,

@@ -29,6 +29,11 @@ export interface WatchOptions {
    * them), removed while parsing where the line has the API server's layout; others come as they are.
    */
   readonly omitTypeMeta?: TypeMeta;
+  /**
+   * With omitTypeMeta of Event: ADDED, MODIFIED and DELETED Events in the API server's layout come as
+   * DeferredEvents (summary now, the whole object parsed when asked for).
+   */
+  readonly deferEvents?: boolean;
 }
 
 /** The two calls everything above the client is built on. */

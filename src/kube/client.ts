@@ -8,6 +8,7 @@ import { parseRetryAfter } from '../base/retry-after.js';
 import { buildKubeConnection, type KubeConfigEnvironment, type KubeConnectionConfig } from './config.js';
 import { KubeApiError, type KubeApi, type Query, type RequestOptions, type WatchOptions } from './api.js';
 import { ListScanError, ListScanner } from './list-scanner.js';
+import { EventLineScanner } from './event-line-scanner.js';
 import { proxyAgent } from '../base/proxy.js';
 import { runReflector, type ReflectorTuning } from './reflector.js';
 import type { ConfigMap, KubeList, KubeStatus, Lease, ListMeta, TypeMeta, WatchEvent, WatchEventType } from './types.js';
@@ -48,22 +49,33 @@ async function readBody(res: http.IncomingMessage, method: string, path: string,
 export class LineTooLongError extends RangeError {}
 
 /**
- * Turns a watch stream's bytes into events. The complete lines of a chunk are decoded as one string
- * (a newline byte is always a character boundary) and parsed in one synchronous loop; an unfinished
- * line is kept as Buffers (a line arriving in many chunks costs linear time) and refused past
- * `maxBytes` before more of it is buffered.
+ * Turns a watch stream's bytes into events. The complete lines of a chunk are decoded as one run
+ * (a newline byte is always a character boundary) in one synchronous loop; an unfinished line is kept
+ * as Buffers (a line arriving in many chunks costs linear time) and refused past `maxBytes` before
+ * more of it is buffered.
  */
 export class WatchLineDecoder<T> {
   private parts: Buffer[] = [];
   private length = 0;
   /** What follows the type in a line whose object starts with the TypeMeta to omit. */
   private readonly typeMetaPrefix: string | undefined;
+  /** With deferred Events: each change type's whole line prefix, up to the object's third member. */
+  private readonly deferredPrefixes: ReadonlyMap<number, { type: WatchEventType; bytes: Buffer }> | undefined;
+  private readonly scanner: EventLineScanner | undefined;
 
   constructor(
     private readonly maxBytes: number,
     omitTypeMeta?: TypeMeta,
+    /** Event changes in the API server's layout come as DeferredEvents (omitTypeMeta must be Event's). */
+    deferEvents = false,
   ) {
     if (omitTypeMeta !== undefined) this.typeMetaPrefix = `","object":${JSON.stringify({ kind: omitTypeMeta.kind, apiVersion: omitTypeMeta.apiVersion }).slice(0, -1)},`;
+    if (deferEvents && this.typeMetaPrefix !== undefined) {
+      const changes: WatchEventType[] = ['ADDED', 'MODIFIED', 'DELETED'];
+      // Told apart by the type's first letter, the byte after `{"type":"`.
+      this.deferredPrefixes = new Map(changes.map((type) => [type.charCodeAt(0), { type, bytes: Buffer.from(`{"type":"${type}${this.typeMetaPrefix}`) }]));
+      this.scanner = new EventLineScanner();
+    }
   }
 
   /**
@@ -78,13 +90,13 @@ export class WatchLineDecoder<T> {
     if (this.parts.length > 0) {
       // Only the line that straddles chunks is joined, not the whole chunk.
       const first = chunk.indexOf(10);
-      this.parts.push(chunk.subarray(0, first));
-      this.decode(Buffer.concat(this.parts, this.length + first), into);
+      this.parts.push(chunk.subarray(0, first + 1));
+      this.decode(Buffer.concat(this.parts, this.length + first + 1), into);
       this.parts = [];
       this.length = 0;
       from = first + 1;
     }
-    if (from < last) this.decode(chunk.subarray(from, last), into);
+    if (from < last) this.decode(chunk.subarray(from, last + 1), into);
     if (last + 1 < chunk.length) this.keep(chunk.subarray(last + 1));
   }
 
@@ -123,13 +135,33 @@ export class WatchLineDecoder<T> {
     return parseLine<T>(line);
   }
 
-  /** Parses complete lines (without the last newline), decoded as one string. */
+  /** An Event change in the API server's layout, summarized; undefined for any other line. */
+  private deferred(lines: Buffer, start: number, newline: number): WatchEvent<T> | undefined {
+    const prefix = this.deferredPrefixes!.get(lines[start + 9]!);
+    if (prefix === undefined || newline - start <= prefix.bytes.length) return undefined;
+    const bytes = prefix.bytes;
+    for (let i = 0; i < bytes.length; i++) if (lines[start + i] !== bytes[i]) return undefined;
+    const event = this.scanner!.summarize(lines, start + bytes.length, newline);
+    return event === undefined ? undefined : { type: prefix.type, object: event as T };
+  }
+
+  /** Parses complete lines, each ending with its newline. */
   private decode(lines: Buffer, into: Array<WatchEvent<T>>): void {
     if (lines.length > this.maxBytes) this.checkLineLengths(lines);
+    if (this.scanner !== undefined) {
+      for (let start = 0; start < lines.length; ) {
+        const newline = lines.indexOf(10, start);
+        if (newline > start) {
+          const event = this.deferred(lines, start, newline) ?? this.parse(lines.toString('utf8', start, newline));
+          if (event !== undefined) into.push(event);
+        }
+        start = newline + 1;
+      }
+      return;
+    }
     const text = lines.toString('utf8');
-    for (let start = 0; start <= text.length; ) {
-      let end = text.indexOf('\n', start);
-      if (end < 0) end = text.length;
+    for (let start = 0; start < text.length; ) {
+      const end = text.indexOf('\n', start);
       if (end > start) {
         const event = this.parse(text.slice(start, end));
         if (event !== undefined) into.push(event);
@@ -442,7 +474,7 @@ export class KubeClient implements KubeApi {
       if (options.idleTimeoutMs === undefined) deadline.stopTimer();
       else deadline.restart(options.idleTimeoutMs);
       options.onOpen?.();
-      const decoder = new WatchLineDecoder<T>(MAX_WATCH_LINE_BYTES, options.omitTypeMeta);
+      const decoder = new WatchLineDecoder<T>(MAX_WATCH_LINE_BYTES, options.omitTypeMeta, options.deferEvents);
       for await (const chunks of chunkRuns(res)) {
         deadline.touch();
         const events: Array<WatchEvent<T>> = [];

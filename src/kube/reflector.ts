@@ -59,6 +59,8 @@ export interface ReflectorOptions<T extends KubeObject> extends ReflectorTuning 
   readonly startResourceVersion?: string;
   /** Passed to the watch (WatchOptions.omitTypeMeta). */
   readonly omitTypeMeta?: TypeMeta;
+  /** Passed to the watch (WatchOptions.deferEvents). */
+  readonly deferEvents?: boolean;
   readonly handlers: ReflectorHandlers<T>;
 }
 
@@ -159,6 +161,7 @@ export async function runReflector<T extends KubeObject>(options: ReflectorOptio
         signal,
         idleTimeoutMs,
         ...(options.omitTypeMeta === undefined ? {} : { omitTypeMeta: options.omitTypeMeta }),
+        ...(options.deferEvents ? { deferEvents: true } : {}),
         onOpen: () => {
           watchStarted = Date.now();
           handlers.onWatchOpen?.();

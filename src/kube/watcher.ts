@@ -4,6 +4,7 @@
 import type { Logger } from 'pino';
 import { Counter, Gauge, Registry } from 'prom-client';
 import { isNewerResourceVersion } from '../event/resource-version.js';
+import { DeferredEvent, type WatchedEvent } from '../event/deferred-event.js';
 import type { EventChange, KubeEvent } from '../event/types.js';
 import { eventsPath, type KubeClient } from './client.js';
 import { runReflector, type ChangeType, type ListReason, type ReflectorTuning } from './reflector.js';
@@ -11,7 +12,7 @@ import type { KubeObject, WatchEvent } from './types.js';
 
 export type WatchLogger = Pick<Logger, 'debug' | 'info' | 'warn' | 'error'>;
 
-export type EventHandler = (change: EventChange, event: KubeEvent) => void | Promise<void>;
+export type EventHandler = (change: EventChange, event: WatchedEvent) => void | Promise<void>;
 
 export interface EventWatcherOptions extends ReflectorTuning {
   readonly client: KubeClient;
@@ -30,6 +31,11 @@ export interface EventWatcherOptions extends ReflectorTuning {
    * (kube-apiserver's watch cache sends bookmarks about once a minute to watches that ask for them).
    */
   readonly stallAfterMs?: number;
+  /**
+   * Watched Events may come as DeferredEvents, parsed whole only when asked for: worth it when every
+   * sink filters, so most events are never parsed. Default false (every Event parsed whole).
+   */
+  readonly deferParsing?: boolean;
   readonly registry?: Registry;
   readonly logger?: WatchLogger;
   readonly now?: () => number;
@@ -91,6 +97,11 @@ class WatchMetrics {
 
 const silentLogger: WatchLogger = { debug() {}, info() {}, warn() {}, error() {} } as unknown as WatchLogger;
 
+/** What the watch needs of an Event, read from a deferred one's summary or from the object itself. */
+function isEvent(object: unknown): object is WatchedEvent {
+  return object instanceof DeferredEvent ? isKubeEvent(object.summary) : isKubeEvent(object);
+}
+
 function isKubeEvent(object: unknown): object is KubeEvent {
   const o = object as Partial<KubeEvent> & { kind?: string };
   return (
@@ -111,8 +122,8 @@ const EVENT_TYPE_META = { kind: 'Event', apiVersion: 'v1' } as const;
  * (the watch drops the usual one while parsing, see WatchOptions.omitTypeMeta).
  * Copied without them rather than `delete`d, which would turn the object into a slow dictionary.
  */
-function withoutTypeMeta(event: KubeEvent): KubeEvent {
-  if (!('kind' in event) && !('apiVersion' in event)) return event;
+function withoutTypeMeta(event: WatchedEvent): WatchedEvent {
+  if (event instanceof DeferredEvent || (!('kind' in event) && !('apiVersion' in event))) return event;
   const { kind: _kind, apiVersion: _apiVersion, ...rest } = event as KubeEvent & { kind?: string; apiVersion?: string };
   return rest;
 }
@@ -215,6 +226,7 @@ export class EventWatcher {
       signal: this.controller.signal,
       ...(startResourceVersion === undefined ? {} : { startResourceVersion }),
       omitTypeMeta: EVENT_TYPE_META,
+      deferEvents: this.options.deferParsing ?? false,
       handlers: {
         list: {
           begin: (reason) => this.beginList(reason),
@@ -329,7 +341,7 @@ export class EventWatcher {
   }
 
   /** Hands an Event on; returns a promise only when the handler did (the daemon's never waits). */
-  private deliver(change: EventChange, event: KubeEvent): void | Promise<void> {
+  private deliver(change: EventChange, event: WatchedEvent): void | Promise<void> {
     const typed = withoutTypeMeta(event);
     try {
       const pending = this.onEvent!(change, typed);
@@ -339,7 +351,7 @@ export class EventWatcher {
     }
   }
 
-  private handlerFailed(err: unknown, event: KubeEvent): void {
+  private handlerFailed(err: unknown, event: WatchedEvent): void {
     this.log.error({ err: describe(err), uid: event.metadata.uid }, 'event handler failed');
   }
 
@@ -403,7 +415,7 @@ export class EventWatcher {
     this.lastContact = this.lastData = this.now();
     // The reflector only passes objects that carry a resourceVersion.
     this.resourceVersion = object.metadata.resourceVersion!;
-    if (!isKubeEvent(object)) {
+    if (!isEvent(object)) {
       this.skip({ type, object });
       return;
     }

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { EventRecord, KubeEvent } from '../event/types.js';
+import type { EventRecord, EventSummary, KubeEvent } from '../event/types.js';
 import type { BuiltSink, Sink } from './sink.js';
 import { backoffDelay, delay, DEFAULT_BACKOFF, type BackoffPolicy } from '../base/backoff.js';
 import type { DropReason, LaneCounts, PipelineMetrics } from './metrics.js';
@@ -84,7 +84,7 @@ export class Lane {
   private readonly limiter: SlidingWindowLimiter | undefined;
   private readonly repeats: RepeatCollapser | undefined;
   private readonly sink: Sink;
-  private readonly accepts: ((e: KubeEvent) => boolean) | undefined;
+  private readonly accepts: ((e: EventSummary) => boolean) | undefined;
   private readonly labels: { sink: string; exporter: string };
   private readonly counts: LaneCounts;
   private readonly hardStop = new AbortController();
@@ -195,6 +195,11 @@ export class Lane {
     this.skipThrough = NUMERIC_RV.test(resourceVersion) ? BigInt(resourceVersion) : undefined;
   }
 
+  /** Whether a filter keeps some events out of this lane. */
+  get filters(): boolean {
+    return this.accepts !== undefined;
+  }
+
   /** The position this sink had already delivered through when the daemon resumed (a floor for its checkpoint). */
   get resumedPosition(): string | undefined {
     return this.resumedThrough;
@@ -206,7 +211,7 @@ export class Lane {
   }
 
   /** Whether this lane takes `event`: not delivered before a resume, and through its filter (what the filter drops is counted). */
-  admits(event: KubeEvent): boolean {
+  admits(event: EventSummary): boolean {
     if (this.skipThrough !== undefined && this.deliveredBefore(event.metadata.resourceVersion)) return false;
     if (this.accepts && !this.accepts(event)) {
       this.counts.filtered++;

@@ -1,5 +1,6 @@
 import { Counter, Gauge, Summary, type Registry } from 'prom-client';
-import type { EventChange, EventRecord, KubeEvent } from '../event/types.js';
+import type { EventChange, EventRecord } from '../event/types.js';
+import { summaryOf, wholeEvent, type WatchedEvent } from '../event/deferred-event.js';
 import { isNewerResourceVersion } from '../event/resource-version.js';
 import { freezeEvent } from './freeze.js';
 import type { Lane } from './lane.js';
@@ -52,19 +53,21 @@ export class Router {
     this.routingMsSinceScrape = 0;
   }
 
-  dispatch(change: EventChange, event: KubeEvent): void {
+  dispatch(change: EventChange, event: WatchedEvent): void {
     const started = performance.now();
     const seq = ++this.lastSeq;
     const receivedAt = Date.now();
     const previousResourceVersion = this.lastResourceVersion;
-    if (this.trackPositions) this.lastResourceVersion = event.metadata.resourceVersion ?? '';
-    // Frozen once a lane takes it: an event every filter drops never reaches a sink, so freezing it is waste.
+    const summary = summaryOf(event);
+    if (this.trackPositions) this.lastResourceVersion = summary.metadata.resourceVersion ?? '';
+    // Parsed whole and frozen once a lane takes it: an event every filter drops never reaches a sink.
     let record: EventRecord | undefined;
     for (const lane of this.lanes) {
-      if (!lane.admits(event)) continue;
-      record ??= Object.freeze(
-        this.trackPositions ? { change, event: freezeEvent(event), receivedAt, seq, previousResourceVersion } : { change, event: freezeEvent(event), receivedAt, seq },
-      );
+      if (!lane.admits(summary)) continue;
+      if (record === undefined) {
+        const whole = freezeEvent(wholeEvent(event));
+        record = Object.freeze(this.trackPositions ? { change, event: whole, receivedAt, seq, previousResourceVersion } : { change, event: whole, receivedAt, seq });
+      }
       lane.take(record);
     }
     this.lastRoutedAt = receivedAt;

@@ -1,4 +1,4 @@
-import type { KubeEvent } from '../event/types.js';
+import type { EventSummary, KubeEvent } from '../event/types.js';
 import type { Outcome } from './outcome.js';
 
 /**
@@ -33,6 +33,6 @@ export interface LaneTuning {
 export interface BuiltSink {
   sink: Sink;
   /** Events for which this returns false never enter the lane. */
-  accepts?: (event: KubeEvent) => boolean;
+  accepts?: (event: EventSummary) => boolean;
   tuning?: LaneTuning;
 }

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
-import { afterEach, describe, test } from 'node:test';
+import { afterEach, beforeEach, describe, test } from 'node:test';
 import { Registry } from 'prom-client';
 import { parseUri } from '../../src/base/uri.js';
+import { DeferredEvent, wholeEvent, type WatchedEvent } from '../../src/event/deferred-event.js';
 import type { EventChange, KubeEvent } from '../../src/event/types.js';
 import { KubeClient } from '../../src/kube/client.js';
 import { EventWatcher, type EventWatcherOptions } from '../../src/kube/watcher.js';
@@ -18,9 +19,15 @@ interface Harness {
   readonly watcher: EventWatcher;
   readonly registry: Registry;
   readonly deliveries: Delivery[];
+  /** Of the deliveries, those that came deferred (parsed when asked for). */
+  readonly deferred: () => number;
+  /** Starts the watcher (made with `start: false`) delivering into `deliveries`. */
+  readonly start: () => void;
 }
 
 const FAST_BACKOFF = { initialMs: 10, maxMs: 100, multiplier: 2 };
+/** The suite below runs twice: Events parsed whole, and deferred (EventWatcherOptions.deferParsing). */
+let deferParsing = false;
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0)) await cleanup();
@@ -33,15 +40,20 @@ async function harness(options: { api?: FakeApiServerOptions; watcher?: Partial<
       ? await KubeClient.fromUri(parseUri(`kubernetes:${api.url}?inClusterConfig=false`, '--source', {}), { env: {} })
       : new KubeClient({ server: api.url, description: 'test', warnings: [], tls: { rejectUnauthorized: true }, authHeaders: async () => ({ Authorization: `Bearer ${options.token}` }) });
   const registry = new Registry();
-  const watcher = new EventWatcher({ client, registry, backoff: FAST_BACKOFF, ...options.watcher });
+  const watcher = new EventWatcher({ client, registry, backoff: FAST_BACKOFF, deferParsing, ...options.watcher });
   const deliveries: Delivery[] = [];
+  let deferred = 0;
+  const deliver = (change: EventChange, event: WatchedEvent) => {
+    if (event instanceof DeferredEvent) deferred++;
+    deliveries.push({ change, event: wholeEvent(event) });
+  };
   cleanups.push(async () => {
     await watcher.stop();
     client.close();
     await api.close();
   });
-  if (options.start !== false) watcher.start((change, event) => void deliveries.push({ change, event }));
-  return { api, client, watcher, registry, deliveries };
+  if (options.start !== false) watcher.start(deliver);
+  return { api, client, watcher, registry, deliveries, deferred: () => deferred, start: () => watcher.start(deliver) };
 }
 
 async function metric(registry: Registry, name: string, labels: Record<string, string> = {}): Promise<number> {
@@ -66,11 +78,13 @@ function assertExactlyOnce(deliveries: readonly Delivery[], expected: ReadonlyMa
   for (const d of deliveries) assert.equal(d.change, expected.get(key(d.event)), `change type of ${key(d.event)}`);
 }
 
-describe('EventWatcher', () => {
+for (const mode of [false, true]) describe(mode ? 'EventWatcher, Events parsed only when asked for (deferParsing)' : 'EventWatcher', () => {
+  beforeEach(() => (deferParsing = mode));
+
   test('starts at "now": a paginated list seeds what exists without forwarding it', async () => {
     const h = await harness({ start: false });
     for (let i = 0; i < 1234; i++) h.api.createEvent({ metadata: { namespace: `ns-${i % 7}` } });
-    h.watcher.start((change, event) => void h.deliveries.push({ change, event }));
+    h.start();
     await h.watcher.whenSynced();
     const lists = h.api.requests.filter((r) => r.verb === 'list');
     assert.equal(lists.length, 3);
@@ -117,6 +131,7 @@ describe('EventWatcher', () => {
     await waitUntil(() => h.api.openWatches === 1 && h.watcher.health().connected, 'watch open again');
     assertExactlyOnce(h.deliveries, expected);
     assert.equal(h.deliveries.filter((d) => d.event.reason === 'BackOff').length, expected.size);
+    assert.equal(h.deferred(), mode ? expected.size : 0, 'deferred exactly when asked for');
     assert.equal(await metric(h.registry, 'eventer_watch_relists_total'), 0, 'resumed without relisting');
     const restarts = await metric(h.registry, 'eventer_watch_restarts_total');
     assert.ok(restarts >= 10, `restarts ${restarts}`);
@@ -329,9 +344,9 @@ describe('EventWatcher', () => {
     const old = [h.api.createEvent({ reason: 'Old' }), h.api.createEvent({ reason: 'Old' })];
     const checkpoint = h.api.resourceVersion;
     const newer = [h.api.createEvent({ reason: 'New' }), h.api.createEvent({ reason: 'New' })];
-    const resumed = new EventWatcher({ client: h.client, startResourceVersion: checkpoint, backoff: FAST_BACKOFF, registry: new Registry() });
+    const resumed = new EventWatcher({ client: h.client, startResourceVersion: checkpoint, backoff: FAST_BACKOFF, registry: new Registry(), deferParsing });
     const got: Delivery[] = [];
-    resumed.start((change, event) => void got.push({ change, event }));
+    resumed.start((change, event) => void got.push({ change, event: wholeEvent(event) }));
     cleanups.push(() => resumed.stop());
     await waitUntil(() => got.length === 2, 'events after the checkpoint');
     assert.deepEqual(got.map((d) => d.event.metadata.uid), newer.map((e) => e.metadata.uid));
@@ -341,9 +356,9 @@ describe('EventWatcher', () => {
     // From the same checkpoint once history is gone: 410 → relist → forward only what is newer.
     h.api.updateEvent(old[0]!);
     h.api.compact();
-    const afterCompaction = new EventWatcher({ client: h.client, startResourceVersion: checkpoint, backoff: FAST_BACKOFF, registry: new Registry() });
+    const afterCompaction = new EventWatcher({ client: h.client, startResourceVersion: checkpoint, backoff: FAST_BACKOFF, registry: new Registry(), deferParsing });
     const recovered: Delivery[] = [];
-    afterCompaction.start((change, event) => void recovered.push({ change, event }));
+    afterCompaction.start((change, event) => void recovered.push({ change, event: wholeEvent(event) }));
     cleanups.push(() => afterCompaction.stop());
     await waitUntil(() => recovered.length === 3, 'relisted events');
     await waitUntil(() => h.api.openWatches === 1, 'watching');
@@ -370,7 +385,7 @@ describe('EventWatcher', () => {
     await h.watcher.stop();
     await waitUntil(() => h.api.openWatches === 0, 'watch closed on the server');
 
-    const backingOff = new EventWatcher({ client: h.client, backoff: { initialMs: 60_000, maxMs: 60_000, multiplier: 2 }, registry: new Registry() });
+    const backingOff = new EventWatcher({ client: h.client, backoff: { initialMs: 60_000, maxMs: 60_000, multiplier: 2 }, registry: new Registry(), deferParsing });
     h.api.failNext(1, 500, { verb: 'list' });
     backingOff.start(() => {});
     const synced = backingOff.whenSynced();
@@ -389,7 +404,7 @@ describe('EventWatcher', () => {
     const gate = new Promise<void>((resolve) => (release = resolve));
     h.watcher.start(async (_change, event) => {
       if (order.length === 0) await gate;
-      order.push(event.metadata.name!);
+      order.push(wholeEvent(event).metadata.name!);
     });
     await h.watcher.whenSynced();
     const created = [h.api.createEvent(), h.api.createEvent(), h.api.createEvent()];
