@@ -7,6 +7,7 @@ import { isNewerResourceVersion } from '../event/resource-version.js';
 import { DeferredEvent, type WatchedEvent } from '../event/deferred-event.js';
 import type { EventChange, KubeEvent } from '../event/types.js';
 import { eventsPath, type KubeClient } from './client.js';
+import { KnownVersions, storedVersion } from './known-versions.js';
 import { runReflector, type ChangeType, type ListReason, type ReflectorTuning } from './reflector.js';
 import type { KubeObject, WatchEvent } from './types.js';
 
@@ -128,16 +129,6 @@ function withoutTypeMeta(event: WatchedEvent): WatchedEvent {
   return rest;
 }
 
-/** A resourceVersion as the `seen` map keeps it. */
-type StoredVersion = number | string;
-
-/**
- * etcd's resourceVersions are decimal integers: kept as numbers they take no string each (2.3 MiB less
- * for 100,000 Events). Any other value is opaque to us and kept as it is; the two never compare equal.
- */
-function storedVersion(rv: string): StoredVersion {
-  return /^[1-9][0-9]{0,14}$/.test(rv) ? Number(rv) : rv;
-}
 
 function byResourceVersion(a: KubeEvent, b: KubeEvent): number {
   const x = a.metadata.resourceVersion!;
@@ -160,7 +151,7 @@ export class EventWatcher {
   /** When the last event, bookmark or list arrived (watch opens do not count: a stuck stream opens fine). */
   private lastData = 0;
   /** uid → resourceVersion of every Event known to exist: what a relist compares against. */
-  private seen = new Map<string, StoredVersion>();
+  private seen = new KnownVersions();
   /** Until the first relist, Events not in `seen` are compared with the checkpoint instead. */
   private floor: string | undefined;
   private controller: AbortController | undefined;
@@ -356,10 +347,10 @@ export class EventWatcher {
   }
 
   /** The list in progress: uid → resourceVersion of what exists, and (relist) the events the watch missed. */
-  private listing: { reason: ListReason; seen: Map<string, StoredVersion>; missed: KubeEvent[]; previous: Map<string, StoredVersion>; floor: string | undefined; count: number } | undefined;
+  private listing: { reason: ListReason; seen: KnownVersions; missed: KubeEvent[]; previous: KnownVersions; floor: string | undefined; count: number } | undefined;
 
   private beginList(reason: ListReason): void {
-    this.listing = { reason, seen: new Map(), missed: [], previous: this.seen, floor: this.floor, count: 0 };
+    this.listing = { reason, seen: new KnownVersions(), missed: [], previous: this.seen, floor: this.floor, count: 0 };
   }
 
   /**
@@ -377,7 +368,7 @@ export class EventWatcher {
       const uid = item.metadata.uid!;
       const version = item.metadata.resourceVersion!;
       const stored = storedVersion(version);
-      listing.seen.set(uid, stored);
+      listing.seen.remember(uid, stored);
       listing.count++;
       if (listing.reason === 'initial') continue;
       const known = listing.previous.get(uid);
@@ -425,9 +416,7 @@ export class EventWatcher {
       this.seen.delete(uid);
       return;
     }
-    const version = storedVersion(object.metadata.resourceVersion!);
-    if (this.seen.get(uid) === version) return;
-    this.seen.set(uid, version);
+    if (!this.seen.remember(uid, storedVersion(object.metadata.resourceVersion!))) return;
     return this.deliver(type, object);
   }
 }
