@@ -190,14 +190,26 @@ export class EventMetrics {
     this.normal = new BoundedCounter(registry, 'eventer_events_normal_total', 'Events that are neither errors nor warnings', ['reason', 'namespace', 'kind'], ['namespace', 'kind', 'reason']);
   }
 
+  /** Label values of the event being counted, reused: counters copy what they keep. */
+  private readonly errorOrWarningLabels = ['', '', '', ''];
+  private readonly normalLabels = ['', '', ''];
+
   record(e: EventSummary): void {
     const obj = e.involvedObject;
     const category = triage(e);
     if (category !== undefined || e.type === 'Warning') {
-      const counter = category !== undefined ? this.error : this.warning;
-      counter.inc([obj.name ?? '', obj.namespace ?? '', obj.kind ?? '', category ?? e.reason ?? '']);
+      const labels = this.errorOrWarningLabels;
+      labels[0] = obj.name ?? '';
+      labels[1] = obj.namespace ?? '';
+      labels[2] = obj.kind ?? '';
+      labels[3] = category ?? e.reason ?? '';
+      (category !== undefined ? this.error : this.warning).inc(labels);
       return;
     }
-    this.normal.inc([e.metadata.namespace ?? '', obj.kind ?? '', e.reason ?? '']);
+    const labels = this.normalLabels;
+    labels[0] = e.metadata.namespace ?? '';
+    labels[1] = obj.kind ?? '';
+    labels[2] = e.reason ?? '';
+    this.normal.inc(labels);
   }
 }
