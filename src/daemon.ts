@@ -169,7 +169,9 @@ export async function startDaemon(config: DaemonConfig, deps: DaemonDeps): Promi
     } else if (checkpoints) {
       log.info({ checkpoint: checkpoints.description }, 'no checkpoint yet: starting at "now"');
     }
-    source = deps.createSource(checkpoint?.resourceVersion, { deferParsing: lanes.length > 0 && lanes.every((lane) => lane.filters) });
+    const deferParsing = lanes.length > 0 && lanes.every((lane) => lane.filters);
+    if (deferParsing) log.info('every sink filters: each Event is parsed whole only when a sink takes it');
+    source = deps.createSource(checkpoint?.resourceVersion, { deferParsing });
     router.start();
     checkpointer?.start();
     source.start((change, event) => {

@@ -35,6 +35,8 @@ after(async () => {
 async function startReady(args: readonly string[]): Promise<RealDaemon> {
   const daemon = await cluster.startDaemon(args);
   await daemon.waitForLog(/"msg":"Starting eventer"/);
+  // Its sink filters (webhookSink), so the real API server's stream is read with deferred parsing.
+  assert.match(daemon.logs(), /parsed whole only when a sink takes it/);
   await eventually('ready', async () => (await fetch(`${daemon.base}/readyz`)).status === 200, 20_000, () => daemon.logs().slice(-3000));
   return daemon;
 }

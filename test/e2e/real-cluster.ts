@@ -190,9 +190,13 @@ export async function startRealCluster(): Promise<RealCluster> {
   }
 }
 
-/** The webhook sink flag: one request per event, body `<uid> <resourceVersion>`, lane batches of `batchSize`. */
+/**
+ * The webhook sink flag: one request per event, body `<uid> <resourceVersion>`, lane batches of `batchSize`.
+ * Filtered to the tests' namespace, so these tests watch the real API server's stream with deferred
+ * parsing (every sink filters); real-series and real-template-reload cover the parse-everything path.
+ */
 export function webhookSink(receiver: HttpReceiver, batchSize: number): string {
-  return `--sink=webhook:${receiver.url}/hook?method=POST&custom_body_configmap=${TEMPLATE_CONFIGMAP}&custom_body_configmap_namespace=${SYSTEM_NAMESPACE}&batch_size=${batchSize}`;
+  return `--sink=webhook:${receiver.url}/hook?method=POST&custom_body_configmap=${TEMPLATE_CONFIGMAP}&custom_body_configmap_namespace=${SYSTEM_NAMESPACE}&batch_size=${batchSize}&namespaces=${EVENTS_NAMESPACE}`;
 }
 
 /** How often each body arrived, over all the receivers. */
