@@ -129,7 +129,6 @@ function withoutTypeMeta(event: WatchedEvent): WatchedEvent {
   return rest;
 }
 
-
 function byResourceVersion(a: KubeEvent, b: KubeEvent): number {
   const x = a.metadata.resourceVersion!;
   const y = b.metadata.resourceVersion!;
