@@ -23,6 +23,14 @@ export default tseslint.config(
     },
   },
   {
+    // See src/base/node-http.ts (types may be imported).
+    files: ['src/**/*.ts'],
+    ignores: ['src/base/node-http.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', { paths: [{ name: 'node:http', message: 'use src/base/node-http.ts (Node 24 loads undici for its ES module namespace)', allowTypeImports: true }, { name: 'http', message: 'use src/base/node-http.ts', allowTypeImports: true }] }],
+    },
+  },
+  {
     // Fakes and e2e tests read JSON from real servers (API server, etcd) whose shape is the server's.
     files: ['test/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },

@@ -1,7 +1,8 @@
 // A small Kubernetes API client: JSON requests and line-by-line watch streams over a keep-alive
 // agent, with a timeout on every request. Credentials come from KubeConnectionConfig.
-import http from 'node:http';
+import type { Agent, IncomingMessage } from 'node:http';
 import https from 'node:https';
+import { http } from '../base/node-http.js';
 import { finished } from 'node:stream';
 import type { SinkUri } from '../base/uri.js';
 import { parseRetryAfter } from '../base/retry-after.js';
@@ -31,7 +32,7 @@ const MAX_ERROR_BODY_BYTES = 64 * 1024;
 const MIB = 1024 * 1024;
 
 /** Reads a response body up to `maxBytes`; past it, the response is destroyed and a KubeApiError says so. */
-async function readBody(res: http.IncomingMessage, method: string, path: string, maxBytes: number): Promise<string> {
+async function readBody(res: IncomingMessage, method: string, path: string, maxBytes: number): Promise<string> {
   const chunks: Buffer[] = [];
   let length = 0;
   for await (const chunk of res as AsyncIterable<Buffer>) {
@@ -201,7 +202,7 @@ const MAX_QUEUED_CHUNKS = 256;
  * The stream's own iterator would join them into a new Buffer (a copy of every byte). Ends with
  * the response, or throws as that iterator would when it breaks.
  */
-async function* chunkRuns(res: http.IncomingMessage): AsyncGenerator<Buffer[], void, undefined> {
+async function* chunkRuns(res: IncomingMessage): AsyncGenerator<Buffer[], void, undefined> {
   let queue: Buffer[] = [];
   let ended = false;
   let failure: Error | undefined;
@@ -242,7 +243,7 @@ function queryString(query: Query | undefined): string {
 }
 
 /** Builds the error for a non-2xx response from its Status body (or its text when it is not one). */
-function errorFromResponse(method: string, path: string, res: http.IncomingMessage, text: string): KubeApiError {
+function errorFromResponse(method: string, path: string, res: IncomingMessage, text: string): KubeApiError {
   const status = res.statusCode ?? 0;
   let reason = res.statusMessage ?? '';
   let detail = text.slice(0, MAX_ERROR_TEXT).trim() || '(empty body)';
@@ -323,7 +324,7 @@ export class KubeClient implements KubeApi {
   readonly description: string;
   readonly warnings: readonly string[];
   private readonly base: URL;
-  private readonly agent: http.Agent;
+  private readonly agent: Agent;
   private readonly requestTimeoutMs: number;
   private readonly userAgent: string;
 
@@ -368,7 +369,7 @@ export class KubeClient implements KubeApi {
    * Sends a request; a 401 makes the credentials refresh (token files re-read, exec plugins re-run)
    * and the request go once more, as client-go does when a token rotated under it.
    */
-  private async open(method: string, path: string, query: Query | undefined, body: string | undefined, contentType: string | undefined, signal: AbortSignal): Promise<http.IncomingMessage> {
+  private async open(method: string, path: string, query: Query | undefined, body: string | undefined, contentType: string | undefined, signal: AbortSignal): Promise<IncomingMessage> {
     const res = await this.openOnce(method, path, query, body, contentType, signal);
     if (res.statusCode !== 401 || this.connection.refreshCredentials === undefined) return res;
     res.resume();
@@ -376,7 +377,7 @@ export class KubeClient implements KubeApi {
     return this.openOnce(method, path, query, body, contentType, signal);
   }
 
-  private async openOnce(method: string, path: string, query: Query | undefined, body: string | undefined, contentType: string | undefined, signal: AbortSignal): Promise<http.IncomingMessage> {
+  private async openOnce(method: string, path: string, query: Query | undefined, body: string | undefined, contentType: string | undefined, signal: AbortSignal): Promise<IncomingMessage> {
     const url = new URL(`${this.base.pathname.replace(/\/+$/, '')}${path}${queryString(query)}`, this.base);
     const headers: Record<string, string> = {
       Accept: 'application/json',
@@ -467,7 +468,7 @@ export class KubeClient implements KubeApi {
    */
   async *watch<T = unknown>(path: string, options: WatchOptions = {}): AsyncGenerator<Array<WatchEvent<T>>, void, undefined> {
     const deadline = new Deadline(options.signal, this.requestTimeoutMs);
-    let res: http.IncomingMessage | undefined;
+    let res: IncomingMessage | undefined;
     try {
       res = await this.open('GET', path, { ...options.query, watch: 'true' }, undefined, undefined, deadline.controller.signal);
       if (res.statusCode !== 200) throw errorFromResponse('WATCH', path, res, await readBody(res, 'WATCH', path, MAX_ERROR_BODY_BYTES));
