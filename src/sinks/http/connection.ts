@@ -108,6 +108,8 @@ export class Connection {
   private ready = false;
   private closed = false;
   private failure: Error | undefined;
+  /** The connection was ended on our side (timeout, bad reply, abort), not by the server. */
+  private endedHere = false;
   /** Replies read in full on this connection, and whether any byte of the first unanswered one arrived. */
   private served = 0;
   private replyStarted = false;
@@ -193,7 +195,10 @@ export class Connection {
 
   /** Ends the connection; a request in flight fails with `err`. */
   destroy(err?: Error): void {
-    if (err !== undefined) this.failure ??= err;
+    if (err !== undefined) {
+      this.failure ??= err;
+      this.endedHere = true;
+    }
     this.socket.destroy();
     this.gone();
   }
@@ -221,7 +226,7 @@ export class Connection {
     if (exchange !== undefined) {
       // A body that runs until the connection closes is complete now.
       if (this.head?.framing === 'close' && this.failure === undefined) exchange.resolve(this.reply(this.head));
-      else if (this.served > 0 && !this.replyStarted) exchange.reject(new HttpTransportError('reused connection closed by the server before replying', 'STALE_CONNECTION'));
+      else if (this.served > 0 && !this.replyStarted && !this.endedHere) exchange.reject(new HttpTransportError('reused connection closed by the server before replying', 'STALE_CONNECTION'));
       else exchange.reject(this.failure ?? new HttpTransportError('connection closed by the server', 'SOCKET_CLOSED'));
     }
     for (const { reject } of unanswered) reject(new HttpTransportError('connection closed before replying to an earlier pipelined request', 'NOT_ANSWERED'));
