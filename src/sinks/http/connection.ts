@@ -63,13 +63,23 @@ interface ReplyHead {
   readonly idleTimeoutMs: number | undefined;
 }
 
+/** Line `start` of a head up to its LF (or the end), without the CR before it. */
+function lineAt(text: string, start: number, end: number): string {
+  return text.slice(start, end > start && text.charCodeAt(end - 1) === 13 ? end - 1 : end);
+}
+
 function parseHead(text: string, headOnly: boolean): ReplyHead | string {
-  const lines = text.split(/\r?\n/);
-  const statusLine = /^HTTP\/1\.([01]) (\d{3})(?: |$)/.exec(lines[0]!);
-  if (statusLine === null) return `malformed status line ${JSON.stringify(lines[0]!.slice(0, 40))}`;
+  let end = text.indexOf('\n');
+  if (end < 0) end = text.length;
+  const first = lineAt(text, 0, end);
+  const statusLine = /^HTTP\/1\.([01]) (\d{3})(?: |$)/.exec(first);
+  if (statusLine === null) return `malformed status line ${JSON.stringify(first.slice(0, 40))}`;
   const headers: Record<string, string> = {};
-  for (let i = 1; i < lines.length; i++) {
-    const line = lines[i]!;
+  // One header field per line (CRLF or bare LF), scanned in place rather than split.
+  for (let start = end + 1; start <= text.length && end < text.length; start = end + 1) {
+    end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    const line = lineAt(text, start, end);
     const colon = line.indexOf(':');
     if (colon <= 0) return 'malformed header line';
     const name = line.slice(0, colon).trim().toLowerCase();
