@@ -389,8 +389,8 @@ export class HttpClient {
   /**
    * Hops to one origin on the wire, pipelined on one connection; each gets its reply or error.
    * Requests a connection never answered go out again on another: those behind a reply after which
-   * the server closed, and (as Go's client does, at most once per connection the pool may hold) a
-   * first request on a kept-alive connection the server closed just before it went out.
+   * the server closed, and (as Go's client does, for each request at most once per connection the
+   * pool may hold) a first request on a kept-alive connection the server closed just before it went out.
    */
   private async sendAll(hops: readonly Hop[], signal: AbortSignal | undefined): Promise<Array<WireReply | Error>> {
     const results = new Array<WireReply | Error>(hops.length);
@@ -402,13 +402,17 @@ export class HttpClient {
         results[at] = err as Error;
       }
     });
+    /** Stale-connection resends of the request at the front (it starts again at 0 for the next one). */
     let stale = 0;
+    // After a connection closed on part of a pipeline, the rest go one at a time: a server that closes
+    // after every reply would otherwise be sent every remaining request again after each reply.
+    let perRound = queued.length;
     for (let from = 0; from < queued.length; ) {
       if (signal?.aborted) {
         for (const { at } of queued.slice(from)) results[at] = abortError();
         break;
       }
-      const round = queued.slice(from);
+      const round = queued.slice(from, from + perRound);
       let replies: Array<PromiseSettledResult<WireReply>>;
       try {
         replies = await Promise.allSettled(await this.sendRound(hops[round[0]!.at]!.url, round.map(({ wire }) => wire), signal));
@@ -418,11 +422,12 @@ export class HttpClient {
         break;
       }
       const start = from;
-      from = queued.length;
+      from += round.length;
       for (let k = 0; k < replies.length; k++) {
         const reply = replies[k]!;
         if (reply.status === 'fulfilled') {
           results[round[k]!.at] = reply.value;
+          stale = 0;
           continue;
         }
         const err = reply.reason as Error;
@@ -431,9 +436,11 @@ export class HttpClient {
         const resend = code === 'NOT_ANSWERED' || (code === 'STALE_CONNECTION' && (k > 0 || stale++ < this.settings.connectionsPerOrigin));
         if (resend) {
           from = start + k;
+          perRound = 1;
           break;
         }
         results[round[k]!.at] = err;
+        stale = 0;
       }
     }
     return results;

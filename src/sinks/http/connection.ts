@@ -120,6 +120,8 @@ export class Connection {
   private failure: Error | undefined;
   /** The connection was ended on our side (timeout, bad reply, abort), not by the server. */
   private endedHere = false;
+  /** The server's FIN arrived: the socket closes next and takes no more requests. */
+  private serverEnded = false;
   /** Replies read in full on this connection, and whether any byte of the first unanswered one arrived. */
   private served = 0;
   private replyStarted = false;
@@ -144,6 +146,7 @@ export class Connection {
   ) {
     socket.on('data', (chunk: Buffer) => this.read(chunk));
     socket.on('error', (err: Error) => (this.failure ??= err));
+    socket.on('end', () => (this.serverEnded = true));
     socket.on('close', () => this.gone());
     if (readyEvent === undefined) this.ready = true;
     else {
@@ -375,7 +378,7 @@ export class Connection {
     // A server that closes after each reply without saying so sends its FIN in the next read: let
     // that read happen before the connection is reused.
     setImmediate(() => {
-      if (!this.closed && this.exchanges.length === 0) this.onIdle(this);
+      if (!this.closed && !this.serverEnded && this.exchanges.length === 0) this.onIdle(this);
     });
   }
 }

@@ -163,7 +163,7 @@ class WebhookSink implements Sink {
    */
   private async sendRound(batch: readonly KubeEvent[], slices: ReadonlyArray<readonly number[]>, outcomes: Outcome[], encoder: WebhookEncoder, signal: AbortSignal): Promise<void> {
     let slowestMsPerRequest = 0;
-    const rounds: Array<Promise<void>> = [];
+    const exchanges: Array<Promise<void>> = [];
     for (const slice of slices) {
       const { requests, positions } = await this.render(batch, slice, outcomes, encoder);
       if (requests.length === 0) continue;
@@ -172,14 +172,14 @@ class WebhookSink implements Sink {
         continue;
       }
       const started = performance.now();
-      rounds.push(
+      exchanges.push(
         this.client.exchangeAll(requests, signal, this.robot?.checkReply).then((replies) => {
           slowestMsPerRequest = Math.max(slowestMsPerRequest, (performance.now() - started) / replies.length);
           positions.forEach((position, k) => (outcomes[position] = replies[k]!));
         }),
       );
     }
-    await Promise.all(rounds);
+    await Promise.all(exchanges);
     if (slowestMsPerRequest > 0) this.depth = Math.max(1, Math.min(this.options.pipeline, Math.floor(this.budgetMs / slowestMsPerRequest)));
   }
 
