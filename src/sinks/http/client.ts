@@ -55,6 +55,9 @@ export interface HttpRequest {
   readonly target?: string;
 }
 
+/** A request sent with others (`requestAll`): they share one abort signal. */
+export type PipelinedRequest = Omit<HttpRequest, 'signal'>;
+
 export interface HttpReply {
   readonly status: number;
   readonly headers: Readonly<Record<string, string | string[] | undefined>>;
@@ -313,36 +316,66 @@ export class HttpClient {
 
   /** Sends one request, following redirects; rejects on network failure, timeout or abort (see `exchange`). */
   async request(req: HttpRequest): Promise<HttpReply> {
+    const [result] = await this.requestAll([req], req.signal);
+    if (result instanceof Error) throw result;
+    return result!;
+  }
+
+  /**
+   * Sends requests to one origin pipelined on one keep-alive connection (HTTP/1.1: written at once,
+   * answered in order), following redirects one request at a time afterwards. Requests the server
+   * did not answer before closing go out again, in order, on another connection. Each request gets
+   * its reply or why it has none; `signal` aborts them all.
+   */
+  async requestAll(reqs: readonly PipelinedRequest[], signal: AbortSignal | undefined): Promise<Array<HttpReply | Error>> {
     if (this.closing !== undefined) throw new HttpTransportError('client closed', 'CLIENT_CLOSED');
-    const body = req.body === undefined || typeof req.body === 'string' ? req.body : Buffer.from(req.body.buffer, req.body.byteOffset, req.body.byteLength);
-    let hop: Hop | undefined = { url: req.url, method: req.method, headers: this.headerList(req.headers), body };
-    for (let redirects = 0; ; redirects++) {
-      const reply = await this.send(hop, req.signal);
-      const location = redirects < this.settings.maxRedirections && REDIRECT_STATUSES.has(reply.status) ? reply.headers.location : undefined;
-      hop = location === undefined ? undefined : redirectHop(hop, req.url, reply.status, location);
-      if (hop === undefined) return reply;
+    const hops = reqs.map((req): Hop => {
+      const body = req.body === undefined || typeof req.body === 'string' ? req.body : Buffer.from(req.body.buffer, req.body.byteOffset, req.body.byteLength);
+      return { url: req.url, method: req.method, headers: this.headerList(req.headers), body };
+    });
+    const results = await this.sendAll(hops, signal);
+    for (let i = 0; i < results.length; i++) {
+      let hop: Hop | undefined = hops[i]!;
+      for (let redirects = 0; ; redirects++) {
+        const reply = results[i]!;
+        if (reply instanceof Error) break;
+        const location = redirects < this.settings.maxRedirections && REDIRECT_STATUSES.has(reply.status) ? reply.headers.location : undefined;
+        hop = location === undefined ? undefined : redirectHop(hop, reqs[i]!.url, reply.status, location);
+        if (hop === undefined) break;
+        [results[i]] = await this.sendAll([hop], signal);
+      }
     }
+    return results;
   }
 
   /** Sends one request and classifies the result (a robot's `verdict` judges 2xx replies); never rejects. */
   async exchange(req: HttpRequest, verdict?: ReplyVerdict): Promise<Outcome> {
-    const target = req.target ?? describeTarget(req.method, req.url);
-    try {
-      return classifyReply(await this.request(req), verdict, target);
-    } catch (err) {
-      return classifyFailure(err, target, req.signal);
-    }
+    const [outcome] = await this.exchangeAll([req], req.signal, verdict);
+    return outcome!;
   }
 
-  /** One hop on the wire. */
-  private async send(hop: Hop, signal: AbortSignal | undefined): Promise<WireReply> {
+  /** `requestAll` (pipelined), each result classified as `exchange` does; never rejects. */
+  async exchangeAll(reqs: readonly PipelinedRequest[], signal: AbortSignal | undefined, verdict?: ReplyVerdict): Promise<Outcome[]> {
+    let results: Array<HttpReply | Error>;
+    try {
+      results = await this.requestAll(reqs, signal);
+    } catch (err) {
+      results = reqs.map(() => err as Error);
+    }
+    return results.map((result, i) => {
+      const target = reqs[i]!.target ?? describeTarget(reqs[i]!.method, reqs[i]!.url);
+      return result instanceof Error ? classifyFailure(result, target, signal) : classifyReply(result, verdict, target);
+    });
+  }
+
+  /** What goes on the wire for one hop. */
+  private wireRequest(hop: Hop): WireRequest {
     const { url, method, body, headers } = hop;
     if (!TOKEN.test(method)) throw new HttpTransportError(`invalid method ${JSON.stringify(method)}`, 'INVALID_REQUEST');
-    if (signal?.aborted) throw abortError();
     let head = `${method} ${url.pathname}${url.search} HTTP/1.1\r\n${headers.hasHost ? '' : `Host: ${url.host}\r\n`}${headers.lines}`;
     if (body !== undefined) head += `Content-Length: ${typeof body === 'string' ? Buffer.byteLength(body) : body.length}\r\n\r\n`;
     else head += BODILESS_METHODS.has(method) ? '\r\n' : 'Content-Length: 0\r\n\r\n';
-    const wire: WireRequest = {
+    return {
       head,
       asciiHead: headers.ascii,
       body,
@@ -351,30 +384,83 @@ export class HttpClient {
       headersTimeoutMs: this.settings.headersTimeoutMs,
       bodyTimeoutMs: this.settings.bodyTimeoutMs,
     };
-    // A kept-alive connection the server closed just before our request went out never saw it: the
-    // request goes out again on another connection, as Go's client does (at most once per connection
-    // the pool may hold).
-    for (let stale = 0; ; stale++) {
-      try {
-        return await this.sendOnce(url, wire, signal);
-      } catch (err) {
-        const retry = err instanceof HttpTransportError && err.code === 'STALE_CONNECTION' && stale < this.settings.connectionsPerOrigin && signal?.aborted !== true;
-        if (!retry) throw err;
-      }
-    }
   }
 
-  private async sendOnce(url: URL, wire: WireRequest, signal: AbortSignal | undefined): Promise<WireReply> {
+  /**
+   * Hops to one origin on the wire, pipelined on one connection; each gets its reply or error.
+   * Requests a connection never answered go out again on another: those behind a reply after which
+   * the server closed, and (as Go's client does, for each request at most once per connection the
+   * pool may hold) a first request on a kept-alive connection the server closed just before it went out.
+   */
+  private async sendAll(hops: readonly Hop[], signal: AbortSignal | undefined): Promise<Array<WireReply | Error>> {
+    const results = new Array<WireReply | Error>(hops.length);
+    const queued: Array<{ readonly at: number; readonly wire: WireRequest }> = [];
+    hops.forEach((hop, at) => {
+      try {
+        queued.push({ at, wire: this.wireRequest(hop) });
+      } catch (err) {
+        results[at] = err as Error;
+      }
+    });
+    /** Stale-connection resends of the request at the front (it starts again at 0 for the next one). */
+    let stale = 0;
+    // After a connection closed on part of a pipeline, the rest go one at a time: a server that closes
+    // after every reply would otherwise be sent every remaining request again after each reply.
+    let perRound = queued.length;
+    for (let from = 0; from < queued.length; ) {
+      if (signal?.aborted) {
+        for (const { at } of queued.slice(from)) results[at] = abortError();
+        break;
+      }
+      const round = queued.slice(from, from + perRound);
+      let replies: Array<PromiseSettledResult<WireReply>>;
+      try {
+        replies = await Promise.allSettled(await this.sendRound(hops[round[0]!.at]!.url, round.map(({ wire }) => wire), signal));
+      } catch (err) {
+        // No connection (refused, timed out, aborted while waiting): none of them went out.
+        for (const { at } of round) results[at] = err as Error;
+        break;
+      }
+      const start = from;
+      from += round.length;
+      for (let k = 0; k < replies.length; k++) {
+        const reply = replies[k]!;
+        if (reply.status === 'fulfilled') {
+          results[round[k]!.at] = reply.value;
+          stale = 0;
+          continue;
+        }
+        const err = reply.reason as Error;
+        const code = err instanceof HttpTransportError ? err.code : undefined;
+        // After k > 0 replies a close means nothing more was answered: no budget is used.
+        const resend = code === 'NOT_ANSWERED' || (code === 'STALE_CONNECTION' && (k > 0 || stale++ < this.settings.connectionsPerOrigin));
+        if (resend) {
+          from = start + k;
+          perRound = 1;
+          break;
+        }
+        results[round[k]!.at] = err;
+        stale = 0;
+      }
+    }
+    return results;
+  }
+
+  /** Writes the requests on one connection; resolves once they are on it, with their replies to come. */
+  private async sendRound(url: URL, wires: readonly WireRequest[], signal: AbortSignal | undefined): Promise<Array<Promise<WireReply>>> {
     const acquired = this.poolFor(url).acquire(signal);
     const connection = acquired instanceof Connection ? acquired : await acquired;
-    if (signal === undefined) return connection.send(wire);
-    const onAbort = () => connection.abort(wire, abortError());
+    const replies = connection.send(wires);
+    if (signal === undefined) return replies;
+    // The last request is answered last: while it waits, the connection still serves this round.
+    const last = wires[wires.length - 1]!;
+    const onAbort = () => connection.abort(last, abortError());
     signal.addEventListener('abort', onAbort, { once: true });
-    try {
-      return await connection.send(wire);
-    } finally {
-      signal.removeEventListener('abort', onAbort);
-    }
+    void replies[replies.length - 1]!.then(
+      () => signal.removeEventListener('abort', onAbort),
+      () => signal.removeEventListener('abort', onAbort),
+    );
+    return replies;
   }
 
   private checkQuiet(): void {

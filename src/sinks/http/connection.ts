@@ -1,6 +1,7 @@
-// One keep-alive HTTP/1.1 connection of the sinks' client: one request at a time, written in one
-// piece, the reply read straight off the socket (status, headers, a Content-Length, chunked or
-// read-until-close body). Lighter per request than node:http's agent, request and message streams.
+// One keep-alive HTTP/1.1 connection of the sinks' client: requests written in one piece (several
+// at once when pipelined), the replies read in order straight off the socket (status, headers, a
+// Content-Length, chunked or read-until-close body). Lighter per request than node:http's agent,
+// request and message streams.
 import type { Duplex } from 'node:stream';
 
 /** A transport failure with a code `classifyFailure` describes (timeouts, the server closing). */
@@ -44,6 +45,13 @@ const BARE_LF_HEAD_END = Buffer.from('\n\n');
 
 type BodyFraming = 'none' | 'length' | 'chunked' | 'close';
 
+/** One request on the connection and who waits for its reply. */
+interface Exchange {
+  readonly request: WireRequest;
+  readonly resolve: (reply: WireReply) => void;
+  readonly reject: (err: Error) => void;
+}
+
 /** A parsed reply head (status line and header fields). */
 interface ReplyHead {
   readonly status: number;
@@ -55,13 +63,23 @@ interface ReplyHead {
   readonly idleTimeoutMs: number | undefined;
 }
 
+/** Line `start` of a head up to its LF (or the end), without the CR before it. */
+function lineAt(text: string, start: number, end: number): string {
+  return text.slice(start, end > start && text.charCodeAt(end - 1) === 13 ? end - 1 : end);
+}
+
 function parseHead(text: string, headOnly: boolean): ReplyHead | string {
-  const lines = text.split(/\r?\n/);
-  const statusLine = /^HTTP\/1\.([01]) (\d{3})(?: |$)/.exec(lines[0]!);
-  if (statusLine === null) return `malformed status line ${JSON.stringify(lines[0]!.slice(0, 40))}`;
+  let end = text.indexOf('\n');
+  if (end < 0) end = text.length;
+  const first = lineAt(text, 0, end);
+  const statusLine = /^HTTP\/1\.([01]) (\d{3})(?: |$)/.exec(first);
+  if (statusLine === null) return `malformed status line ${JSON.stringify(first.slice(0, 40))}`;
   const headers: Record<string, string> = {};
-  for (let i = 1; i < lines.length; i++) {
-    const line = lines[i]!;
+  // One header field per line (CRLF or bare LF), scanned in place rather than split.
+  for (let start = end + 1; start <= text.length && end < text.length; start = end + 1) {
+    end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    const line = lineAt(text, start, end);
     const colon = line.indexOf(':');
     if (colon <= 0) return 'malformed header line';
     const name = line.slice(0, colon).trim().toLowerCase();
@@ -90,16 +108,21 @@ function parseHead(text: string, headOnly: boolean): ReplyHead | string {
 }
 
 /**
- * A connection is handed one request at a time (`send`); `onIdle` is called when a reply has been
- * read in full and the connection can take the next, `onClose` once when it is gone.
+ * A connection is handed requests (`send`), one or several pipelined; `onIdle` is called when every
+ * reply has been read in full and the connection can take more, `onClose` once when it is gone.
  */
 export class Connection {
-  private exchange: { request: WireRequest; resolve: (reply: WireReply) => void; reject: (err: Error) => void } | undefined;
+  /** Requests sent and not yet answered, in order: the first is the one whose reply is being read. */
+  private readonly exchanges: Exchange[] = [];
   private timer: NodeJS.Timeout | undefined;
   private ready = false;
   private closed = false;
   private failure: Error | undefined;
-  /** Replies read in full on this connection, and whether any byte of the current one arrived. */
+  /** The connection was ended on our side (timeout, bad reply, abort), not by the server. */
+  private endedHere = false;
+  /** The server's FIN arrived: the socket closes next and takes no more requests. */
+  private serverEnded = false;
+  /** Replies read in full on this connection, and whether any byte of the first unanswered one arrived. */
   private served = 0;
   private replyStarted = false;
   // Reply parser state.
@@ -123,13 +146,14 @@ export class Connection {
   ) {
     socket.on('data', (chunk: Buffer) => this.read(chunk));
     socket.on('error', (err: Error) => (this.failure ??= err));
+    socket.on('end', () => (this.serverEnded = true));
     socket.on('close', () => this.gone());
     if (readyEvent === undefined) this.ready = true;
     else {
       this.arm(connectTimeoutMs, 'connect timed out', 'CONNECT_TIMEOUT');
       socket.once(readyEvent, () => {
         this.ready = true;
-        if (this.exchange !== undefined) this.arm(this.exchange.request.headersTimeoutMs, 'no response headers in time', 'HEADERS_TIMEOUT');
+        if (this.exchanges.length > 0) this.armHeaders();
         else this.disarm();
       });
     }
@@ -146,31 +170,48 @@ export class Connection {
     else socket.ref?.();
   }
 
-  send(request: WireRequest): Promise<WireReply> {
-    return new Promise((resolve, reject) => {
-      if (this.closed) return reject(this.failure ?? new HttpTransportError('connection closed by the server', 'SOCKET_CLOSED'));
-      this.exchange = { request, resolve, reject };
-      if (this.ready) this.arm(request.headersTimeoutMs, 'no response headers in time', 'HEADERS_TIMEOUT');
-      const { head, body } = request;
-      if (body === undefined) this.socket.write(head, 'latin1');
-      else if (typeof body === 'string' && request.asciiHead) this.socket.write(head + body);
-      else {
-        this.socket.cork();
+  /**
+   * Writes the requests in one piece (more than one: HTTP/1.1 pipelining); their replies come in
+   * the same order. Requests behind one the server never answers fail with `NOT_ANSWERED`.
+   */
+  send(requests: readonly WireRequest[]): Array<Promise<WireReply>> {
+    if (this.closed) {
+      const err = this.failure ?? new HttpTransportError('connection closed by the server', 'SOCKET_CLOSED');
+      return requests.map(() => Promise.reject(err));
+    }
+    if (this.exchanges.length === 0 && this.ready) this.armHeaders(requests[0]!);
+    const replies = requests.map((request) => new Promise<WireReply>((resolve, reject) => this.exchanges.push({ request, resolve, reject })));
+    // Strings with ASCII heads become one string (one encoding, one write); anything else is corked.
+    let text = '';
+    let asText = true;
+    for (const { head, body, asciiHead } of requests) {
+      if (asciiHead && body === undefined) text += head;
+      else if (asciiHead && typeof body === 'string') text += head + body;
+      else asText = false;
+    }
+    if (asText) this.socket.write(text);
+    else {
+      this.socket.cork();
+      for (const { head, body } of requests) {
         this.socket.write(head, 'latin1');
-        this.socket.write(body);
-        this.socket.uncork();
+        if (body !== undefined) this.socket.write(body);
       }
-    });
+      this.socket.uncork();
+    }
+    return replies;
   }
 
-  /** Ends the connection if it is still serving `request` (an abort that comes late leaves the next request alone). */
+  /** Ends the connection if it is still serving `request` (an abort that comes late leaves later requests alone). */
   abort(request: WireRequest, err: Error): void {
-    if (this.exchange?.request === request) this.destroy(err);
+    if (this.exchanges.some((exchange) => exchange.request === request)) this.destroy(err);
   }
 
   /** Ends the connection; a request in flight fails with `err`. */
   destroy(err?: Error): void {
-    if (err !== undefined) this.failure ??= err;
+    if (err !== undefined) {
+      this.failure ??= err;
+      this.endedHere = true;
+    }
     this.socket.destroy();
     this.gone();
   }
@@ -178,6 +219,11 @@ export class Connection {
   private arm(ms: number, message: string, code: string): void {
     clearTimeout(this.timer);
     this.timer = setTimeout(() => this.destroy(new HttpTransportError(message, code)), ms);
+  }
+
+  /** Times the wait for the first unanswered request's reply head. */
+  private armHeaders(request: WireRequest = this.exchanges[0]!.request): void {
+    this.arm(request.headersTimeoutMs, 'no response headers in time', 'HEADERS_TIMEOUT');
   }
 
   private disarm(): void {
@@ -189,14 +235,14 @@ export class Connection {
     if (this.closed) return;
     this.closed = true;
     this.disarm();
-    const exchange = this.exchange;
-    this.exchange = undefined;
+    const [exchange, ...unanswered] = this.exchanges.splice(0);
     if (exchange !== undefined) {
       // A body that runs until the connection closes is complete now.
       if (this.head?.framing === 'close' && this.failure === undefined) exchange.resolve(this.reply(this.head));
-      else if (this.served > 0 && !this.replyStarted) exchange.reject(new HttpTransportError('reused connection closed by the server before replying', 'STALE_CONNECTION'));
+      else if (this.served > 0 && !this.replyStarted && !this.endedHere) exchange.reject(new HttpTransportError('reused connection closed by the server before replying', 'STALE_CONNECTION'));
       else exchange.reject(this.failure ?? new HttpTransportError('connection closed by the server', 'SOCKET_CLOSED'));
     }
+    for (const { reject } of unanswered) reject(new HttpTransportError('connection closed before replying to an earlier pipelined request', 'NOT_ANSWERED'));
     this.onClose(this);
   }
 
@@ -205,11 +251,13 @@ export class Connection {
   }
 
   private read(chunk: Buffer): void {
-    if (this.exchange === undefined) return this.protocolError('data without a request');
-    this.replyStarted = true;
     let data = this.unread === undefined ? chunk : Buffer.concat([this.unread, chunk]);
     this.unread = undefined;
-    while (data.length > 0 && this.exchange !== undefined) {
+    while (data.length > 0 && !this.closed) {
+      const exchange = this.exchanges[0];
+      // Bytes beyond the last reply: the server sent more than asked for.
+      if (exchange === undefined) return this.protocolError(this.served === 0 ? 'data without a request' : 'data after the last reply');
+      this.replyStarted = true;
       if (this.head === undefined) {
         let end = data.indexOf(HEAD_END);
         let endLength = HEAD_END.length;
@@ -219,7 +267,7 @@ export class Connection {
           this.unread = data;
           return;
         }
-        const head = parseHead(data.toString('latin1', 0, end), this.exchange.request.headOnly);
+        const head = parseHead(data.toString('latin1', 0, end), exchange.request.headOnly);
         if (typeof head === 'string') return this.protocolError(head);
         data = data.subarray(end + endLength);
         // Interim replies (100 Continue, 103 Early Hints) precede the real one.
@@ -227,11 +275,8 @@ export class Connection {
         this.head = head;
         this.remaining = head.length;
         this.chunkPhase = 'size';
-        this.arm(this.exchange.request.bodyTimeoutMs, 'response body stalled', 'BODY_TIMEOUT');
-        if (head.framing === 'none' || (head.framing === 'length' && head.length === 0)) {
-          this.complete(data);
-          return;
-        }
+        this.arm(exchange.request.bodyTimeoutMs, 'response body stalled', 'BODY_TIMEOUT');
+        if (head.framing === 'none' || (head.framing === 'length' && head.length === 0)) this.complete();
         continue;
       }
       this.timer?.refresh();
@@ -249,8 +294,8 @@ export class Connection {
       const part = data.length > this.remaining ? data.subarray(0, this.remaining) : data;
       this.keep(part);
       this.remaining -= part.length;
-      if (this.remaining === 0) this.complete(data.subarray(part.length));
-      return data.subarray(data.length);
+      if (this.remaining === 0) this.complete();
+      return data.subarray(part.length);
     }
     switch (this.chunkPhase) {
       case 'size': {
@@ -284,7 +329,7 @@ export class Connection {
       case 'trailer': {
         const eol = data.indexOf(CRLF);
         if (eol < 0) return this.waitForLine(data);
-        if (eol === 0) this.complete(data.subarray(2));
+        if (eol === 0) this.complete();
         return data.subarray(eol + 2);
       }
     }
@@ -297,7 +342,7 @@ export class Connection {
   }
 
   private keep(part: Buffer): void {
-    const max = this.exchange!.request.maxReplyBytes;
+    const max = this.exchanges[0]!.request.maxReplyBytes;
     if (this.keptBytes >= max) {
       if (part.length > 0) this.truncated = true;
       return;
@@ -313,26 +358,27 @@ export class Connection {
     return { status: head.status, headers: head.headers, body, truncated: this.truncated };
   }
 
-  /** The reply is read in full; bytes after it mean the server sent more than asked for. */
-  private complete(rest: Buffer): void {
+  /** The first unanswered reply is read in full; the next one's head is awaited, or the connection is idle. */
+  private complete(): void {
     const head = this.head!;
-    const exchange = this.exchange!;
+    const exchange = this.exchanges.shift()!;
     const reply = this.reply(head);
-    this.exchange = undefined;
     this.served++;
     this.replyStarted = false;
     this.head = undefined;
     this.kept = [];
     this.keptBytes = 0;
     this.truncated = false;
-    this.disarm();
     this.idleTimeoutMs = head.idleTimeoutMs;
     exchange.resolve(reply);
-    if (!head.keepAlive || rest.length > 0) this.destroy();
+    // Requests pipelined behind a `Connection: close` reply are not answered (see `gone`).
+    if (!head.keepAlive) return this.destroy();
+    if (this.exchanges.length > 0) return this.armHeaders();
+    this.disarm();
     // A server that closes after each reply without saying so sends its FIN in the next read: let
     // that read happen before the connection is reused.
-    else setImmediate(() => {
-      if (!this.closed) this.onIdle(this);
+    setImmediate(() => {
+      if (!this.closed && !this.serverEnded && this.exchanges.length === 0) this.onIdle(this);
     });
   }
 }

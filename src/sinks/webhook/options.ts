@@ -37,6 +37,8 @@ export interface WebhookOptions {
    * batches, not requests: docs/sinks/webhook.md explains why there are two.
    */
   readonly maxInFlight: number;
+  /** Requests written at once on one connection (HTTP/1.1 pipelining); always 1 for a chat robot. */
+  readonly pipeline: number;
   /** A body rendering past this many bytes fails (the event is rejected). */
   readonly maxBodyBytes: number;
   /** Query parameters forwarded to the endpoint whose names look like a misspelt option of ours. */
@@ -49,6 +51,8 @@ export const DEFAULT_CONFIGMAP_NAMESPACE = 'default';
 export const CONFIGMAP_KEY = 'content';
 export const DEFAULT_MAX_IN_FLIGHT = 8;
 const MAX_IN_FLIGHT_LIMIT = 64;
+export const DEFAULT_PIPELINE = 16;
+const PIPELINE_LIMIT = 256;
 export const DEFAULT_MAX_BODY_BYTES = 1 << 20;
 const MAX_BODY_BYTES_LIMIT = 64 << 20;
 
@@ -62,6 +66,7 @@ export const WEBHOOK_OPTIONS = [
   'missing_configmap',
   'response_check',
   'max_in_flight',
+  'pipeline',
   'max_body_bytes',
 ] as const;
 
@@ -144,14 +149,23 @@ function parseConfigMap(uri: SinkUri): ConfigMapRef | undefined {
   return { namespace: ns, name };
 }
 
-function parseMaxInFlight(uri: SinkUri): number {
-  const text = option(uri, 'max_in_flight');
-  if (text === undefined) return DEFAULT_MAX_IN_FLIGHT;
+function parseCount(uri: SinkUri, name: string, fallback: number, max: number): number {
+  const text = option(uri, name);
+  if (text === undefined) return fallback;
   const n = Number(text);
-  if (!/^[0-9]+$/.test(text) || n < 1 || n > MAX_IN_FLIGHT_LIMIT) {
-    throw new ConfigError(`${SINK}: option max_in_flight=${JSON.stringify(text)} must be an integer from 1 to ${MAX_IN_FLIGHT_LIMIT}`);
+  if (!/^[0-9]+$/.test(text) || n < 1 || n > max) {
+    throw new ConfigError(`${SINK}: option ${name}=${JSON.stringify(text)} must be an integer from 1 to ${max}`);
   }
   return n;
+}
+
+/** Chat robots are paced one message at a time: never pipelined. */
+function parsePipeline(uri: SinkUri, replyCheck: 'status' | RobotKind): number {
+  if (replyCheck === 'status') return parseCount(uri, 'pipeline', DEFAULT_PIPELINE, PIPELINE_LIMIT);
+  if (option(uri, 'pipeline') !== undefined && option(uri, 'pipeline') !== '1') {
+    throw new ConfigError(`${SINK}: option pipeline applies to plain webhooks only; a chat robot (response_check=${replyCheck}) gets one message at a time at its pace`);
+  }
+  return 1;
 }
 
 /** What a body size limit may be (the sink's `max_body_bytes`, `render --max-body-bytes`). */
@@ -228,6 +242,7 @@ export function parseWebhookOptions(uri: SinkUri, env: NodeJS.ProcessEnv = proce
   const headers = parseHeaders(uri);
   const credentials = basicAuth(uri, env);
   if (credentials !== undefined && !headers.some(([name]) => name.toLowerCase() === 'authorization')) headers.push(credentials);
+  const replyCheck = parseReplyCheck(uri, endpoint);
   return {
     endpoint,
     method: parseMethod(uri),
@@ -235,8 +250,9 @@ export function parseWebhookOptions(uri: SinkUri, env: NodeJS.ProcessEnv = proce
     configMap: parseConfigMap(uri),
     bodyMode: choiceOption(uri, 'body_mode', ['raw', 'json'] as const, 'raw'),
     missingConfigMap: choiceOption(uri, 'missing_configmap', ['fail', 'default'] as const, 'fail'),
-    replyCheck: parseReplyCheck(uri, endpoint),
-    maxInFlight: parseMaxInFlight(uri),
+    replyCheck,
+    maxInFlight: parseCount(uri, 'max_in_flight', DEFAULT_MAX_IN_FLIGHT, MAX_IN_FLIGHT_LIMIT),
+    pipeline: parsePipeline(uri, replyCheck),
     maxBodyBytes: parseMaxBodyBytes(uri),
     suspiciousParameters: suspicious(uri),
   };

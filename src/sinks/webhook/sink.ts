@@ -1,5 +1,6 @@
 // The webhook sink: one request per event, its body rendered from a Go template (kube-eventer's
-// default or a ConfigMap's `content`, hot-reloaded), sent with bounded concurrency.
+// default or a ConfigMap's `content`, hot-reloaded), sent over a bounded pool of connections, several
+// requests at once on each (HTTP/1.1 pipelining) unless the endpoint is a chat robot.
 import { Counter, type Registry } from 'prom-client';
 import type { Logger } from 'pino';
 import { ConfigError } from '../../base/errors.js';
@@ -7,12 +8,13 @@ import { option, type SinkUri } from '../../base/uri.js';
 import type { KubeEvent } from '../../event/types.js';
 import type { ConfigMap } from '../../kube/types.js';
 import { redact } from '../../base/redact.js';
-import { reject, retry, type Outcome } from '../../pipeline/outcome.js';
-import { describeTarget, HttpClient, type HttpRequest } from '../http/client.js';
+import { defer, reject, retry, type Outcome } from '../../pipeline/outcome.js';
+import { describeTarget, HttpClient, type HttpRequest, type PipelinedRequest } from '../http/client.js';
 import { DEFERRED, robotTuning, type Robot } from '../chat/robot.js';
 import { ROBOTS } from '../chat/robots.js';
 import type { LaneTuning, Sink } from '../../pipeline/sink.js';
 import type { ConfigMapReader, SinkContext, SinkParts } from '../context.js';
+import { laneSettingsFor } from '../../pipeline/lane-options.js';
 import { compileWebhookTemplate, DEFAULT_BODY_TEMPLATE, type WebhookEncoder } from './encoder.js';
 import { CONFIGMAP_KEY, parseWebhookOptions, type ConfigMapRef, type WebhookOptions } from './options.js';
 
@@ -86,8 +88,23 @@ function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
+/** Events a send had no time left for: the lane hands them over again, first, in the next send. */
+const LEFT_FOR_NEXT_SEND = defer('left for the next send (the endpoint answers slowly)');
+
+/**
+ * A send starts rounds for at most this share of the lane's send deadline, and sizes a round to
+ * last about as long, so an endpoint that slows down leaves the deadline room instead of having
+ * requests cut off and sent again.
+ */
+const SEND_SHARE_OF_DEADLINE = 0.25;
+
 class WebhookSink implements Sink {
   readonly name = 'webHook';
+  /**
+   * Requests each connection gets at once: 1 to start with, then as many as the last round's reply
+   * time per request lets fit in the send budget, up to the `pipeline` option.
+   */
+  private depth = 1;
   private readonly stopWatch = new AbortController();
   /** The chat robot behind the endpoint, when there is one (response_check). */
   private readonly robot: Robot | undefined;
@@ -100,6 +117,8 @@ class WebhookSink implements Sink {
     /** Replaced as a whole on reload; a batch renders with the encoder it started with. */
     private encoder: WebhookEncoder,
     private readonly headers: ReadonlyArray<readonly [string, string]>,
+    /** How long a send keeps starting rounds (a share of the lane's send deadline). */
+    private readonly budgetMs: number,
   ) {
     this.robot = options.replyCheck === 'status' ? undefined : ROBOTS[options.replyCheck];
     this.target = describeTarget(options.method, options.endpoint);
@@ -122,15 +141,46 @@ class WebhookSink implements Sink {
     if (this.robot !== undefined && batch.length > 1) return this.sendMerged(batch, encoder, this.robot, signal);
     const outcomes = new Array<Outcome>(batch.length);
     const runs = objectRuns(batch, this.options.maxInFlight);
-    // One request at a time per run, so events of one involved object arrive in order.
-    const worker = async (run: readonly number[]) => {
-      for (const i of run) {
-        await yieldToEventLoop();
-        outcomes[i] = await this.deliver(batch[i]!, encoder, signal);
+    const started = performance.now();
+    // Each run goes over its own connection in rounds of `depth` pipelined requests, so events of one
+    // involved object arrive in order. A send starts no round once its budget is spent: what is left
+    // waits for the next send, and a slow endpoint never runs a batch into the lane's deadline.
+    for (let sent = 0; runs.some((run) => run.length > sent); ) {
+      if (performance.now() - started > this.budgetMs) {
+        for (const run of runs) for (const i of run.slice(sent)) outcomes[i] = LEFT_FOR_NEXT_SEND;
+        break;
       }
-    };
-    await Promise.all(runs.map(worker));
+      const depth = this.depth;
+      await this.sendRound(batch, runs.map((run) => run.slice(sent, sent + depth)), outcomes, encoder, signal);
+      sent += depth;
+    }
     return outcomes;
+  }
+
+  /**
+   * One round: a slice of each run, rendered one run after another (the endpoint works on one
+   * connection's requests while the next renders), then the depth for the next round.
+   */
+  private async sendRound(batch: readonly KubeEvent[], slices: ReadonlyArray<readonly number[]>, outcomes: Outcome[], encoder: WebhookEncoder, signal: AbortSignal): Promise<void> {
+    let slowestMsPerRequest = 0;
+    const exchanges: Array<Promise<void>> = [];
+    for (const slice of slices) {
+      const { requests, positions } = await this.render(batch, slice, outcomes, encoder);
+      if (requests.length === 0) continue;
+      if (signal.aborted) {
+        for (const i of positions) outcomes[i] = retry('not sent: send deadline passed or shutting down');
+        continue;
+      }
+      const started = performance.now();
+      exchanges.push(
+        this.client.exchangeAll(requests, signal, this.robot?.checkReply).then((replies) => {
+          slowestMsPerRequest = Math.max(slowestMsPerRequest, (performance.now() - started) / replies.length);
+          positions.forEach((position, k) => (outcomes[position] = replies[k]!));
+        }),
+      );
+    }
+    await Promise.all(exchanges);
+    if (slowestMsPerRequest > 0) this.depth = Math.max(1, Math.min(this.options.pipeline, Math.floor(this.budgetMs / slowestMsPerRequest)));
   }
 
   /**
@@ -160,16 +210,20 @@ class WebhookSink implements Sink {
     return outcomes;
   }
 
-  private async deliver(event: KubeEvent, encoder: WebhookEncoder, signal: AbortSignal): Promise<Outcome> {
-    let body: string;
-    try {
-      body = encoder.render(event);
-    } catch (err) {
-      return reject(redact(`${encoder.source}: ${(err as Error).message}`));
+  /** The requests for the events at `positions`; an event whose render fails is rejected instead. */
+  private async render(batch: readonly KubeEvent[], positions: readonly number[], outcomes: Outcome[], encoder: WebhookEncoder): Promise<{ requests: PipelinedRequest[]; positions: number[] }> {
+    const requests: PipelinedRequest[] = [];
+    const rendered: number[] = [];
+    for (const i of positions) {
+      await yieldToEventLoop();
+      try {
+        requests.push({ url: this.options.endpoint, method: this.options.method, headers: this.headers, body: encoder.render(batch[i]!), target: this.target });
+        rendered.push(i);
+      } catch (err) {
+        outcomes[i] = reject(redact(`${encoder.source}: ${(err as Error).message}`));
+      }
     }
-    if (signal.aborted) return retry('not sent: send deadline passed or shutting down');
-    const request: HttpRequest = { url: this.options.endpoint, method: this.options.method, headers: this.headers, body, signal, target: this.target };
-    return this.client.exchange(request, this.robot?.checkReply);
+    return { requests, positions: rendered };
   }
 
   async close(): Promise<void> {
@@ -247,12 +301,12 @@ const ROBOT_BATCH = 8;
 /**
  * A robot endpoint is paced like the chat sinks (`rate_limit`/`rate_window` override the pace) and
  * each batch is merged into one message. Elsewhere a `rate_limit` counts requests: one event per send.
- * Otherwise a batch is what goes on the wire at once (`max_in_flight` requests), so the lane's `timeout`
- * bounds about one request, not a queue of them behind a slow endpoint.
+ * Otherwise a batch is at most what goes on the wire at once (`max_in_flight` connections, `pipeline`
+ * requests on each), so the lane's `timeout` bounds one round of requests, not a queue of them.
  */
 function laneTuning(uri: SinkUri, options: WebhookOptions): LaneTuning {
   if (options.replyCheck !== 'status') return robotTuning(ROBOTS[options.replyCheck], ROBOT_BATCH);
-  return { maxBatch: option(uri, 'rate_limit') === undefined ? options.maxInFlight : 1 };
+  return { maxBatch: option(uri, 'rate_limit') === undefined ? options.maxInFlight * options.pipeline : 1 };
 }
 
 export async function createWebhookSink(uri: SinkUri, ctx: SinkContext): Promise<SinkParts> {
@@ -266,11 +320,12 @@ export async function createWebhookSink(uri: SinkUri, ctx: SinkContext): Promise
     headers.push(['Content-Type', 'application/json']);
   }
   const client = new HttpClient({ connectionsPerOrigin: options.maxInFlight });
-  const sink = new WebhookSink(options, client, starting.encoder, headers);
+  const tuning = laneTuning(uri, options);
+  const budgetMs = laneSettingsFor(uri, tuning).sendTimeoutMs * SEND_SHARE_OF_DEADLINE;
+  const sink = new WebhookSink(options, client, starting.encoder, headers, budgetMs);
   if (options.configMap !== undefined && ctx.kube !== undefined) {
     const sinkLabel = (ctx.log.bindings() as { sink?: string }).sink ?? `webhook ${options.configMap.namespace}/${options.configMap.name}`;
     watchTemplate(sink, options, options.configMap, ctx.kube, ctx, sinkLabel, starting.version);
   }
-  const tuning = laneTuning(uri, options);
   return { sink, tuning };
 }

@@ -121,6 +121,17 @@ test('our new options: choices and ranges', () => {
   configError('http://h/x?response_check=teams', /option response_check="teams" must be one of auto, status, dingtalk, wechat, feishu, slack/);
 });
 
+test('pipeline: 16 requests per connection by default, 1 turns it off; chat robots are never pipelined', () => {
+  assert.equal(parse('http://h/x').pipeline, 16);
+  assert.equal(parse('http://h/x?pipeline=1').pipeline, 1);
+  assert.equal(parse('http://h/x?pipeline=256').pipeline, 256);
+  configError('http://h/x?pipeline=0', /option pipeline="0" must be an integer from 1 to 256/);
+  configError('http://h/x?pipeline=257', /pipeline="257"/);
+  assert.equal(parse('https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k').pipeline, 1);
+  assert.equal(parse('http://h/x?response_check=slack&pipeline=1').pipeline, 1);
+  configError('https://oapi.dingtalk.com/robot/send?access_token=t&pipeline=8', /option pipeline applies to plain webhooks only; a chat robot \(response_check=dingtalk\)/);
+});
+
 test('response_check=auto picks the robot from well-known hosts', () => {
   assert.equal(parse('https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k').replyCheck, 'wechat');
   assert.equal(parse('https://oapi.dingtalk.com/robot/send?access_token=t').replyCheck, 'dingtalk');

@@ -122,8 +122,8 @@ test('a render error rejects only that event, with Go\'s error text; the others 
   assert.deepEqual(receiver.requests.slice(start).map((r) => r.body), ['{"count": 5}']);
 });
 
-test('requests in flight stay within max_in_flight and every event is answered', async () => {
-  const b = await build('/slow?max_in_flight=3');
+test('without pipelining, requests in flight stay within max_in_flight and every event is answered', async () => {
+  const b = await build('/slow?max_in_flight=3&pipeline=1');
   const start = fresh();
   let held: Array<() => void> = [];
   let maxHeld = 0;
@@ -147,34 +147,44 @@ test('requests in flight stay within max_in_flight and every event is answered',
   assert.equal(maxHeld, 3);
 });
 
-test('events of one involved object are sent one after another, in order, beside other objects', async () => {
-  const b = await build('/ordered?max_in_flight=4');
-  const start = fresh();
-  const inFlight = new Map<string, number>();
-  let overlapped = false;
-  receiver.respond(async (request) => {
-    const pod = /pod (web-\d)/.exec(request.body)![1]!;
-    inFlight.set(pod, (inFlight.get(pod) ?? 0) + 1);
-    if (inFlight.get(pod)! > 1) overlapped = true;
-    // Answered on a later turn, so the other requests of the batch are already on their way.
-    await new Promise((resolve) => setImmediate(resolve));
-    inFlight.set(pod, inFlight.get(pod)! - 1);
-    return { status: 200 };
+for (const [pipeline, how] of [
+  ['1', 'one request at a time per object'],
+  ['16', 'pipelined on its connection'],
+] as const) {
+  test(`events of one involved object arrive in order, beside other objects (pipeline=${pipeline}: ${how})`, async () => {
+    const b = await build(`/ordered?max_in_flight=4&pipeline=${pipeline}`);
+    const start = fresh();
+    const connectionsBefore = receiver.connectionsAccepted;
+    const inFlight = new Map<string, number>();
+    let overlapped = false;
+    receiver.respond(async (request) => {
+      const pod = /pod (web-\d)/.exec(request.body)![1]!;
+      inFlight.set(pod, (inFlight.get(pod) ?? 0) + 1);
+      if (inFlight.get(pod)! > 1) overlapped = true;
+      // Answered on a later turn, so the other requests of the batch are already on their way.
+      await new Promise((resolve) => setImmediate(resolve));
+      inFlight.set(pod, inFlight.get(pod)! - 1);
+      return { status: 200 };
+    });
+    const events = Array.from({ length: 20 }, (_, i) =>
+      podEvent({ message: `step ${i} of pod web-${i % 2}`, involvedObject: { kind: 'Pod', namespace: 'team', name: `web-${i % 2}`, uid: `pod-${i % 2}` } }),
+    );
+    // The first send learns how fast the endpoint answers; the second pipelines at full depth.
+    for (const half of [events.slice(0, 10), events.slice(10)]) {
+      const outcomes = await send(b, half);
+      assert.ok(outcomes.every((o) => o.status === 'ok'));
+    }
+    const bodies = receiver.requests.slice(start).map((r) => r.body);
+    assert.equal(bodies.length, 20);
+    for (const pod of ['web-0', 'web-1']) {
+      const steps = bodies.filter((body) => body.includes(`pod ${pod}`)).map((body) => Number(/step (\d+)/.exec(body)![1]));
+      assert.deepEqual(steps, [...steps].sort((x, y) => x - y), `${pod} in order`);
+      assert.equal(steps.length, 10);
+    }
+    assert.equal(overlapped, pipeline !== '1', pipeline === '1' ? 'one request at a time per object' : 'requests of one object pipelined');
+    assert.ok(receiver.connectionsAccepted - connectionsBefore <= 4, 'at most max_in_flight connections');
   });
-  const events = Array.from({ length: 20 }, (_, i) =>
-    podEvent({ message: `step ${i} of pod web-${i % 2}`, involvedObject: { kind: 'Pod', namespace: 'team', name: `web-${i % 2}`, uid: `pod-${i % 2}` } }),
-  );
-  const outcomes = await send(b, events);
-  assert.ok(outcomes.every((o) => o.status === 'ok'));
-  const bodies = receiver.requests.slice(start).map((r) => r.body);
-  assert.equal(bodies.length, 20);
-  for (const pod of ['web-0', 'web-1']) {
-    const steps = bodies.filter((body) => body.includes(`pod ${pod}`)).map((body) => Number(/step (\d+)/.exec(body)![1]));
-    assert.deepEqual(steps, [...steps].sort((x, y) => x - y), `${pod} in order`);
-    assert.equal(steps.length, 10);
-  }
-  assert.equal(overlapped, false, 'one request at a time per object');
-});
+}
 
 test('an aborted send (deadline or shutdown) reports retry for what was not delivered', async () => {
   const b = await build('/hang?max_in_flight=2');
@@ -332,7 +342,7 @@ test('two webhook sinks share one registry without clashing metrics', async () =
   assert.ok(first.ctx.registry.getSingleMetric('eventer_webhook_template_reloads_total'));
 });
 
-test('robot endpoints are paced like the chat sinks and batched for merging; elsewhere a rate_limit sends one event per call, else a batch is max_in_flight events', async () => {
+test('robot endpoints are paced like the chat sinks and batched for merging; elsewhere a rate_limit sends one event per call, else a batch is max_in_flight × pipeline events', async () => {
   const { robotTuning } = await import('../../../src/sinks/chat/robot.js');
   const { ROBOTS } = await import('../../../src/sinks/chat/robots.js');
   const ctx = sinkContext(captureLog().log);
@@ -346,8 +356,9 @@ test('robot endpoints are paced like the chat sinks and batched for merging; els
   assert.deepEqual(await tuningOf('webhook:https://open.feishu.cn/open-apis/bot/v2/hook/x'), robotTuning(ROBOTS.feishu, 8));
   assert.deepEqual(await tuningOf('webhook:https://hooks.slack.com/services/T/B/X?rate_limit=5'), robotTuning(ROBOTS.slack, 8));
   assert.deepEqual(await tuningOf(`webhook:${receiver.url}/x?rate_limit=5`), { maxBatch: 1 });
-  assert.deepEqual(await tuningOf(`webhook:${receiver.url}/x`), { maxBatch: 8 });
-  assert.deepEqual(await tuningOf(`webhook:${receiver.url}/x?max_in_flight=3`), { maxBatch: 3 });
+  assert.deepEqual(await tuningOf(`webhook:${receiver.url}/x`), { maxBatch: 8 * 16 });
+  assert.deepEqual(await tuningOf(`webhook:${receiver.url}/x?max_in_flight=3`), { maxBatch: 3 * 16 });
+  assert.deepEqual(await tuningOf(`webhook:${receiver.url}/x?max_in_flight=3&pipeline=1`), { maxBatch: 3 });
 });
 
 test('parameters that look like misspelt options are warned about (and still forwarded)', async () => {
