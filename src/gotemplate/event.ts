@@ -52,76 +52,79 @@ function managedFields(m: Record<string, unknown>): Record<string, unknown> {
   };
 }
 
+/** Where a struct's lazy fields (see lazyFields) find what they are computed from. */
+const SOURCE = Symbol('source');
+
 /**
- * Defines `name` on `target` as a field computed on first read and then kept: a template reads a
- * few fields, so the costly conversions (times, maps, managedFields) are not paid for every event.
- * Enumerable, and assignable like a plain field.
+ * A prototype whose getters compute the named fields from the object's SOURCE on first read, then
+ * keep the value as the object's own field (enumerable, and assignable like a plain field): a template
+ * reads a few fields, so the costly conversions (times, maps, managedFields) are not paid for every
+ * event, and nothing is allocated per event for the fields it never reads.
  */
-function lazyField(target: Record<string, unknown>, name: string, compute: () => unknown): void {
-  const settle = (value: unknown) => Object.defineProperty(target, name, { value, writable: true, enumerable: true, configurable: true });
-  Object.defineProperty(target, name, {
-    enumerable: true,
-    configurable: true,
-    get() {
-      const value = compute();
-      settle(value);
-      return value;
-    },
-    set: settle,
-  });
+function lazyFields<S>(fields: Record<string, (source: S) => unknown>): object {
+  const proto = {};
+  for (const [name, compute] of Object.entries(fields)) {
+    const settle = (target: object, value: unknown) => Object.defineProperty(target, name, { value, writable: true, enumerable: true, configurable: true });
+    Object.defineProperty(proto, name, {
+      get(this: { [SOURCE]: S }) {
+        const value = compute(this[SOURCE]);
+        settle(this, value);
+        return value;
+      },
+      set(this: object, value: unknown) {
+        settle(this, value);
+      },
+    });
+  }
+  return proto;
 }
+
+const LAZY_META = lazyFields<NonNullable<KubeEvent['metadata']>>({
+  CreationTimestamp: (md) => time(md.creationTimestamp),
+  DeletionTimestamp: (md) => (md.deletionTimestamp ? { v: time(md.deletionTimestamp) } : null),
+  Labels: (md) => stringMap(md.labels ?? undefined),
+  Annotations: (md) => stringMap(md.annotations ?? undefined),
+  OwnerReferences: (md) => md.ownerReferences?.map((o) => ownerReference(o as Record<string, unknown>)) ?? null,
+  ManagedFields: (md) => md.managedFields?.map((m) => managedFields(m as Record<string, unknown>)) ?? null,
+});
+
+const LAZY_EVENT = lazyFields<KubeEvent>({
+  FirstTimestamp: (e) => time(e.firstTimestamp),
+  LastTimestamp: (e) => time(e.lastTimestamp),
+  EventTime: (e) => time(e.eventTime),
+  Series: (e) => (e.series ? { v: { Count: e.series.count ?? 0, LastObservedTime: time(e.series.lastObservedTime), State: (e.series as { state?: string }).state ?? '' } } : null),
+});
 
 /** The raw Go struct of a decoded core/v1 Event (timestamps in the Local zone, TypeMeta empty). */
 function eventRaw(e: KubeEvent): Record<string, unknown> {
   const md = e.metadata ?? {};
-  const meta: Record<string, unknown> = {
-    Name: md.name ?? '',
-    GenerateName: md.generateName ?? '',
-    Namespace: md.namespace ?? '',
-    SelfLink: md.selfLink ?? '',
-    UID: md.uid ?? '',
-    ResourceVersion: md.resourceVersion ?? '',
-    Generation: md.generation ?? 0,
-    CreationTimestamp: undefined,
-    DeletionTimestamp: null,
-    DeletionGracePeriodSeconds: md.deletionGracePeriodSeconds === undefined ? null : { v: md.deletionGracePeriodSeconds },
-    Labels: null,
-    Annotations: null,
-    OwnerReferences: null,
-    Finalizers: md.finalizers ?? null,
-    ClusterName: md.clusterName ?? '',
-    ManagedFields: null,
-  };
-  lazyField(meta, 'CreationTimestamp', () => time(md.creationTimestamp));
-  if (md.deletionTimestamp) lazyField(meta, 'DeletionTimestamp', () => ({ v: time(md.deletionTimestamp) }));
-  if (md.labels) lazyField(meta, 'Labels', () => stringMap(md.labels));
-  if (md.annotations) lazyField(meta, 'Annotations', () => stringMap(md.annotations));
-  if (md.ownerReferences) lazyField(meta, 'OwnerReferences', () => md.ownerReferences!.map((o) => ownerReference(o as Record<string, unknown>)));
-  if (md.managedFields) lazyField(meta, 'ManagedFields', () => md.managedFields!.map((m) => managedFields(m as Record<string, unknown>)));
-  const raw: Record<string, unknown> = {
-    TypeMeta: { Kind: '', APIVersion: '' },
-    ObjectMeta: meta,
-    InvolvedObject: objectReference(e.involvedObject),
-    Reason: e.reason ?? '',
-    Message: e.message ?? '',
-    Source: { Component: e.source?.component ?? '', Host: e.source?.host ?? '' },
-    FirstTimestamp: undefined,
-    LastTimestamp: undefined,
-    Count: e.count ?? 0,
-    Type: e.type ?? '',
-    EventTime: undefined,
-    Series: null,
-    Action: e.action ?? '',
-    Related: e.related ? { v: objectReference(e.related) } : null,
-    ReportingController: e.reportingComponent ?? '',
-    ReportingInstance: e.reportingInstance ?? '',
-  };
-  lazyField(raw, 'FirstTimestamp', () => time(e.firstTimestamp));
-  lazyField(raw, 'LastTimestamp', () => time(e.lastTimestamp));
-  lazyField(raw, 'EventTime', () => time(e.eventTime));
-  const series = e.series;
-  if (series) lazyField(raw, 'Series', () => ({ v: { Count: series.count ?? 0, LastObservedTime: time(series.lastObservedTime), State: (series as { state?: string }).state ?? '' } }));
-  return raw;
+  const meta = Object.create(LAZY_META) as Record<string | symbol, unknown>;
+  meta[SOURCE] = md;
+  meta.Name = md.name ?? '';
+  meta.GenerateName = md.generateName ?? '';
+  meta.Namespace = md.namespace ?? '';
+  meta.SelfLink = md.selfLink ?? '';
+  meta.UID = md.uid ?? '';
+  meta.ResourceVersion = md.resourceVersion ?? '';
+  meta.Generation = md.generation ?? 0;
+  meta.DeletionGracePeriodSeconds = md.deletionGracePeriodSeconds === undefined ? null : { v: md.deletionGracePeriodSeconds };
+  meta.Finalizers = md.finalizers ?? null;
+  meta.ClusterName = md.clusterName ?? '';
+  const raw = Object.create(LAZY_EVENT) as Record<string | symbol, unknown>;
+  raw[SOURCE] = e;
+  raw.TypeMeta = { Kind: '', APIVersion: '' };
+  raw.ObjectMeta = meta;
+  raw.InvolvedObject = objectReference(e.involvedObject);
+  raw.Reason = e.reason ?? '';
+  raw.Message = e.message ?? '';
+  raw.Source = { Component: e.source?.component ?? '', Host: e.source?.host ?? '' };
+  raw.Count = e.count ?? 0;
+  raw.Type = e.type ?? '';
+  raw.Action = e.action ?? '';
+  raw.Related = e.related ? { v: objectReference(e.related) } : null;
+  raw.ReportingController = e.reportingComponent ?? '';
+  raw.ReportingInstance = e.reportingInstance ?? '';
+  return raw as Record<string, unknown>;
 }
 
 /** The Event exactly as decoded by client-go: a *v1.Event value. */
