@@ -75,8 +75,9 @@ function pump(res: ServerResponse, stream: Buffer): void {
 }
 
 createInterface({ input: process.stdin }).on('line', (line) => {
+  if (line.trim() !== 'go' || watch === undefined) return;
   const stream = streams.shift();
-  if (line.trim() === 'go' && watch !== undefined && stream !== undefined) pump(watch, stream);
+  if (stream !== undefined) pump(watch, stream);
 });
 
 const server = createServer((req, res) => {
