@@ -9,6 +9,7 @@
 // With stored=N, the cluster already holds N Events (about 1.2 KB each, over 500 namespaces): the list
 // serves them page by page (`limit`, `continue`) from items serialised once at start-up, and answers
 // resourceVersion N+1; the watch's events follow them.
+import { randomUUID } from 'node:crypto';
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createInterface } from 'node:readline';
@@ -21,10 +22,10 @@ const total = perRound * rounds;
 export const SENTINEL_NAMESPACE = 'bench-sentinel';
 
 /** A typical kubelet Event: about 900 bytes of JSON (1.2 KB with `message` an image pull's failure). `i` numbers it. */
-function eventObject(i: number, namespace: string, message: string): object {
+function eventObject(i: number, namespace: string, message: string, uid = `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`): object {
   const pod = `web-${i % 500}`;
   return {
-    metadata: { name: `${pod}.17b2c${i.toString(16)}`, namespace, uid: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`, resourceVersion: String(i + 2), creationTimestamp: '2026-11-25T10:00:00Z', managedFields: [{ manager: 'kubelet', operation: 'Update', apiVersion: 'v1', time: '2026-11-25T10:00:05Z', fieldsType: 'FieldsV1', fieldsV1: { 'f:count': {}, 'f:firstTimestamp': {}, 'f:involvedObject': {}, 'f:lastTimestamp': {}, 'f:message': {}, 'f:reason': {}, 'f:source': { 'f:component': {}, 'f:host': {} }, 'f:type': {} } }] },
+    metadata: { name: `${pod}.17b2c${i.toString(16)}`, namespace, uid, resourceVersion: String(i + 2), creationTimestamp: '2026-11-25T10:00:00Z', managedFields: [{ manager: 'kubelet', operation: 'Update', apiVersion: 'v1', time: '2026-11-25T10:00:05Z', fieldsType: 'FieldsV1', fieldsV1: { 'f:count': {}, 'f:firstTimestamp': {}, 'f:involvedObject': {}, 'f:lastTimestamp': {}, 'f:message': {}, 'f:reason': {}, 'f:source': { 'f:component': {}, 'f:host': {} }, 'f:type': {} } }] },
     involvedObject: { kind: 'Pod', namespace, name: pod, uid: `pod-${i % 500}`, apiVersion: 'v1', resourceVersion: '12345', fieldPath: 'spec.containers{web}' },
     reason: i % 3 === 0 ? 'BackOff' : 'Pulled',
     message,
@@ -45,12 +46,12 @@ function eventLine(i: number, namespace: string, seq: number): string {
   return JSON.stringify({ type: 'ADDED', object: { kind: 'Event', apiVersion: 'v1', ...eventObject(i, namespace, message) } }) + '\n';
 }
 
-/** Stored Event `i` (0 ≤ i < stored) as a list item (no kind or apiVersion, as the API server writes them). */
+/** Stored Event `i` (0 ≤ i < stored) as a list item (no kind or apiVersion, as the API server writes them), with a random uid as a cluster's. */
 function storedItem(i: number): string {
   const namespace = `team-${i % 500}`;
   const image = `registry.example.com/${namespace}/web:1.${i % 97}`;
   const message = `Failed to pull image "${image}": rpc error: code = Unknown desc = failed to pull and unpack image "${image}": failed to resolve reference "${image}": unexpected status from HEAD request to https://registry.example.com/v2/${namespace}/web/manifests/1.${i % 97}: 401 Unauthorized`;
-  return JSON.stringify(eventObject(i, namespace, message));
+  return JSON.stringify(eventObject(i, namespace, message, randomUUID()));
 }
 
 /** Each round's lines; the last round ends with a bookmark. */
