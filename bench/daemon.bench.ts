@@ -36,7 +36,7 @@ function binFlags(): string[] {
 }
 
 interface Lines {
-  /** Resolves with the first line (after any already seen) that matches. */
+  /** Resolves with the first line (after any already seen) that matches; rejects if the process ends first. */
   next(pattern: RegExp): Promise<RegExpExecArray>;
   /** When the line next() last matched arrived (performance.now()). */
   readonly matchedAt: number;
@@ -45,7 +45,8 @@ interface Lines {
 function lines(child: ChildProcess, name: string, stream: NodeJS.ReadableStream): Lines {
   const seen: Array<{ line: string; at: number }> = [];
   let matchedAt = 0;
-  let waiter: { pattern: RegExp; resolve: (m: RegExpExecArray) => void } | undefined;
+  let waiter: { pattern: RegExp; resolve: (m: RegExpExecArray) => void; reject: (err: Error) => void } | undefined;
+  let ended: string | undefined;
   const check = () => {
     if (waiter === undefined) return;
     for (let i = 0; i < seen.length; i++) {
@@ -59,18 +60,25 @@ function lines(child: ChildProcess, name: string, stream: NodeJS.ReadableStream)
         return;
       }
     }
+    if (ended !== undefined) {
+      const { pattern, reject } = waiter;
+      waiter = undefined;
+      reject(new Error(`${ended} while waiting for ${pattern}`));
+    }
   };
   createInterface({ input: stream }).on('line', (line) => {
     seen.push({ line, at: performance.now() });
     check();
   });
-  child.once('exit', (code, signal) => {
-    if (waiter) console.error(`${name} exited (${code ?? signal}) while waiting for ${waiter.pattern}`);
+  // 'close' comes after the process ended and its output was read to the end.
+  child.once('close', (code, signal) => {
+    ended = `${name} exited (${code ?? signal})`;
+    check();
   });
   return {
     next: (pattern) =>
-      new Promise((resolve) => {
-        waiter = { pattern, resolve };
+      new Promise((resolve, reject) => {
+        waiter = { pattern, resolve, reject };
         check();
       }),
     get matchedAt() {
@@ -84,8 +92,13 @@ function script(name: string): string[] {
 }
 
 /** `out` reads the child's stdout, or its log (stderr) when `log` is set; the other goes to ours. */
+/** Processes this bench started and that still run: ended if the bench fails. */
+const children = new Set<ChildProcess>();
+
 function start(args: string[], name: string, stdin: 'pipe' | 'ignore' = 'ignore', log = false): { child: ChildProcess; out: Lines } {
   const child = spawn(process.execPath, args, { stdio: [stdin, log ? 'inherit' : 'pipe', log ? 'pipe' : 'inherit'] });
+  children.add(child);
+  child.once('exit', () => children.delete(child));
   return { child, out: lines(child, name, log ? child.stderr! : child.stdout!) };
 }
 
@@ -183,7 +196,11 @@ async function launch(setup: Setup): Promise<Running> {
   const port = (await daemon.out.next(/"port":(\d+).*"msg":"Starting eventer"/))[1];
   const startingAt = daemon.out.matchedAt;
   const metricsUrl = `http://127.0.0.1:${port}/metrics`;
-  await firehose.out.next(/^watching$/);
+  // The watch opens after the daemon's list, which it may not survive.
+  const daemonEnded = once(daemon.child, 'exit').then(([code, signal]) => {
+    throw new Error(`daemon exited (${String(code ?? signal)}) before its watch opened`);
+  });
+  await Promise.race([firehose.out.next(/^watching$/), daemonEnded]);
   return {
     daemon: daemon.child,
     log: daemon.out,
@@ -406,5 +423,6 @@ async function main(): Promise<void> {
 
 main().catch((err: unknown) => {
   console.error(err);
+  for (const child of children) child.kill('SIGTERM');
   process.exit(1);
 });
