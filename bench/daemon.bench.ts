@@ -10,6 +10,8 @@
 //            a fresh process's first burst and the same daemon's next (--prof profiles the second)
 //   idle     RSS 3 s after start with one webhook sink, the watch open
 //   backlog  100,000 events queued behind an endpoint that never answers: peak and settled RSS
+//   stored   a cluster already holding 200,000 Events (listed 500 a page): from spawn to watching,
+//            wall and CPU seconds, peak RSS and RSS after; then one new event must reach the receiver
 // --flags: run the daemon with bin/kube-eventer.js's V8 flags, without them, or both (default both);
 //          or with the V8 flags given (`--flags '--max-semi-space-size=4'`), to try others.
 // --prof: profile the daemon (--cpu-prof) and print its top functions by self time.
@@ -34,18 +36,23 @@ function binFlags(): string[] {
 }
 
 interface Lines {
-  /** Resolves with the first line (after any already seen) that matches. */
+  /** Resolves with the first line (after any already seen) that matches; rejects if the process ends first. */
   next(pattern: RegExp): Promise<RegExpExecArray>;
+  /** When the line next() last matched arrived (performance.now()). */
+  readonly matchedAt: number;
 }
 
 function lines(child: ChildProcess, name: string, stream: NodeJS.ReadableStream): Lines {
-  const seen: string[] = [];
-  let waiter: { pattern: RegExp; resolve: (m: RegExpExecArray) => void } | undefined;
+  const seen: Array<{ line: string; at: number }> = [];
+  let matchedAt = 0;
+  let waiter: { pattern: RegExp; resolve: (m: RegExpExecArray) => void; reject: (err: Error) => void } | undefined;
+  let ended: string | undefined;
   const check = () => {
     if (waiter === undefined) return;
     for (let i = 0; i < seen.length; i++) {
-      const m = waiter.pattern.exec(seen[i]!);
+      const m = waiter.pattern.exec(seen[i]!.line);
       if (m) {
+        matchedAt = seen[i]!.at;
         seen.splice(0, i + 1);
         const { resolve } = waiter;
         waiter = undefined;
@@ -53,20 +60,30 @@ function lines(child: ChildProcess, name: string, stream: NodeJS.ReadableStream)
         return;
       }
     }
+    if (ended !== undefined) {
+      const { pattern, reject } = waiter;
+      waiter = undefined;
+      reject(new Error(`${ended} while waiting for ${pattern}`));
+    }
   };
   createInterface({ input: stream }).on('line', (line) => {
-    seen.push(line);
+    seen.push({ line, at: performance.now() });
     check();
   });
-  child.once('exit', (code, signal) => {
-    if (waiter) console.error(`${name} exited (${code ?? signal}) while waiting for ${waiter.pattern}`);
+  // 'close' comes after the process ended and its output was read to the end.
+  child.once('close', (code, signal) => {
+    ended = `${name} exited (${code ?? signal})`;
+    check();
   });
   return {
     next: (pattern) =>
-      new Promise((resolve) => {
-        waiter = { pattern, resolve };
+      new Promise((resolve, reject) => {
+        waiter = { pattern, resolve, reject };
         check();
       }),
+    get matchedAt() {
+      return matchedAt;
+    },
   };
 }
 
@@ -75,8 +92,13 @@ function script(name: string): string[] {
 }
 
 /** `out` reads the child's stdout, or its log (stderr) when `log` is set; the other goes to ours. */
+/** Processes this bench started and that still run: ended if the bench fails. */
+const children = new Set<ChildProcess>();
+
 function start(args: string[], name: string, stdin: 'pipe' | 'ignore' = 'ignore', log = false): { child: ChildProcess; out: Lines } {
   const child = spawn(process.execPath, args, { stdio: [stdin, log ? 'inherit' : 'pipe', log ? 'pipe' : 'inherit'] });
+  children.add(child);
+  child.once('exit', () => children.delete(child));
   return { child, out: lines(child, name, log ? child.stderr! : child.stdout!) };
 }
 
@@ -132,6 +154,8 @@ interface Setup {
   /** The firehose sends this many rounds of `events`, one per go(). */
   readonly rounds?: number;
   readonly sentinel: boolean;
+  /** Events the cluster already holds, served by the list. */
+  readonly stored?: number;
   /** Receiver: requests to wait for, or hang. */
   readonly expect: number;
   readonly hang?: boolean;
@@ -143,6 +167,12 @@ interface Setup {
 
 interface Running {
   readonly daemon: ChildProcess;
+  /** The daemon's log, after its `Starting eventer` line. */
+  readonly log: Lines;
+  /** When the daemon was spawned and when its `Starting eventer` line came (performance.now()), and the API server's CPU seconds at spawn. */
+  readonly spawnedAt: number;
+  readonly startingAt: number;
+  readonly firehoseCpuAtSpawn: number;
   readonly firehose: ChildProcess;
   readonly receiver: { child: ChildProcess; out: Lines };
   readonly metricsUrl: string;
@@ -150,11 +180,13 @@ interface Running {
 }
 
 async function launch(setup: Setup): Promise<Running> {
-  const firehose = start([...script('firehose'), String(setup.events), ...(setup.sentinel ? ['sentinel'] : []), `rounds=${setup.rounds ?? 1}`], 'firehose', 'pipe');
+  const firehose = start([...script('firehose'), String(setup.events), ...(setup.sentinel ? ['sentinel'] : []), `rounds=${setup.rounds ?? 1}`, `stored=${setup.stored ?? 0}`], 'firehose', 'pipe');
   const receiver = start([...script('receiver'), String(setup.expect), ...(setup.hang ? ['hang'] : [])], 'receiver');
   const apiUrl = (await firehose.out.next(/^listening (\S+)/))[1]!;
   const receiverUrl = (await receiver.out.next(/^listening (\S+)/))[1]!;
   const profile = setup.profileDir ? ['--cpu-prof', '--cpu-prof-interval=100', `--cpu-prof-dir=${setup.profileDir}`] : [];
+  const firehoseCpuAtSpawn = cpuSeconds(firehose.child.pid!);
+  const spawnedAt = performance.now();
   const daemon = start(
     [...setup.v8Flags, ...profile, entry, `--source=kubernetes:${apiUrl}?inClusterConfig=false`, `--sink=webhook:${receiverUrl}/hook?method=POST&${setup.sinkQuery}`, '--healthz-ip=127.0.0.1', '--healthz-port=0', '--log-format=json'],
     'daemon',
@@ -162,10 +194,19 @@ async function launch(setup: Setup): Promise<Running> {
     true,
   );
   const port = (await daemon.out.next(/"port":(\d+).*"msg":"Starting eventer"/))[1];
+  const startingAt = daemon.out.matchedAt;
   const metricsUrl = `http://127.0.0.1:${port}/metrics`;
-  await firehose.out.next(/^watching$/);
+  // The watch opens after the daemon's list, which it may not survive.
+  const daemonEnded = once(daemon.child, 'exit').then(([code, signal]) => {
+    throw new Error(`daemon exited (${String(code ?? signal)}) before its watch opened`);
+  });
+  await Promise.race([firehose.out.next(/^watching$/), daemonEnded]);
   return {
     daemon: daemon.child,
+    log: daemon.out,
+    spawnedAt,
+    startingAt,
+    firehoseCpuAtSpawn,
     firehose: firehose.child,
     receiver,
     metricsUrl,
@@ -185,6 +226,12 @@ async function metric(url: string, name: string): Promise<number> {
   let sum = 0;
   for (const line of text.split('\n')) if (line.startsWith(name)) sum += Number(line.slice(line.lastIndexOf(' ') + 1));
   return sum;
+}
+
+/** The daemon's heap used and external memory, from its /metrics. */
+async function heapFigures(url: string): Promise<string> {
+  const mib = async (name: string) => ((await metric(url, name)) / 2 ** 20).toFixed(1);
+  return `heap used ${await mib('nodejs_heap_size_used_bytes')} MiB, external ${await mib('nodejs_external_memory_bytes')} MiB`;
 }
 
 const settle = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -314,10 +361,37 @@ const scenarios: Record<string, Scenario> = {
     const queued = await metric(run.metricsUrl, 'eventer_sink_events_queued');
     await settle(2000);
     const m = rss(run.daemon.pid!);
-    const heap = (await metric(run.metricsUrl, 'nodejs_heap_size_used_bytes')) / 2 ** 20;
-    const external = (await metric(run.metricsUrl, 'nodejs_external_memory_bytes')) / 2 ** 20;
+    const heap = await heapFigures(run.metricsUrl);
     await run.finish();
-    return `${events} events behind an endpoint that never answers (${queued} in the queue): peak RSS ${m.peak.toFixed(1)} MiB, RSS after 2 s ${m.now.toFixed(1)} MiB (heap used ${heap.toFixed(1)} MiB, external ${external.toFixed(1)} MiB)`;
+    return `${events} events behind an endpoint that never answers (${queued} in the queue): peak RSS ${m.peak.toFixed(1)} MiB, RSS after 2 s ${m.now.toFixed(1)} MiB (${heap})`;
+  },
+  async stored(v8Flags, prof) {
+    const stored = 200_000;
+    return withProfile(prof, async (profileDir) => {
+      const from = monotonicMicros();
+      // launch() returns once the watch is open, after the list: the log line is in, and CPU and RSS are read a round trip after it.
+      const run = await launch({ events: 1, stored, sentinel: false, expect: 1, sinkQuery: '', v8Flags, ...(profileDir ? { profileDir } : {}) });
+      await run.log.next(new RegExp(`"existing":${stored}[^\\n]*watching for new events`));
+      const wall = (run.log.matchedAt - run.spawnedAt) / 1000;
+      measuredWindow = { from, to: monotonicMicros() };
+      const cpu = cpuSeconds(run.daemon.pid!);
+      const threads = threadShare(new Map(), cpuByThread(run.daemon.pid!));
+      const atWatching = rss(run.daemon.pid!);
+      const serverCpu = cpuSeconds(run.firehose.pid!) - run.firehoseCpuAtSpawn;
+      // One new event through the watch to the receiver: the watch is live.
+      const sent = performance.now();
+      go(run);
+      await run.receiver.out.next(/^received/);
+      const delivered = performance.now() - sent;
+      await settle(2000);
+      const after = rss(run.daemon.pid!);
+      const heap = await heapFigures(run.metricsUrl);
+      // What exists is remembered, not forwarded: the new event is the only one sent.
+      const sentInAll = await metric(run.metricsUrl, 'eventer_sink_events_sent_total');
+      await run.finish();
+      if (sentInAll !== 1) throw new Error(`the daemon sent ${sentInAll} events, not just the new one`);
+      return `${stored} stored events: watching after ${wall.toFixed(1)} s wall (${((run.startingAt - run.spawnedAt) / 1000).toFixed(1)} s to start, the list the rest), ${cpu.toFixed(2)} s CPU (${threads}; the API server's ${serverCpu.toFixed(2)} s), peak RSS ${atWatching.peak.toFixed(1)} MiB (RSS then ${atWatching.now.toFixed(1)} MiB); a new event delivered ${delivered.toFixed(0)} ms later; RSS 2 s after it ${after.now.toFixed(1)} MiB (peak ${after.peak.toFixed(1)} MiB, ${heap})`;
+    });
   },
 };
 
@@ -349,5 +423,6 @@ async function main(): Promise<void> {
 
 main().catch((err: unknown) => {
   console.error(err);
+  for (const child of children) child.kill('SIGTERM');
   process.exit(1);
 });
