@@ -50,6 +50,16 @@ test('the record codec round-trips records and keeps them frozen', () => {
   assert.ok(Object.isFrozen(back[0]!.event.metadata));
 });
 
+test('an encoded chunk holds only its own bytes, not the rest of the buffer zlib wrote it into', () => {
+  // A few records compress to far less than zlib's output chunk (16 KiB on Node 20, 64 KiB on Node 24).
+  for (const count of [1, 20, 512]) {
+    const records: EventRecord[] = Array.from({ length: count }, (_, i) => ({ change: 'ADDED', event: makeEvent({ message: `event ${i}` }), receivedAt: i, seq: i }));
+    const bytes = recordCodec.encode(records);
+    assert.equal(bytes.buffer.byteLength, bytes.length, `${count} records: ${bytes.length} bytes kept in a buffer of ${bytes.buffer.byteLength}`);
+    assert.deepEqual(recordCodec.decode(bytes), records);
+  }
+});
+
 v8.setFlagsFromString('--expose-gc');
 const gc = vm.runInNewContext('gc') as () => void;
 
