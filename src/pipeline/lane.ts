@@ -270,8 +270,9 @@ export class Lane {
       this.queue.wakeAll();
       await all;
     }
-    const remaining = this.queue.take(this.queue.size);
-    if (remaining.length > 0) this.drop(remaining, 'shutdown');
+    // Counted, not decoded: a backlog of many thousand stored events would not fit the heap as objects.
+    const remaining = this.queue.clear();
+    if (remaining > 0) this.countDropped(remaining, 'shutdown');
     await this.closeSink();
     return { delivered: this.leftAtShutdown === 0 && finished, remaining: this.leftAtShutdown };
   }
@@ -448,15 +449,20 @@ export class Lane {
   }
 
   private drop(records: readonly EventRecord[], reason: DropReason, detail?: string): void {
-    this.metrics.dropped.inc({ ...this.labels, reason }, records.length);
-    this.progress.dropped += records.length;
     // Given up (overflow, retries exhausted): settled. Left at shutdown: not, so no checkpoint passes them.
-    if (reason === 'shutdown') this.leftAtShutdown += records.length;
-    else this.settle(records);
+    if (reason !== 'shutdown') this.settle(records);
+    this.countDropped(records.length, reason, detail);
+  }
+
+  /** Counts dropped events in the metrics, the status page and (at most every 10 s) the log. */
+  private countDropped(events: number, reason: DropReason, detail?: string): void {
+    this.metrics.dropped.inc({ ...this.labels, reason }, events);
+    this.progress.dropped += events;
+    if (reason === 'shutdown') this.leftAtShutdown += events;
     const now = Date.now();
     if (now - this.lastDropLogAt >= 10_000) {
       this.lastDropLogAt = now;
-      this.log.warn({ sink: this.id, exporter: this.sink.name, reason, detail, events: records.length }, 'events dropped (counted in eventer_sink_events_dropped_total)');
+      this.log.warn({ sink: this.id, exporter: this.sink.name, reason, detail, events }, 'events dropped (counted in eventer_sink_events_dropped_total)');
     }
   }
 }

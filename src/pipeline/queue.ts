@@ -122,6 +122,16 @@ export class BoundedQueue<T> {
     return out;
   }
 
+  /** Discards every item and returns how many there were: stored chunks are dropped without being decoded. */
+  clear(): number {
+    const count = this.size;
+    while (this.hot.shift() !== undefined);
+    this.cold.length = 0;
+    this.coldCount = 0;
+    this.tail = [];
+    return count;
+  }
+
   /** Resolves once the queue holds at least one item (or at once if it already does). */
   whenNonEmpty(): Promise<void> {
     if (this.size > 0) return Promise.resolve();

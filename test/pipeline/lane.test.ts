@@ -159,6 +159,25 @@ test('a hung sink never delays another sink', async () => {
   assert.deepEqual(results.find((r) => r.sink === 'hung#1')!.remaining, 20);
 });
 
+test('shutdown behind a hung sink counts a stored backlog as dropped without decoding it', async () => {
+  let called!: () => void;
+  const sending = new Promise<void>((resolve) => (called = resolve));
+  const sink = new ScriptedSink('hung', async (_b, signal) => {
+    called();
+    return untilAborted(signal);
+  });
+  const { lane, registry } = makeLane(sink, { sendTimeoutMs: 60_000, maxBatch: 1 });
+  lane.start();
+  // Far past the 2,048 kept live: most of them wait compressed.
+  const events = 20_000;
+  for (let i = 0; i < events; i++) lane.offer(record());
+  await sending;
+  const result = await lane.drain(50);
+  // In flight and queued alike.
+  assert.equal(result.remaining, events);
+  assert.equal(await metricValue(registry, 'eventer_sink_events_dropped_total', { reason: 'shutdown' }), events);
+});
+
 test('drain delivers everything queued behind a slow sink within the grace period', async () => {
   const sink = new ScriptedSink('slow', async () => {
     await new Promise((r) => setTimeout(r, 50));

@@ -43,6 +43,20 @@ test('overflow works the same with a backlog in encoded chunks', () => {
   assert.deepEqual(newest.take(10), [0, 1, 2]);
 });
 
+test('clear discards the live head, the stored chunks and the tail without decoding any chunk', () => {
+  let decoded = 0;
+  const codec: QueueCodec<number> = { encode: numbers.encode, decode: (bytes) => (decoded++, numbers.decode(bytes)) };
+  const q = new BoundedQueue<number>(1000, { codec, hotLimit: 5, chunkSize: 4, spillAfter: 8 });
+  for (let i = 0; i < 23; i++) q.push(i, 'drop-oldest');
+  assert.equal(q.clear(), 23);
+  assert.equal(q.size, 0);
+  assert.equal(decoded, 0);
+  assert.equal(q.shift(), undefined);
+  // Still usable afterwards, in order.
+  for (let i = 0; i < 12; i++) q.push(i, 'drop-oldest');
+  assert.deepEqual(q.take(100), Array.from({ length: 12 }, (_, i) => i));
+});
+
 test('the record codec round-trips records and keeps them frozen', () => {
   const records: EventRecord[] = [makeEvent({ message: 'quote " backslash \\ newline \n ünïcode ✓' }), makeEvent()].map((event, i) => ({ change: 'MODIFIED', event, receivedAt: 1000 + i, seq: i + 1 }));
   const back = recordCodec.decode(recordCodec.encode(records));
