@@ -99,10 +99,12 @@ export class Lane {
   /** Numeric form of `resumedThrough` while older events may still arrive; cleared once one newer arrives. */
   private skipThrough: bigint | undefined;
   /**
-   * Accepted events not yet delivered, rejected or given up, in dispatch order (for checkpoints).
-   * Events left behind at shutdown stay here: the final checkpoint must point before them.
+   * Accepted events not yet delivered, rejected or given up, in dispatch order (for checkpoints):
+   * seq → previousResourceVersion, all a checkpoint reads (the events themselves would keep a
+   * compressed backlog alive as objects). Events left behind at shutdown stay here: the final
+   * checkpoint must point before them.
    */
-  private readonly unsettled = new Map<number, EventRecord>();
+  private readonly unsettled = new Map<number, string | undefined>();
   private tracking = false;
   /** Events left undelivered by the shutdown (queued, in flight or waiting for a retry). */
   private leftAtShutdown = 0;
@@ -175,8 +177,8 @@ export class Lane {
    * The earliest accepted event not yet settled (events the filter refused count as settled), or
    * undefined when all are. Bounded by what the lane holds (queue, in flight, retries). Needs `trackSettlement`.
    */
-  firstUnsettled(): EventRecord | undefined {
-    for (const record of this.unsettled.values()) return record;
+  firstUnsettled(): Pick<EventRecord, 'seq' | 'previousResourceVersion'> | undefined {
+    for (const [seq, previousResourceVersion] of this.unsettled) return { seq, previousResourceVersion };
     return undefined;
   }
 
@@ -223,7 +225,7 @@ export class Lane {
   /** Queues a record `admits` said yes to. Never blocks. */
   take(record: EventRecord): void {
     this.counts.accepted++;
-    if (this.tracking) this.unsettled.set(record.seq, record);
+    if (this.tracking) this.unsettled.set(record.seq, record.previousResourceVersion);
     if (this.repeats) {
       // A held repeat only updates the count of a message already sent: the checkpoint may pass it, so
       // a crash inside the window does not send that window's messages again (the update is lost instead).
