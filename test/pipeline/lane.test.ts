@@ -161,7 +161,7 @@ test('a hung sink never delays another sink', async () => {
   assert.deepEqual(results.find((r) => r.sink === 'hung#1')!.remaining, 20);
 });
 
-test('shutdown behind a hung sink counts a stored backlog as dropped without decoding it', async () => {
+test('shutdown behind a hung sink counts a backlog stored past 2,048 events as dropped, in flight and queued alike', async () => {
   let called!: () => void;
   const sending = new Promise<void>((resolve) => (called = resolve));
   const sink = new ScriptedSink('hung', async (_b, signal) => {
