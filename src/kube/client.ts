@@ -10,7 +10,7 @@ import { buildKubeConnection, type KubeConfigEnvironment, type KubeConnectionCon
 import { KubeApiError, type KubeApi, type Query, type RequestOptions, type WatchOptions } from './api.js';
 import { ListScanError, ListScanner } from './list-scanner.js';
 import { EventLineScanner } from './event-line-scanner.js';
-import { proxyAgent } from '../base/proxy.js';
+import { proxyAuthorization, stripBrackets, TunnelAgent } from '../base/proxy.js';
 import { runReflector, type ReflectorTuning } from './reflector.js';
 import type { ConfigMap, KubeList, KubeStatus, Lease, ListMeta, TypeMeta, WatchEvent, WatchEventType } from './types.js';
 
@@ -325,6 +325,8 @@ export class KubeClient implements KubeApi {
   readonly warnings: readonly string[];
   private readonly base: URL;
   private readonly agent: Agent;
+  /** A proxy that takes this plain-http API server's requests in absolute form. */
+  private readonly forwardProxy: URL | undefined;
   private readonly requestTimeoutMs: number;
   private readonly userAgent: string;
 
@@ -346,13 +348,19 @@ export class KubeClient implements KubeApi {
       ...(tls.key === undefined ? {} : { key: tls.key }),
       ...(tls.servername === undefined ? {} : { servername: tls.servername }),
     };
+    const proxy = connection.proxyAgent === undefined ? connection.proxy : undefined;
+    if (proxy !== undefined && this.base.protocol !== 'https:') this.forwardProxy = proxy;
     this.agent =
       connection.proxyAgent ??
-      (connection.proxy !== undefined
-        ? proxyAgent(connection.proxy, this.base, tlsOptions)
-        : this.base.protocol === 'https:'
+      (proxy === undefined
+        ? this.base.protocol === 'https:'
           ? new https.Agent({ keepAlive: true, ...tlsOptions })
-          : new http.Agent({ keepAlive: true }));
+          : new http.Agent({ keepAlive: true })
+        : this.forwardProxy === undefined
+          ? new TunnelAgent(proxy, tlsOptions)
+          : proxy.protocol === 'https:'
+            ? new https.Agent({ keepAlive: true })
+            : new http.Agent({ keepAlive: true }));
   }
 
   /** Builds the connection from the `--source` URI (see config.ts) and a client on it. */
@@ -388,9 +396,19 @@ export class KubeClient implements KubeApi {
       headers['Content-Type'] = contentType ?? 'application/json';
       headers['Content-Length'] = String(Buffer.byteLength(body));
     }
-    const transport = url.protocol === 'https:' ? https : http;
+    const proxy = this.forwardProxy;
+    const transport = (proxy ?? url).protocol === 'https:' ? https : http;
+    if (proxy !== undefined) {
+      headers.Host = url.host;
+      const authorization = proxyAuthorization(proxy);
+      if (authorization !== undefined) headers['Proxy-Authorization'] = authorization;
+    }
+    const options = { method, headers, agent: this.agent, signal };
     return new Promise((resolve, reject) => {
-      const req = transport.request(url, { method, headers, agent: this.agent, signal });
+      const req =
+        proxy === undefined
+          ? transport.request(url, options)
+          : transport.request({ ...options, host: stripBrackets(proxy.hostname), port: proxy.port, path: `${url.origin}${url.pathname}${url.search}` });
       req.once('response', resolve);
       req.once('error', reject);
       req.end(body);

@@ -129,21 +129,27 @@ console.log(JSON.stringify({ apiVersion: 'client.authentication.k8s.io/v1', kind
   }
 });
 
-test('HTTPS_PROXY/HTTP_PROXY: the API server is reached through the proxy (its name resolves only there); NO_PROXY bypasses it', async () => {
+test('HTTPS_PROXY/HTTP_PROXY: the API server is reached through the proxy (its name resolves only there), plain http in absolute form with the proxy URL\'s credentials; NO_PROXY bypasses it', async () => {
   const api = await startFakeApiServer({ token: 'proxied-token-3333' });
   const port = new URL(api.url).port;
-  const proxy = await startProxy({ 'kubernetes.proxied.test': '127.0.0.1' });
+  // As Squid by default: CONNECT only to 443, so a tunnel to the plain-http API server would be refused.
+  const proxy = await startProxy({ 'kubernetes.proxied.test': '127.0.0.1' }, { connectPorts: [443] });
   const config = kubeconfig('proxied.yaml', `http://kubernetes.proxied.test:${port}`, '      token: proxied-token-3333');
   const daemon = spawnDaemon([`--source=kubernetes:?inClusterConfig=false&localKubeConfig=${config}`, '--healthz-ip=127.0.0.1', '--healthz-port=0', '--sink=log'], {
-    HTTP_PROXY: proxy.url,
+    HTTP_PROXY: proxy.url.replace('http://', 'http://kube-egress:proxy-pass-4444@'),
     NO_PROXY: 'other.test',
   });
   try {
     await waitForOutput(daemon, /watching for new events/, 30_000);
     api.createEvent({ reason: 'ThroughTheProxy' });
     await waitForOutput(daemon, /ThroughTheProxy/, 10_000);
-    assert.ok(proxy.requests.some((r) => r.target.includes(`kubernetes.proxied.test:${port}`)), 'the proxy carried the API requests');
+    const basic = `Basic ${Buffer.from('kube-egress:proxy-pass-4444').toString('base64')}`;
+    const watches = proxy.requests.filter((r) => r.method === 'GET' && r.target.startsWith(`http://kubernetes.proxied.test:${port}/api/v1/events?`));
+    assert.ok(watches.length >= 2, `the proxy carried the list and the watch in absolute form: ${JSON.stringify(proxy.requests)}`);
+    assert.ok(watches.every((r) => r.authorization === basic), 'with the proxy URL\'s credentials');
+    assert.ok(!proxy.requests.some((r) => r.method === 'CONNECT'), 'no tunnel for plain http');
     assert.match(daemon.output().stderr, /via proxy http:\/\/127\.0\.0\.1:\d+/);
+    assert.doesNotMatch(daemon.output().stdout + daemon.output().stderr, /proxy-pass-4444/);
   } finally {
     await stopDaemon(daemon);
     await proxy.close();
@@ -157,7 +163,7 @@ test('HTTPS_PROXY/HTTP_PROXY: the API server is reached through the proxy (its n
   assert.equal(direct.proxy, undefined);
 });
 
-test('proxy-url with insecure-skip-tls-verify: an https API server with a self-signed certificate, through the proxy', async () => {
+test('proxy-url with insecure-skip-tls-verify: an https API server at an IPv6 literal with a self-signed certificate, through the proxy', async () => {
   execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', 'self.key', '-out', 'self.crt', '-days', '1', '-subj', '/CN=self-signed'], { cwd: dir, stdio: 'pipe' });
   const api = await startFakeApiServer();
   // A TLS front for the fake API server with a certificate nobody trusts.
@@ -170,14 +176,14 @@ test('proxy-url with insecure-skip-tls-verify: an https API server with a self-s
   });
   await new Promise<void>((r) => front.listen(0, '127.0.0.1', r));
   const frontPort = (front.address() as AddressInfo).port;
-  const proxy = await startProxy({ 'secure.proxied.test': '127.0.0.1' });
-  const config = kubeconfig('proxy-url.yaml', `https://secure.proxied.test:${frontPort}`, '      token: t', `      insecure-skip-tls-verify: true\n      proxy-url: ${proxy.url}\n`);
+  const proxy = await startProxy({ '2001:db8::9': '127.0.0.1' });
+  const config = kubeconfig('proxy-url.yaml', `https://[2001:db8::9]:${frontPort}`, '      token: t', `      insecure-skip-tls-verify: true\n      proxy-url: ${proxy.url}\n`);
   const daemon = spawnDaemon([`--source=kubernetes:?inClusterConfig=false&localKubeConfig=${config}`, '--healthz-ip=127.0.0.1', '--healthz-port=0', '--sink=log']);
   try {
     await waitForOutput(daemon, /watching for new events/, 30_000);
     api.createEvent({ reason: 'ThroughProxyUrl' });
     await waitForOutput(daemon, /ThroughProxyUrl/, 10_000);
-    assert.ok(proxy.requests.some((r) => r.method === 'CONNECT' && r.target === `secure.proxied.test:${frontPort}`), 'tunnelled with CONNECT');
+    assert.ok(proxy.requests.some((r) => r.method === 'CONNECT' && r.target === `[2001:db8::9]:${frontPort}`), 'tunnelled with CONNECT, the IPv6 address in brackets');
   } finally {
     await stopDaemon(daemon);
     front.closeAllConnections();

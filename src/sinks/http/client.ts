@@ -8,8 +8,8 @@ import type { Outcome } from '../../pipeline/outcome.js';
 import { VERSION } from '../../base/version.js';
 import { classifyFailure, classifyReply, type ReplyVerdict } from './classify.js';
 import { maskPath } from '../../base/redact.js';
-import { proxyAgent, proxyFromEnvironment } from '../../base/proxy.js';
-import { Connection, HttpTransportError, type WireReply, type WireRequest } from './connection.js';
+import { connectToProxy, openTunnel, proxyAuthorization, proxyFromEnvironment, stripBrackets } from '../../base/proxy.js';
+import { Connection, HttpTransportError, type ReadyEvent, type WireReply, type WireRequest } from './connection.js';
 
 export interface HttpClientOptions {
   /** Keep-alive connections per origin; further requests queue for a free one. */
@@ -153,6 +153,11 @@ interface Waiter {
   readonly reject: (err: Error) => void;
 }
 
+/** A forwarding proxy's part in each request: the target in absolute form, and its credentials. */
+interface ForwardProxy {
+  readonly authorization: string | undefined;
+}
+
 /** Keep-alive connections to one origin: at most `max`, idle ones reused last-in first-out. */
 class OriginPool {
   private readonly idle: Connection[] = [];
@@ -163,10 +168,12 @@ class OriginPool {
 
   constructor(
     private readonly open: () => Promise<Duplex>,
-    private readonly readyEvent: string | undefined,
+    private readonly readyEvent: ReadyEvent,
     private readonly settings: Required<HttpClientOptions>,
     /** Called when no connection is busy and nobody waits (the client's close waits for it). */
     private readonly onQuiet: () => void,
+    /** Set when requests go to a forwarding proxy (plain http behind HTTP_PROXY). */
+    readonly forward: ForwardProxy | undefined,
   ) {}
 
   get busy(): boolean {
@@ -292,23 +299,25 @@ export class HttpClient {
     let pool = this.pools.get(url.origin);
     if (pool === undefined) {
       const https = url.protocol === 'https:';
-      const host = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
+      const host = stripBrackets(url.hostname);
       const port = url.port === '' ? (https ? 443 : 80) : Number(url.port);
       const tls = { servername: isIP(host) === 0 ? host : undefined, rejectUnauthorized: this.settings.verifyTls, ALPNProtocols: ['http/1.1'] };
       const proxy = proxyFromEnvironment(url);
+      const proxyOptions = { rejectUnauthorized: this.settings.verifyTls, timeoutMs: this.settings.connectTimeoutMs };
       let open: () => Promise<Duplex>;
+      let readyEvent: ReadyEvent = https ? 'secureConnect' : 'connect';
+      let forward: ForwardProxy | undefined;
       if (proxy === undefined) {
         open = async () => (https ? tlsConnect({ host, port, ...tls }) : netConnect({ host, port, noDelay: true }));
+      } else if (https) {
+        open = async () => tlsConnect({ host, ...tls, socket: await openTunnel(proxy, host, port, proxyOptions) });
       } else {
-        // The proxy agent is used as a tunnel factory: CONNECT, then TLS to the endpoint for https.
-        const agent = proxyAgent(proxy, url, { keepAlive: true, timeout: this.settings.connectTimeoutMs, rejectUnauthorized: this.settings.verifyTls }) as unknown as TunnelFactory;
-        open = () =>
-          new Promise((resolve, reject) => {
-            agent.createConnection({ host, port, timeout: this.settings.connectTimeoutMs, ...(https ? tls : {}) }, (err, socket) => (err ? reject(err) : resolve(socket!)));
-          });
+        // Plain http goes to the proxy itself, each request in absolute form (see wireRequest).
+        open = async () => connectToProxy(proxy, proxyOptions);
+        if (proxy.protocol === 'https:') readyEvent = 'secureConnect';
+        forward = { authorization: proxyAuthorization(proxy) };
       }
-      const readyEvent = https ? 'secureConnect' : proxy === undefined ? 'connect' : undefined;
-      pool = new OriginPool(open, readyEvent, this.settings, () => this.checkQuiet());
+      pool = new OriginPool(open, readyEvent, this.settings, () => this.checkQuiet(), forward);
       this.pools.set(url.origin, pool);
     }
     return pool;
@@ -372,7 +381,10 @@ export class HttpClient {
   private wireRequest(hop: Hop): WireRequest {
     const { url, method, body, headers } = hop;
     if (!TOKEN.test(method)) throw new HttpTransportError(`invalid method ${JSON.stringify(method)}`, 'INVALID_REQUEST');
-    let head = `${method} ${url.pathname}${url.search} HTTP/1.1\r\n${headers.hasHost ? '' : `Host: ${url.host}\r\n`}${headers.lines}`;
+    const forward = this.poolFor(url).forward;
+    let head = `${method} ${forward === undefined ? '' : url.origin}${url.pathname}${url.search} HTTP/1.1\r\n${headers.hasHost ? '' : `Host: ${url.host}\r\n`}`;
+    if (forward?.authorization !== undefined) head += `Proxy-Authorization: ${forward.authorization}\r\n`;
+    head += headers.lines;
     if (body !== undefined) head += `Content-Length: ${typeof body === 'string' ? Buffer.byteLength(body) : body.length}\r\n\r\n`;
     else head += BODILESS_METHODS.has(method) ? '\r\n' : 'Content-Length: 0\r\n\r\n';
     return {
@@ -486,9 +498,4 @@ export class HttpClient {
   private destroyPools(err: Error): void {
     for (const pool of this.pools.values()) pool.destroy(err);
   }
-}
-
-/** hpagent's agents open tunnels through `createConnection(options, callback)`. */
-interface TunnelFactory {
-  createConnection(options: object, callback: (err: Error | null, socket?: Duplex) => void): void;
 }

@@ -111,6 +111,9 @@ function parseHead(text: string, headOnly: boolean): ReplyHead | string {
  * A connection is handed requests (`send`), one or several pipelined; `onIdle` is called when every
  * reply has been read in full and the connection can take more, `onClose` once when it is gone.
  */
+/** A plain socket is ready on `connect`, a TLS one on `secureConnect`. */
+export type ReadyEvent = 'connect' | 'secureConnect';
+
 export class Connection {
   /** Requests sent and not yet answered, in order: the first is the one whose reply is being read. */
   private readonly exchanges: Exchange[] = [];
@@ -138,8 +141,8 @@ export class Connection {
 
   constructor(
     private readonly socket: Duplex,
-    /** `connect` or `secureConnect`, the event after which the socket is ready (undefined: it is). */
-    readyEvent: string | undefined,
+    /** The event after which the socket is ready. */
+    readyEvent: ReadyEvent,
     connectTimeoutMs: number,
     private readonly onIdle: (connection: Connection) => void,
     private readonly onClose: (connection: Connection) => void,
@@ -148,15 +151,12 @@ export class Connection {
     socket.on('error', (err: Error) => (this.failure ??= err));
     socket.on('end', () => (this.serverEnded = true));
     socket.on('close', () => this.gone());
-    if (readyEvent === undefined) this.ready = true;
-    else {
-      this.arm(connectTimeoutMs, 'connect timed out', 'CONNECT_TIMEOUT');
-      socket.once(readyEvent, () => {
-        this.ready = true;
-        if (this.exchanges.length > 0) this.armHeaders();
-        else this.disarm();
-      });
-    }
+    this.arm(connectTimeoutMs, 'connect timed out', 'CONNECT_TIMEOUT');
+    socket.once(readyEvent, () => {
+      this.ready = true;
+      if (this.exchanges.length > 0) this.armHeaders();
+      else this.disarm();
+    });
   }
 
   get isClosed(): boolean {

@@ -354,7 +354,15 @@ test('large replies are cut to the configured size and the connection stays usab
   }
 });
 
-test('https: a self-signed certificate is refused unless TLS checks are off; HTTPS_PROXY tunnels to the endpoint, NO_PROXY bypasses it', async () => {
+function restoreEnv(saved: Record<string, string | undefined>): void {
+  for (const [name, value] of Object.entries(saved)) {
+    if (value === undefined) delete process.env[name];
+    else process.env[name] = value;
+  }
+}
+
+/** An https server with a certificate nobody trusts, recording each request body. */
+async function startSelfSignedServer(): Promise<{ port: number; bodies: string[]; close(): Promise<void> }> {
   const dir = mkdtempSync(join(tmpdir(), 'http-client-tls-'));
   execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', 'self.key', '-out', 'self.crt', '-days', '1', '-subj', '/CN=self-signed'], { cwd: dir, stdio: 'pipe' });
   const bodies: string[] = [];
@@ -367,7 +375,20 @@ test('https: a self-signed certificate is refused unless TLS checks are off; HTT
     });
   });
   await new Promise<void>((resolve) => secure.listen(0, '127.0.0.1', () => resolve()));
-  const port = (secure.address() as AddressInfo).port;
+  return {
+    port: (secure.address() as AddressInfo).port,
+    bodies,
+    async close() {
+      secure.closeAllConnections();
+      await new Promise<void>((resolve) => secure.close(() => resolve()));
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+test('https: a self-signed certificate is refused unless TLS checks are off; HTTPS_PROXY tunnels to the endpoint, NO_PROXY bypasses it', async () => {
+  const secure = await startSelfSignedServer();
+  const { port, bodies } = secure;
   const proxy = await startProxy({ 'hook.proxied.test': '127.0.0.1' });
   const saved = { HTTPS_PROXY: process.env.HTTPS_PROXY, NO_PROXY: process.env.NO_PROXY };
   const strict = new HttpClient();
@@ -391,16 +412,53 @@ test('https: a self-signed certificate is refused unless TLS checks are off; HTT
     assert.deepEqual(bodies, ['b', 'c']);
     assert.deepEqual(proxy.requests, [{ method: 'CONNECT', target: `hook.proxied.test:${port}` }]);
   } finally {
-    for (const [name, value] of Object.entries(saved)) {
-      if (value === undefined) delete process.env[name];
-      else process.env[name] = value;
-    }
+    restoreEnv(saved);
     await strict.destroy();
     await lax.destroy();
     await proxy.close();
-    secure.closeAllConnections();
-    await new Promise<void>((resolve) => secure.close(() => resolve()));
-    rmSync(dir, { recursive: true, force: true });
+    await secure.close();
+  }
+});
+
+test('HTTP_PROXY as Go uses it: plain http goes to the proxy in absolute form (a proxy allowing CONNECT only to 443 still carries it), with the proxy URL\'s credentials; an IPv6 literal is tunnelled as CONNECT [address]:port', async () => {
+  const secure = await startSelfSignedServer();
+  const { port: securePort, bodies: secureBodies } = secure;
+  // Squid's default: CONNECT only to the TLS port (here the test server's).
+  const proxy = await startProxy({ 'hook.proxied.test': '127.0.0.1', '2001:db8::7': '127.0.0.1' }, { connectPorts: [securePort] });
+  const credentials = 'egress-user:s3cret-proxy-pass';
+  const proxyUrl = proxy.url.replace('http://', `http://${credentials}@`);
+  const saved = { HTTPS_PROXY: process.env.HTTPS_PROXY, HTTP_PROXY: process.env.HTTP_PROXY, NO_PROXY: process.env.NO_PROXY };
+  process.env.HTTPS_PROXY = proxyUrl;
+  process.env.HTTP_PROXY = proxyUrl;
+  delete process.env.NO_PROXY;
+  const proxied = new HttpClient({ verifyTls: false });
+  const receiverPort = new URL(receiver.url).port;
+  receiver.respond(() => ({ status: 200, body: 'ok' }));
+  const before = receiver.requests.length;
+  try {
+    const plain = [1, 2, 3].map((n) => ({ url: new URL(`http://hook.proxied.test:${receiverPort}/hook?n=${n}`), method: 'POST', body: `plain ${n}` }));
+    assert.deepEqual(await proxied.exchangeAll(plain, undefined), [{ status: 'ok' }, { status: 'ok' }, { status: 'ok' }]);
+    assert.deepEqual(
+      receiver.requests.slice(before).map((r) => [r.target, r.headers.host, r.body]),
+      [1, 2, 3].map((n) => [`/hook?n=${n}`, `hook.proxied.test:${receiverPort}`, `plain ${n}`]),
+    );
+    assert.deepEqual(await proxied.exchange({ url: new URL(`https://[2001:db8::7]:${securePort}/hook`), method: 'POST', body: 'v6' }), { status: 'ok' });
+    assert.deepEqual(secureBodies, ['v6']);
+    const basic = `Basic ${Buffer.from(credentials).toString('base64')}`;
+    assert.deepEqual(proxy.requests, [
+      ...[1, 2, 3].map((n) => ({ method: 'POST', target: `http://hook.proxied.test:${receiverPort}/hook?n=${n}`, authorization: basic })),
+      { method: 'CONNECT', target: `[2001:db8::7]:${securePort}`, authorization: basic },
+    ]);
+    // A proxy's refusal says who refused and why, without its credentials.
+    const refused = await proxied.exchange({ url: new URL(`https://hook.proxied.test:${receiverPort}/hook`), method: 'POST', body: 'x' });
+    assert.equal(refused.status, 'retry');
+    assert.match((refused as { reason: string }).reason, /proxy http:\/\/127\.0\.0\.1:\d+ refused CONNECT hook\.proxied\.test:\d+: HTTP 403/);
+    assert.doesNotMatch((refused as { reason: string }).reason, /s3cret/);
+  } finally {
+    restoreEnv(saved);
+    await proxied.destroy();
+    await proxy.close();
+    await secure.close();
   }
 });
 
