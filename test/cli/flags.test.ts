@@ -110,6 +110,14 @@ test('Go durations', () => {
   assert.equal(formatGoDuration(3600e9), '1h0m0s');
 });
 
+test('Go durations drop what is finer than a nanosecond, so 4.9999999999s is under the 5s minimum', () => {
+  assert.equal(parseGoDuration('4.9999999999s'), 4_999_999_999);
+  assert.equal(parseGoDuration('0.9ns'), 0);
+  assert.equal(parseGoDuration('1.0000000001s'), 1e9);
+  assert.equal(parseGoDuration('-1.5us'), -1500);
+  assert.throws(() => run(SRC, '--frequency=4.9999999999s'), (e: Error) => e instanceof ConfigError && /supplied 4.999999999s/.test(e.message));
+});
+
 test('--leader-elect-* without --leader-elect=true: accepted, with a startup warning naming each flag', () => {
   const c = run(SRC, '--leader-elect-lease-duration=30s', '--leader-elect-resource-name=x');
   assert.equal(c.leaderElection, undefined);
