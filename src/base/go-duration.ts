@@ -24,12 +24,15 @@ export function parseGoDuration(text: string): number | undefined {
   if (s === '') return undefined;
   let total = 0;
   while (s !== '') {
-    const m = /^([0-9]*(?:\.[0-9]*)?)(ns|us|µs|μs|ms|s|m|h)/.exec(s);
-    if (!m || m[1] === '' || m[1] === '.') return undefined;
-    total += Number(m[1]) * UNIT_NS[m[2]!]!;
+    const m = /^([0-9]*)(?:\.([0-9]*))?(ns|us|µs|μs|ms|s|m|h)/.exec(s);
+    if (!m || (m[1] === '' && !m[2])) return undefined;
+    const unit = UNIT_NS[m[3]!]!;
+    const fraction = m[2] ?? '';
+    // As Go: whole units exactly, the fraction truncated to whole nanoseconds.
+    total += Number(m[1] || '0') * unit + Math.trunc(Number(fraction || '0') * (unit / 10 ** fraction.length));
     s = s.slice(m[0].length);
   }
-  return sign * Math.round(total);
+  return sign * total;
 }
 
 /** Go's Duration.String(): `1m30s`, `3m0s`, `500ms`, `1.5µs`, `0s`. */

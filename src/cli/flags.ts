@@ -2,6 +2,7 @@ import { ConfigError } from '../base/errors.js';
 import { parseGoBool } from '../base/go-bool.js';
 import { FlagError, parseGoFlags, type FlagSpec } from './goflag.js';
 import { formatGoDuration, parseGoDuration } from '../base/go-duration.js';
+import { parseGoInteger } from '../base/go-int.js';
 import { parseUri, type SinkUri } from '../base/uri.js';
 import { LEADER_ELECTION_DEFAULTS } from '../kube/leader.js';
 
@@ -91,14 +92,11 @@ function durationFlag(values: Map<string, string[]>, name: string, fallbackNs: n
   return ns;
 }
 
-function intFlag(values: Map<string, string[]>, name: string, fallback: number, unsigned: boolean): number {
+function intFlag(values: Map<string, string[]>, name: string, fallback: number, unsigned: boolean, decimalOnly = false): number {
   const text = last(values, name);
   if (text === undefined) return fallback;
-  const ok = unsigned ? /^(0x[0-9a-fA-F]+|[0-9]+)$/.test(text) : /^[+-]?(0x[0-9a-fA-F]+|[0-9]+)$/.test(text);
-  const n = Number(text);
-  if (!ok || !Number.isSafeInteger(n)) {
-    throw new FlagError(`invalid value ${JSON.stringify(text)} for flag -${name}: parse error`);
-  }
+  const n = parseGoInteger(text, unsigned, decimalOnly);
+  if (n === undefined) throw new FlagError(`invalid value ${JSON.stringify(text)} for flag -${name}: parse error`);
   return n;
 }
 
@@ -137,7 +135,8 @@ export function parseCommandLine(args: readonly string[]): Command {
   const warnings = leaderElect
     ? []
     : FLAG_SPECS.filter((f) => f.name.startsWith('leader-elect-') && v.has(f.name)).map((f) => `--${f.name} is ignored without --leader-elect=true`);
-  const verbosity = intFlag(v, 'v', 0, false);
+  // klog's Level reads -v in base 10.
+  const verbosity = intFlag(v, 'v', 0, false, true);
   intFlag(v, 'max_procs', 0, false);
   intFlag(v, 'log_file_max_size', 1800, true);
   const logFormat = last(v, 'log-format') ?? 'auto';

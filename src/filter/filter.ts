@@ -171,7 +171,8 @@ export function compileFilter(spec: FilterSpec): EventPredicate | undefined {
       if (excludeNamespaces?.test(ns)) return false;
     }
     const eventReason = e.reason ?? '';
-    if (reason && !reason.test(eventReason)) return false;
+    // kube-eventer's filter fails an empty field before any pattern runs, so `.*` needs a reason.
+    if (reason && (eventReason === '' || !reason.test(eventReason))) return false;
     if (excludeReasons?.test(eventReason)) return false;
     if (excludeMessages?.test(e.message ?? '')) return false;
     return true;

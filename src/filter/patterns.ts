@@ -96,11 +96,12 @@ export type MatchMode = 'search' | 'full';
 const MEMO_LIMIT = 4096;
 
 /**
- * One compiled alternation of the patterns. With `memo`, results are remembered per value, so
- * low-cardinality fields (reason, kind, namespace) cost one Map lookup after first sight.
+ * One compiled alternation of the patterns (one regexp per pattern when their group names collide).
+ * With `memo`, results are remembered per value, so low-cardinality fields (reason, kind, namespace)
+ * cost one Map lookup after first sight.
  */
 export class PatternMatcher {
-  private readonly re: RE2JS;
+  private readonly regexps: readonly RE2JS[];
   private readonly memo: Map<string, boolean> | undefined;
 
   constructor(
@@ -108,8 +109,7 @@ export class PatternMatcher {
     private readonly mode: MatchMode,
     memo: boolean,
   ) {
-    // Each pattern is already valid; its group keeps a leading `(?i)` scoped to that pattern.
-    this.re = loadRe2js().RE2JS.compile(patterns.map((p) => `(?:${closeQuote(p)})`).join('|'));
+    this.regexps = compileAlternatives(patterns);
     this.memo = memo ? new Map() : undefined;
   }
 
@@ -125,7 +125,24 @@ export class PatternMatcher {
   }
 
   private run(value: string): boolean {
-    return this.mode === 'full' ? this.re.matches(value) : this.re.test(value);
+    const full = this.mode === 'full';
+    for (const re of this.regexps) if (full ? re.matches(value) : re.test(value)) return true;
+    return false;
+  }
+}
+
+/**
+ * Each pattern is already valid, so joining them fails only when two reuse a group name
+ * (`(?P<r>a),(?P<r>b)`), which kube-eventer accepts because it compiles each alone: so do we then.
+ */
+function compileAlternatives(patterns: readonly string[]): RE2JS[] {
+  const { RE2JS, RE2JSException } = loadRe2js();
+  try {
+    // Each pattern's group keeps a leading `(?i)` scoped to that pattern.
+    return [RE2JS.compile(patterns.map((p) => `(?:${closeQuote(p)})`).join('|'))];
+  } catch (err) {
+    if (!(err instanceof RE2JSException)) throw err;
+    return patterns.map((p) => RE2JS.compile(p));
   }
 }
 

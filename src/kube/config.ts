@@ -407,7 +407,6 @@ export async function buildKubeConnection(uri: SinkUri, environment: KubeConfigE
   if (inCluster) return inClusterConnection(uri, insecure, env, warnings);
 
   const server = uriServer(uri);
-  const serviceAccountToken = useServiceAccount ? readServiceAccountToken(env.serviceAccountDir, 'useServiceAccount=true') : undefined;
   if (localKubeConfig !== undefined) {
     if (auth !== undefined) warnings.push('option auth is ignored when localKubeConfig is given');
     if (useServiceAccount) warnings.push('option useServiceAccount is ignored when localKubeConfig is given');
@@ -415,6 +414,8 @@ export async function buildKubeConnection(uri: SinkUri, environment: KubeConfigE
     const kc = await loadKubeconfig([localKubeConfig], `localKubeConfig=${localKubeConfig}`);
     return kubeconfigConnection(kc, [localKubeConfig], `localKubeConfig=${localKubeConfig}`, insecure, undefined, warnings, env.env);
   }
+  // Read only where it is used: kube-eventer returns with localKubeConfig before looking at it.
+  const serviceAccountToken = useServiceAccount ? readServiceAccountToken(env.serviceAccountDir, 'useServiceAccount=true') : undefined;
   if (auth !== undefined) {
     if (server !== undefined) warnings.push(`the URI server ${server} is ignored: the kubeconfig's server is used`);
     const kc = await loadKubeconfig([auth], `auth=${auth}`);

@@ -55,6 +55,23 @@ test('bad port: over 65534 is fatal, negative or text is a flag error', () => {
   assert.equal(run(SRC, '--healthz-port=0').healthzPort, 0);
 });
 
+test('integer flags take Go\'s literals (strconv base 0): 0x, 0o, 0b, a leading 0 for octal, digit separators', () => {
+  assert.equal(run(SRC, '--healthz-port=0x1f90').healthzPort, 8080);
+  assert.equal(run(SRC, '--healthz-port=010').healthzPort, 8);
+  assert.equal(run(SRC, '--healthz-port=0o17').healthzPort, 15);
+  assert.equal(run(SRC, '--healthz-port=0b101').healthzPort, 5);
+  assert.equal(run(SRC, '--healthz-port=8_084').healthzPort, 8084);
+  assert.equal(run(SRC, '--healthz-port=0_10').healthzPort, 8);
+  assert.equal(run(SRC, '--healthz-port=00').healthzPort, 0);
+  run(SRC, '--max_procs=-0x2', '--log_file_max_size=0b1');
+  for (const bad of ['08084', '0x', '1__0', '_1', '1_', '0x_', '+80', '0b2']) {
+    assert.throws(() => run(SRC, `--healthz-port=${bad}`), FlagError, bad);
+  }
+  // klog's -v is decimal only.
+  assert.equal(run(SRC, '-v=010').verbosity, 10);
+  assert.throws(() => run(SRC, '-v=0x2'), FlagError);
+});
+
 test('unknown flags, missing values and bad values are flag errors', () => {
   assert.throws(() => parseCommandLine(['--nope']), /flag provided but not defined: -nope/);
   assert.throws(() => parseCommandLine([SRC, '--frequency']), /flag needs an argument: -frequency/);
@@ -91,6 +108,14 @@ test('Go durations', () => {
   assert.equal(formatGoDuration(500e6), '500ms');
   assert.equal(formatGoDuration(1.5e9), '1.5s');
   assert.equal(formatGoDuration(3600e9), '1h0m0s');
+});
+
+test('Go durations drop what is finer than a nanosecond, so 4.9999999999s is under the 5s minimum', () => {
+  assert.equal(parseGoDuration('4.9999999999s'), 4_999_999_999);
+  assert.equal(parseGoDuration('0.9ns'), 0);
+  assert.equal(parseGoDuration('1.0000000001s'), 1e9);
+  assert.equal(parseGoDuration('-1.5us'), -1500);
+  assert.throws(() => run(SRC, '--frequency=4.9999999999s'), (e: Error) => e instanceof ConfigError && /supplied 4.999999999s/.test(e.message));
 });
 
 test('--leader-elect-* without --leader-elect=true: accepted, with a startup warning naming each flag', () => {

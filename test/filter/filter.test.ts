@@ -141,6 +141,15 @@ test('reason: unanchored RE2 search, as kube-eventer (Go regexp.Match)', () => {
   assert.equal(passes('reason=%5Cp%7BLu%7Dack', 'webhook', event({ reason: 'BackOff' })), true);
 });
 
+test('reason: an event without a reason fails it, even a pattern that matches "" (kube-eventer\'s generic filter)', () => {
+  for (const flavour of ['webhook', 'robot'] as const) {
+    for (const pattern of ['.*', 'x*', '^$']) {
+      assert.equal(passes(`reason=${pattern}&level=All`, flavour, event({ reason: '' })), false, `${flavour} ${pattern}`);
+    }
+    assert.equal(passes('reason=.*&level=All', flavour, event({ reason: 'BackOff' })), true);
+  }
+});
+
 test('reason: repeated options and top-level commas are alternatives; commas inside a regexp stay', () => {
   const q = 'reason=BackOff&reason=Unhealthy';
   assert.equal(passes(q, 'webhook', event({ reason: 'Unhealthy' })), true);

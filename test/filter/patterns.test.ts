@@ -59,3 +59,13 @@ test('full mode matches whole values, search mode anywhere', () => {
   assert.equal(search.test('FailedMount'), true);
   assert.equal(compilePatternOption('w', 'o', ['', ','], 'full', true), undefined);
 });
+
+test('patterns of one list may reuse a group name, as each is its own regexp in kube-eventer', () => {
+  for (const mode of ['search', 'full'] as const) {
+    const m = compilePatternOption('webhook', 'reason', ['(?P<r>Back)Off,(?P<r>Fail)ed', '(?<r>Unhealthy)'], mode, false)!;
+    assert.equal(m.test('BackOff'), true);
+    assert.equal(m.test('Failed'), true);
+    assert.equal(m.test('Unhealthy'), true);
+    assert.equal(m.test('Killing'), false);
+  }
+});

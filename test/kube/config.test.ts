@@ -175,6 +175,13 @@ describe('kubeconfig files', () => {
     assert.match(c.description, /context "ctx"/);
   });
 
+  test('localKubeConfig ignores useServiceAccount, even where no service account token exists (outside a pod)', async () => {
+    const path = kubeconfig(KUBECONFIG_YAML('http://127.0.0.1:9999'));
+    const c = await build(`kubernetes:?inClusterConfig=false&localKubeConfig=${path}&useServiceAccount=true`);
+    assert.deepEqual(await c.authHeaders(), { Authorization: 'Bearer kc-token-xyz' });
+    assert.match(c.warnings.join('\n'), /useServiceAccount is ignored when localKubeConfig is given/);
+  });
+
   test('localKubeConfig that does not exist → ConfigError, no panic', async () => {
     await rejectsConfig(build('kubernetes:?inClusterConfig=false&localKubeConfig=/nonexistent/kc'), 'localKubeConfig=/nonexistent/kc', 'ENOENT');
   });
