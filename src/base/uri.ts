@@ -12,7 +12,10 @@ export interface SinkUri {
   readonly scheme: string;
   /** `host[:port]` as written. */
   readonly host: string;
+  /** Decoded. */
   readonly path: string;
+  /** The path as written (escaped): Go sends it as written when it encodes `path` (`%2F` stays). */
+  readonly rawPath: string;
   /** Everything after the first `?` up to a `#` (not decoded). */
   readonly rawQuery: string;
   /** Decoded query pairs in order, repeated keys kept (Go url.ParseQuery rules). */
@@ -156,7 +159,7 @@ function parseGoUrl(s: string, what: string): Omit<SinkUri, 'key' | 'raw' | 'que
     const bad = /%(?![0-9A-Fa-f]{2}).{0,2}/.exec(rest)?.[0] ?? '%';
     throw new ConfigError(`${what}: invalid URL escape ${JSON.stringify(bad)}`);
   }
-  return { scheme, host, path, rawQuery };
+  return { scheme, host, path, rawPath: rest, rawQuery };
 }
 
 /**
@@ -168,7 +171,7 @@ export function parseUri(value: string, flagName: string, env: NodeJS.ProcessEnv
   const key = colon < 0 ? value : value.slice(0, colon);
   const raw = colon < 0 ? '' : value.slice(colon + 1);
   if (key === '') throw new ConfigError(`${flagName}: missing uri key in '${redact(value)}'`);
-  if (raw === '') return { key, raw, scheme: '', host: '', path: '', rawQuery: '', query: [] };
+  if (raw === '') return { key, raw, scheme: '', host: '', path: '', rawPath: '', rawQuery: '', query: [] };
   const expanded = expandEnv(raw, env);
   const parts = parseGoUrl(expanded, `${flagName}=${key}`);
   return { key, raw, ...parts, query: parseQuery(parts.rawQuery).pairs };

@@ -1,7 +1,7 @@
 import { ConfigError } from '../../base/errors.js';
 import { goUnescape, type SinkUri } from '../../base/uri.js';
 
-/** Go's url.EscapedPath for a path without a raw form: escape all but unreserved and `$&+,/:;=@`. */
+/** Go's escape(path, encodePath): all but unreserved and `$&+,/:;=@` escaped. */
 function escapePath(path: string): string {
   let out = '';
   for (const byte of Buffer.from(path, 'utf8')) {
@@ -9,6 +9,14 @@ function escapePath(path: string): string {
     out += /[A-Za-z0-9\-_.~$&+,/:;=@]/.test(c) ? c : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
   }
   return out;
+}
+
+/** Go's validEncoded for a path: only bytes a path may hold unescaped, and escapes. */
+const VALID_ENCODED_PATH = /^[A-Za-z0-9\-_.~!$&'()*+,;=:@[\]%/]*$/;
+
+/** Go's url.EscapedPath: the path as written when it is a valid encoding of the decoded one, else escaped anew. */
+function escapedPath(rawPath: string, path: string): string {
+  return VALID_ENCODED_PATH.test(rawPath) && goUnescape(rawPath, false) === path ? rawPath : escapePath(path);
 }
 
 /** The URI's query pairs, as written, except those whose decoded name `isOwnOption` claims. */
@@ -35,7 +43,7 @@ export function endpointUrl(uri: SinkUri, isOwnOption: (name: string) => boolean
   }
   const query = forwardedQuery(uri.rawQuery, isOwnOption);
   try {
-    return new URL(`${uri.scheme}://${uri.host}${escapePath(uri.path)}${query === '' ? '' : `?${query}`}`);
+    return new URL(`${uri.scheme}://${uri.host}${escapedPath(uri.rawPath, uri.path)}${query === '' ? '' : `?${query}`}`);
   } catch {
     throw new ConfigError(`${what}: host ${JSON.stringify(uri.host)} is not a valid URL host`);
   }

@@ -43,6 +43,16 @@ test('the user setup from the kube-eventer issue: our options stripped, key kept
   assert.deepEqual(o.configMap, { namespace: 'team', name: 'custom-webhook-body0' });
 });
 
+test('the endpoint path goes out as written when it is a valid encoding, as Go sends it: an encoded slash stays one', () => {
+  // GitLab-style project ids: /projects/group%2Fproject is one segment, /projects/group/project another resource.
+  assert.equal(parse('http://h/api/v4/projects/g%2Fp/trigger/pipeline?level=Warning').endpoint.pathname, '/api/v4/projects/g%2Fp/trigger/pipeline');
+  assert.equal(parse('http://h/a%3Bb/%7Euser/x%20y').endpoint.pathname, '/a%3Bb/%7Euser/x%20y', 'escapes kept as written, case included');
+  // Not a valid encoding as written (a space, a non-ASCII letter): Go escapes the decoded path anew,
+  // the slash included (Go's url.Parse(…).EscapedPath() gives these).
+  assert.equal(parse('http://h/a b/%2Fc').endpoint.pathname, '/a%20b//c');
+  assert.equal(parse('http://h/caf\u00e9/%2F').endpoint.pathname, '/caf%C3%A9//');
+});
+
 test('the endpoint keeps its own query in order and as written, without any option of ours', () => {
   const o = parse(
     'https://h.example/p/a%20b?z=1&level=Warning&a=%2Fx&queue_size=10&exclude_reasons=x&b&kinds=Pod&timeout=5s&body_mode=json&max_in_flight=2&response_check=status&missing_configmap=default&c=3',
