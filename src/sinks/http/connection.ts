@@ -104,6 +104,8 @@ function parseHead(text: string, headOnly: boolean): ReplyHead | string {
     keepAlive = false;
   }
   const hint = /(?:^|,)\s*timeout=(\d+)/i.exec(headers['keep-alive'] ?? '');
+  // Shared by every reply that repeats this head.
+  Object.freeze(headers);
   return { status, headers, framing, length, keepAlive, idleTimeoutMs: hint === null ? undefined : Number(hint[1]) * 1000 };
 }
 
@@ -118,6 +120,12 @@ export class Connection {
   /** Requests sent and not yet answered, in order: the first is the one whose reply is being read. */
   private readonly exchanges: Exchange[] = [];
   private timer: NodeJS.Timeout | undefined;
+  /** The armed timer's delay, and what it ends the connection with (read when it fires). */
+  private timerMs = 0;
+  private timeoutMessage = '';
+  private timeoutCode = '';
+  /** The last reply head read, raw and parsed: a server repeats its head (the Date changes once a second). */
+  private lastHead: { readonly bytes: Buffer; readonly headOnly: boolean; readonly head: ReplyHead } | undefined;
   private ready = false;
   private closed = false;
   private failure: Error | undefined;
@@ -216,9 +224,17 @@ export class Connection {
     this.gone();
   }
 
+  /** Times the connection out after `ms`; the timer is reused when the delay is the same (a reply's head, then its body, then the next head). */
   private arm(ms: number, message: string, code: string): void {
+    this.timeoutMessage = message;
+    this.timeoutCode = code;
+    if (this.timer !== undefined && this.timerMs === ms) {
+      this.timer.refresh();
+      return;
+    }
     clearTimeout(this.timer);
-    this.timer = setTimeout(() => this.destroy(new HttpTransportError(message, code)), ms);
+    this.timerMs = ms;
+    this.timer = setTimeout(() => this.destroy(new HttpTransportError(this.timeoutMessage, this.timeoutCode)), ms);
   }
 
   /** Times the wait for the first unanswered request's reply head. */
@@ -246,6 +262,15 @@ export class Connection {
     this.onClose(this);
   }
 
+  /** The head in `data` up to `end`, parsed unless it repeats the last one byte for byte. */
+  private parseHeadOnce(data: Buffer, end: number, headOnly: boolean): ReplyHead | string {
+    const last = this.lastHead;
+    if (last !== undefined && last.headOnly === headOnly && last.bytes.length === end && data.compare(last.bytes, 0, end, 0, end) === 0) return last.head;
+    const head = parseHead(data.toString('latin1', 0, end), headOnly);
+    if (typeof head !== 'string') this.lastHead = { bytes: Buffer.from(data.subarray(0, end)), headOnly, head };
+    return head;
+  }
+
   private protocolError(problem: string): void {
     this.destroy(new HttpTransportError(`invalid reply: ${problem}`, 'INVALID_REPLY'));
   }
@@ -267,7 +292,7 @@ export class Connection {
           this.unread = data;
           return;
         }
-        const head = parseHead(data.toString('latin1', 0, end), exchange.request.headOnly);
+        const head = this.parseHeadOnce(data, end, exchange.request.headOnly);
         if (typeof head === 'string') return this.protocolError(head);
         data = data.subarray(end + endLength);
         // Interim replies (100 Continue, 103 Early Hints) precede the real one.
