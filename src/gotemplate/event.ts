@@ -137,10 +137,11 @@ export function eventToGoValue(event: KubeEvent): Value {
  * in-place changes — every `"` removed from Message, and LastTimestamp = lastTimestamp, else
  * eventTime, else `now` (time.Now(), monotonic reading included).
  */
-export function kubeEventerTemplateData(event: KubeEvent, now: GoTime = nowGoTime()): Value {
+export function kubeEventerTemplateData(event: KubeEvent, now?: GoTime): Value {
   const raw = eventRaw(event);
   raw.Message = (raw.Message as string).replaceAll('"', '');
-  const last = parseKubeTime(event.lastTimestamp) ?? parseKubeTime(event.eventTime) ?? now;
+  // The clock is read only for an event with neither timestamp.
+  const last = parseKubeTime(event.lastTimestamp) ?? parseKubeTime(event.eventTime) ?? now ?? nowGoTime();
   raw.LastTimestamp = metaTimeRaw(last);
   return new Value(EventType.pointer(), { v: raw });
 }
