@@ -88,15 +88,17 @@ const LAZY_META = lazyFields<NonNullable<KubeEvent['metadata']>>({
   ManagedFields: (md) => md.managedFields?.map((m) => managedFields(m as Record<string, unknown>)) ?? null,
 });
 
-const LAZY_EVENT = lazyFields<KubeEvent>({
-  FirstTimestamp: (e) => time(e.firstTimestamp),
-  LastTimestamp: (e) => time(e.lastTimestamp),
-  EventTime: (e) => time(e.eventTime),
-  Series: (e) => (e.series ? { v: { Count: e.series.count ?? 0, LastObservedTime: time(e.series.lastObservedTime), State: (e.series as { state?: string }).state ?? '' } } : null),
-});
+const LAZY_TIMES = {
+  FirstTimestamp: (e: KubeEvent) => time(e.firstTimestamp),
+  EventTime: (e: KubeEvent) => time(e.eventTime),
+  Series: (e: KubeEvent) => (e.series ? { v: { Count: e.series.count ?? 0, LastObservedTime: time(e.series.lastObservedTime), State: (e.series as { state?: string }).state ?? '' } } : null),
+};
+const LAZY_EVENT = lazyFields<KubeEvent>({ ...LAZY_TIMES, LastTimestamp: (e) => time(e.lastTimestamp) });
+/** kube-eventer's data always sets LastTimestamp: a plain field, not one whose setter redefines it. */
+const LAZY_KUBE_EVENTER_EVENT = lazyFields<KubeEvent>(LAZY_TIMES);
 
 /** The raw Go struct of a decoded core/v1 Event (timestamps in the Local zone, TypeMeta empty). */
-function eventRaw(e: KubeEvent): Record<string, unknown> {
+function eventRaw(e: KubeEvent, lazy: object = LAZY_EVENT): Record<string, unknown> {
   const md = e.metadata ?? {};
   const meta = Object.create(LAZY_META) as Record<string | symbol, unknown>;
   meta[SOURCE] = md;
@@ -110,7 +112,7 @@ function eventRaw(e: KubeEvent): Record<string, unknown> {
   meta.DeletionGracePeriodSeconds = md.deletionGracePeriodSeconds === undefined ? null : { v: md.deletionGracePeriodSeconds };
   meta.Finalizers = md.finalizers ?? null;
   meta.ClusterName = md.clusterName ?? '';
-  const raw = Object.create(LAZY_EVENT) as Record<string | symbol, unknown>;
+  const raw = Object.create(lazy) as Record<string | symbol, unknown>;
   raw[SOURCE] = e;
   raw.TypeMeta = { Kind: '', APIVersion: '' };
   raw.ObjectMeta = meta;
@@ -138,7 +140,7 @@ export function eventToGoValue(event: KubeEvent): Value {
  * eventTime, else `now` (time.Now(), monotonic reading included).
  */
 export function kubeEventerTemplateData(event: KubeEvent, now?: GoTime): Value {
-  const raw = eventRaw(event);
+  const raw = eventRaw(event, LAZY_KUBE_EVENTER_EVENT);
   raw.Message = (raw.Message as string).replaceAll('"', '');
   // The clock is read only for an event with neither timestamp.
   const last = parseKubeTime(event.lastTimestamp) ?? parseKubeTime(event.eventTime) ?? now ?? nowGoTime();
