@@ -144,21 +144,28 @@ export class KnownVersions {
     }
   }
 
-  /** Doubles the table; `words` (the uid being added) is kept. */
+  /** Doubles the table; `words` (the uid being added) is left as it is. */
   private grow(): void {
-    const adding = this.words.slice();
     const { uids, versions, slots } = this;
     this.slots = slots * 2;
-    this.uids = new Int32Array(this.slots * 4);
-    this.versions = new Float64Array(this.slots);
+    const mask = this.slots - 1;
+    const movedUids = (this.uids = new Int32Array(this.slots * 4));
+    const movedVersions = (this.versions = new Float64Array(this.slots));
     for (let slot = 0; slot < slots; slot++) {
       if (versions[slot] === 0) continue;
+      // Word by word into the first empty slot (the uids are distinct): no subarray allocated per entry.
       const at = slot * 4;
-      this.words.set(uids.subarray(at, at + 4));
-      const to = this.find();
-      this.uids.set(this.words, to * 4);
-      this.versions[to] = versions[slot]!;
+      const w0 = uids[at]!;
+      const w1 = uids[at + 1]!;
+      const w2 = uids[at + 2]!;
+      const w3 = uids[at + 3]!;
+      let to = this.home(w0, w1, w2, w3);
+      while (movedVersions[to] !== 0) to = (to + 1) & mask;
+      movedUids[to * 4] = w0;
+      movedUids[to * 4 + 1] = w1;
+      movedUids[to * 4 + 2] = w2;
+      movedUids[to * 4 + 3] = w3;
+      movedVersions[to] = versions[slot]!;
     }
-    this.words.set(adding);
   }
 }
