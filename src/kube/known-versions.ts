@@ -11,7 +11,15 @@ export type StoredVersion = number | string;
  * value is opaque to us and kept as it is; the two never compare equal.
  */
 export function storedVersion(rv: string): StoredVersion {
-  return /^[1-9][0-9]{0,14}$/.test(rv) ? Number(rv) : rv;
+  // Read digit by digit (once per watched event): no regular expression run, no second pass to convert.
+  if (rv.length === 0 || rv.length > 15 || rv.charCodeAt(0) === 48) return rv;
+  let value = 0;
+  for (let i = 0; i < rv.length; i++) {
+    const digit = rv.charCodeAt(i) - 48;
+    if (digit < 0 || digit > 9) return rv;
+    value = value * 10 + digit;
+  }
+  return value;
 }
 
 const DASH = 45;
