@@ -109,7 +109,14 @@ class InfluxSink implements Sink {
     if (created.error !== undefined) {
       const policies = await this.query(`SHOW RETENTION POLICIES ON ${ident(t.db)}`, signal);
       if (policies.error !== undefined) {
-        throw new ConfigError(`sink influxdb: cannot use database ${JSON.stringify(t.db)} (option db): ${redact(created.error)}; ${redact(policies.error)}`);
+        // A user who may only write (kube-eventer ignored the refused CREATE): an empty write checks
+        // the database, the policy and the right to write without storing anything.
+        const probe = await this.client.request({ url: this.writeUrl, method: 'POST', headers: this.auth, body: '', ...(signal === undefined ? {} : { signal }) });
+        if (probe.status === 204) {
+          this.ready = true;
+          return;
+        }
+        throw new ConfigError(`sink influxdb: cannot use database ${JSON.stringify(t.db)} (option db): ${redact(created.error)}; ${redact(policies.error)}; empty write: HTTP ${probe.status} ${redact(errorText(probe))}`);
       }
       const names = (policies.series?.[0]?.values ?? []).map((row) => row[0]);
       if (!names.includes(t.rp)) {

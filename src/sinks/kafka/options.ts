@@ -48,6 +48,8 @@ export interface KafkaOptions {
 export const KAFKA_OPTIONS = [
   'brokers', 'eventstopic', 'compression', 'cacert', 'cert', 'key', 'insecuressl', 'tls',
   'user', 'password', 'mechanism', 'message_key', 'clientid', 'acks', 'max_request_bytes',
+  // Heapster's metrics topic: kube-eventer's kafka doc shows it in an example and ignores it; so do we.
+  'timeseriestopic',
 ] as const;
 
 const DEFAULT_TOPIC = 'heapster-events';

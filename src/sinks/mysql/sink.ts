@@ -9,7 +9,7 @@ import { OK, reject, retry, type Outcome } from '../../pipeline/outcome.js';
 import type { Sink } from '../../pipeline/sink.js';
 import type { SinkContext, SinkParts } from '../context.js';
 import { columns, ddl, encodeRow, insertSql, type Row } from './encoder.js';
-import { parseMySqlOptions, quoteTable, type MySqlOptions } from './options.js';
+import { parseMySqlOptions, type MySqlOptions } from './options.js';
 import { isAborted, untilAborted } from '../until-aborted.js';
 
 /** Errors about a row's values: the same row fails again, so it is rejected, not retried. */
@@ -23,6 +23,12 @@ interface SqlError {
   errno?: number;
   sqlMessage?: string;
   message?: string;
+}
+
+/** Privilege errors (table/column/database access denied). */
+function isAccessDenied(err: unknown): boolean {
+  const code = (err as SqlError).code;
+  return code === 'ER_TABLEACCESS_DENIED_ERROR' || code === 'ER_COLUMNACCESS_DENIED_ERROR' || code === 'ER_DBACCESS_DENIED_ERROR';
 }
 
 function describe(err: unknown): string {
@@ -139,17 +145,21 @@ export async function createMySqlSink(uri: SinkUri, ctx: SinkContext): Promise<S
         return await fail(`DSN parameters ${names} are not session variables the server accepts (the Go driver sends unknown parameters as SET): ${describe(err)}`);
       }
     }
+    let createRefused: string | undefined;
     if (opts.createTable) {
       try {
         await conn.query(ddl(opts.schema, opts.table));
       } catch (err) {
-        return await fail(`option table=${opts.table} (schema=${opts.schema}): the server refused CREATE TABLE: ${describe(err)}`);
+        // A user granted only INSERT (all kube-eventer needs) may not run CREATE TABLE even for a table that exists.
+        if (!isAccessDenied(err)) return await fail(`option table=${opts.table} (schema=${opts.schema}): the server refused CREATE TABLE: ${describe(err)}`);
+        createRefused = describe(err);
       }
     }
-    // The columns the INSERT names must exist, whoever made the table.
+    // Preparing the INSERT checks the table, its columns and the right to insert, without writing.
     try {
-      await conn.query(`SELECT ${columns(opts.schema).map((c) => '`' + c + '`').join(',')} FROM ${quoteTable(opts.table)} LIMIT 0`);
+      await (await conn.prepare(insertSql(opts.table, opts.schema, 1))).close();
     } catch (err) {
+      if (createRefused !== undefined) return await fail(`option table=${opts.table} (schema=${opts.schema}): the server refused CREATE TABLE: ${createRefused}; INSERT: ${describe(err)}`);
       return await fail(`option table=${opts.table} does not fit schema=${opts.schema} (columns ${columns(opts.schema).join(', ')}): ${describe(err)}`);
     }
   } finally {

@@ -118,6 +118,16 @@ describe('InfluxDB 1.x (real server)', () => {
     await lane.drain(1000);
   });
 
+  test('a user who may only write to an existing database (no admin, no read) works, as with kube-eventer', async () => {
+    await influx.query('', 'CREATE DATABASE "writeonly" WITH NAME "default"', 'POST');
+    await influx.query('', `CREATE USER "writer" WITH PASSWORD 'Writer-pw-7'`, 'POST');
+    await influx.query('', 'GRANT WRITE ON "writeonly" TO "writer"', 'POST');
+    const events = Array.from({ length: 20 }, (_, i) => streamEvent(i));
+    const registry = await deliver('db=writeonly&user=writer&pw=Writer-pw-7', events);
+    assert.equal(await metricSum(registry, 'eventer_sink_events_sent_total'), events.length);
+    assert.equal((await influx.rows('writeonly', 'log/events')).length, events.length);
+  });
+
   test('bad input at startup: one message naming the option, password masked', async () => {
     await assert.rejects(createInfluxSink(sinkUri(`influxdb:${influx.url}?user=root&pw=Wr0ng-secret`), sinkContext()), (e: Error) => {
       assert.ok(e instanceof ConfigError);

@@ -18,6 +18,10 @@ test('brokers: repeated keys and comma lists, spaces trimmed', () => {
   assert.deepEqual(parse('brokers=a:9092,b:9093&brokers=%20c:9094&brokers=[::1]:9092').brokers, ['a:9092', 'b:9093', 'c:9094', '[::1]:9092']);
 });
 
+test("timeseriestopic, the Heapster option kube-eventer's kafka doc shows in its example, is accepted and has no effect", () => {
+  assert.deepEqual(parse('brokers=localhost:9092&brokers=localhost:9093&timeseriestopic=testseries'), parse('brokers=localhost:9092&brokers=localhost:9093'));
+});
+
 test('SASL mechanisms (any case), TLS files read at startup, insecuressl alone enables TLS', () => {
   const dir = mkdtempSync(join(tmpdir(), 'kafka-opts-'));
   const pem = join(dir, 'ca.pem');

@@ -14,7 +14,7 @@ import type { KubeEvent } from '../../../src/event/types.js';
 import { laneSettingsFor } from '../../../src/pipeline/lane-options.js';
 import { Lane } from '../../../src/pipeline/lane.js';
 import { PipelineMetrics } from '../../../src/pipeline/metrics.js';
-import { encodeRow } from '../../../src/sinks/mysql/encoder.js';
+import { encodeRow, kubeEventerDdl } from '../../../src/sinks/mysql/encoder.js';
 import { createMySqlSink } from '../../../src/sinks/mysql/sink.js';
 import type { BuiltSink } from '../../../src/pipeline/sink.js';
 import type { SinkContext } from '../../../src/sinks/context.js';
@@ -114,6 +114,20 @@ describe('mysql sink against MariaDB', { timeout: 300_000 }, () => {
       assert.equal((await rows(select)).length, 3);
     }
     assert.equal((await rows('kube_event')).length, 1000, 'kube_event untouched');
+  });
+
+  test("a user granted only INSERT on kube-eventer's existing table (enough for kube-eventer) starts and writes", async () => {
+    const c = await db.connect();
+    await c.query(kubeEventerDdl('insert_only'));
+    await c.query(`CREATE USER 'inserter'@'127.0.0.1' IDENTIFIED BY 'inserter-pass-1'`);
+    await c.query(`GRANT INSERT ON ${db.database}.insert_only TO 'inserter'@'127.0.0.1'`);
+    await c.end();
+    const u = parseUri(`mysql:?inserter:inserter-pass-1@tcp(127.0.0.1:${db.port})/${db.database}?table=insert_only`, '--sink', {});
+    const events = makeEvents('inserter', 5);
+    const lane = startLane(u, await createMySqlSink(u, ctx()));
+    offerAll(lane, events);
+    assert.deepEqual(await lane.drain(60_000), { delivered: true, remaining: 0 });
+    assert.equal((await rows('insert_only')).length, events.length);
   });
 
   test('bad startup input: one ConfigError naming what is wrong, the password masked', async () => {
