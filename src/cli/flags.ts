@@ -117,7 +117,6 @@ export function parseCommandLine(args: readonly string[]): Command {
   const parsed = parseGoFlags(args, FLAG_SPECS);
   if (parsed.help) return { kind: 'help' };
   const v = parsed.values;
-  if (v.has('version') && parseGoBool(last(v, 'version')!)) return { kind: 'version' };
 
   const sourceTexts = v.get('source') ?? [];
   const sinkUris = (v.get('sink') ?? []).map((s) => parseUriFlag(s, 'sink'));
@@ -143,6 +142,8 @@ export function parseCommandLine(args: readonly string[]): Command {
   if (logFormat !== 'auto' && logFormat !== 'text' && logFormat !== 'json') {
     throw new FlagError(`invalid value ${JSON.stringify(logFormat)} for flag -log-format: must be auto, text or json`);
   }
+  // Go's flag package reads every value before kube-eventer looks at -version; the checks below come after.
+  if (v.has('version') && parseGoBool(last(v, 'version')!)) return { kind: 'version' };
 
   if (healthzPort > 65534) throw new ConfigError(`invalid port supplied for healthz ${healthzPort}`);
   if (frequencyNs < 5e9) {

@@ -96,6 +96,17 @@ test('--version and -h', () => {
   assert.equal(parseCommandLine(['--help']).kind, 'help');
 });
 
+test('--version comes after the flag values Go parses as it reads them (a bad URI, duration or integer is a flag error, exit 2) and before any check of the values', () => {
+  for (const bad of ['--sink=webhook:http://h:x/', '--source=kubernetes:http://h:x', '--frequency=5 s', '--healthz-port=80a']) {
+    assert.throws(() => parseCommandLine(['--version', bad]), FlagError, bad);
+    assert.throws(() => parseCommandLine([bad, '--version']), FlagError, bad);
+  }
+  // Checked only when the daemon would run: --version still prints.
+  for (const unchecked of ['--frequency=1s', '--healthz-port=70000', '--source=nope:', '--sink=nosuchsink:']) {
+    assert.equal(parseCommandLine(['--version', unchecked]).kind, 'version', unchecked);
+  }
+});
+
 test('Go durations', () => {
   assert.equal(parseGoDuration('1m30s'), 90e9);
   assert.equal(parseGoDuration('1.5h'), 5400e9);
