@@ -1,5 +1,6 @@
 import { http } from '../base/node-http.js';
 import type { AddressInfo } from 'node:net';
+import { posix } from 'node:path';
 import type { Registry } from 'prom-client';
 
 export interface Check {
@@ -28,14 +29,36 @@ function evaluate(checks: readonly Check[]): { ok: boolean; body: string } {
   return failures.length === 0 ? { ok: true, body: 'ok' } : { ok: false, body: `error: ${failures.join('; ')}` };
 }
 
-/** The health and metrics endpoint; exact paths, any method, like kube-eventer's Go mux. */
+/** Go's ServeMux cleanPath: `.`, `..` and repeated slashes resolved, a trailing slash kept. */
+function cleanPath(path: string): string {
+  const clean = posix.normalize(path.startsWith('/') ? path : `/${path}`);
+  return path.endsWith('/') && !clean.endsWith('/') ? `${clean}/` : clean;
+}
+
+/**
+ * The health and metrics endpoint; exact paths, any method, like kube-eventer's Go mux, which also
+ * redirects a path that is not clean (`//healthz`, `/./healthz`) to its clean form.
+ */
 export async function startHealthServer(opts: HealthServerOptions): Promise<{ port: number; close(): Promise<void> }> {
   const server = http.createServer((req, res) => {
-    const path = (req.url ?? '/').split('?')[0];
+    const target = req.url ?? '/';
+    const queryAt = target.indexOf('?');
+    const rawPath = queryAt < 0 ? target : target.slice(0, queryAt);
     const reply = (status: number, body: string, type = 'text/plain; charset=utf-8') => {
       res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(body) });
       res.end(body);
     };
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(rawPath);
+    } catch {
+      return reply(400, '400 Bad Request\n');
+    }
+    const path = cleanPath(decoded);
+    if (path !== decoded) {
+      res.setHeader('location', `${encodeURI(path)}${queryAt < 0 ? '' : target.slice(queryAt)}`);
+      return reply(301, '', 'text/html; charset=utf-8');
+    }
     if (path === '/healthz' || path === '/healtz') {
       const r = evaluate(opts.liveness);
       return reply(r.ok ? 200 : 500, r.body);
