@@ -140,8 +140,8 @@ export async function startDaemon(config: DaemonConfig, deps: DaemonDeps): Promi
   if (checkpointer) for (const lane of lanes) lane.onSettled(() => checkpointer.schedule());
 
   /**
-   * kube-eventer logs `Exporting <n> events` every --frequency; the same heartbeat here (delivery
-   * itself never waits for it), with each lane's backlog.
+   * kube-eventer logs `Exporting <n> events` and refreshes its scraper/manager metrics every
+   * --frequency; the same heartbeat here (delivery itself never waits for it), with each lane's backlog.
    */
   let tick: NodeJS.Timeout | undefined;
   function startTickLog(): void {
@@ -149,6 +149,7 @@ export async function startDaemon(config: DaemonConfig, deps: DaemonDeps): Promi
     tick = setInterval(() => {
       const n = router.dispatched - last;
       last = router.dispatched;
+      router.heartbeat();
       log.info({ queued: Object.fromEntries(lanes.map((l) => [l.id, l.pending])) }, `Exporting ${n} events`);
     }, config.frequencyMs);
     tick.unref();

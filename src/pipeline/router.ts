@@ -23,34 +23,43 @@ export class Router {
   ) {
     if (trackPositions) for (const lane of lanes) lane.trackSettlement();
     const registers = [registry];
-    // kube-eventer's scraper/manager metrics keep their names; here they describe routing. They are
-    // brought up to date when scraped, so the per-event path only bumps plain numbers.
-    this.lastTime = new Gauge({ name: 'eventer_scraper_last_time_seconds', help: 'Unix time of the last event handed to the sink lanes', registers, collect: () => this.setLastRouted(this.lastTime) });
-    this.total = new Counter({ name: 'eventer_scraper_events_total_number', help: 'Events received from the watch and handed to the sink lanes', registers, collect: () => this.flushCounts() });
-    this.duration = new Summary({ name: 'eventer_scraper_duration_milliseconds', help: 'Time spent handing events to the sink lanes since the previous scrape, in milliseconds', percentiles: [], registers, collect: () => this.flushCounts() });
-    this.managerLastTime = new Gauge({ name: 'eventer_manager_last_time_seconds', help: 'Unix time of the last routing of events to sinks', registers, collect: () => this.setLastRouted(this.managerLastTime) });
+    // kube-eventer's scraper/manager metrics keep their names; here they describe routing, and the
+    // --frequency heartbeat stands for kube-eventer's drain, so a quiet cluster still shows a live daemon.
+    // They are brought up to date when scraped, so the per-event path only bumps plain numbers.
+    this.lastTime = new Gauge({ name: 'eventer_scraper_last_time_seconds', help: 'Unix time of the last --frequency heartbeat or event handed to the sink lanes', registers, collect: () => this.setLastActive(this.lastTime) });
+    this.total = new Counter({ name: 'eventer_scraper_events_total_number', help: 'Events received from the watch and handed to the sink lanes', registers, collect: () => this.flushCount() });
+    this.duration = new Summary({ name: 'eventer_scraper_duration_milliseconds', help: 'Time spent handing events to the sink lanes, in milliseconds, one observation per --frequency heartbeat', percentiles: [], registers });
+    this.managerLastTime = new Gauge({ name: 'eventer_manager_last_time_seconds', help: 'Unix time of the last --frequency heartbeat or routing of events to sinks', registers, collect: () => this.setLastActive(this.managerLastTime) });
   }
 
   private routedSinceScrape = 0;
-  private routingMsSinceScrape = 0;
-  private lastRoutedAt = 0;
+  private routingMsSinceHeartbeat = 0;
+  private lastActiveAt = 0;
 
   /** Events dispatched since the start. */
   get dispatched(): number {
     return this.lastSeq;
   }
 
-  /** At scrape time: when events were last routed (0 before the first). */
-  private setLastRouted(gauge: Gauge): void {
-    if (this.lastRoutedAt > 0) gauge.set(this.lastRoutedAt / 1000);
+  /** At scrape time: the last heartbeat or routing (0 before either). */
+  private setLastActive(gauge: Gauge): void {
+    if (this.lastActiveAt > 0) gauge.set(this.lastActiveAt / 1000);
   }
 
-  private flushCounts(): void {
+  private flushCount(): void {
     if (this.routedSinceScrape === 0) return;
     this.total.inc(this.routedSinceScrape);
-    this.duration.observe(this.routingMsSinceScrape);
     this.routedSinceScrape = 0;
-    this.routingMsSinceScrape = 0;
+  }
+
+  /**
+   * The --frequency tick, kube-eventer's drain: it refreshes the last-time gauges and observes the
+   * routing time since the previous tick, even when no event came (kube-eventer observes every drain).
+   */
+  heartbeat(now = Date.now()): void {
+    this.lastActiveAt = Math.max(this.lastActiveAt, now);
+    this.duration.observe(this.routingMsSinceHeartbeat);
+    this.routingMsSinceHeartbeat = 0;
   }
 
   dispatch(change: EventChange, event: WatchedEvent): void {
@@ -70,9 +79,9 @@ export class Router {
       }
       lane.take(record);
     }
-    this.lastRoutedAt = receivedAt;
+    this.lastActiveAt = Math.max(this.lastActiveAt, receivedAt);
     this.routedSinceScrape++;
-    this.routingMsSinceScrape += performance.now() - started;
+    this.routingMsSinceHeartbeat += performance.now() - started;
   }
 
   /**

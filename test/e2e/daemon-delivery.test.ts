@@ -153,3 +153,19 @@ test('every --frequency the daemon logs kube-eventer\'s "Exporting <n> events" l
     await s.stop();
   }
 });
+
+test('with no events at all, each --frequency tick still refreshes kube-eventer\'s last-time gauges (alerts on their age stay quiet)', async () => {
+  const startedAt = Math.floor(Date.now() / 1000);
+  const s = await startSetup([''], ['--frequency=5s']);
+  try {
+    await waitForOutput(s.daemon, /"msg":"Exporting 0 events"/, 12_000);
+    const text = await (await fetch(`${s.base}/metrics`)).text();
+    const sample = (name: string) => Number(/^(\S+) (\S+)$/m.exec(text.split('\n').find((l) => l.startsWith(`${name} `)) ?? '')?.[2]);
+    for (const name of ['eventer_scraper_last_time_seconds', 'eventer_manager_last_time_seconds']) {
+      assert.ok(sample(name) >= startedAt, `${name} = ${sample(name)} set by a tick after the start (${startedAt})`);
+    }
+    assert.ok(sample('eventer_scraper_duration_milliseconds_count') >= 1, 'the empty drain is observed');
+  } finally {
+    await s.stop();
+  }
+});

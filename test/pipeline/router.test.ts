@@ -27,7 +27,22 @@ test("kube-eventer's scraper and manager metrics are brought up to date when scr
   assert.ok(last >= Math.floor(before) && last <= after, `${last} within [${before}, ${after}]`);
   assert.equal(await value(registry, 'eventer_manager_last_time_seconds'), last);
   assert.equal(await value(registry, 'eventer_scraper_events_total_number'), 2);
-  assert.equal(await value(registry, 'eventer_scraper_duration_milliseconds'), 1, 'one observation per scrape with events');
+  assert.equal(await value(registry, 'eventer_scraper_duration_milliseconds'), 0, 'observed per heartbeat, not per scrape');
+});
+
+test('each --frequency heartbeat refreshes the last-time gauges and observes a drain, as kube-eventer\'s ticks do in a quiet cluster', async () => {
+  const registry = new Registry();
+  const router = new Router([], registry);
+  router.heartbeat(1_700_000_000_000);
+  assert.equal(await value(registry, 'eventer_scraper_last_time_seconds'), 1_700_000_000);
+  assert.equal(await value(registry, 'eventer_manager_last_time_seconds'), 1_700_000_000);
+  assert.equal(await value(registry, 'eventer_scraper_duration_milliseconds'), 1, 'an empty drain is observed too');
+  router.heartbeat(1_700_000_030_000);
+  assert.equal(await value(registry, 'eventer_manager_last_time_seconds'), 1_700_000_030);
+  assert.equal(await value(registry, 'eventer_scraper_duration_milliseconds'), 2);
+  assert.equal(await value(registry, 'eventer_scraper_events_total_number'), 0);
+  router.heartbeat(1_600_000_000_000);
+  assert.equal(await value(registry, 'eventer_scraper_last_time_seconds'), 1_700_000_030, 'never goes back when the clock does');
 });
 
 test('an event a lane takes reaches every sink frozen; one every filter drops is left as it is', async () => {
