@@ -25,6 +25,12 @@ export function slackEscape(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
+/** Cuts escaped text as `truncate` does, but never inside an escape (`&am…` would show as typed). */
+function truncateEscaped(escaped: string, max: number): string {
+  const cut = truncate(escaped, max);
+  return cut === escaped ? cut : cut.replace(/&[a-z]*…$/, '…');
+}
+
 const section = (text: string) => ({ type: 'section', text: { type: 'mrkdwn', text } });
 const context = (text: string) => ({ type: 'context', elements: [{ type: 'mrkdwn', text }] });
 
@@ -43,7 +49,7 @@ export function encodeSlackEvent(e: KubeEvent, f: SlackFormat, now: Now = nowGoT
     .join(' ');
   const ref = slackEscape(objectRef(e));
   const head = `${what} ${ref}\n`;
-  const message = truncate(slackEscape(e.message ?? ''), SLACK_SECTION_CHARS - head.length);
+  const message = truncateEscaped(slackEscape(e.message ?? ''), SLACK_SECTION_CHARS - head.length);
   const facts = [displayTime(lastOccurrence(e, now))];
   if (occurrences(e) > 1) facts.push(`count ${occurrences(e)}`);
   const source = [e.source?.component, e.source?.host].filter((x) => x).join(', ');
@@ -52,8 +58,8 @@ export function encodeSlackEvent(e: KubeEvent, f: SlackFormat, now: Now = nowGoT
   if (labels) facts.push(labels);
   const fallback = `${[e.type, e.reason].filter((x) => x).join(' ')} ${objectRef(e)}: ${e.message ?? ''}`;
   return JSON.stringify({
-    text: truncate(slackEscape(fallback), SLACK_SECTION_CHARS),
-    blocks: [section(head + message), context(truncate(facts.join(' · '), SLACK_SECTION_CHARS))],
+    text: truncateEscaped(slackEscape(fallback), SLACK_SECTION_CHARS),
+    blocks: [section(head + message), context(truncateEscaped(facts.join(' · '), SLACK_SECTION_CHARS))],
     ...f.overrides,
   });
 }
@@ -74,7 +80,7 @@ export function encodeSlackEvents(
     for (const line of lines) {
       const last = sections.length - 1;
       if (last >= 0 && sections[last]!.length + 1 + line.length <= SLACK_SECTION_CHARS) sections[last] += `\n${line}`;
-      else sections.push(truncate(line, SLACK_SECTION_CHARS));
+      else sections.push(truncateEscaped(line, SLACK_SECTION_CHARS));
     }
     const title = `${part.length} Kubernetes events (${typeCounts(part)})`;
     return JSON.stringify({

@@ -1,13 +1,16 @@
 // Slack's incoming webhooks: host, pace, replies and how messages merge.
 import { OK, reject, retry, type Outcome } from '../../pipeline/outcome.js';
 import { mergeJsonBodies } from '../chat/merge.js';
-import { MINUTE_MS, type Json } from '../chat/reply.js';
+import { MINUTE_MS, parseJsonObject, type Json } from '../chat/reply.js';
 import type { Robot } from '../chat/robot.js';
 
-/** Incoming webhooks answer the text `ok`; anything else names the problem. */
+/**
+ * Slack and Mattermost answer the text `ok`, Rocket.Chat `{"success":true}` (`false` with an
+ * `error` when it refuses); anything else names the problem.
+ */
 function checkReply(body: string): Outcome {
   const text = body.trim();
-  if (text === 'ok') return OK;
+  if (text === 'ok' || parseJsonObject(text)?.success === true) return OK;
   const reason = `slack refused the message: ${JSON.stringify(text.slice(0, 200))}`;
   return text === 'rate_limited' ? retry(reason, MINUTE_MS) : reject(reason);
 }

@@ -112,7 +112,7 @@ test('a batch is one message; what does not fit waits for the next message', asy
   }
 });
 
-test('robot answers: bad signature and unknown token are rejected, 130101 is retried after a minute, 5xx retried, 4xx rejected', async () => {
+test('robot answers: bad signature and unknown token are rejected, 130101 and 410100 are retried after a minute, 5xx retried, 4xx rejected', async () => {
   const fake = await startDingTalkFake({ [TOKEN]: { secret: SECRET } }, undefined, { perMinute: 1 });
   try {
     const wrongSecret = await createDingTalkSink(sinkUri(`dingtalk:${fake.url}/robot/send?access_token=${TOKEN}&sign=SECwrong0000`), testContext());
@@ -134,6 +134,13 @@ test('robot answers: bad signature and unknown token are rejected, 130101 is ret
     fake.inject({ kind: 'status', status: 502 }, { kind: 'status', status: 400, body: 'bad request' });
     assert.equal((await good.sink.send([backOff], noAbort) as { status: string }).status, 'retry');
     assert.equal((await good.sink.send([backOff], noAbort) as { status: string }).status, 'reject');
+
+    // The code DingTalk's current error list gives for "send too fast" (发送速度太快而限流).
+    fake.inject({ kind: 'status', status: 200, body: '{"errcode":410100,"errmsg":"send too fast, exceed 20 times per minute"}' });
+    const limitedNow = (await good.sink.send([backOff], noAbort)) as { status: string; reason: string; retryAfterMs?: number };
+    assert.equal(limitedNow.status, 'retry');
+    assert.match(limitedNow.reason, /errcode 410100 .*rate limited/);
+    assert.equal(limitedNow.retryAfterMs, 60_000);
     for (const built of [wrongSecret, unknown, good]) await built.sink.close();
   } finally {
     await fake.close();

@@ -199,7 +199,7 @@ test('robot replies: WeChat Work errcodes', async () => {
 });
 
 test('robot replies: DingTalk errcodes', async () => {
-  for (const code of [130101, 660026]) {
+  for (const code of [410100, 130101, 660026]) {
     const limited = await exchangeWith({ status: 200, body: JSON.stringify({ errcode: code, errmsg: 'send too fast, exceed 20 times per minute' }) }, 'dingtalk');
     assert.equal(limited.status, 'retry', `errcode ${code}`);
     assert.equal((limited as { retryAfterMs?: number }).retryAfterMs, 60_000);

@@ -47,6 +47,17 @@ test('a huge message stays within the 3000-character section limit', () => {
   assert.ok(p.text.length <= 3000);
 });
 
+test('a cut never ends inside an escape: a message of & and < is cut before a partial &amp; or &lt;', () => {
+  for (const message of ['a&'.repeat(2000), 'ab<'.repeat(2000), 'x<'.repeat(2000)]) {
+    const p = JSON.parse(encodeSlackEvent({ ...backOff, message }, { labels: [] })) as Payload;
+    for (const text of [p.blocks[0]!.text!.text, p.text]) {
+      assert.ok(text.endsWith('…'), text.slice(-12));
+      assert.ok(text.length <= 3000);
+      assert.doesNotMatch(text, /&[a-z]*…$/, `a partial escape before the cut: ${text.slice(-12)}`);
+    }
+  }
+});
+
 test('several events: title with counts of what is shown, lines packed into sections of at most 3000 characters, then what follows', () => {
   const message = encodeSlackEvents(burst(500, 250), { labels: ['prod'] }, fixedNow);
   const p = JSON.parse(message.body) as Payload;

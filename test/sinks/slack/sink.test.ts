@@ -66,6 +66,26 @@ test('429 is retried after Retry-After; a revoked (403), missing (404) or archiv
   }
 });
 
+test("a Slack-compatible server's own success reply counts as sent: Rocket.Chat answers {\"success\":true}, Mattermost ok", async () => {
+  const fake = await startSlackFake({ [HOOK]: {} });
+  try {
+    const built = await createSlackSink(sinkUri(`slack:${fake.hookUrl(HOOK)}`), testContext());
+    const json = { 'content-type': 'application/json' };
+    fake.inject(
+      { kind: 'status', status: 200, body: '{"success":true}', headers: json },
+      { kind: 'status', status: 200, body: '{"success":false,"error":"overriding destination channel is disabled for this integration"}', headers: json },
+    );
+    assert.deepEqual(await built.sink.send([backOff], noAbort), { status: 'ok' });
+    const refused = (await built.sink.send([backOff], noAbort)) as { status: string; reason: string };
+    assert.equal(refused.status, 'reject');
+    assert.match(refused.reason, /overriding destination channel is disabled/);
+    assert.deepEqual(await built.sink.send([backOff], noAbort), { status: 'ok' }, 'the fake Slack webhook itself answers ok');
+    await built.sink.close();
+  } finally {
+    await fake.close();
+  }
+});
+
 test('lane defaults: one message per 1.1 s, repeats collapsed; Warning only', async () => {
   const value = `slack:https://hooks.slack.com${HOOK}`;
   const built = await buildSink(sinkUri(value), testContext());
