@@ -4,10 +4,10 @@ import { checkErrcode, MINUTE_MS, type Json } from '../chat/reply.js';
 import type { Robot } from '../chat/robot.js';
 
 /**
- * 20 messages per minute, then throttled for 10 minutes. 410100 is "send too fast" (发送速度太快而限流)
- * in the current custom-robot error list; 130101 is the older code for it ("send too fast, exceed 20
- * times per minute"); 660026 is reported for the same condition (not in the public error list).
- * -1 is "system busy".
+ * 20 messages per minute, then throttled for 10 minutes. 130101 ("send too fast, exceed 20 times per
+ * minute") and 410100 (发送速度太快而限流, as DingTalk's robot error codes name it; not checked against
+ * its page from here) mean that; 660026 is reported for the same condition (not in the public error
+ * list). -1 is "system busy".
  */
 const RATE_LIMITED: ReadonlyMap<number, number> = new Map([
   [410100, MINUTE_MS],
