@@ -4,7 +4,7 @@ import type { KubeEvent } from '../../event/types.js';
 import { lastOccurrence, seriesCount } from '../../event/occurrence.js';
 import { goDateTime, goTimeString, nowGoTime } from '../../gotime/index.js';
 import { goJson, goJsonStringBytes } from '../../event/go-json.js';
-import { batchMessage, fitEventMessage, robotTextContent, summaryLine, typeCounts, type BatchMessage, type Now } from '../chat/summary.js';
+import { batchMessage, fieldSummaryLine, fitEventMessage, robotTextContent, typeCounts, type BatchMessage, type Now } from '../chat/summary.js';
 
 export interface DingTalkFormat {
   readonly msgType: 'text' | 'markdown';
@@ -106,7 +106,8 @@ export function encodeDingTalkEvent(
 
 /**
  * Several events in one message (events that waited for the robot's rate limit): a count by type,
- * one line per object and reason with its repeat count, as many as fit in `maxBytes`, and a last line
+ * one line per object and reason with its repeat count in kube-eventer's field names (a robot's
+ * keyword security that names one of them passes), as many as fit in `maxBytes`, and a last line
  * naming what goes in the next message. One event gives kube-eventer's single-event body.
  */
 export function encodeDingTalkEvents(
@@ -124,7 +125,7 @@ export function encodeDingTalkEvents(
       : body('text', `${f.labels.map((l) => `${l}\n`).join('')}${who} ${headline(part)}\n${lines.join('\n')}`, '', '');
   return batchMessage(events, {
     single: (e) => encodeDingTalkEvent(e, f, now, maxBytes),
-    line: (g) => (markdown ? `- ${summaryLine(g, now)}` : summaryLine(g, now)),
+    line: (g) => (markdown ? `- ${fieldSummaryLine(g, now)}` : fieldSummaryLine(g, now)),
     // Sized for the whole batch's headline and title, never shorter than those of a part.
     fixed: (all) => Buffer.byteLength(render(all, [])),
     budget: maxBytes,

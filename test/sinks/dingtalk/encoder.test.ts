@@ -93,7 +93,7 @@ test('one event in a batch gives the single-event body', () => {
   assert.deepEqual(encodeDingTalkEvents([backOff], text), { body: encodeDingTalkEvent(backOff, text), shown: [0] });
 });
 
-test('several events: counts by type, one line per object and reason with repeats, in order', () => {
+test('several events: counts by type, one line per object and reason with repeats, in order, in kube-eventer\'s field names', () => {
   const events = [backOff, { ...backOff, lastTimestamp: '2024-03-05T06:08:00Z', message: 'again' }, scheduled];
   const message = encodeDingTalkEvents(events, { ...text, labels: ['prod'] });
   assert.deepEqual(message.shown, [0, 1, 2]);
@@ -101,8 +101,8 @@ test('several events: counts by type, one line per object and reason with repeat
   assert.equal(
     body.text.content,
     'prod\nKubernetes 3 events (Warning: 2, Normal: 1)\n' +
-      'Warning BackOff Pod default/nginx-7d8f9c-abcde ×2 2024-03-05 14:08:00: again\n' +
-      'Normal SuccessfulCreate StatefulSet shop/web 2024-03-05 14:07:10: create Pod web-0 in StatefulSet web successful',
+      'Level:Warning Kind:Pod Namespace:default Name:nginx-7d8f9c-abcde Reason:BackOff ×2 Timestamp:2024-03-05 14:08:00 Message:again\n' +
+      'Level:Normal Kind:StatefulSet Namespace:shop Name:web Reason:SuccessfulCreate Timestamp:2024-03-05 14:07:10 Message:create Pod web-0 in StatefulSet web successful',
   );
 });
 
@@ -115,7 +115,7 @@ test('a batch too big for one message: whole lines that fit, the rest named and 
     const shown = f.msgType === 'text' ? parsed.text.content : parsed.markdown.text;
     const more = /… and (\d+) more events in the next message: (.*)$/.exec(shown);
     assert.ok(more, shown);
-    const listed = shown.split('\n').filter((l) => /^(- )?(Warning|Normal) /.test(l));
+    const listed = shown.split('\n').filter((l) => /^(- )?Level:(Warning|Normal) /.test(l));
     const shownCount = listed.reduce((n, l) => n + Number(/×(\d+)/.exec(l)?.[1] ?? 1), 0);
     assert.equal(shownCount, small.shown.length, 'the lines show exactly the events reported as shown');
     assert.equal(shownCount + Number(more[1]), 400, 'shown + left for later = all events');

@@ -112,6 +112,21 @@ test('a batch is one message; what does not fit waits for the next message', asy
   }
 });
 
+test('keyword security naming one of kube-eventer\'s field names (Reason, Level, Message…): a batch passes as the single-event text does, in text and markdown', async () => {
+  const fake = await startDingTalkFake({ [TOKEN]: { keywords: ['Reason'] } });
+  try {
+    for (const msgType of ['text', 'markdown']) {
+      const built = await createDingTalkSink(sinkUri(`dingtalk:${fake.url}/robot/send?access_token=${TOKEN}&msg_type=${msgType}`), testContext());
+      assert.deepEqual(await built.sink.send(burst(1), noAbort), { status: 'ok' }, `${msgType}: one event`);
+      assert.deepEqual(await built.sink.send(burst(3), noAbort), { status: 'ok' }, `${msgType}: a batch`);
+      await built.sink.close();
+    }
+    assert.deepEqual(fake.exchanges.map((x) => x.reply.code), [0, 0, 0, 0]);
+  } finally {
+    await fake.close();
+  }
+});
+
 test('robot answers: bad signature and unknown token are rejected, 130101 and 410100 are retried after a minute, 5xx retried, 4xx rejected', async () => {
   const fake = await startDingTalkFake({ [TOKEN]: { secret: SECRET } }, undefined, { perMinute: 1 });
   try {
