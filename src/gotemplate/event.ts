@@ -88,14 +88,15 @@ const LAZY_META = lazyFields<NonNullable<KubeEvent['metadata']>>({
   ManagedFields: (md) => md.managedFields?.map((m) => managedFields(m as Record<string, unknown>)) ?? null,
 });
 
-const LAZY_TIMES = {
+/** The lazy fields both template data shapes share (the kube-eventer shape sets LastTimestamp itself). */
+const LAZY_EVENT_SHARED = {
   FirstTimestamp: (e: KubeEvent) => time(e.firstTimestamp),
   EventTime: (e: KubeEvent) => time(e.eventTime),
   Series: (e: KubeEvent) => (e.series ? { v: { Count: e.series.count ?? 0, LastObservedTime: time(e.series.lastObservedTime), State: (e.series as { state?: string }).state ?? '' } } : null),
 };
-const LAZY_EVENT = lazyFields<KubeEvent>({ ...LAZY_TIMES, LastTimestamp: (e) => time(e.lastTimestamp) });
+const LAZY_EVENT = lazyFields<KubeEvent>({ ...LAZY_EVENT_SHARED, LastTimestamp: (e) => time(e.lastTimestamp) });
 /** kube-eventer's data always sets LastTimestamp: a plain field, not one whose setter redefines it. */
-const LAZY_KUBE_EVENTER_EVENT = lazyFields<KubeEvent>(LAZY_TIMES);
+const LAZY_KUBE_EVENTER_EVENT = lazyFields<KubeEvent>(LAZY_EVENT_SHARED);
 
 /** The raw Go struct of a decoded core/v1 Event (timestamps in the Local zone, TypeMeta empty). */
 function eventRaw(e: KubeEvent, lazy: object = LAZY_EVENT): Record<string, unknown> {

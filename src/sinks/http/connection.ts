@@ -109,13 +109,13 @@ function parseHead(text: string, headOnly: boolean): ReplyHead | string {
   return { status, headers, framing, length, keepAlive, idleTimeoutMs: hint === null ? undefined : Number(hint[1]) * 1000 };
 }
 
+/** A plain socket is ready on `connect`, a TLS one on `secureConnect`. */
+export type ReadyEvent = 'connect' | 'secureConnect';
+
 /**
  * A connection is handed requests (`send`), one or several pipelined; `onIdle` is called when every
  * reply has been read in full and the connection can take more, `onClose` once when it is gone.
  */
-/** A plain socket is ready on `connect`, a TLS one on `secureConnect`. */
-export type ReadyEvent = 'connect' | 'secureConnect';
-
 export class Connection {
   /** Requests sent and not yet answered, in order: the first is the one whose reply is being read. */
   private readonly exchanges: Exchange[] = [];
