@@ -56,13 +56,20 @@ function card(title: string, template: string, elements: unknown[]): Record<stri
   };
 }
 
+/**
+ * Feishu turns `<at user_id="all">` (or `<at id=…>`) in a text message into a mention that notifies
+ * the whole group: an event's own text must not, so a zero-width space breaks the tag. Labels are the
+ * user's and may mention on purpose. Cards show plain_text, which Feishu does not read for mentions.
+ */
+const withoutMentions = (text: string) => text.replace(/<(?=\s*at\b)/gi, '<\u200B');
+
 const plainDiv = (content: string) => ({ tag: 'div', text: { tag: 'plain_text', content } });
 const note = (content: string) => ({ tag: 'note', elements: [{ tag: 'plain_text', content }] });
 
 function render(e: KubeEvent, f: FeishuFormat, now: Now): Record<string, unknown> {
   const labels = f.labels.filter((l) => l.trim() !== '').join(' · ');
   if (f.msgType === 'text') {
-    const text = [labels, headline(e), e.message ?? '', details(e, now)].filter((x) => x).join('\n');
+    const text = [labels, withoutMentions([headline(e), e.message ?? '', details(e, now)].filter((x) => x).join('\n'))].filter((x) => x).join('\n');
     return { msg_type: 'text', content: { text } };
   }
   const elements: unknown[] = [];
@@ -102,7 +109,7 @@ export function encodeFeishuEvents(
   };
   return batchMessage(events, {
     single: (e) => encodeFeishuEvent(e, f, signature, now, maxBytes),
-    line: (g) => summaryLine(g, now),
+    line: (g) => (f.msgType === 'text' ? withoutMentions(summaryLine(g, now)) : summaryLine(g, now)),
     // The whole batch's title is never shorter than that of the part shown: reserve its size, plus
     // a byte for the header colour (red → blue). A text message also needs the newline after the title.
     fixed: (all) => Buffer.byteLength(withSignature(signature, build(all, []))) + (f.msgType === 'text' ? jsonBytes('\n') : 1),

@@ -6,7 +6,7 @@ import {
   encodeFeishuEvents,
   type FeishuFormat,
 } from '../../../src/sinks/feishu/encoder.js';
-import { feishuSign, startFeishuFake } from '../../fixtures/robots/feishu.js';
+import { feishuSign, feishuTextMentions, startFeishuFake } from '../../fixtures/robots/feishu.js';
 import { backOff, burst, fixedNow, scheduled } from '../chat/events.js';
 
 process.env.TZ = 'Asia/Shanghai';
@@ -24,6 +24,19 @@ test('text message: labels, what happened to which object, the message, then tim
         '2024-03-05 14:07:09 CST · count 5 · kubelet, cn-hangzhou.192.168.0.1',
     },
   });
+});
+
+test('text message: mention tags in an event notify no one; a label may mention on purpose', () => {
+  const oncall = { msgType: 'text', labels: ['<at user_id="ou_oncall">oncall</at>'] } as const;
+  const sneaky = { ...backOff, message: 'ping <at user_id="all">everyone</at> and <AT id=all></AT>', reason: '<at open_id="ou_x">' };
+  const one = (JSON.parse(encodeFeishuEvent(sneaky, oncall)) as { content: { text: string } }).content.text;
+  assert.deepEqual(feishuTextMentions(one), ['ou_oncall']);
+  assert.match(one, /ping <\u200Bat user_id="all">everyone<\/at> and <\u200BAT id=all><\/AT>/);
+  const batch = encodeFeishuEvents([sneaky, { ...sneaky, involvedObject: { ...sneaky.involvedObject, name: 'other' } }], oncall, undefined, fixedNow);
+  const text = (JSON.parse(batch.body) as { content: { text: string } }).content.text;
+  assert.equal(batch.shown.length, 2);
+  assert.deepEqual(feishuTextMentions(text), ['ou_oncall']);
+  assert.ok(feishuTextMentions(text.replaceAll('\u200B', '')).includes('ou_x'), 'the batch shows the reason');
 });
 
 test('interactive card: red header for Warning, blue for Normal, message as plain text (no markup)', () => {
