@@ -136,25 +136,36 @@ export class WatchLineDecoder<T> {
     return parseLine<T>(line);
   }
 
-  /** An Event change in the API server's layout, summarized; undefined for any other line. */
-  private deferred(lines: Buffer, start: number, newline: number): WatchEvent<T> | undefined {
+  /**
+   * An Event change in the API server's layout, summarized, or undefined for any other line. The line
+   * is not searched for its newline first: no byte compared or scanned here is one, so the scan stops
+   * at the line's end (`scanner.newline`).
+   */
+  private deferred(lines: Buffer, start: number): WatchEvent<T> | undefined {
     const prefix = this.deferredPrefixes!.get(lines[start + 9]!);
-    if (prefix === undefined || newline - start <= prefix.bytes.length) return undefined;
+    if (prefix === undefined) return undefined;
     const bytes = prefix.bytes;
     for (let i = 0; i < bytes.length; i++) if (lines[start + i] !== bytes[i]) return undefined;
-    const event = this.scanner!.summarize(lines, start + bytes.length, newline);
+    const event = this.scanner!.summarize(lines, start + bytes.length);
     return event === undefined ? undefined : { type: prefix.type, object: event as T };
   }
 
   /** Parses complete lines, each ending with its newline. */
   private decode(lines: Buffer, into: Array<WatchEvent<T>>): void {
     if (lines.length > this.maxBytes) this.checkLineLengths(lines);
-    if (this.scanner !== undefined) {
+    const scanner = this.scanner;
+    if (scanner !== undefined) {
       for (let start = 0; start < lines.length; ) {
+        const event = this.deferred(lines, start);
+        if (event !== undefined) {
+          into.push(event);
+          start = scanner.newline + 1;
+          continue;
+        }
         const newline = lines.indexOf(10, start);
         if (newline > start) {
-          const event = this.deferred(lines, start, newline) ?? this.parse(lines.toString('utf8', start, newline));
-          if (event !== undefined) into.push(event);
+          const parsed = this.parse(lines.toString('utf8', start, newline));
+          if (parsed !== undefined) into.push(parsed);
         }
         start = newline + 1;
       }

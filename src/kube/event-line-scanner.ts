@@ -7,6 +7,7 @@ import { DeferredEvent } from '../event/deferred-event.js';
 import type { EventSummary } from '../event/types.js';
 
 const TAB = 9;
+const NEWLINE = 10;
 const RETURN = 13;
 const SPACE = 32;
 const QUOTE = 34;
@@ -249,14 +250,17 @@ export class EventLineScanner {
   /** repeatedValue's strings by a hash of their bytes. */
   private readonly repeated = new Map<number, string>();
 
+  /** Where the last line summarized ends: its newline. */
+  newline = 0;
+
   /**
    * The summary of the Event whose members after its TypeMeta start at `from` (a line laid out as
-   * `{"type":"…","object":{"kind":"Event","apiVersion":"v1",…}}` followed by the newline at `newline`),
-   * or undefined when the line is anything else or not valid JSON.
+   * `{"type":"…","object":{"kind":"Event","apiVersion":"v1",…}}` followed by its newline, which is
+   * left in `newline`), or undefined when the line is anything else or not valid JSON.
    */
-  summarize(bytes: Buffer, from: number, newline: number): DeferredEvent | undefined {
+  summarize(bytes: Buffer, from: number): DeferredEvent | undefined {
     try {
-      return this.event(bytes as Bytes, from, newline);
+      return this.event(bytes as Bytes, from);
     } catch (err) {
       if (err === NOT_TAKEN) return undefined;
       throw err;
@@ -265,7 +269,7 @@ export class EventLineScanner {
     }
   }
 
-  private event(b: Bytes, from: number, newline: number): DeferredEvent {
+  private event(b: Bytes, from: number): DeferredEvent {
     const values = this.values;
     let metadata: unknown;
     let involvedObject: unknown;
@@ -310,7 +314,9 @@ export class EventLineScanner {
       }
       i = memberEnd(b, i);
     } while (foundKey === 0);
-    if (b[i] !== CLOSE_BRACE || i + 1 !== newline) throw NOT_TAKEN;
+    // No step reads past a newline (a control byte ends every one), so this is the line's first.
+    if (b[i] !== CLOSE_BRACE || b[i + 1] !== NEWLINE) throw NOT_TAKEN;
+    this.newline = i + 1;
     const summary: EventSummary = {
       metadata: metadata as EventSummary['metadata'],
       involvedObject: involvedObject as EventSummary['involvedObject'],

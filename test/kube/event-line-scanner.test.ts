@@ -227,6 +227,26 @@ describe('deferred Event decoding (EventLineScanner) against JSON.parse', () => 
     }
   });
 
+  test('several lines in one chunk: each one ends at its own newline', () => {
+    // Deferred lines next to lines parsed whole (a bookmark, an error, blank, trailing blanks).
+    const bookmark = JSON.stringify({ type: 'BOOKMARK', object: { kind: 'Event', apiVersion: 'v1', metadata: { resourceVersion: '9' } } });
+    const error = JSON.stringify({ type: 'ERROR', object: { kind: 'Status', apiVersion: 'v1', code: 410 } });
+    const mixed = [eventLine(1), bookmark, '', eventLine(2), `${eventLine(3)} `, error, `${eventLine(4)}\r`, eventLine(5)];
+    assert.equal(compare(mixed.join('\n')), true);
+    const decoded = decode(mixed.join('\n'), true);
+    assert.ok('events' in decoded);
+    assert.deepEqual(
+      decoded.events.map((e) => e.object instanceof DeferredEvent),
+      [true, false, true, false, false, false, true],
+    );
+    // A line cut short by a newline is refused, never read on into the next line.
+    const line = eventLine(6);
+    for (let cut = 1; cut < line.length; cut += 3) {
+      const split = decode(`${line.slice(0, cut)}\n${line.slice(cut)}`, true);
+      assert.ok('error' in split && (split.error as Error).name === 'SyntaxError', `cut at ${cut}`);
+    }
+  });
+
   test('without deferEvents, or without the TypeMeta to omit, nothing comes deferred', () => {
     const events: Array<WatchEvent<unknown>> = [];
     new WatchLineDecoder<unknown>(1 << 20, EVENT_TYPE_META).push(Buffer.from(`${eventLine(1)}\n`), events);
