@@ -8,10 +8,11 @@ import { RecentEvents } from './http/recent-events.js';
 import { startHealthServer } from './http/server.js';
 import { renderStatusPage, type StatusSnapshot, type WatchState } from './http/status-page.js';
 import { LeaseCheckpointStore, otherWriterWarning } from './kube/checkpoint-store.js';
-import type { CheckpointStore } from './pipeline/checkpointer.js';
+import type { Checkpoint, CheckpointStore } from './pipeline/checkpointer.js';
 import type { KubeClient } from './kube/client.js';
 import { LeaderElector, type KubeRequester, type LeaderElectionOptions } from './kube/leader.js';
 import { redact } from './base/redact.js';
+import { isNewerResourceVersion, isNumericResourceVersion } from './event/resource-version.js';
 import { CHECKPOINT_HEARTBEAT_MS, Checkpointer } from './pipeline/checkpointer.js';
 import { Lane } from './pipeline/lane.js';
 import { laneSettingsFor } from './pipeline/lane-options.js';
@@ -156,7 +157,8 @@ export async function startDaemon(config: DaemonConfig, deps: DaemonDeps): Promi
   }
 
   async function activate(): Promise<void> {
-    const checkpoint = checkpoints ? await checkpoints.load() : undefined;
+    const saved = checkpoints ? await checkpoints.load() : undefined;
+    const checkpoint = saved && deps.kube && (await aheadOfApiServer(saved, deps.kube, log)) ? undefined : saved;
     // A live writer re-saves at least every CHECKPOINT_HEARTBEAT_MS: a recent save by another name means two writers.
     if (deps.warnOtherCheckpointWriters && checkpoint?.writer !== undefined && checkpoint.writer !== deps.identity && Date.now() - Date.parse(checkpoint.updatedAt) < 3 * CHECKPOINT_HEARTBEAT_MS) {
       log.warn({ writer: checkpoint.writer, updatedAt: checkpoint.updatedAt, identity: deps.identity }, otherWriterWarning(checkpoints!.description));
@@ -238,4 +240,25 @@ export async function startDaemon(config: DaemonConfig, deps: DaemonDeps): Promi
       return results;
     },
   };
+}
+
+/**
+ * Whether the checkpoint names a resourceVersion the API server has not reached: it was saved against
+ * another etcd (a rebuilt cluster, a restored backup). A watch from there would wait for it forever and
+ * the lanes would skip every Event as already delivered, so it is ignored (logged). When the API server
+ * cannot tell (unreachable, non-numeric versions), the checkpoint is trusted.
+ */
+async function aheadOfApiServer(checkpoint: Checkpoint, kube: KubeClient, log: Logger): Promise<boolean> {
+  const saved = [checkpoint.resourceVersion, ...Object.values(checkpoint.sinks)].filter(isNumericResourceVersion);
+  let current: string | undefined;
+  try {
+    current = (await kube.requestJson<{ metadata?: { resourceVersion?: string } }>('GET', '/api/v1/events', { query: { limit: 1 } })).metadata?.resourceVersion;
+  } catch {
+    return false;
+  }
+  if (current === undefined || !isNumericResourceVersion(current)) return false;
+  const ahead = saved.find((rv) => isNewerResourceVersion(rv, current));
+  if (ahead === undefined) return false;
+  log.warn({ checkpointResourceVersion: ahead, apiServerResourceVersion: current, updatedAt: checkpoint.updatedAt, writer: checkpoint.writer }, 'checkpoint is ahead of the API server (saved against another etcd?): ignoring it, starting at "now"');
+  return true;
 }

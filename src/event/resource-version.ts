@@ -7,3 +7,8 @@ const NUMERIC = /^\d+$/;
 export function isNewerResourceVersion(a: string, b: string): boolean {
   return NUMERIC.test(a) && NUMERIC.test(b) ? BigInt(a) > BigInt(b) : true;
 }
+
+/** Whether rv is an etcd-style integer resourceVersion (the only kind that can be compared). */
+export function isNumericResourceVersion(rv: string): boolean {
+  return NUMERIC.test(rv);
+}

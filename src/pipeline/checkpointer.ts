@@ -32,6 +32,8 @@ export interface CheckpointStore {
 const IDLE_SAVE_INTERVAL_MS = 5000;
 /** An unchanged checkpoint is still re-saved this often, so a second writer sees this one is alive. */
 export const CHECKPOINT_HEARTBEAT_MS = 30_000;
+/** A lasting save failure is logged at most this often. */
+const FAILURE_LOG_INTERVAL_MS = 30_000;
 
 /**
  * Saves the router's checkpoint position after every settled batch (the store coalesces writes to
@@ -42,6 +44,9 @@ export class Checkpointer {
   private lastSaved = '';
   private lastSavedAt = 0;
   private disabled = false;
+  /** Failed saves since the last success, and when one was last logged. */
+  private failedSaves = 0;
+  private lastFailureLogAt = -Infinity;
   private timer: NodeJS.Timeout | undefined;
   private readonly errors: Counter;
   private readonly saves: Counter;
@@ -101,9 +106,16 @@ export class Checkpointer {
       this.lastSaved = key;
       this.lastSavedAt = Date.now();
       this.saves.inc();
+      if (this.failedSaves > 0) this.log.info({ checkpoint: this.store.description, failedSaves: this.failedSaves }, 'checkpoint saved again');
+      this.failedSaves = 0;
+      this.lastFailureLogAt = -Infinity;
     } catch (err) {
       this.errors.inc();
-      this.log.warn({ err: (err as Error).message, checkpoint: this.store.description }, 'checkpoint save failed; the next save retries');
+      this.failedSaves++;
+      // Each settled batch saves: a lasting failure (say, a missing RBAC rule) logs every 30 s, not per batch.
+      if (Date.now() - this.lastFailureLogAt < FAILURE_LOG_INTERVAL_MS) return;
+      this.lastFailureLogAt = Date.now();
+      this.log.warn({ err: (err as Error).message, checkpoint: this.store.description, failedSaves: this.failedSaves }, 'checkpoint save failed; the next save retries');
     }
   }
 }

@@ -92,7 +92,10 @@ export class Lane {
   private workers: Promise<void>[] = [];
   private closing = false;
   private inFlight = 0;
-  private lastDropLogAt = 0;
+  private lastDropLogAt = -Infinity;
+  /** Drops since the last "events dropped" line, per reason (with the latest detail), and the timer that logs them. */
+  private readonly unloggedDrops = new Map<DropReason, { events: number; detail: string | undefined }>();
+  private dropLogTimer: NodeJS.Timeout | undefined;
   private settledListener: SettledListener | undefined;
   /** The sink's own delivered position from the checkpoint this daemon resumed (see `resumeAfter`). */
   private resumedThrough: string | undefined;
@@ -275,6 +278,7 @@ export class Lane {
     // Counted, not decoded: a backlog of many thousand stored events would not fit the heap as objects.
     const remaining = this.queue.clear();
     if (remaining > 0) this.countDropped(remaining, 'shutdown');
+    if (this.unloggedDrops.size > 0) this.logDrops();
     await this.closeSink();
     return { delivered: this.leftAtShutdown === 0 && finished, remaining: this.leftAtShutdown };
   }
@@ -461,11 +465,23 @@ export class Lane {
     this.metrics.dropped.inc({ ...this.labels, reason }, events);
     this.progress.dropped += events;
     if (reason === 'shutdown') this.leftAtShutdown += events;
-    const now = Date.now();
-    if (now - this.lastDropLogAt >= 10_000) {
-      this.lastDropLogAt = now;
+    const unlogged = this.unloggedDrops.get(reason);
+    this.unloggedDrops.set(reason, { events: (unlogged?.events ?? 0) + events, detail: detail ?? unlogged?.detail });
+    if (this.dropLogTimer !== undefined) return;
+    // Drops inside the 10 s after a line are summed into one line at its end, so the log counts every drop.
+    const wait = this.lastDropLogAt + 10_000 - Date.now();
+    if (wait <= 0) this.logDrops();
+    else this.dropLogTimer = setTimeout(() => this.logDrops(), wait).unref();
+  }
+
+  private logDrops(): void {
+    clearTimeout(this.dropLogTimer);
+    this.dropLogTimer = undefined;
+    this.lastDropLogAt = Date.now();
+    for (const [reason, { events, detail }] of this.unloggedDrops) {
       this.log.warn({ sink: this.id, exporter: this.sink.name, reason, detail, events }, 'events dropped (counted in eventer_sink_events_dropped_total)');
     }
+    this.unloggedDrops.clear();
   }
 }
 

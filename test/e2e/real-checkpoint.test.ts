@@ -3,7 +3,7 @@
 // from the ConfigMap (or file) checkpoint, repeating at most one lane batch. Without --checkpoint it
 // starts at "now" as kube-eventer does.
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { parseCheckpoint } from '../../src/kube/checkpoint-store.js';
@@ -129,4 +129,17 @@ test('without --checkpoint a restart starts at "now": Events created while down 
   const seen = deliveries(receiver);
   assert.deepEqual(whileDown.filter((key) => seen.has(key)), [], 'nothing created while down is delivered');
   assert.deepEqual([...seen.keys()].sort(), [before, marker].sort());
+});
+
+test('a checkpoint ahead of the API server (saved against another etcd: a rebuilt cluster, a restored backup) is ignored with a warning: the daemon starts at "now" and delivers', async () => {
+  const receiver = await cluster.receiver();
+  const file = path.join(cluster.dir, 'checkpoint-from-elsewhere.json');
+  const elsewhere = '99999999999';
+  await writeFile(file, JSON.stringify({ version: 1, resourceVersion: elsewhere, sinks: { 'webhook#1': elsewhere }, updatedAt: new Date().toISOString(), writer: 'old-cluster' }));
+  const daemon = await startReady([await cluster.sourceFlag(), webhookSink(receiver, BATCH), `--checkpoint=file:${file}`]);
+  assert.match(daemon.logs(), /checkpoint is ahead of the API server/);
+  const marker = await cluster.createEvent('Marker');
+  await eventually('an Event created after the start is delivered', () => deliveries(receiver).has(marker), 20_000, () => daemon.logs().slice(-3000));
+  await eventually('the checkpoint follows this cluster', async () => !(await readFile(file, 'utf8')).includes(elsewhere));
+  await daemon.kill('SIGKILL');
 });

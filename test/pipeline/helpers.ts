@@ -4,6 +4,7 @@ import { DEFAULT_LANE_SETTINGS, Lane, type LaneSettings } from '../../src/pipeli
 import { PipelineMetrics } from '../../src/pipeline/metrics.js';
 import type { Outcome } from '../../src/pipeline/outcome.js';
 import type { Sink } from '../../src/pipeline/sink.js';
+import type { Logger } from 'pino';
 import { silentLog } from '../helpers/log.js';
 
 /** A sink whose behaviour each test scripts; records every call. */
@@ -60,10 +61,10 @@ export function untilAborted(signal: AbortSignal): Promise<never> {
   return new Promise((_, reject) => signal.addEventListener('abort', () => reject(new Error('aborted')), { once: true }));
 }
 
-export function makeLane(sink: Sink, settings: Partial<LaneSettings> = {}, id = 'test#1') {
+export function makeLane(sink: Sink, settings: Partial<LaneSettings> = {}, id = 'test#1', log: Logger = silentLog) {
   const registry = new Registry();
   const metrics = new PipelineMetrics(registry);
-  const lane = new Lane(id, { sink }, { ...DEFAULT_LANE_SETTINGS, backoff: { initialMs: 20, maxMs: 200, multiplier: 2 }, ...settings }, metrics, silentLog);
+  const lane = new Lane(id, { sink }, { ...DEFAULT_LANE_SETTINGS, backoff: { initialMs: 20, maxMs: 200, multiplier: 2 }, ...settings }, metrics, log);
   return { lane, registry, metrics };
 }
 

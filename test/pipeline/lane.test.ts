@@ -10,7 +10,7 @@ import { DEFAULT_LANE_SETTINGS, Lane } from '../../src/pipeline/lane.js';
 import { retry, reject, OK } from '../../src/pipeline/outcome.js';
 import { SlidingWindowLimiter } from '../../src/pipeline/rate-limit.js';
 import { makeEvent } from '../helpers/events.js';
-import { silentLog } from '../helpers/log.js';
+import { captureLog, silentLog } from '../helpers/log.js';
 import { makeLane, metricValue, ScriptedSink, untilAborted } from './helpers.js';
 
 /** Lets the lane process a send's outcome (promise continuations), without waiting on time. */
@@ -123,6 +123,22 @@ test('drop-newest keeps the queued events instead', async () => {
   await sink.waitForDelivered(2);
   assert.deepEqual(sink.delivered.map((e) => e.metadata.uid), events.slice(0, 2).map((r) => r.event.metadata.uid));
   await lane.drain(1000);
+});
+
+test('overflow is logged at most every 10 s, and the lines add up to every drop', async (t) => {
+  t.mock.timers.enable({ apis: ['setTimeout', 'Date'] });
+  const capture = captureLog();
+  const { lane, registry } = makeLane(new ScriptedSink('s'), { queueCapacity: 1 }, 'test#1', capture.log);
+  const loggedDrops = () => capture.lines.filter((l) => l.msg?.toString().startsWith('events dropped')).map((l) => l.events);
+  for (let i = 0; i < 5; i++) lane.offer(record());
+  assert.deepEqual(loggedDrops(), [1]);
+  t.mock.timers.tick(10_000);
+  assert.deepEqual(loggedDrops(), [1, 3]);
+  lane.offer(record());
+  assert.deepEqual(loggedDrops(), [1, 3], 'a drop inside the next 10 s waits for its summary');
+  t.mock.timers.tick(10_000);
+  assert.deepEqual(loggedDrops(), [1, 3, 1]);
+  assert.equal(await metricValue(registry, 'eventer_sink_events_dropped_total', { reason: 'overflow' }), 5);
 });
 
 test('a filter keeps events out of the lane', async () => {
