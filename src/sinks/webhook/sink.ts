@@ -8,6 +8,8 @@ import { option, type SinkUri } from '../../base/uri.js';
 import type { KubeEvent } from '../../event/types.js';
 import type { ConfigMap } from '../../kube/types.js';
 import { redact } from '../../base/redact.js';
+import { backoffDelay, delay } from '../../base/backoff.js';
+import { KubeApiError } from '../../kube/api.js';
 import { defer, reject, retry, type Outcome } from '../../pipeline/outcome.js';
 import { describeTarget, HttpClient, type HttpRequest, type PipelinedRequest } from '../http/client.js';
 import { DEFERRED, robotTuning, type Robot } from '../chat/robot.js';
@@ -238,8 +240,33 @@ interface StartingTemplate {
   readonly version: string | undefined;
 }
 
+/**
+ * How long startup retries a ConfigMap read that failed for a passing reason (an API server restarting,
+ * a sidecar proxy not ready yet), before the failure counts as the ConfigMap's.
+ */
+export const CONFIGMAP_STARTUP_RETRY_MS = 30_000;
+
+/** Network errors, timeouts, 429 and 5xx pass; a 403 or a 404 is an answer. */
+function isPassing(err: unknown): boolean {
+  return err instanceof KubeApiError && (err.status === 0 || err.status === 429 || err.status >= 500);
+}
+
+async function readConfigMapAtStartup(kube: ConfigMapReader, ref: ConfigMapRef, log: Logger, signal: AbortSignal): Promise<ConfigMap | undefined> {
+  const giveUpAt = Date.now() + CONFIGMAP_STARTUP_RETRY_MS;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await kube.getConfigMap(ref.namespace, ref.name, signal);
+    } catch (err) {
+      const waitMs = backoffDelay(attempt);
+      if (!isPassing(err) || signal.aborted || Date.now() + waitMs > giveUpAt) throw err;
+      log.warn({ configMap: `${ref.namespace}/${ref.name}`, err: redact((err as Error).message), retryInMs: waitMs }, 'reading the webhook body ConfigMap failed; retrying');
+      await delay(waitMs, signal);
+    }
+  }
+}
+
 /** The template to start with; a missing ConfigMap is fatal unless `missing_configmap=default`. */
-async function initialTemplate(options: WebhookOptions, kube: ConfigMapReader | undefined, log: Logger): Promise<StartingTemplate> {
+async function initialTemplate(options: WebhookOptions, kube: ConfigMapReader | undefined, log: Logger, signal: AbortSignal): Promise<StartingTemplate> {
   const fallback = (): StartingTemplate => ({ encoder: compileWebhookTemplate(DEFAULT_BODY_TEMPLATE, { source: 'built-in body', bodyMode: options.bodyMode, maxBodyBytes: options.maxBodyBytes }), version: undefined });
   const ref = options.configMap;
   if (ref === undefined) return fallback();
@@ -253,7 +280,7 @@ async function initialTemplate(options: WebhookOptions, kube: ConfigMapReader | 
   if (kube === undefined) return useDefault(`${describeRef(ref)} cannot be read: the source has no Kubernetes client`);
   let configMap: ConfigMap | undefined;
   try {
-    configMap = await kube.getConfigMap(ref.namespace, ref.name);
+    configMap = await readConfigMapAtStartup(kube, ref, log, signal);
   } catch (err) {
     return useDefault(`${describeRef(ref)} cannot be read: ${redact((err as Error).message)}`);
   }
@@ -314,7 +341,7 @@ export async function createWebhookSink(uri: SinkUri, ctx: SinkContext): Promise
   if (options.suspiciousParameters.length > 0) {
     ctx.log.warn({ parameters: options.suspiciousParameters }, 'webhook: these URI parameters are not options of this sink and are sent to the endpoint; check their spelling');
   }
-  const starting = await initialTemplate(options, ctx.kube, ctx.log);
+  const starting = await initialTemplate(options, ctx.kube, ctx.log, ctx.shutdown);
   const headers = [...options.headers];
   if (options.bodyMode === 'json' && !headers.some(([name]) => name.toLowerCase() === 'content-type')) {
     headers.push(['Content-Type', 'application/json']);

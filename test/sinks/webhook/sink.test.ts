@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { ConfigError } from '../../../src/base/errors.js';
 import { parseUri } from '../../../src/base/uri.js';
 import type { KubeEvent } from '../../../src/event/types.js';
+import { KubeApiError } from '../../../src/kube/api.js';
 import type { Outcome } from '../../../src/pipeline/outcome.js';
 import { Registry } from 'prom-client';
 import { Lane } from '../../../src/pipeline/lane.js';
@@ -262,6 +263,34 @@ test('startup: no Kubernetes client, or an API error, with missing_configmap=fai
   const kube = new FakeConfigMaps();
   kube.failGet = new Error('GET /api/v1/namespaces/default/configmaps/body: HTTP 403 Forbidden: configmaps "body" is forbidden');
   await assert.rejects(build('/x?custom_body_configmap=body', kube), /cannot be read: GET .*HTTP 403 Forbidden/);
+});
+
+test('startup: a ConfigMap read that fails for a passing reason (network, 5xx) is retried; a 403 is not', async () => {
+  const kube = new FakeConfigMaps();
+  kube.set('default', 'body', { content: 'reason={{ .Reason }}' });
+  const failures = [
+    new KubeApiError('GET', '/api/v1/namespaces/default/configmaps/body', 0, 'NetworkError', 'ECONNREFUSED: connect ECONNREFUSED 10.96.0.1:443'),
+    new KubeApiError('GET', '/api/v1/namespaces/default/configmaps/body', 503, 'Service Unavailable', 'etcdserver: leader changed'),
+  ];
+  let reads = 0;
+  const flaky: ConfigMapReader = {
+    getConfigMap: (namespace, name) => (reads++ < failures.length ? Promise.reject(failures[reads - 1]!) : kube.getConfigMap(namespace, name)),
+    watchConfigMap: (namespace, name, onChange, signal) => kube.watchConfigMap(namespace, name, onChange, signal),
+  };
+  const b = await build('/x?custom_body_configmap=body&method=POST', flaky);
+  assert.equal(reads, 3);
+  assert.equal(b.log.lines.filter((l) => l.msg === 'reading the webhook body ConfigMap failed; retrying').length, 2);
+  const start = fresh();
+  await send(b, [podEvent()]);
+  assert.equal(receiver.requests[start]!.body, 'reason=BackOff');
+
+  let forbiddenReads = 0;
+  const forbidden: ConfigMapReader = {
+    getConfigMap: () => (forbiddenReads++, Promise.reject(new KubeApiError('GET', '/api/v1/namespaces/default/configmaps/body', 403, 'Forbidden', 'configmaps "body" is forbidden'))),
+    watchConfigMap: (namespace, name, onChange, signal) => kube.watchConfigMap(namespace, name, onChange, signal),
+  };
+  await assert.rejects(build('/x?custom_body_configmap=body', forbidden), /cannot be read: GET .*HTTP 403 Forbidden/);
+  assert.equal(forbiddenReads, 1);
 });
 
 test('startup: a template that does not parse stops startup with the ConfigMap, key and Go\'s position', async () => {
