@@ -1,7 +1,7 @@
 // Measures the daemon process itself (dist/src/entry.js, as bin/kube-eventer.js runs it), fed by
 // bench/firehose.ts and delivering to bench/receiver.ts, each in its own process. CPU is the
 // daemon's own user+system time (/proc/<pid>/stat), so the figures hold on a loaded machine.
-//   npm run bench -- [scenario...] [--repeat N] [--flags with|without|both|'<V8 flags>'] [--prof]
+//   npm run bench -- [scenario...] [--repeat N] [--flags with|without|both|'<V8 flags>'] [--node <path>] [--prof]
 // Scenarios (default: all):
 //   decode   50,000 events streamed, none delivered (a filter passes only a last sentinel event):
 //            daemon CPU per event for watch → decode → filter, for a fresh process's first 50,000
@@ -14,8 +14,10 @@
 //            wall and CPU seconds, peak RSS and RSS after; then one new event must reach the receiver
 // --flags: run the daemon with bin/kube-eventer.js's V8 flags, without them, or both (default both);
 //          or with the V8 flags given (`--flags '--max-semi-space-size=4'`), to try others.
+// --node: the Node binary that runs the daemon (default: the one running the bench), e.g. the image's
+//         Node 24; the API server and the receiver stay on the bench's own.
 // --prof: profile the daemon (--cpu-prof) and print its top functions by self time.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -27,6 +29,8 @@ const here = fileURLToPath(new URL('.', import.meta.url));
 const compiled = import.meta.url.endsWith('.js');
 const root = join(here, compiled ? '../..' : '..');
 const entry = join(root, 'dist/src/entry.js');
+/** The Node binary that runs the daemon (`--node`). */
+let daemonNode = process.execPath;
 const clockTicks = 100; // USER_HZ on Linux: /proc/<pid>/stat counts CPU time in 1/100 s
 
 /** The V8 flags of bin/kube-eventer.js's shebang line, so the bench follows what users run. */
@@ -95,8 +99,8 @@ function script(name: string): string[] {
 /** Processes this bench started and that still run: ended if the bench fails. */
 const children = new Set<ChildProcess>();
 
-function start(args: string[], name: string, stdin: 'pipe' | 'ignore' = 'ignore', log = false): { child: ChildProcess; out: Lines } {
-  const child = spawn(process.execPath, args, { stdio: [stdin, log ? 'inherit' : 'pipe', log ? 'pipe' : 'inherit'] });
+function start(args: string[], name: string, stdin: 'pipe' | 'ignore' = 'ignore', log = false, node = process.execPath): { child: ChildProcess; out: Lines } {
+  const child = spawn(node, args, { stdio: [stdin, log ? 'inherit' : 'pipe', log ? 'pipe' : 'inherit'] });
   children.add(child);
   child.once('exit', () => children.delete(child));
   return { child, out: lines(child, name, log ? child.stderr! : child.stdout!) };
@@ -192,6 +196,7 @@ async function launch(setup: Setup): Promise<Running> {
     'daemon',
     'ignore',
     true,
+    daemonNode,
   );
   const port = (await daemon.out.next(/"port":(\d+).*"msg":"Starting eventer"/))[1];
   const startingAt = daemon.out.matchedAt;
@@ -403,6 +408,7 @@ async function main(): Promise<void> {
   };
   const repeat = Number(value('repeat', '3'));
   const flags = value('flags', 'both');
+  daemonNode = value('node', process.execPath);
   const prof = args.includes('--prof');
   const chosen = args.filter((a) => !a.startsWith('--'));
   for (const name of chosen) if (!(name in scenarios)) throw new Error(`unknown scenario ${name} (known: ${Object.keys(scenarios).join(', ')})`);
@@ -412,7 +418,8 @@ async function main(): Promise<void> {
     if (flags !== 'without') variants.push([`with ${binFlags().join(' ')}`, binFlags()]);
     if (flags !== 'with') variants.push(['without V8 flags', []]);
   }
-  console.log(`node ${process.version}, daemon ${entry}`);
+  const daemonVersion = daemonNode === process.execPath ? process.version : execFileSync(daemonNode, ['--version'], { encoding: 'utf8' }).trim();
+  console.log(`node ${process.version}, daemon ${entry} on node ${daemonVersion}`);
   for (const name of chosen.length > 0 ? chosen : Object.keys(scenarios)) {
     for (const [label, v8Flags] of variants) {
       console.log(`${name} (${label}):`);

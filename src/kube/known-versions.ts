@@ -23,7 +23,9 @@ export function storedVersion(rv: string): StoredVersion {
 }
 
 const DASH = 45;
-const MAX_LOAD = 0.7;
+// Linear probing stays short up to 80 % full (about 3 probes per hit); the table is 24 bytes a slot, so
+// 100,000 uids fit 131,072 slots (3 MiB) instead of doubling to 6 MiB, and the old table is not held with it.
+const MAX_LOAD = 0.8;
 const INITIAL_SLOTS = 1024;
 
 /** The table grows before it is this full, so a probe ends soon at an empty slot. */
