@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { EventRecord, EventSummary, KubeEvent } from '../event/types.js';
+import { isNumericResourceVersion } from '../event/resource-version.js';
 import type { BuiltSink, Sink } from './sink.js';
 import { backoffDelay, delay, DEFAULT_BACKOFF, type BackoffPolicy } from '../base/backoff.js';
 import type { DropReason, LaneCounts, PipelineMetrics } from './metrics.js';
@@ -197,7 +198,7 @@ export class Lane {
    */
   resumeAfter(resourceVersion: string): void {
     this.resumedThrough = resourceVersion;
-    this.skipThrough = NUMERIC_RV.test(resourceVersion) ? BigInt(resourceVersion) : undefined;
+    this.skipThrough = isNumericResourceVersion(resourceVersion) ? BigInt(resourceVersion) : undefined;
   }
 
   /** Whether a filter keeps some events out of this lane. */
@@ -238,7 +239,7 @@ export class Lane {
 
   /** True for an event at or before `skipThrough`; the first newer one ends the skipping (the watch is in order). */
   private deliveredBefore(rv: string | undefined): boolean {
-    if (rv === undefined || !NUMERIC_RV.test(rv)) return false;
+    if (rv === undefined || !isNumericResourceVersion(rv)) return false;
     if (BigInt(rv) <= this.skipThrough!) return true;
     this.skipThrough = undefined;
     return false;
@@ -484,8 +485,6 @@ export class Lane {
     this.unloggedDrops.clear();
   }
 }
-
-const NUMERIC_RV = /^[0-9]+$/;
 
 function summarise(outcomes: readonly Outcome[]): string {
   const first = outcomes[0]?.status ?? 'ok';

@@ -34,7 +34,7 @@ export function bodyExcerpt(body: string, max = 200): string {
 }
 
 /** Statuses worth retrying: the request may succeed later unchanged. */
-function isTransientStatus(status: number): boolean {
+export function isTransientStatus(status: number): boolean {
   return status === 408 || status === 425 || status === 429 || status >= 500;
 }
 

@@ -377,11 +377,10 @@ export class HttpClient {
     });
   }
 
-  /** What goes on the wire for one hop. */
-  private wireRequest(hop: Hop): WireRequest {
+  /** What goes on the wire for one hop; `forward` is its origin's forwarding proxy, if any. */
+  private wireRequest(hop: Hop, forward: ForwardProxy | undefined): WireRequest {
     const { url, method, body, headers } = hop;
     if (!TOKEN.test(method)) throw new HttpTransportError(`invalid method ${JSON.stringify(method)}`, 'INVALID_REQUEST');
-    const forward = this.poolFor(url).forward;
     let head = `${method} ${forward === undefined ? '' : url.origin}${url.pathname}${url.search} HTTP/1.1\r\n${headers.hasHost ? '' : `Host: ${url.host}\r\n`}`;
     if (forward?.authorization !== undefined) head += `Proxy-Authorization: ${forward.authorization}\r\n`;
     head += headers.lines;
@@ -407,9 +406,11 @@ export class HttpClient {
   private async sendAll(hops: readonly Hop[], signal: AbortSignal | undefined): Promise<Array<WireReply | Error>> {
     const results = new Array<WireReply | Error>(hops.length);
     const queued: Array<{ readonly at: number; readonly wire: WireRequest }> = [];
+    // One origin for all: its pool is looked up once, not per request.
+    const forward = hops.length === 0 ? undefined : this.poolFor(hops[0]!.url).forward;
     hops.forEach((hop, at) => {
       try {
-        queued.push({ at, wire: this.wireRequest(hop) });
+        queued.push({ at, wire: this.wireRequest(hop, forward) });
       } catch (err) {
         results[at] = err as Error;
       }

@@ -11,6 +11,7 @@ import { redact } from '../../base/redact.js';
 import { backoffDelay, delay } from '../../base/backoff.js';
 import { KubeApiError } from '../../kube/api.js';
 import { defer, reject, retry, type Outcome } from '../../pipeline/outcome.js';
+import { isTransientStatus } from '../http/classify.js';
 import { describeTarget, HttpClient, type HttpRequest, type PipelinedRequest } from '../http/client.js';
 import { DEFERRED, robotTuning, type Robot } from '../chat/robot.js';
 import { ROBOTS } from '../chat/robots.js';
@@ -246,9 +247,9 @@ interface StartingTemplate {
  */
 export const CONFIGMAP_STARTUP_RETRY_MS = 30_000;
 
-/** Network errors, timeouts, 429 and 5xx pass; a 403 or a 404 is an answer. */
+/** Network errors and timeouts (no status) and transient statuses pass; a 403 or a 404 is an answer. */
 function isPassing(err: unknown): boolean {
-  return err instanceof KubeApiError && (err.status === 0 || err.status === 429 || err.status >= 500);
+  return err instanceof KubeApiError && (err.status === 0 || isTransientStatus(err.status));
 }
 
 async function readConfigMapAtStartup(kube: ConfigMapReader, ref: ConfigMapRef, log: Logger, signal: AbortSignal): Promise<ConfigMap | undefined> {
