@@ -1,7 +1,7 @@
 // Measures the daemon process itself (dist/src/entry.js, as bin/kube-eventer.js runs it), fed by
 // bench/firehose.ts and delivering to bench/receiver.ts, each in its own process. CPU is the
 // daemon's own user+system time (/proc/<pid>/stat), so the figures hold on a loaded machine.
-//   npm run bench -- [scenario...] [--repeat N] [--flags with|without|both|'<V8 flags>'] [--node <path>] [--prof]
+//   npm run bench -- [scenario...] [--repeat N] [--flags with|without|both|'<V8 flags>'] [--node <path>] [--prof|--prof-first]
 // Scenarios (default: all):
 //   decode   50,000 events streamed, none delivered (a filter passes only a last sentinel event):
 //            daemon CPU per event for watch → decode → filter, for a fresh process's first 50,000
@@ -17,6 +17,7 @@
 // --node: the Node binary that runs the daemon (default: the one running the bench), e.g. the image's
 //         Node 24; the API server and the receiver stay on the bench's own.
 // --prof: profile the daemon (--cpu-prof) and print its top functions by self time.
+// --prof-first: the same for a fresh process's first round instead of the next.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -246,6 +247,8 @@ const monotonicMicros = () => Number(process.hrtime.bigint() / 1000n);
 
 /** The measured part of the last run (monotonic µs): the profile is read only between these. */
 let measuredWindow: { from: number; to: number } | undefined;
+/** --prof-first: profile a fresh process's first round instead of its next. */
+const profileFirstRound = process.argv.includes('--prof-first');
 
 /** Prints the profile's top functions by self time (like `node --prof-process`'s bottom-up view). */
 function printProfile(dir: string): void {
@@ -311,7 +314,7 @@ async function measureRound(run: Running): Promise<{ cpu: number; threads: strin
   const from = monotonicMicros();
   go(run);
   await run.receiver.out.next(/^received/);
-  measuredWindow = { from, to: monotonicMicros() };
+  if (!(profileFirstRound && measuredWindow)) measuredWindow = { from, to: monotonicMicros() };
   const wall = performance.now() - started;
   return { cpu: cpuSeconds(run.daemon.pid!) - before, threads: threadShare(threadsBefore, cpuByThread(run.daemon.pid!)), wall };
 }
@@ -378,7 +381,7 @@ const scenarios: Record<string, Scenario> = {
       const run = await launch({ events: 1, stored, sentinel: false, expect: 1, sinkQuery: '', v8Flags, ...(profileDir ? { profileDir } : {}) });
       await run.log.next(new RegExp(`"existing":${stored}[^\\n]*watching for new events`));
       const wall = (run.log.matchedAt - run.spawnedAt) / 1000;
-      measuredWindow = { from, to: monotonicMicros() };
+      if (!(profileFirstRound && measuredWindow)) measuredWindow = { from, to: monotonicMicros() };
       const cpu = cpuSeconds(run.daemon.pid!);
       const threads = threadShare(new Map(), cpuByThread(run.daemon.pid!));
       const atWatching = rss(run.daemon.pid!);
@@ -409,7 +412,7 @@ async function main(): Promise<void> {
   const repeat = Number(value('repeat', '3'));
   const flags = value('flags', 'both');
   daemonNode = value('node', process.execPath);
-  const prof = args.includes('--prof');
+  const prof = args.includes('--prof') || args.includes('--prof-first');
   const chosen = args.filter((a) => !a.startsWith('--'));
   for (const name of chosen) if (!(name in scenarios)) throw new Error(`unknown scenario ${name} (known: ${Object.keys(scenarios).join(', ')})`);
   const variants: Array<[string, string[]]> = [];
