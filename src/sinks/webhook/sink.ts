@@ -342,6 +342,12 @@ export async function createWebhookSink(uri: SinkUri, ctx: SinkContext): Promise
   if (options.suspiciousParameters.length > 0) {
     ctx.log.warn({ parameters: options.suspiciousParameters }, 'webhook: these URI parameters are not options of this sink and are sent to the endpoint; check their spelling');
   }
+  if (options.replyCheck !== 'status' && options.configMap === undefined) {
+    ctx.log.warn(
+      { responseCheck: options.replyCheck },
+      `webhook: a ${options.replyCheck} robot refuses kube-eventer's built-in body (it is not a robot message); give custom_body_configmap with a body in the robot's format (docs/sinks/webhook.md, Recipes)`,
+    );
+  }
   const starting = await initialTemplate(options, ctx.kube, ctx.log, ctx.shutdown);
   const headers = [...options.headers];
   if (options.bodyMode === 'json' && !headers.some(([name]) => name.toLowerCase() === 'content-type')) {

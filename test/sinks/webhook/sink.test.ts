@@ -390,6 +390,16 @@ test('robot endpoints are paced like the chat sinks and batched for merging; els
   assert.deepEqual(await tuningOf(`webhook:${receiver.url}/x?max_in_flight=3&pipeline=1`), { maxBatch: 3 });
 });
 
+test('a robot endpoint with the built-in body (no custom_body_configmap) is warned about at startup', async () => {
+  const warned = (b: { log: ReturnType<typeof captureLog> }) => b.log.lines.some((l) => /refuses kube-eventer's built-in body/.test(String(l.msg)));
+  assert.ok(warned(await build('/cgi-bin/webhook/send?key=k&method=POST&response_check=wechat')));
+  assert.ok(!warned(await build('/x?method=POST')));
+  assert.ok(!warned(await build('/x?method=POST&response_check=status')));
+  const kube = new FakeConfigMaps();
+  kube.set('kube-system', 'wechat-body', { content: '{"msgtype": "text", "text": {"content": "{{ .Reason }}"}}' });
+  assert.ok(!warned(await build('/cgi-bin/webhook/send?key=k&method=POST&response_check=wechat&custom_body_configmap=wechat-body&custom_body_configmap_namespace=kube-system', kube)));
+});
+
 test('parameters that look like misspelt options are warned about (and still forwarded)', async () => {
   const b = await build('/x?namespace=team&key=secretkeyvalue');
   const warning = b.log.lines.find((l) => /check their spelling/.test(String(l.msg)));
