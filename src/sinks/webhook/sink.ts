@@ -220,7 +220,10 @@ class WebhookSink implements Sink {
     for (const i of positions) {
       await yieldToEventLoop();
       try {
-        requests.push({ url: this.options.endpoint, method: this.options.method, headers: this.headers, body: encoder.render(batch[i]!), target: this.target });
+        const body = encoder.render(batch[i]!);
+        // A robot refuses a text over its limit whole: it gets the text cut to fit instead.
+        const fitted = this.robot === undefined ? body : this.robot.mergeBodies([body]).body;
+        requests.push({ url: this.options.endpoint, method: this.options.method, headers: this.headers, body: fitted, target: this.target });
         rendered.push(i);
       } catch (err) {
         outcomes[i] = reject(redact(`${encoder.source}: ${(err as Error).message}`));
