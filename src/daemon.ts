@@ -48,7 +48,7 @@ export interface DaemonDeps {
   readonly createSource: (startResourceVersion: string | undefined, options: EventSourceOptions) => EventSource;
   readonly checkpoints?: CheckpointStore;
   readonly leaderElection?: { readonly client: KubeRequester; readonly options: LeaderElectionOptions };
-  /** Recorded in saved checkpoints (POD_NAME or host name). */
+  /** Recorded in saved checkpoints (POD_NAME, else `<hostname>_<random>`). */
   readonly identity?: string;
   /** Warn at start when the checkpoint was recently saved by another replica (shared, without a Lease). */
   readonly warnOtherCheckpointWriters?: boolean;

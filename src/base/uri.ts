@@ -75,6 +75,20 @@ export function expandEnv(s: string, env: NodeJS.ProcessEnv = process.env): stri
   return out + s.slice(i);
 }
 
+/** The variables `expandEnv` would replace by nothing because `env` lacks them, in order of use. */
+export function unsetEnvNames(s: string, env: NodeJS.ProcessEnv = process.env): string[] {
+  const unset: string[] = [];
+  const recording = new Proxy(env, {
+    get: (target, name) => {
+      const value = target[name as string];
+      if (value === undefined && typeof name === 'string' && !unset.includes(name)) unset.push(name);
+      return value;
+    },
+  });
+  expandEnv(s, recording);
+  return unset;
+}
+
 function unhex(c: string): number {
   return parseInt(c, 16);
 }

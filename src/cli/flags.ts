@@ -3,7 +3,7 @@ import { parseGoBool } from '../base/go-bool.js';
 import { FlagError, parseGoFlags, type FlagSpec } from './goflag.js';
 import { formatGoDuration, parseGoDuration } from '../base/go-duration.js';
 import { parseGoInteger } from '../base/go-int.js';
-import { parseUri, type SinkUri } from '../base/uri.js';
+import { expandEnv, parseUri, unsetEnvNames, type SinkUri } from '../base/uri.js';
 import { LEADER_ELECTION_DEFAULTS } from '../kube/leader.js';
 
 export type LogFormat = 'auto' | 'text' | 'json';
@@ -134,6 +134,14 @@ export function parseCommandLine(args: readonly string[]): Command {
   const warnings = leaderElect
     ? []
     : FLAG_SPECS.filter((f) => f.name.startsWith('leader-elect-') && v.has(f.name)).map((f) => `--${f.name} is ignored without --leader-elect=true`);
+  // A raw `#` ends a URL: Go's url.Parse (and so kube-eventer) drops everything after it without a word.
+  for (const [flag, uri] of [...sourceUris.map((u) => ['source', u] as const), ...sinkUris.map((u) => ['sink', u] as const)]) {
+    if (expandEnv(uri.raw).includes('#')) {
+      warnings.push(`--${flag}=${uri.key}: everything after "#" is a URL fragment and is ignored, options included; write # as %23 (channel=%23alerts)`);
+    }
+    // As in Go, an unset variable expands to nothing: say so, since a missing Secret key looks like a bad token.
+    for (const name of unsetEnvNames(uri.raw)) warnings.push(`--${flag}=${uri.key}: $${name} is not set in the environment, so it expands to nothing`);
+  }
   // klog's Level reads -v in base 10.
   const verbosity = intFlag(v, 'v', 0, false, true);
   intFlag(v, 'max_procs', 0, false);

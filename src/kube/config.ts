@@ -72,6 +72,9 @@ function stringOption(uri: SinkUri, name: KnownOption): string | undefined {
   return text;
 }
 
+const OUTSIDE_A_CLUSTER =
+  'outside a cluster use kubernetes:https://HOST:PORT?inClusterConfig=false, ?inClusterConfig=false&localKubeConfig=PATH, or ?inClusterConfig=false with KUBECONFIG or ~/.kube/config';
+
 function readRequiredFile(path: string, what: string): Buffer {
   try {
     return readFileSync(path);
@@ -164,12 +167,14 @@ function inClusterConnection(uri: SinkUri, insecure: boolean, environment: Requi
     const host = environment.env.KUBERNETES_SERVICE_HOST;
     const port = environment.env.KUBERNETES_SERVICE_PORT;
     if (!host || !port) {
-      fail(
-        'inClusterConfig=true (the default) needs KUBERNETES_SERVICE_HOST and KUBERNETES_SERVICE_PORT, which are set only inside a pod; ' +
-          'outside a cluster use kubernetes:https://HOST:PORT?inClusterConfig=false, ?inClusterConfig=false&localKubeConfig=PATH, or ?inClusterConfig=false with KUBECONFIG or ~/.kube/config',
-      );
+      fail(`inClusterConfig=true (the default) needs KUBERNETES_SERVICE_HOST and KUBERNETES_SERVICE_PORT, which are set only inside a pod; ${OUTSIDE_A_CLUSTER}`);
     }
     server = `https://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  }
+  const tokenPath = join(environment.serviceAccountDir, 'token');
+  // `kubernetes:https://kubernetes.default` (kube-eventer's usual flag) run on a laptop ends here.
+  if (!existsSync(tokenPath)) {
+    fail(`inClusterConfig=true (the default) needs the pod's service account token, and ${tokenPath} does not exist (ENOENT); ${OUTSIDE_A_CLUSTER}`);
   }
   const token = readServiceAccountToken(environment.serviceAccountDir, 'inClusterConfig');
   const tls: KubeTls = insecure

@@ -11,7 +11,7 @@ export interface Checkpoint {
   readonly sinks: Readonly<Record<string, string>>;
   /** RFC 3339 time of the save, for people reading the ConfigMap or file. */
   readonly updatedAt: string;
-  /** Who saved it (POD_NAME or host name), so a second writer can be noticed. */
+  /** Who saved it (POD_NAME, else `<hostname>_<random>`), so a second writer can be noticed. */
   readonly writer?: string;
 }
 
@@ -59,7 +59,7 @@ export class Checkpointer {
     private readonly startResourceVersion: () => string | undefined,
     private readonly log: Logger,
     registry: Registry,
-    /** Recorded in every checkpoint (POD_NAME or host name). */
+    /** Recorded in every checkpoint (POD_NAME, else `<hostname>_<random>`). */
     private readonly writer?: string,
   ) {
     this.errors = new Counter({ name: 'eventer_checkpoint_save_errors_total', help: 'Checkpoint writes that failed (retried with the next save)', registers: [registry] });

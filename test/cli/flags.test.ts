@@ -139,6 +139,24 @@ test('--leader-elect-* without --leader-elect=true: accepted, with a startup war
   assert.deepEqual(run(SRC).warnings, []);
 });
 
+test('a raw # in a --sink or --source (a URL fragment, dropped as Go drops it) is warned about, without echoing what follows', () => {
+  const c = run(`${SRC}#x`, '--sink=slack:https://hooks.slack.com/services/T1/B1/X1?channel=#alerts&label=secret-ish', '--sink=slack:https://hooks.slack.com/services/T1/B1/X1?channel=%23alerts');
+  assert.equal(c.warnings.length, 2);
+  assert.match(c.warnings[0]!, /^--source=kubernetes: everything after "#" is a URL fragment and is ignored, options included; write # as %23/);
+  assert.match(c.warnings[1]!, /^--sink=slack: everything after "#"/);
+  assert.ok(!c.warnings.join('\n').includes('secret-ish'));
+  assert.equal(c.sinks[1]!.query.find(([k]) => k === 'channel')?.[1], '#alerts');
+});
+
+test('a $VAR in a --sink that the environment lacks is warned about by name (it expands to nothing, as in Go)', () => {
+  delete process.env.KUBE_EVENTER_TEST_UNSET;
+  process.env.KUBE_EVENTER_TEST_SET = 'tok3n';
+  const c = run(SRC, '--sink=webhook:https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=$KUBE_EVENTER_TEST_UNSET&a=${KUBE_EVENTER_TEST_UNSET}&b=$KUBE_EVENTER_TEST_SET');
+  assert.deepEqual(c.warnings, ['--sink=webhook: $KUBE_EVENTER_TEST_UNSET is not set in the environment, so it expands to nothing']);
+  assert.deepEqual(c.sinks[0]!.query, [['key', ''], ['a', ''], ['b', 'tok3n']]);
+  delete process.env.KUBE_EVENTER_TEST_SET;
+});
+
 test('leader election defaults are client-go\'s (LEADER_ELECTION_DEFAULTS)', () => {
   assert.deepEqual(run(SRC, '--leader-elect').leaderElection, { leaseDurationMs: 15_000, renewDeadlineMs: 10_000, retryPeriodMs: 2_000, leaseName: 'kube-eventer', leaseNamespace: '' });
 });

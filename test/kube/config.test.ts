@@ -94,6 +94,9 @@ describe('in-cluster config (the default)', () => {
 
   test('outside a pod: a ConfigError that says what to do', async () => {
     await rejectsConfig(build('kubernetes:', { serviceAccountDir: serviceAccount() }), 'inClusterConfig', 'KUBERNETES_SERVICE_HOST', 'inClusterConfig=false');
+    // kube-eventer's usual flag names the server, so only the missing service account mount gives it away.
+    const noMount = join(tempDir(), 'serviceaccount');
+    await rejectsConfig(build('kubernetes:https://kubernetes.default', { serviceAccountDir: noMount }), 'inClusterConfig', join(noMount, 'token'), 'ENOENT', 'outside a cluster use', 'inClusterConfig=false');
   });
 
   test('missing token or CA file → ConfigError naming the file', async () => {

@@ -80,12 +80,36 @@ export function union(a: unknown, b: unknown): unknown {
 }
 
 /**
+ * The bodies with the first one's text cut to the longest prefix (ending in `…`) the robot's limit
+ * allows, when it is over that limit: the robot would refuse it whole. Bodies within it stay as rendered.
+ */
+function withFirstFitted(bodies: readonly string[], rules: TextMergeRules): readonly string[] {
+  const first = bodies.length === 0 ? undefined : parseJsonObject(bodies[0]!);
+  const shape = first === undefined ? undefined : shapeOf(rules, first);
+  if (first === undefined || shape === undefined || shape.fits(first, get(first, shape.path) as string)) return bodies;
+  const chars = [...(get(first, shape.path) as string)];
+  const cutTo = (length: number): Json | undefined => {
+    const text = `${chars.slice(0, length).join('')}…`;
+    const message = withText(first, shape.path, text);
+    return shape.fits(message, text) ? message : undefined;
+  };
+  if (cutTo(0) === undefined) return bodies;
+  let [fits, tooLong] = [0, chars.length];
+  while (tooLong - fits > 1) {
+    const middle = Math.floor((fits + tooLong) / 2);
+    if (cutTo(middle) === undefined) tooLong = middle;
+    else fits = middle;
+  }
+  return [JSON.stringify(cutTo(fits)), ...bodies.slice(1)];
+}
+
+/**
  * Text messages of one type joined by the type's separator, mentions combined, while the robot's
- * limit allows; cards and unknown types are never merged.
+ * limit allows; cards and unknown types are never merged. A first text over the limit is cut to fit.
  */
 export function mergeTextBodies(bodies: readonly string[], rules: TextMergeRules): MergedMessage {
   return mergeJsonBodies(
-    bodies,
+    withFirstFitted(bodies, rules),
     (message) => shapeOf(rules, message) !== undefined,
     (into, next) => {
       const shape = shapeOf(rules, into)!;

@@ -36,7 +36,7 @@ function hookUrl(uri: SinkUri): URL {
     throw new ConfigError(`sink feishu: no bot token (use feishu:https://${DEFAULT_FEISHU_HOST}${FEISHU_HOOK_PATH}<token> or feishu:?token=<token>)`);
   }
   if (token !== undefined && !TOKEN.test(token)) {
-    throw new ConfigError('sink feishu: option token is not a bot token (letters, digits, - and _; the last part of the hook URL)');
+    throw new ConfigError('sink feishu: option token is not a bot token (8 to 128 letters, digits, - and _: the last part of the hook URL)');
   }
   const path = token === undefined ? uri.path : `${FEISHU_HOOK_PATH}${token}`;
   const pathToken = path.slice(path.lastIndexOf('/') + 1);

@@ -220,7 +220,10 @@ class WebhookSink implements Sink {
     for (const i of positions) {
       await yieldToEventLoop();
       try {
-        requests.push({ url: this.options.endpoint, method: this.options.method, headers: this.headers, body: encoder.render(batch[i]!), target: this.target });
+        const body = encoder.render(batch[i]!);
+        // A robot refuses a text over its limit whole: it gets the text cut to fit instead.
+        const fitted = this.robot === undefined ? body : this.robot.mergeBodies([body]).body;
+        requests.push({ url: this.options.endpoint, method: this.options.method, headers: this.headers, body: fitted, target: this.target });
         rendered.push(i);
       } catch (err) {
         outcomes[i] = reject(redact(`${encoder.source}: ${(err as Error).message}`));
@@ -341,6 +344,12 @@ export async function createWebhookSink(uri: SinkUri, ctx: SinkContext): Promise
   const options = parseWebhookOptions(uri);
   if (options.suspiciousParameters.length > 0) {
     ctx.log.warn({ parameters: options.suspiciousParameters }, 'webhook: these URI parameters are not options of this sink and are sent to the endpoint; check their spelling');
+  }
+  if (options.replyCheck !== 'status' && options.configMap === undefined) {
+    ctx.log.warn(
+      { responseCheck: options.replyCheck },
+      `webhook: a ${options.replyCheck} robot refuses kube-eventer's built-in body (it is not a robot message); give custom_body_configmap with a body in the robot's format (docs/sinks/webhook.md, Recipes)`,
+    );
   }
   const starting = await initialTemplate(options, ctx.kube, ctx.log, ctx.shutdown);
   const headers = [...options.headers];

@@ -38,6 +38,22 @@ test('merging stops at a body of another type, or one that is not JSON; a lone b
   assert.throws(() => mergeRobotBodies([], 'wechat'));
 });
 
+test('a first text over the robot\'s limit (refused whole) is cut to the longest prefix that fits, ending in …', () => {
+  const long = `Warning FailedMount ${'挂载失败'.repeat(300)}`;
+  const cut = mergeRobotBodies([wechatText(long, ['@all']), wechatText('next')], 'wechat');
+  assert.deepEqual(cut.merged, [0]);
+  const message = JSON.parse(cut.body) as { msgtype: string; text: { content: string; mentioned_list: string[] } };
+  assert.equal(message.text.content.at(-1), '…');
+  assert.ok(Buffer.byteLength(message.text.content) <= 2048);
+  assert.ok(Buffer.byteLength(message.text.content) > 2048 - 3, 'no room left for one more character');
+  assert.ok(long.startsWith(message.text.content.slice(0, -1)));
+  assert.deepEqual(message.text.mentioned_list, ['@all']);
+  const ding = mergeRobotBodies([JSON.stringify({ msgtype: 'text', text: { content: 'x'.repeat(30_000) } })], 'dingtalk');
+  assert.ok(Buffer.byteLength(ding.body) <= 20_000 && Buffer.byteLength(ding.body) > 19_990);
+  const within = wechatText('挂'.repeat(600));
+  assert.equal(mergeRobotBodies([within], 'wechat').body, within, 'a text within the limit is sent as rendered');
+});
+
 test('DingTalk text and markdown (title of the first), @ lists combined, within 20000 bytes', () => {
   const text = (c: string, at?: unknown) => JSON.stringify({ msgtype: 'text', text: { content: c }, ...(at ? { at } : {}) });
   const m = mergeRobotBodies([text('a', { atMobiles: ['1'] }), text('b', { atMobiles: ['2'], isAtAll: true })], 'dingtalk');
@@ -68,6 +84,7 @@ test('the fake robots accept merged messages', async () => {
     const events = Array.from({ length: 100 }, (_, i) => `Warning BackOff Pod prod/api-${i}: back-off restarting failed container ${'事'.repeat(i % 30)}`);
     const w = mergeRobotBodies(events.map((e) => wechatText(e)), 'wechat');
     assert.match(await post(wechat.robotUrl('k1'), w.body), /"errcode":0/);
+    assert.match(await post(wechat.robotUrl('k1'), mergeRobotBodies([wechatText('事'.repeat(2000))], 'wechat').body), /"errcode":0/);
     const d = mergeRobotBodies(events.map((e) => JSON.stringify({ msgtype: 'markdown', markdown: { title: 'k8s', text: e } })), 'dingtalk');
     assert.match(await post(dingtalk.webhookUrl('t1'), d.body), /"errcode":0/);
     const f = mergeRobotBodies(events.map((e) => JSON.stringify({ msg_type: 'text', content: { text: e } })), 'feishu');

@@ -22,6 +22,7 @@ test('options: every mistake stops startup with the option named and no secret s
   await assertConfigError(build('feishu:?secret=abcd'), /no bot token/);
   await assertConfigError(build('feishu:https://open.feishu.cn/open-apis/bot/v2/hook/'), /the bot token \(its last part\) is missing/);
   await assertConfigError(build('feishu:?token=not%20a%20token'), /option token is not a bot token/);
+  await assertConfigError(build('feishu:?token=HOOK1'), /option token is not a bot token \(8 to 128 letters/, 'HOOK1');
   await assertConfigError(build(`${hook}?secret=${SECRET}&sign=${SECRET}`), /secret and sign are the same setting/, SECRET);
   await assertConfigError(build(`${hook}?secret=`), /signing secret is empty/, TOKEN);
   await assertConfigError(build(`${hook}?msg_type=post`), /option msg_type="post" must be one of interactive, text/, TOKEN);

@@ -35,3 +35,15 @@ test('every recipe flag is a valid webhook sink URI that names its ConfigMap', (
     assert.notEqual(options.replyCheck, 'status', `${flag} is a known robot host`);
   }
 });
+
+test('every robot webhook flag in the README names a recipe ConfigMap (robots refuse the built-in body)', () => {
+  const readme = readFileSync(resolve(import.meta.dirname, '../../../README.md'), 'utf8');
+  const recipeNames = [...recipes.matchAll(/^ {2}name: (\S+)$/gm)].map((m) => m[1]!);
+  const flags = [...readme.matchAll(/--sink='?(webhook:[^'\s]+)/g)].map((m) => m[1]!);
+  assert.ok(flags.length > 0, 'the README shows a webhook flag');
+  for (const flag of flags) {
+    const options = parseWebhookOptions(parseUri(flag, '--sink', {}), {});
+    if (options.replyCheck === 'status') continue;
+    assert.ok(options.configMap !== undefined && recipeNames.includes(options.configMap.name), `${flag} sends the built-in body to a ${options.replyCheck} robot`);
+  }
+});

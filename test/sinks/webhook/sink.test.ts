@@ -228,6 +228,19 @@ test('response_check=wechat turns errcode 45009 into a retry', async () => {
   assert.equal((outcome as { retryAfterMs?: number }).retryAfterMs, 60_000);
 });
 
+test('one event whose text is over a robot\'s limit is sent cut to fit (the robot would refuse it whole); within it, as rendered', async () => {
+  const kube = new FakeConfigMaps();
+  kube.set('kube-system', 'wechat-body', { content: '{"msgtype": "text", "text": {"content": "{{ .Reason }}: {{ .Message }}"}}' });
+  const b = await build('/cgi-bin/webhook/send?key=k&method=POST&body_mode=json&response_check=wechat&custom_body_configmap=wechat-body&custom_body_configmap_namespace=kube-system', kube);
+  const start = fresh();
+  receiver.respond(() => ({ status: 200, body: '{"errcode":0,"errmsg":"ok"}' }));
+  assert.deepEqual(await send(b, [podEvent({ reason: 'FailedMount', message: '挂载失败'.repeat(300) })]), [{ status: 'ok' }]);
+  const content = (JSON.parse(receiver.requests[start]!.body) as { text: { content: string } }).text.content;
+  assert.ok(content.startsWith('FailedMount: 挂载失败') && content.endsWith('…') && Buffer.byteLength(content) <= 2048, content);
+  await send(b, [podEvent({ reason: 'BackOff', message: 'short' })]);
+  assert.equal(receiver.requests[start + 1]!.body, '{"msgtype": "text", "text": {"content": "BackOff: short"}}');
+});
+
 test('body_mode=json: newlines, tabs, backslashes and quotes still give valid JSON; Content-Type defaults to JSON', async () => {
   const b = await build('/json?method=POST&body_mode=json');
   const start = fresh();
@@ -388,6 +401,16 @@ test('robot endpoints are paced like the chat sinks and batched for merging; els
   assert.deepEqual(await tuningOf(`webhook:${receiver.url}/x`), { maxBatch: 8 * 16 });
   assert.deepEqual(await tuningOf(`webhook:${receiver.url}/x?max_in_flight=3`), { maxBatch: 3 * 16 });
   assert.deepEqual(await tuningOf(`webhook:${receiver.url}/x?max_in_flight=3&pipeline=1`), { maxBatch: 3 });
+});
+
+test('a robot endpoint with the built-in body (no custom_body_configmap) is warned about at startup', async () => {
+  const warned = (b: { log: ReturnType<typeof captureLog> }) => b.log.lines.some((l) => /refuses kube-eventer's built-in body/.test(String(l.msg)));
+  assert.ok(warned(await build('/cgi-bin/webhook/send?key=k&method=POST&response_check=wechat')));
+  assert.ok(!warned(await build('/x?method=POST')));
+  assert.ok(!warned(await build('/x?method=POST&response_check=status')));
+  const kube = new FakeConfigMaps();
+  kube.set('kube-system', 'wechat-body', { content: '{"msgtype": "text", "text": {"content": "{{ .Reason }}"}}' });
+  assert.ok(!warned(await build('/cgi-bin/webhook/send?key=k&method=POST&response_check=wechat&custom_body_configmap=wechat-body&custom_body_configmap_namespace=kube-system', kube)));
 });
 
 test('parameters that look like misspelt options are warned about (and still forwarded)', async () => {
