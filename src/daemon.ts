@@ -183,7 +183,7 @@ export async function startDaemon(config: DaemonConfig, deps: DaemonDeps): Promi
       eventsReceived++;
       lastEventAt = Date.now();
       if (config.statusPage) recent.add(summary, lastEventAt);
-      router.dispatch(change, event);
+      router.dispatch(change, event, lastEventAt);
     });
     startTickLog();
     log.info({ port: http.port, sinks: lanes.map((l) => l.id) }, 'Starting eventer');
