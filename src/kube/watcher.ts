@@ -13,7 +13,8 @@ import type { KubeObject, WatchEvent } from './types.js';
 
 export type WatchLogger = Pick<Logger, 'debug' | 'info' | 'warn' | 'error'>;
 
-export type EventHandler = (change: EventChange, event: WatchedEvent) => void | Promise<void>;
+/** `receivedAt`: when the watch received the event (ms since the epoch, read once per run of events that arrived together). */
+export type EventHandler = (change: EventChange, event: WatchedEvent, receivedAt: number) => void | Promise<void>;
 
 export interface EventWatcherOptions extends ReflectorTuning {
   readonly client: KubeClient;
@@ -338,7 +339,7 @@ export class EventWatcher {
   private deliver(change: EventChange, event: WatchedEvent): void | Promise<void> {
     const typed = withoutTypeMeta(event);
     try {
-      const pending = this.onEvent!(change, typed);
+      const pending = this.onEvent!(change, typed, this.lastData);
       if (pending !== undefined) return pending.catch((err: unknown) => this.handlerFailed(err, typed));
     } catch (err) {
       this.handlerFailed(err, typed);
