@@ -23,7 +23,8 @@ import { GIT_COMMIT, VERSION } from './base/version.js';
 
 /** Where events come from: the Kubernetes watch in production, a stream in benchmarks. */
 export interface EventSource {
-  start(onEvent: (change: EventChange, event: WatchedEvent) => void | Promise<void>): void;
+  /** `receivedAt` when the source read the clock already (the watch reads it once per run of events). */
+  start(onEvent: (change: EventChange, event: WatchedEvent, receivedAt?: number) => void | Promise<void>): void;
   stop(): Promise<void>;
   /** Liveness: connected (and not stalled), or reconnecting within the allowed time; `connected` when a stream is open. */
   health(): { healthy: boolean; reason: string; connected?: boolean };
@@ -177,13 +178,13 @@ export async function startDaemon(config: DaemonConfig, deps: DaemonDeps): Promi
     source = deps.createSource(checkpoint?.resourceVersion, { deferParsing });
     router.start();
     checkpointer?.start();
-    source.start((change, event) => {
+    source.start((change, event, receivedAt) => {
       const summary = summaryOf(event);
       eventMetrics?.record(summary);
       eventsReceived++;
-      lastEventAt = Date.now();
+      lastEventAt = receivedAt ?? Date.now();
       if (config.statusPage) recent.add(summary, lastEventAt);
-      router.dispatch(change, event);
+      router.dispatch(change, event, lastEventAt);
     });
     startTickLog();
     log.info({ port: http.port, sinks: lanes.map((l) => l.id) }, 'Starting eventer');

@@ -235,8 +235,21 @@ function valueAt(b: Bytes, i: number, stack: Uint8Array): number {
     return i;
   }
   i = valueEnd(b, i, stack);
-  foundValue = c === MINUS || isDigit(c) ? Number(b.latin1Slice(start, i)) : JSON.parse(b.utf8Slice(start, i));
+  foundValue = c === MINUS || isDigit(c) ? numberValue(b, start, i) : JSON.parse(b.utf8Slice(start, i));
   return i;
+}
+
+/** A number checked by numberEnd: digits alone (a count) are added up here, anything else cut and converted. */
+function numberValue(b: Bytes, start: number, end: number): number {
+  // Up to 15 digits stay exact as a double.
+  if (end - start > 15) return Number(b.latin1Slice(start, end));
+  let value = 0;
+  for (let i = start; i < end; i++) {
+    const digit = b[i]! - ZERO;
+    if (digit < 0 || digit > 9) return Number(b.latin1Slice(start, end));
+    value = value * 10 + digit;
+  }
+  return value;
 }
 
 /**
@@ -286,7 +299,7 @@ export class EventLineScanner {
           metadata = foundObject ? { namespace: values[0], uid: values[1], resourceVersion: values[2] } : foundValue;
           break;
         case INVOLVED_OBJECT:
-          i = this.summary(b, i, REFERENCE_KEYS, 0b011);
+          i = this.summary(b, i, REFERENCE_KEYS, 0b111);
           involvedObject = foundObject ? { kind: values[0], namespace: values[1], name: values[2] } : foundValue;
           break;
         case REASON:
@@ -354,7 +367,7 @@ export class EventLineScanner {
   }
 
   /**
-   * valueAt for a field most events share a few values of (namespace, kind, reason, type): a short
+   * valueAt for a field many events share a value of (namespace, kind, reason, type, the involved object's name): a short
    * plain string is looked up by its bytes and the same string returned each time, so no new string
    * is cut and the filters' and metrics' look-ups reuse its hash.
    */

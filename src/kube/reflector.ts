@@ -23,6 +23,11 @@ export interface ReflectorHandlers<T extends KubeObject> {
   /** Takes lists page by page instead of `onList`. */
   list?: ListConsumer<T>;
   onChange(type: ChangeType, object: T): void | Promise<void>;
+  /**
+   * Before the first onChange of a run of watch events that arrived together (and again after a
+   * handler's promise settled): what a handler would otherwise note per event, such as the time.
+   */
+  onChanges?(): void;
   onBookmark?(resourceVersion: string): void;
   /** The API server accepted a watch. */
   onWatchOpen?(): void;
@@ -168,6 +173,7 @@ export async function runReflector<T extends KubeObject>(options: ReflectorOptio
         },
       });
       for await (const events of stream) {
+        let noted = false;
         for (const event of events) {
           if (event.type === 'ERROR') {
             const status = event.object as KubeStatus;
@@ -185,9 +191,16 @@ export async function runReflector<T extends KubeObject>(options: ReflectorOptio
             resourceVersion = version;
             handlers.onBookmark?.(version);
           } else if (event.type === 'ADDED' || event.type === 'MODIFIED' || event.type === 'DELETED') {
+            if (!noted) {
+              noted = true;
+              handlers.onChanges?.();
+            }
             // Most handlers finish at once; awaiting only a promise saves a turn per event.
             const pending = handlers.onChange(event.type, object as T);
-            if (pending !== undefined) await pending;
+            if (pending !== undefined) {
+              await pending;
+              noted = false;
+            }
             resourceVersion = version;
           } else {
             handlers.onUnexpected?.(event);

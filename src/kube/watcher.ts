@@ -13,7 +13,8 @@ import type { KubeObject, WatchEvent } from './types.js';
 
 export type WatchLogger = Pick<Logger, 'debug' | 'info' | 'warn' | 'error'>;
 
-export type EventHandler = (change: EventChange, event: WatchedEvent) => void | Promise<void>;
+/** `receivedAt`: when the watch received the event (ms since the epoch, read once per run of events that arrived together). */
+export type EventHandler = (change: EventChange, event: WatchedEvent, receivedAt: number) => void | Promise<void>;
 
 export interface EventWatcherOptions extends ReflectorTuning {
   readonly client: KubeClient;
@@ -224,6 +225,10 @@ export class EventWatcher {
           end: (rv, reason) => this.endList(rv, reason),
         },
         onChange: (type, object) => this.handleChange(type, object),
+        // Once per run of events, not per event: a clock read costs more than the rest of the watch's bookkeeping.
+        onChanges: () => {
+          this.lastContact = this.lastData = this.now();
+        },
         onBookmark: (rv) => {
           this.metrics.bookmarks.inc();
           this.lastContact = this.lastData = this.now();
@@ -334,7 +339,7 @@ export class EventWatcher {
   private deliver(change: EventChange, event: WatchedEvent): void | Promise<void> {
     const typed = withoutTypeMeta(event);
     try {
-      const pending = this.onEvent!(change, typed);
+      const pending = this.onEvent!(change, typed, this.lastData);
       if (pending !== undefined) return pending.catch((err: unknown) => this.handlerFailed(err, typed));
     } catch (err) {
       this.handlerFailed(err, typed);
@@ -402,7 +407,6 @@ export class EventWatcher {
   }
 
   private handleChange(type: ChangeType, object: KubeObject): void | Promise<void> {
-    this.lastContact = this.lastData = this.now();
     // The reflector only passes objects that carry a resourceVersion.
     this.resourceVersion = object.metadata.resourceVersion!;
     if (!isEvent(object)) {

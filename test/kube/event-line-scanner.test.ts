@@ -75,6 +75,10 @@ const unusual: string[] = [
   `  ${eventLine(21)}`,
   `${eventLine(22)}\r`,
   eventLine(23).replace('"type":"ADDED"', '"type":"BOOKMARK"'),
+  // Counts are added up digit by digit up to 15 digits, then converted from text.
+  eventLine(24, { count: 999999999999999 }),
+  eventLine(25, { count: 1234567890123456 }),
+  eventLine(26, { count: 120 }),
   JSON.stringify({ type: 'ADDED', object: { kind: 'Event', apiVersion: 'v1' } }),
   JSON.stringify({ type: 'ERROR', object: { kind: 'Status', apiVersion: 'v1', code: 410, message: 'too old' } }),
 ];
@@ -245,6 +249,16 @@ describe('deferred Event decoding (EventLineScanner) against JSON.parse', () => 
       const split = decode(`${line.slice(0, cut)}\n${line.slice(cut)}`, true);
       assert.ok('error' in split && (split.error as Error).name === 'SyntaxError', `cut at ${cut}`);
     }
+  });
+
+  test('values many events share (the involved object\'s name among them) read right when they repeat in one stream', () => {
+    const names = ['web-1', 'web-2', 'web-1', 'web-12', 'zzz-escape', `web-${'x'.repeat(70)}`, 'wéb-1', 'web-2', 'zzz-escape'];
+    const lines = names.map((name, i) => {
+      const line = eventLine(i, { involvedObject: { kind: i % 2 === 0 ? 'Pod' : 'Node', namespace: 'team', name } });
+      return i === 4 ? line.replace('"name":"zzz-escape"', '"name":"zzz-\\u0065scape"') : line;
+    });
+    assert.ok(lines[4]!.includes('\\u0065'), 'an escaped name');
+    assert.equal(compare(lines.join('\n')), true);
   });
 
   test('without deferEvents, or without the TypeMeta to omit, nothing comes deferred', () => {

@@ -426,7 +426,11 @@ test('a watch that stays connected without events or bookmarks turns unhealthy (
   const client = await Client.fromUri(parse(`kubernetes:${server.url}?inClusterConfig=false`, '--source'));
   const watcher = new Watcher({ client, stallAfterMs: 60_000, now: () => now });
   const seen: string[] = [];
-  watcher.start((_c, e) => void seen.push(e.metadata.uid!));
+  const receivedAt: number[] = [];
+  watcher.start((_c, e, at) => {
+    seen.push(e.metadata.uid!);
+    receivedAt.push(at);
+  });
   await watcher.whenSynced();
   await until(() => watcher.health().connected, 'watch connected');
   assert.equal(watcher.health().healthy, true, 'healthy right after connecting');
@@ -437,6 +441,7 @@ test('a watch that stays connected without events or bookmarks turns unhealthy (
   server.createEvent();
   await until(() => seen.length === 1, 'event received');
   assert.equal(watcher.health().healthy, true, 'an event ends the stall');
+  assert.deepEqual(receivedAt, [now], 'the handler is told when the watch received the event');
   now += 61_000;
   server.sendBookmarks();
   await until(() => watcher.health().healthy, 'a bookmark ends the stall');

@@ -67,3 +67,24 @@ test('an event a lane takes reaches every sink frozen; one every filter drops is
   assert.equal(await metricValue(registry, 'eventer_sink_events_filtered_total'), 2);
   await router.drain(1000);
 });
+
+/** A summary's or histogram's sum, as a scrape reads it. */
+async function sum(registry: Registry, name: string): Promise<number | undefined> {
+  const values = (await registry.getSingleMetric(name)?.get())?.values ?? [];
+  return (values as Array<{ value: number; metricName?: string }>).find((v) => v.metricName === `${name}_sum`)?.value;
+}
+
+test("the caller's receivedAt is the record's (delivery latency counts from it); the routing time is measured on a sample and counted for every dispatch", async () => {
+  const registry = new Registry();
+  const metrics = new PipelineMetrics(registry);
+  const sink = new ScriptedSink('all');
+  const router = new Router([new Lane('all#1', { sink, accepts: (e) => e.type !== 'Ignored' }, DEFAULT_LANE_SETTINGS, metrics, silentLog)], registry);
+  router.start();
+  for (let i = 0; i < 40; i++) router.dispatch('ADDED', makeEvent({ type: 'Ignored' }));
+  router.heartbeat();
+  assert.ok((await sum(registry, 'eventer_scraper_duration_milliseconds'))! > 0, 'sampled dispatches count');
+  router.dispatch('ADDED', makeEvent(), Date.now() - 60_000);
+  await router.drain(1000);
+  const latency = (await sum(registry, 'eventer_sink_delivery_latency_seconds'))!;
+  assert.ok(latency >= 60, `${latency} s from the given receivedAt`);
+});
