@@ -1,7 +1,8 @@
 import { Counter, type Registry } from 'prom-client';
 import type { EventSummary } from './types.js';
 
-const DIRECT: Readonly<Record<string, string>> = {
+// A Map, not an object: a reason such as `constructor` or `toString` must not find Object.prototype's members.
+const DIRECT: ReadonlyMap<string, string> = new Map(Object.entries({
   Evicted: 'PodEvict',
   OOMKilling: 'PodOOM',
   PodOOMKilling: 'PodOOM',
@@ -36,12 +37,12 @@ const DIRECT: Readonly<Record<string, string>> = {
   AllocIPFailed: 'CNIAllocIPFail',
   ParseFailed: 'CNIParseFail',
   DisposeResourceFailed: 'CNIDisposeResourceFail',
-};
+}));
 
 /** kube-eventer's triage of an event into an error category (its table, above; docs/metrics.md), or undefined. */
 export function triage(e: EventSummary): string | undefined {
   const reason = e.reason ?? '';
-  const direct = DIRECT[reason];
+  const direct = DIRECT.get(reason);
   if (direct !== undefined) return direct;
   const msg = e.message ?? '';
   const kind = e.involvedObject.kind ?? '';

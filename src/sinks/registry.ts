@@ -38,7 +38,8 @@ export function knownSinkKeys(): string[] {
 
 /** The sink a URI names, with its event filter built once here (before the sink starts anything). */
 export async function buildSink(uri: SinkUri, ctx: SinkContext): Promise<BuiltSink> {
-  const entry = SINKS[uri.key];
+  // Own keys only: `--sink=constructor:…` must not find Object.prototype's members.
+  const entry = Object.hasOwn(SINKS, uri.key) ? SINKS[uri.key] : undefined;
   if (entry === undefined) {
     throw new ConfigError(`Sink not recognized: ${uri.key} (known sinks: ${knownSinkKeys().join(', ')})`);
   }

@@ -28,6 +28,16 @@ test('counts each label set, across scrapes, with the label names in kube-evente
   assert.deepEqual(await lines(registry, 'eventer_events_normal_total'), ['eventer_events_normal_total{reason="Pulled",namespace="team-a",kind="Pod"} 4'], 'a second scrape adds nothing');
 });
 
+test('a reason named like an Object member (constructor, toString) is not an error category', async () => {
+  const registry = new Registry();
+  const metrics = new EventMetrics(registry);
+  metrics.record(event('web-1', 'constructor', 'Normal'));
+  metrics.record(event('web-1', 'toString', 'Warning'));
+  assert.deepEqual(await lines(registry, 'eventer_events_error_total'), []);
+  assert.deepEqual(await lines(registry, 'eventer_events_normal_total'), ['eventer_events_normal_total{reason="constructor",namespace="team-a",kind="Pod"} 1']);
+  assert.deepEqual(await lines(registry, 'eventer_events_warning_total'), ['eventer_events_warning_total{reason="toString",kind="Pod",name="web-1",namespace="team-a"} 1']);
+});
+
 test('past the bound, new label sets collapse their most specific labels to _other_', async () => {
   const registry = new Registry();
   const metrics = new EventMetrics(registry);

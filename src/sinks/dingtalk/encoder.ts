@@ -36,11 +36,12 @@ export function dingTalkTextContent(e: KubeEvent, labels: readonly string[], now
 }
 
 const CONSOLE = 'https://cs.console.aliyun.com/#/k8s';
-const WORKLOAD_PAGES: Record<string, string> = {
-  Deployment: 'deployment',
-  StatefulSet: 'statefulset',
-  DaemonSet: 'daemonset',
-};
+// A Map: a kind such as `constructor` (Events are free text) must not find Object.prototype's members.
+const WORKLOAD_PAGES: ReadonlyMap<string, string> = new Map([
+  ['Deployment', 'deployment'],
+  ['StatefulSet', 'statefulset'],
+  ['DaemonSet', 'daemonset'],
+]);
 
 /** The event name, linked to the Alibaba Cloud console page of its object where kube-eventer links it. */
 function nameLink(e: KubeEvent, f: DingTalkFormat): string {
@@ -48,7 +49,7 @@ function nameLink(e: KubeEvent, f: DingTalkFormat): string {
   const ns = e.metadata.namespace ?? '';
   const base = name.split('.')[0]!;
   const kind = e.involvedObject.kind ?? '';
-  const workload = WORKLOAD_PAGES[kind];
+  const workload = WORKLOAD_PAGES.get(kind);
   if (workload) return `[${name}](${CONSOLE}/${workload}/detail/${f.region}/${f.clusterId}/${ns}/${base}/pods)`;
   if (kind === 'Pod') return `[${name}](${CONSOLE}/pod/${f.clusterId}/${ns}/${base}/container)`;
   if (kind === 'CronJob') return `[${name}](${CONSOLE}/cronjob/detail/${f.region}/${f.clusterId}/${ns}/${base}/jobs)`;

@@ -120,7 +120,8 @@ export function parseEsOptions(uri: SinkUri): EsOptions {
   const verText = option(uri, 'ver');
   let flavor: EsFlavor | undefined;
   if (verText !== undefined) {
-    flavor = VERSIONS[verText.toLowerCase()];
+    const key = verText.toLowerCase();
+    flavor = Object.hasOwn(VERSIONS, key) ? VERSIONS[key] : undefined;
     if (flavor === undefined) {
       const hint = verText === '2' ? ' (Elasticsearch 2 is end-of-life and no longer supported)' : '';
       throw new ConfigError(`sink elasticsearch: Unsupported ElasticSearch Client Version: option ver=${JSON.stringify(verText)}${hint}; use 5, 6, 7, 8, 9, opensearch1, opensearch2 or opensearch3`);

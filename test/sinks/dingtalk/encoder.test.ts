@@ -163,3 +163,10 @@ test("500 events: what fits DingTalk's limit goes in one message and the fake ro
     await fake.close();
   }
 });
+
+test('markdown: a kind named like an Object member (constructor) is shown as plain text, with no console link', () => {
+  const odd = { ...scheduled, involvedObject: { ...scheduled.involvedObject, kind: 'constructor' } };
+  const md = dingTalkMarkdown(odd, { ...markdown, labels: [] }).text;
+  assert.match(md, /Name: web-0\.17b2c3d4e5f6a7b9 /);
+  assert.doesNotMatch(md, /console\.aliyun\.com\/#\/k8s\/function/);
+});

@@ -281,6 +281,7 @@ describe('bad input stops startup with one message naming the option', () => {
     ['elasticsearch:?nodes=not a url', /option nodes="not a url" is not a URL/],
     ['elasticsearch:http://127.0.0.1:9?ver=3', /Unsupported ElasticSearch Client Version: option ver="3"/],
     ['elasticsearch:http://127.0.0.1:9?ver=2', /ver="2".*end-of-life/],
+    ['elasticsearch:http://127.0.0.1:9?ver=constructor', /Unsupported ElasticSearch Client Version: option ver="constructor"/],
     ['elasticsearch:http://127.0.0.1:9?index=Heap', /option index="Heap" is not a valid index name/],
     ['elasticsearch:http://127.0.0.1:9?esUserName=bob', /needs both esUserName and esUserSecret/],
     ['elasticsearch:http://127.0.0.1:9?sigv4=true', /option sigv4 .* is not supported/],
