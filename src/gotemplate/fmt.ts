@@ -15,8 +15,9 @@ import {
   GoError,
 } from './values.js';
 
-/** Printed for non-nil pointers nested in structs: Go prints a real (run-dependent) address. */
-const FAKE_ADDRESS = '0xc000010000';
+/** The address of every non-nil pointer, map or slice: Go prints a real (run-dependent) one. */
+const FAKE_ADDRESS = 0xc000010000n;
+const POINTER_KINDS = new Set(['ptr', 'map', 'slice', 'func']);
 
 interface Flags {
   plus: boolean;
@@ -289,20 +290,33 @@ class Printer {
     this.f.plus = oldPlus;
   }
 
+  /** Go's fmtPointer: only maps, slices, pointers and funcs have an address; other kinds are bad verbs. */
   private fmtPointer(v: Value, verb: string): void {
-    const isNil = v.raw === null;
+    if (!POINTER_KINDS.has(v.type.kind)) return this.badVerb(verb, v);
+    const u = v.raw === null ? 0n : FAKE_ADDRESS;
     switch (verb) {
       case 'v':
-        if (this.f.sharpV) {
-          this.out += `(${v.type.name})(${isNil ? 'nil' : FAKE_ADDRESS})`;
-        } else if (isNil) this.pad('<nil>');
-        else this.pad(FAKE_ADDRESS);
+        if (this.f.sharpV) this.out += `(${v.type.name})(${u === 0n ? 'nil' : '0x' + u.toString(16)})`;
+        else if (u === 0n) this.pad('<nil>');
+        else this.fmt0x64(u, !this.f.sharp);
         return;
       case 'p':
-        this.pad(isNil ? '0x0' : FAKE_ADDRESS);
-        return;
+        return this.fmt0x64(u, !this.f.sharp);
+      case 'b':
+      case 'o':
+      case 'd':
+      case 'x':
+      case 'X':
+        return this.fmtInteger(u, false, verb, v);
     }
     this.badVerb(verb, v);
+  }
+
+  private fmt0x64(u: bigint, leading0x: boolean): void {
+    const oldSharp = this.f.sharp;
+    this.f.sharp = leading0x;
+    this.fmtIntegerBase(u, 16, 'v', false);
+    this.f.sharp = oldSharp;
   }
 
   badVerb(verb: string, v: Val): void {
