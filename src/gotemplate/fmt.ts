@@ -336,21 +336,15 @@ class Printer {
     const asArg = v.addressable ? new Value(v.type, v.raw, false) : v;
     if (this.f.sharpV) {
       const m = findMethod(asArg, 'GoString');
-      if (m && m.method.params.length === 0) {
-        this.fmtS(callStringMethod(m.method, m.recv));
-        return true;
-      }
-      return false;
+      if (!m || m.method.params.length !== 0) return false;
+      this.fmtS(panicsOnNil(m) ? '<nil>' : callStringMethod(m.method, m.recv));
+      return true;
     }
     if (!'vsxXq'.includes(verb)) return false;
     const m = findMethod(asArg, 'Error') ?? findMethod(asArg, 'String');
     if (!m || m.method.params.length !== 0 || m.method.results.length !== 1 || m.method.results[0]!.kind !== 'string') return false;
-    if (!m.method.ptrRecv && m.recv.type.kind === 'ptr' && m.recv.raw === null) {
-      // A value method through a nil pointer panics; fmt prints <nil>.
-      this.fmtS('<nil>');
-      return true;
-    }
-    this.fmtString(callStringMethod(m.method, m.recv), verb);
+    if (panicsOnNil(m)) this.fmtS('<nil>');
+    else this.fmtString(callStringMethod(m.method, m.recv), verb);
     return true;
   }
 
@@ -475,6 +469,11 @@ class Printer {
     if (k === 'func') return this.fmtPointer(v, verb);
     this.out += '?';
   }
+}
+
+/** A value method through a nil pointer panics; fmt catches the panic and prints <nil>. */
+function panicsOnNil(m: { method: { ptrRecv: boolean }; recv: Value }): boolean {
+  return !m.method.ptrRecv && m.recv.type.kind === 'ptr' && m.recv.raw === null;
 }
 
 function callStringMethod(method: { call: (recv: Value, args: Value[]) => Value }, recv: Value): string {
