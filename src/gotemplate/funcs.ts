@@ -25,9 +25,11 @@ function fn(params: GoType[], variadic: boolean, results: GoType[], call: (args:
 
 /** fmt.Sprint of the arguments, each indirected as template printing does (Go's evalArgs). */
 export function evalArgs(args: readonly Val[]): string {
-  if (args.length === 1 && args[0] !== null && args[0].type === T.string) return args[0].raw as string;
+  // Each argument arrives as an interface{}: a nil one is Go's invalid reflect.Value (<no value>).
+  const concrete = args.map(indirectInterface);
+  if (concrete.length === 1 && concrete[0] !== null && concrete[0].type === T.string) return concrete[0].raw as string;
   return sprint(
-    args.map((a) => {
+    concrete.map((a) => {
       const p = printableValue(a);
       if (p === undefined) return a;
       return typeof p === 'string' ? new Value(T.string, p) : p;
