@@ -155,6 +155,11 @@ export function goTimeOf(v: Value): GoTime {
 /** Seconds from Go's zero time (January 1, year 1) to the Unix epoch. */
 const UNIX_TO_INTERNAL = 62135596800n;
 
+/** Go's UnixMilli/UnixMicro/UnixNano: seconds scaled plus the truncated fraction, wrapping in int64 (the zero time's UnixNano). */
+function unixIn(t: GoTime, perSecond: bigint): Value {
+  return int(BigInt.asIntN(64, BigInt(t.sec) * perSecond + BigInt(t.nsec) / (1000000000n / perSecond)), T.int64);
+}
+
 function fromUnixNano(ns: bigint, loc: Location): GoTime {
   const sec = ns / SECOND - (ns % SECOND < 0n ? 1n : 0n);
   return { sec: Number(sec), nsec: Number(ns - sec * SECOND), loc };
@@ -289,9 +294,9 @@ const timeMethods: Record<string, Method> = {
   }),
   UTC: method(false, [], [TimeType], (r) => timeValue(utc(goTimeOf(r)))),
   Unix: method(false, [], [T.int64], (r) => int(goTimeOf(r).sec, T.int64)),
-  UnixMicro: method(false, [], [T.int64], (r) => int(unixNano(goTimeOf(r)) / 1000n, T.int64)),
-  UnixMilli: method(false, [], [T.int64], (r) => int(unixNano(goTimeOf(r)) / 1000000n, T.int64)),
-  UnixNano: method(false, [], [T.int64], (r) => int(unixNano(goTimeOf(r)), T.int64)),
+  UnixMicro: method(false, [], [T.int64], (r) => unixIn(goTimeOf(r), 1000000n)),
+  UnixMilli: method(false, [], [T.int64], (r) => unixIn(goTimeOf(r), 1000n)),
+  UnixNano: method(false, [], [T.int64], (r) => unixIn(goTimeOf(r), 1000000000n)),
   UnmarshalBinary: method(true, [byteSlice], [T.error], (r, [b]) => unmarshalBinary(r, byteArg(b!))),
   UnmarshalJSON: method(true, [byteSlice], [T.error], (r, [b]) => {
     const text = goStringOfBytes(byteArg(b!));
