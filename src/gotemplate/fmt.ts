@@ -13,6 +13,7 @@ import {
   toBig,
   Value,
   GoError,
+  type GoType,
 } from './values.js';
 
 /** The address of every non-nil pointer, map or slice: Go prints a real (run-dependent) one. */
@@ -115,7 +116,8 @@ class Printer {
     this.pad(quote(s, this.f.plus));
   }
 
-  fmtString(s: string, verb: string): void {
+  /** `type`: the string's own Go type, which a bad verb names (`%!d(types.UID=…)`). */
+  fmtString(s: string, verb: string, type: GoType = T.string): void {
     switch (verb) {
       case 'v':
         if (this.f.sharpV) this.fmtQ(s);
@@ -130,7 +132,7 @@ class Printer {
       case 'q':
         return this.fmtQ(s);
     }
-    this.badVerb(verb, new Value(T.string, s));
+    this.badVerb(verb, new Value(type, s));
   }
 
   private fmtBool(b: boolean, verb: string, v: Value): void {
@@ -383,7 +385,7 @@ class Printer {
     if (isUintKind(k)) return this.fmtInteger(toBig(v.raw), false, verb, v);
     if (isFloatKind(k)) return this.fmtFloatVerb(v.raw as number, k === 'float32' ? 32 : 64, verb, v);
     if (k === 'complex128') return this.fmtComplex(v.raw as { re: number; im: number }, verb, v);
-    if (k === 'string') return this.fmtString(v.raw as string, verb);
+    if (k === 'string') return this.fmtString(v.raw as string, verb, t);
     if (k === 'map') {
       const m = v.raw as Map<unknown, unknown> | null;
       if (this.f.sharpV) {
