@@ -221,8 +221,11 @@ class Printer {
     switch (verb) {
       case 'v':
         return this.fmtFloat(x, size, 'g', -1);
+      case 'b':
       case 'g':
       case 'G':
+      case 'x':
+      case 'X':
         return this.fmtFloat(x, size, verb, -1);
       case 'f':
       case 'e':
@@ -234,7 +237,7 @@ class Printer {
     this.badVerb(verb, v);
   }
 
-  private fmtFloat(x: number, size: 32 | 64, verb: 'e' | 'E' | 'f' | 'g' | 'G', prec: number): void {
+  private fmtFloat(x: number, size: 32 | 64, verb: 'b' | 'e' | 'E' | 'f' | 'g' | 'G' | 'x' | 'X', prec: number): void {
     const f = this.f;
     if (f.precPresent) prec = f.prec;
     let num = formatFloat(x, verb, prec, size);
@@ -248,28 +251,7 @@ class Printer {
       f.zero = oldZero;
       return;
     }
-    if (f.sharp) {
-      let digits = verb === 'g' || verb === 'G' ? (prec === -1 ? 6 : prec) : 0;
-      let tail = '';
-      const ePos = num.search(/[eE]/);
-      let body = num;
-      if (ePos >= 0) {
-        tail = num.slice(ePos);
-        body = num.slice(0, ePos);
-      }
-      let sawNonzero = false;
-      for (let i = 1; i < body.length; i++) {
-        if (body[i] === '.') continue;
-        if (body[i] !== '0') sawNonzero = true;
-        if (sawNonzero) digits--;
-      }
-      if (!body.includes('.')) {
-        if (body.length === 2 && body[1] === '0') digits--;
-        body += '.';
-      }
-      while (digits-- > 0) body += '0';
-      num = body + tail;
-    }
+    if (f.sharp && verb !== 'b') num = sharpFloat(num, verb, prec);
     if (f.plus || num[0] !== '+') {
       if (f.zero && !f.minus && f.widPresent && f.wid > num.length) {
         this.out += num[0] + this.padding(f.wid - num.length) + num.slice(1);
@@ -471,6 +453,38 @@ class Printer {
     if (k === 'func') return this.fmtPointer(v, verb);
     this.out += '?';
   }
+}
+
+/**
+ * fmt's # flag on a formatted float (sign first): a decimal point always, and the trailing zeros
+ * %g (and, as Go has it, %x but not %X) would drop, up to the precision (default 6).
+ */
+function sharpFloat(num: string, verb: string, prec: number): string {
+  let digits = verb === 'g' || verb === 'G' || verb === 'x' ? (prec === -1 ? 6 : prec) : 0;
+  let body = num;
+  let tail = '';
+  let hasDecimalPoint = false;
+  let sawNonzeroDigit = false;
+  for (let i = 1; i < body.length; i++) {
+    const c = body[i]!;
+    if (c === '.') {
+      hasDecimalPoint = true;
+      continue;
+    }
+    if (c === 'p' || c === 'P' || ((c === 'e' || c === 'E') && verb !== 'x' && verb !== 'X')) {
+      tail = body.slice(i);
+      body = body.slice(0, i);
+      break;
+    }
+    if (c !== '0') sawNonzeroDigit = true;
+    if (sawNonzeroDigit) digits--;
+  }
+  if (!hasDecimalPoint) {
+    if (body.length === 2 && body[1] === '0') digits--;
+    body += '.';
+  }
+  while (digits-- > 0) body += '0';
+  return body + tail;
 }
 
 /** A value method through a nil pointer panics; fmt catches the panic and prints <nil>. */
