@@ -390,6 +390,7 @@ class Printer {
       return;
     }
     if (k === 'struct') {
+      if (t.fmtFields) return this.printValue(t.fmtFields(v.raw), verb, depth);
       if (this.f.sharpV) this.out += t.name;
       this.out += '{';
       const raw = v.raw as Record<string, unknown>;

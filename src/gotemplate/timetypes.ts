@@ -43,6 +43,28 @@ zeroOpaque.set(TimeType, () => ({ sec: -62135596800, nsec: 0, loc: UTC }) satisf
 
 export const LocationType = new GoType('struct', 'time.Location');
 LocationType.opaque = true;
+
+/** time.Time's own fields, which fmt shows for verbs without a String method (printf "%d" .LastTimestamp). */
+const TimeFieldsType = new GoType('struct', 'time.Time');
+TimeFieldsType.fields = [
+  { name: 'wall', type: T.uint64, embedded: false, json: '' },
+  { name: 'ext', type: T.int64, embedded: false, json: '' },
+  { name: 'loc', type: LocationType.pointer(), embedded: false, json: '' },
+];
+/** Seconds from Go's zero time (January 1, year 1) to the Unix epoch, and to 1885 where wall seconds count from. */
+const UNIX_TO_INTERNAL = 62135596800n;
+const WALL_TO_INTERNAL = 59453308800n;
+TimeType.fmtFields = (raw) => {
+  const t = raw as GoTime;
+  const wallSec = BigInt(t.sec) + UNIX_TO_INTERNAL - WALL_TO_INTERNAL;
+  const monotonic = t.mono !== undefined && wallSec >= 0n && wallSec < 1n << 33n;
+  return new Value(TimeFieldsType, {
+    wall: monotonic ? (1n << 63n) | (wallSec << 30n) | BigInt(t.nsec) : BigInt(t.nsec),
+    ext: monotonic ? t.mono : BigInt(t.sec) + UNIX_TO_INTERNAL,
+    // Go keeps UTC as a nil *Location; every other zone (Local too, even named UTC) is a pointer.
+    loc: t.loc === UTC ? null : { v: t.loc },
+  });
+};
 export const MonthType = namedType('int', 'time.Month');
 export const WeekdayType = namedType('int', 'time.Weekday');
 export const DurationType = namedType('int64', 'time.Duration');
@@ -151,9 +173,6 @@ for (const [name, m] of Object.entries(durationMethods)) DurationType.methods.se
 export function goTimeOf(v: Value): GoTime {
   return v.raw as GoTime;
 }
-
-/** Seconds from Go's zero time (January 1, year 1) to the Unix epoch. */
-const UNIX_TO_INTERNAL = 62135596800n;
 
 /** Go's UnixMilli/UnixMicro/UnixNano: seconds scaled plus the truncated fraction, wrapping in int64 (the zero time's UnixNano). */
 function unixIn(t: GoTime, perSecond: bigint): Value {

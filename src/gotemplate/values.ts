@@ -58,6 +58,8 @@ export class GoType {
   fields: readonly Field[] = [];
   /** Struct whose internals are not a plain field list (time.Time): printing goes through methods only. */
   opaque = false;
+  /** For an opaque struct: the fields fmt prints when no String method applies (time.Time with %d). */
+  fmtFields?: (raw: unknown) => Value;
   /** A MarshalJSON method: the JSON text for a raw value of this type. */
   marshalJSON?: (raw: unknown) => string;
   /** reflect's PkgPath of a named type ("k8s.io/api/core/v1"); Go's runtime panics name it. */
