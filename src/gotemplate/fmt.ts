@@ -207,7 +207,9 @@ class Printer {
     this.badVerb(verb, v);
   }
 
-  private fmtUnicode(u: bigint): void {
+  private fmtUnicode(n: bigint): void {
+    // Go formats the integer's bits as a uint64: a negative rune prints as U+FFFFFFFF….
+    const u = BigInt.asUintN(64, n);
     const prec = this.f.precPresent && this.f.prec > 4 ? this.f.prec : 4;
     let s = 'U+' + u.toString(16).toUpperCase().padStart(prec, '0');
     if (this.f.sharp && u <= 0x10ffffn && isPrint(Number(u))) s += " '" + String.fromCodePoint(Number(u)) + "'";
