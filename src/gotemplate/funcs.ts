@@ -17,6 +17,7 @@ import {
   Value,
   zeroValue,
   byteLength,
+  compareGoStrings,
 } from './values.js';
 
 function fn(params: GoType[], variadic: boolean, results: GoType[], call: (args: Val[]) => Val): TemplateFunc {
@@ -287,21 +288,6 @@ function lessThan(a: Val, b: Val): boolean {
   if (k1 === 'bool' || k1 === 'complex') throw new GoError('invalid type for comparison');
   if (k1 === 'string') return compareGoStrings(x as string, y as string) < 0;
   return x < y;
-}
-
-/** Go string order: by UTF-8 bytes, i.e. by code point. */
-export function compareGoStrings(a: string, b: string): number {
-  if (a === b) return 0;
-  const ia = a[Symbol.iterator]();
-  const ib = b[Symbol.iterator]();
-  for (;;) {
-    const ca = ia.next();
-    const cb = ib.next();
-    if (ca.done) return cb.done ? 0 : -1;
-    if (cb.done) return 1;
-    const d = ca.value.codePointAt(0)! - cb.value.codePointAt(0)!;
-    if (d !== 0) return d;
-  }
 }
 
 const boolV = (b: boolean): Val => new Value(T.bool, b);

@@ -436,10 +436,25 @@ export function indirectInterface(v: Val): Val {
   return v.raw as Value | null;
 }
 
-/** Go map keys in fmt/template order: numbers numerically, strings lexically, false < true. */
+/** Go string order: by UTF-8 bytes, i.e. by code point. */
+export function compareGoStrings(a: string, b: string): number {
+  if (a === b) return 0;
+  const ia = a[Symbol.iterator]();
+  const ib = b[Symbol.iterator]();
+  for (;;) {
+    const ca = ia.next();
+    const cb = ib.next();
+    if (ca.done) return cb.done ? 0 : -1;
+    if (cb.done) return 1;
+    const d = ca.value.codePointAt(0)! - cb.value.codePointAt(0)!;
+    if (d !== 0) return d;
+  }
+}
+
+/** Go map keys in fmt/template order: numbers numerically, strings by UTF-8 bytes, false < true. */
 export function sortedMapKeys(m: Map<unknown, unknown>): unknown[] {
   return [...m.keys()].sort((a, b) => {
-    if (typeof a === 'string' && typeof b === 'string') return a < b ? -1 : a > b ? 1 : 0;
+    if (typeof a === 'string' && typeof b === 'string') return compareGoStrings(a, b);
     if (typeof a === 'boolean') return a === b ? 0 : a ? 1 : -1;
     if ((typeof a === 'number' || typeof a === 'bigint') && (typeof b === 'number' || typeof b === 'bigint')) return a < b ? -1 : a > b ? 1 : 0;
     return 0;
