@@ -1,8 +1,9 @@
 // Opt-in template functions beyond Go's builtins, for bodies that need real JSON escaping.
 import { type FuncMap, type TemplateFunc, truth } from './exec.js';
 import { evalArgs } from './funcs.js';
-import { jsonEscape, marshalJSON } from './json.js';
+import { goStringJsonEscape, marshalJSON } from './json.js';
 import { quote } from './strconv.js';
+import { splitAtRawBytes } from './utf8.js';
 import { type GoType, T, type Val, Value } from './values.js';
 
 function fn(params: GoType[], results: GoType[], call: (args: Val[]) => Val): TemplateFunc {
@@ -10,6 +11,8 @@ function fn(params: GoType[], results: GoType[], call: (args: Val[]) => Val): Te
 }
 
 const text = (s: string): Value => new Value(T.string, s);
+/** strings.ToUpper/ToLower write U+FFFD for each byte that is not UTF-8. */
+const validUTF8 = (s: string): string => splitAtRawBytes(s).join('\uFFFD');
 
 const toJson = fn([T.any], [T.string, T.error], ([v]) => text(marshalJSON(v!)));
 
@@ -22,10 +25,10 @@ export const extraFuncs: FuncMap = {
   json: toJson,
   toJson,
   quote: fn([T.any], [T.string], ([v]) => text(quote(evalArgs([v!])))),
-  jsonEscape: fn([T.any], [T.string], ([v]) => text(jsonEscape(evalArgs([v!])))),
+  jsonEscape: fn([T.any], [T.string], ([v]) => text(goStringJsonEscape(evalArgs([v!])))),
   default: fn([T.any, T.any], [T.any], ([d, v]) => (truth(v!) ? v! : d!)),
-  upper: fn([T.any], [T.string], ([v]) => text(evalArgs([v!]).toUpperCase())),
-  lower: fn([T.any], [T.string], ([v]) => text(evalArgs([v!]).toLowerCase())),
+  upper: fn([T.any], [T.string], ([v]) => text(validUTF8(evalArgs([v!])).toUpperCase())),
+  lower: fn([T.any], [T.string], ([v]) => text(validUTF8(evalArgs([v!])).toLowerCase())),
   trunc: fn([T.int, T.any], [T.string], ([n, v]) => {
     const chars = [...evalArgs([v!])];
     const len = Number(n!.raw);

@@ -1,6 +1,7 @@
 // Go's fmt package over the Go value model: Sprint, Sprintln, Sprintf with Go's verbs, flags,
 // width/precision, argument indexes, Stringer/error/GoStringer methods and printing rules.
 import { canBackquote, formatFloat, quote, quoteRune, isPrint } from './strconv.js';
+import { canonicalGoString, goBytes, goStringOfBytes } from './utf8.js';
 import {
   type Box,
   type Val,
@@ -83,7 +84,7 @@ class Printer {
   }
 
   private fmtSx(s: string | Buffer, upper: boolean): void {
-    const bytes = typeof s === 'string' ? Buffer.from(s, 'utf8') : s;
+    const bytes = typeof s === 'string' ? goBytes(s) : s;
     let length = bytes.length;
     if (this.f.precPresent && this.f.prec < length) length = this.f.prec;
     let width = 2 * length;
@@ -418,7 +419,7 @@ class Printer {
         const bytes = Buffer.from((arr ?? []) as number[]);
         // Hex digits of the bytes themselves; %s and %q read them as UTF-8 text.
         if (verb === 'x' || verb === 'X') return this.fmtSx(bytes, verb === 'X');
-        return this.fmtString(bytes.toString('utf8'), verb);
+        return this.fmtString(goStringOfBytes([...bytes]), verb);
       }
       if (this.f.sharpV) {
         this.out += t.name;
@@ -516,7 +517,7 @@ export function sprint(args: readonly Val[]): string {
     p.printArg(concrete, 'v');
     prevString = isString;
   });
-  return p.out;
+  return canonicalGoString(p.out);
 }
 
 /** fmt.Sprintln. */
@@ -527,7 +528,7 @@ export function sprintln(args: readonly Val[]): string {
     p.f = noFlags();
     p.printArg(arg, 'v');
   });
-  return p.out + '\n';
+  return canonicalGoString(p.out) + '\n';
 }
 
 function parseNum(s: string, i: number, end: number): { num: number; ok: boolean; next: number } {
@@ -719,5 +720,5 @@ export function sprintf(format: string, args: readonly Val[]): string {
     });
     p.out += ')';
   }
-  return p.out;
+  return canonicalGoString(p.out);
 }

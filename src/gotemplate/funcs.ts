@@ -17,8 +17,8 @@ import {
   Value,
   zeroValue,
   byteLength,
-  compareGoStrings,
 } from './values.js';
+import { compareGoStrings, goBytes, goStringOfBytes, rawByte } from './utf8.js';
 
 function fn(params: GoType[], variadic: boolean, results: GoType[], call: (args: Val[]) => Val): TemplateFunc {
   return { params, variadic, results, call };
@@ -71,7 +71,8 @@ export function jsEscape(s: string): string {
         continue;
     }
     if (r < 0x20) out += '\\u00' + r.toString(16).toUpperCase().padStart(2, '0');
-    else if (r < 0x80 || isPrint(r)) out += ch;
+    // A byte that is not UTF-8 decodes as U+FFFD, which is printable: Go copies the byte.
+    else if (r < 0x80 || isPrint(r) || rawByte(r) !== undefined) out += ch;
     else out += '\\u' + r.toString(16).toUpperCase().padStart(4, '0');
   }
   return out;
@@ -80,7 +81,7 @@ export function jsEscape(s: string): string {
 /** url.QueryEscape. */
 export function queryEscape(s: string): string {
   let out = '';
-  for (const b of Buffer.from(s, 'utf8')) {
+  for (const b of goBytes(s)) {
     const c = String.fromCharCode(b);
     if (/[A-Za-z0-9\-_.~]/.test(c)) out += c;
     else if (c === ' ') out += '+';
@@ -113,10 +114,6 @@ function prepareArg(value: Val, argType: GoType): Value {
   throw new GoError(`value has type ${value.type.name}; should be ${argType.name}`);
 }
 
-function utf8(s: string): Buffer {
-  return Buffer.from(s, 'utf8');
-}
-
 function index(args: Val[]): Val {
   let item = indirectInterface(args[0]!);
   if (item === null) throw new GoError('index of untyped nil');
@@ -132,7 +129,7 @@ function index(args: Val[]): Val {
       if (x === arr.length) throw new GoError('reflect: slice index out of range');
       item = new Value(t.elem!, arr[x], true);
     } else if (t.kind === 'string') {
-      const bytes = utf8(item.raw as string);
+      const bytes = goBytes(item.raw as string);
       const x = indexArg(idx, bytes.length);
       if (x === bytes.length) throw new GoError('reflect: string index out of range');
       item = new Value(T.uint8, bytes[x]!);
@@ -159,7 +156,7 @@ function slice(args: Val[]): Val {
   let bytes: Buffer | undefined;
   if (item.type.kind === 'string') {
     if (indexes.length === 3) throw new GoError('cannot 3-index slice a string');
-    bytes = utf8(item.raw as string);
+    bytes = goBytes(item.raw as string);
     len = bytes.length;
   } else if (item.type.kind === 'slice') {
     len = ((item.raw as unknown[] | null) ?? []).length;
@@ -170,7 +167,7 @@ function slice(args: Val[]): Val {
   indexes.forEach((x, i) => (idx[i] = indexArg(x, len)));
   if (idx[0]! > idx[1]!) throw new GoError(`invalid slice index: ${idx[0]} > ${idx[1]}`);
   if (indexes.length === 3 && idx[1]! > idx[2]!) throw new GoError(`invalid slice index: ${idx[1]} > ${idx[2]}`);
-  if (bytes) return new Value(item.type, bytes.subarray(idx[0], idx[1]).toString('utf8'));
+  if (bytes) return new Value(item.type, goStringOfBytes([...bytes.subarray(idx[0], idx[1])]));
   const arr = item.raw as unknown[] | null;
   return new Value(item.type, arr === null ? null : arr.slice(idx[0], idx[1]));
 }

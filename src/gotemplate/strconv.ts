@@ -1,5 +1,6 @@
 // Go's strconv pieces that fmt and the template language need: float formatting with Go's
 // rounding (exact decimal, ties to even), Quote/QuoteRune, Unquote, and unicode.IsPrint.
+import { goStringOfBytes, rawByte } from './utf8.js';
 
 interface Decimal {
   digits: string; // no leading zeros; "" for zero
@@ -248,7 +249,10 @@ function escapeRune(cp: number, quote: number, asciiOnly: boolean): string {
 /** strconv.Quote (or QuoteToASCII). */
 export function quote(s: string, asciiOnly = false): string {
   let out = '"';
-  for (const ch of s) out += escapeRune(ch.codePointAt(0)!, 0x22, asciiOnly);
+  for (const ch of s) {
+    const raw = rawByte(ch.codePointAt(0)!);
+    out += raw === undefined ? escapeRune(ch.codePointAt(0)!, 0x22, asciiOnly) : '\\x' + raw.toString(16).padStart(2, '0');
+  }
   return out + '"';
 }
 
@@ -262,8 +266,8 @@ export function quoteRune(cp: number, asciiOnly = false): string {
 export function canBackquote(s: string): boolean {
   for (const ch of s) {
     const cp = ch.codePointAt(0)!;
-    if (cp === 0xfeff) return false;
-    if ((cp < 0x20 && cp !== 9) || cp === 0x60 || cp === 0x7f || cp === 0xfffd) return false;
+    if (cp === 0xfeff || rawByte(cp) !== undefined) return false;
+    if ((cp < 0x20 && cp !== 9) || cp === 0x60 || cp === 0x7f) return false;
   }
   return true;
 }
@@ -316,7 +320,7 @@ export function unquote(lit: string): string {
   let out = '';
   let bytes: number[] = [];
   const flush = (): void => {
-    if (bytes.length) out += Buffer.from(bytes).toString('utf8');
+    if (bytes.length) out += goStringOfBytes(bytes);
     bytes = [];
   };
   let i = 0;

@@ -1,5 +1,6 @@
 // A small model of Go values, enough to honour text/template's and fmt's type rules: every
 // value carries its Go type (kind, name as reflect prints it, fields, methods).
+import { compareGoStrings } from './utf8.js';
 
 export type Kind =
   | 'bool'
@@ -256,7 +257,7 @@ function zeroStruct(t: GoType): Record<string, unknown> {
   return o;
 }
 
-/** Go's len() for strings: UTF-8 bytes. */
+/** Go's len() for strings: UTF-8 bytes (a byte that is not UTF-8 counts one, see goStringOfBytes). */
 export function byteLength(s: string): number {
   let n = 0;
   for (let i = 0; i < s.length; i++) {
@@ -266,7 +267,8 @@ export function byteLength(s: string): number {
     else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
       n += 4;
       i++;
-    } else n += 3;
+    } else if (c >= 0xdc80 && c <= 0xdcff) n += 1;
+    else n += 3;
   }
   return n;
 }
@@ -434,21 +436,6 @@ export function indirect(v: Value): { value: Value; isNil: boolean } {
 export function indirectInterface(v: Val): Val {
   if (v === null || v.type.kind !== 'interface') return v;
   return v.raw as Value | null;
-}
-
-/** Go string order: by UTF-8 bytes, i.e. by code point. */
-export function compareGoStrings(a: string, b: string): number {
-  if (a === b) return 0;
-  const ia = a[Symbol.iterator]();
-  const ib = b[Symbol.iterator]();
-  for (;;) {
-    const ca = ia.next();
-    const cb = ib.next();
-    if (ca.done) return cb.done ? 0 : -1;
-    if (cb.done) return 1;
-    const d = ca.value.codePointAt(0)! - cb.value.codePointAt(0)!;
-    if (d !== 0) return d;
-  }
 }
 
 /** Go map keys in fmt/template order: numbers numerically, strings by UTF-8 bytes, false < true. */

@@ -18,7 +18,7 @@ import { ROBOTS } from '../chat/robots.js';
 import type { LaneTuning, Sink } from '../../pipeline/sink.js';
 import type { ConfigMapReader, SinkContext, SinkParts } from '../context.js';
 import { laneSettingsFor } from '../../pipeline/lane-options.js';
-import { compileWebhookTemplate, DEFAULT_BODY_TEMPLATE, type WebhookEncoder } from './encoder.js';
+import { bodyBytes, compileWebhookTemplate, DEFAULT_BODY_TEMPLATE, type WebhookEncoder } from './encoder.js';
 import { CONFIGMAP_KEY, parseWebhookOptions, type ConfigMapRef, type WebhookOptions } from './options.js';
 
 function describeRef(ref: ConfigMapRef): string {
@@ -220,7 +220,7 @@ class WebhookSink implements Sink {
     for (const i of positions) {
       await yieldToEventLoop();
       try {
-        requests.push({ url: this.options.endpoint, method: this.options.method, headers: this.headers, body: encoder.render(batch[i]!), target: this.target });
+        requests.push({ url: this.options.endpoint, method: this.options.method, headers: this.headers, body: bodyBytes(encoder.render(batch[i]!)), target: this.target });
         rendered.push(i);
       } catch (err) {
         outcomes[i] = reject(redact(`${encoder.source}: ${(err as Error).message}`));
