@@ -216,6 +216,11 @@ function comparable(t: GoType): boolean {
 }
 
 function goEqual(t: GoType, a: unknown, b: unknown): boolean {
+  // time.Time compares its own fields: the zone pointer and the monotonic reading count (UTC != Local).
+  if (t.fmtFields) {
+    const fa = t.fmtFields(a);
+    return goEqual(fa.type, fa.raw, t.fmtFields(b).raw);
+  }
   if (t.kind === 'struct' && !t.opaque) {
     const ra = a as Record<string, unknown>;
     const rb = b as Record<string, unknown>;
