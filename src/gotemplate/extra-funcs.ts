@@ -1,6 +1,6 @@
 // Opt-in template functions beyond Go's builtins, for bodies that need real JSON escaping.
 import { type FuncMap, type TemplateFunc, truth } from './exec.js';
-import { evalArgs } from './funcs.js';
+import { sprint } from './fmt.js';
 import { goStringJsonEscape, marshalJSON } from './json.js';
 import { quote } from './strconv.js';
 import { splitAtRawBytes } from './utf8.js';
@@ -24,13 +24,13 @@ const toJson = fn([T.any], [T.string, T.error], ([v]) => text(marshalJSON(v!)));
 export const extraFuncs: FuncMap = {
   json: toJson,
   toJson,
-  quote: fn([T.any], [T.string], ([v]) => text(quote(evalArgs([v!])))),
-  jsonEscape: fn([T.any], [T.string], ([v]) => text(goStringJsonEscape(evalArgs([v!])))),
+  quote: fn([T.any], [T.string], ([v]) => text(quote(sprint([v!])))),
+  jsonEscape: fn([T.any], [T.string], ([v]) => text(goStringJsonEscape(sprint([v!])))),
   default: fn([T.any, T.any], [T.any], ([d, v]) => (truth(v!) ? v! : d!)),
-  upper: fn([T.any], [T.string], ([v]) => text(validUTF8(evalArgs([v!])).toUpperCase())),
-  lower: fn([T.any], [T.string], ([v]) => text(validUTF8(evalArgs([v!])).toLowerCase())),
+  upper: fn([T.any], [T.string], ([v]) => text(validUTF8(sprint([v!])).toUpperCase())),
+  lower: fn([T.any], [T.string], ([v]) => text(validUTF8(sprint([v!])).toLowerCase())),
   trunc: fn([T.int, T.any], [T.string], ([n, v]) => {
-    const chars = [...evalArgs([v!])];
+    const chars = [...sprint([v!])];
     const len = Number(n!.raw);
     return text(len < 0 ? chars.slice(Math.max(chars.length + len, 0)).join('') : chars.slice(0, len).join(''));
   }),
