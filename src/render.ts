@@ -5,7 +5,7 @@ import { basename } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { KubeEvent } from './event/types.js';
 import { TemplateError } from './gotemplate/index.js';
-import { compileWebhookTemplate } from './sinks/webhook/encoder.js';
+import { bodyBytes, compileWebhookTemplate } from './sinks/webhook/encoder.js';
 import { BODY_LIMIT_RANGE, CONFIGMAP_KEY, DEFAULT_CONFIGMAP_NAMESPACE, DEFAULT_MAX_BODY_BYTES, parseBodyLimit, type BodyMode } from './sinks/webhook/options.js';
 
 export const RENDER_USAGE = `Usage: kube-eventer render --template FILE --event FILE [--body-mode raw|json] [--max-body-bytes N]
@@ -113,7 +113,7 @@ function parseEvent(path: string, text: string): KubeEvent {
   return { ...obj, metadata: (obj.metadata as KubeEvent['metadata']) ?? {}, involvedObject: (obj.involvedObject as KubeEvent['involvedObject']) ?? {} } as KubeEvent;
 }
 
-function write(stream: NodeJS.WritableStream, text: string): Promise<void> {
+function write(stream: NodeJS.WritableStream, text: string | Buffer): Promise<void> {
   return new Promise((resolve) => stream.write(text, () => resolve()));
 }
 
@@ -134,7 +134,7 @@ export async function runRender(args: string[], io: RenderIo = process): Promise
       await write(io.stderr, `${err.message}\n`);
       return 1;
     }
-    await write(io.stdout, body);
+    await write(io.stdout, bodyBytes(body));
     return 0;
   } catch (err) {
     if (err instanceof UsageError) {

@@ -340,7 +340,12 @@ class ExecState {
       } else {
         this.errorf(`range can't iterate over ${sprint([v])}`);
       }
-      if (!ran && r.elseList) return this.walk(dot, r.elseList);
+      if (!ran && r.elseList) {
+        // Go's range recovers any {{break}}, even one in its else list (legal inside an outer range):
+        // it ends this range only; a {{continue}} there goes on to the outer loop.
+        const flow = this.walk(dot, r.elseList);
+        return flow === Flow.Break ? Flow.Normal : flow;
+      }
       return Flow.Normal;
     } finally {
       this.pop(outerMark);

@@ -1,6 +1,7 @@
 // Go's fmt package over the Go value model: Sprint, Sprintln, Sprintf with Go's verbs, flags,
 // width/precision, argument indexes, Stringer/error/GoStringer methods and printing rules.
 import { canBackquote, formatFloat, quote, quoteRune, isPrint } from './strconv.js';
+import { canonicalGoString, goBytes, goStringOfBytes } from './utf8.js';
 import {
   type Box,
   type Val,
@@ -13,10 +14,12 @@ import {
   toBig,
   Value,
   GoError,
+  type GoType,
 } from './values.js';
 
-/** Printed for non-nil pointers nested in structs: Go prints a real (run-dependent) address. */
-const FAKE_ADDRESS = '0xc000010000';
+/** The address of every non-nil pointer, map or slice: Go prints a real (run-dependent) one. */
+const FAKE_ADDRESS = 0xc000010000n;
+const POINTER_KINDS = new Set(['ptr', 'map', 'slice', 'func']);
 
 interface Flags {
   plus: boolean;
@@ -81,7 +84,7 @@ class Printer {
   }
 
   private fmtSx(s: string | Buffer, upper: boolean): void {
-    const bytes = typeof s === 'string' ? Buffer.from(s, 'utf8') : s;
+    const bytes = typeof s === 'string' ? goBytes(s) : s;
     let length = bytes.length;
     if (this.f.precPresent && this.f.prec < length) length = this.f.prec;
     let width = 2 * length;
@@ -114,7 +117,8 @@ class Printer {
     this.pad(quote(s, this.f.plus));
   }
 
-  fmtString(s: string, verb: string): void {
+  /** `type`: the string's own Go type, which a bad verb names (`%!d(types.UID=…)`). */
+  fmtString(s: string, verb: string, type: GoType = T.string): void {
     switch (verb) {
       case 'v':
         if (this.f.sharpV) this.fmtQ(s);
@@ -129,7 +133,7 @@ class Printer {
       case 'q':
         return this.fmtQ(s);
     }
-    this.badVerb(verb, new Value(T.string, s));
+    this.badVerb(verb, new Value(type, s));
   }
 
   private fmtBool(b: boolean, verb: string, v: Value): void {
@@ -204,7 +208,9 @@ class Printer {
     this.badVerb(verb, v);
   }
 
-  private fmtUnicode(u: bigint): void {
+  private fmtUnicode(n: bigint): void {
+    // Go formats the integer's bits as a uint64: a negative rune prints as U+FFFFFFFF….
+    const u = BigInt.asUintN(64, n);
     const prec = this.f.precPresent && this.f.prec > 4 ? this.f.prec : 4;
     let s = 'U+' + u.toString(16).toUpperCase().padStart(prec, '0');
     if (this.f.sharp && u <= 0x10ffffn && isPrint(Number(u))) s += " '" + String.fromCodePoint(Number(u)) + "'";
@@ -218,8 +224,11 @@ class Printer {
     switch (verb) {
       case 'v':
         return this.fmtFloat(x, size, 'g', -1);
+      case 'b':
       case 'g':
       case 'G':
+      case 'x':
+      case 'X':
         return this.fmtFloat(x, size, verb, -1);
       case 'f':
       case 'e':
@@ -231,7 +240,7 @@ class Printer {
     this.badVerb(verb, v);
   }
 
-  private fmtFloat(x: number, size: 32 | 64, verb: 'e' | 'E' | 'f' | 'g' | 'G', prec: number): void {
+  private fmtFloat(x: number, size: 32 | 64, verb: 'b' | 'e' | 'E' | 'f' | 'g' | 'G' | 'x' | 'X', prec: number): void {
     const f = this.f;
     if (f.precPresent) prec = f.prec;
     let num = formatFloat(x, verb, prec, size);
@@ -245,28 +254,7 @@ class Printer {
       f.zero = oldZero;
       return;
     }
-    if (f.sharp) {
-      let digits = verb === 'g' || verb === 'G' ? (prec === -1 ? 6 : prec) : 0;
-      let tail = '';
-      const ePos = num.search(/[eE]/);
-      let body = num;
-      if (ePos >= 0) {
-        tail = num.slice(ePos);
-        body = num.slice(0, ePos);
-      }
-      let sawNonzero = false;
-      for (let i = 1; i < body.length; i++) {
-        if (body[i] === '.') continue;
-        if (body[i] !== '0') sawNonzero = true;
-        if (sawNonzero) digits--;
-      }
-      if (!body.includes('.')) {
-        if (body.length === 2 && body[1] === '0') digits--;
-        body += '.';
-      }
-      while (digits-- > 0) body += '0';
-      num = body + tail;
-    }
+    if (f.sharp && verb !== 'b') num = sharpFloat(num, verb, prec);
     if (f.plus || num[0] !== '+') {
       if (f.zero && !f.minus && f.widPresent && f.wid > num.length) {
         this.out += num[0] + this.padding(f.wid - num.length) + num.slice(1);
@@ -289,20 +277,33 @@ class Printer {
     this.f.plus = oldPlus;
   }
 
+  /** Go's fmtPointer: only maps, slices, pointers and funcs have an address; other kinds are bad verbs. */
   private fmtPointer(v: Value, verb: string): void {
-    const isNil = v.raw === null;
+    if (!POINTER_KINDS.has(v.type.kind)) return this.badVerb(verb, v);
+    const u = v.raw === null ? 0n : FAKE_ADDRESS;
     switch (verb) {
       case 'v':
-        if (this.f.sharpV) {
-          this.out += `(${v.type.name})(${isNil ? 'nil' : FAKE_ADDRESS})`;
-        } else if (isNil) this.pad('<nil>');
-        else this.pad(FAKE_ADDRESS);
+        if (this.f.sharpV) this.out += `(${v.type.name})(${u === 0n ? 'nil' : '0x' + u.toString(16)})`;
+        else if (u === 0n) this.pad('<nil>');
+        else this.fmt0x64(u, !this.f.sharp);
         return;
       case 'p':
-        this.pad(isNil ? '0x0' : FAKE_ADDRESS);
-        return;
+        return this.fmt0x64(u, !this.f.sharp);
+      case 'b':
+      case 'o':
+      case 'd':
+      case 'x':
+      case 'X':
+        return this.fmtInteger(u, false, verb, v);
     }
     this.badVerb(verb, v);
+  }
+
+  private fmt0x64(u: bigint, leading0x: boolean): void {
+    const oldSharp = this.f.sharp;
+    this.f.sharp = leading0x;
+    this.fmtIntegerBase(u, 16, 'v', false);
+    this.f.sharp = oldSharp;
   }
 
   badVerb(verb: string, v: Val): void {
@@ -322,21 +323,15 @@ class Printer {
     const asArg = v.addressable ? new Value(v.type, v.raw, false) : v;
     if (this.f.sharpV) {
       const m = findMethod(asArg, 'GoString');
-      if (m && m.method.params.length === 0) {
-        this.fmtS(callStringMethod(m.method, m.recv));
-        return true;
-      }
-      return false;
+      if (!m || m.method.params.length !== 0) return false;
+      this.fmtS(panicsOnNil(m) ? '<nil>' : callStringMethod(m.method, m.recv));
+      return true;
     }
     if (!'vsxXq'.includes(verb)) return false;
     const m = findMethod(asArg, 'Error') ?? findMethod(asArg, 'String');
     if (!m || m.method.params.length !== 0 || m.method.results.length !== 1 || m.method.results[0]!.kind !== 'string') return false;
-    if (!m.method.ptrRecv && m.recv.type.kind === 'ptr' && m.recv.raw === null) {
-      // A value method through a nil pointer panics; fmt prints <nil>.
-      this.fmtS('<nil>');
-      return true;
-    }
-    this.fmtString(callStringMethod(m.method, m.recv), verb);
+    if (panicsOnNil(m)) this.fmtS('<nil>');
+    else this.fmtString(callStringMethod(m.method, m.recv), verb);
     return true;
   }
 
@@ -375,7 +370,7 @@ class Printer {
     if (isUintKind(k)) return this.fmtInteger(toBig(v.raw), false, verb, v);
     if (isFloatKind(k)) return this.fmtFloatVerb(v.raw as number, k === 'float32' ? 32 : 64, verb, v);
     if (k === 'complex128') return this.fmtComplex(v.raw as { re: number; im: number }, verb, v);
-    if (k === 'string') return this.fmtString(v.raw as string, verb);
+    if (k === 'string') return this.fmtString(v.raw as string, verb, t);
     if (k === 'map') {
       const m = v.raw as Map<unknown, unknown> | null;
       if (this.f.sharpV) {
@@ -398,6 +393,7 @@ class Printer {
       return;
     }
     if (k === 'struct') {
+      if (t.fmtFields) return this.printValue(t.fmtFields(v.raw), verb, depth);
       if (this.f.sharpV) this.out += t.name;
       this.out += '{';
       const raw = v.raw as Record<string, unknown>;
@@ -423,7 +419,7 @@ class Printer {
         const bytes = Buffer.from((arr ?? []) as number[]);
         // Hex digits of the bytes themselves; %s and %q read them as UTF-8 text.
         if (verb === 'x' || verb === 'X') return this.fmtSx(bytes, verb === 'X');
-        return this.fmtString(bytes.toString('utf8'), verb);
+        return this.fmtString(goStringOfBytes([...bytes]), verb);
       }
       if (this.f.sharpV) {
         this.out += t.name;
@@ -463,6 +459,43 @@ class Printer {
   }
 }
 
+/**
+ * fmt's # flag on a formatted float (sign first): a decimal point always, and the trailing zeros
+ * %g (and, as Go has it, %x but not %X) would drop, up to the precision (default 6).
+ */
+function sharpFloat(num: string, verb: string, prec: number): string {
+  let digits = verb === 'g' || verb === 'G' || verb === 'x' ? (prec === -1 ? 6 : prec) : 0;
+  let body = num;
+  let tail = '';
+  let hasDecimalPoint = false;
+  let sawNonzeroDigit = false;
+  for (let i = 1; i < body.length; i++) {
+    const c = body[i]!;
+    if (c === '.') {
+      hasDecimalPoint = true;
+      continue;
+    }
+    if (c === 'p' || c === 'P' || ((c === 'e' || c === 'E') && verb !== 'x' && verb !== 'X')) {
+      tail = body.slice(i);
+      body = body.slice(0, i);
+      break;
+    }
+    if (c !== '0') sawNonzeroDigit = true;
+    if (sawNonzeroDigit) digits--;
+  }
+  if (!hasDecimalPoint) {
+    if (body.length === 2 && body[1] === '0') digits--;
+    body += '.';
+  }
+  while (digits-- > 0) body += '0';
+  return body + tail;
+}
+
+/** A value method through a nil pointer panics; fmt catches the panic and prints <nil>. */
+function panicsOnNil(m: { method: { ptrRecv: boolean }; recv: Value }): boolean {
+  return !m.method.ptrRecv && m.recv.type.kind === 'ptr' && m.recv.raw === null;
+}
+
 function callStringMethod(method: { call: (recv: Value, args: Value[]) => Value }, recv: Value): string {
   try {
     return method.call(recv, []).raw as string;
@@ -484,7 +517,7 @@ export function sprint(args: readonly Val[]): string {
     p.printArg(concrete, 'v');
     prevString = isString;
   });
-  return p.out;
+  return canonicalGoString(p.out);
 }
 
 /** fmt.Sprintln. */
@@ -495,7 +528,7 @@ export function sprintln(args: readonly Val[]): string {
     p.f = noFlags();
     p.printArg(arg, 'v');
   });
-  return p.out + '\n';
+  return canonicalGoString(p.out) + '\n';
 }
 
 function parseNum(s: string, i: number, end: number): { num: number; ok: boolean; next: number } {
@@ -687,5 +720,5 @@ export function sprintf(format: string, args: readonly Val[]): string {
     });
     p.out += ')';
   }
-  return p.out;
+  return canonicalGoString(p.out);
 }

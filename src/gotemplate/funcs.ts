@@ -18,6 +18,7 @@ import {
   zeroValue,
   byteLength,
 } from './values.js';
+import { compareGoStrings, goBytes, goStringOfBytes, rawByte } from './utf8.js';
 
 function fn(params: GoType[], variadic: boolean, results: GoType[], call: (args: Val[]) => Val): TemplateFunc {
   return { params, variadic, results, call };
@@ -25,9 +26,11 @@ function fn(params: GoType[], variadic: boolean, results: GoType[], call: (args:
 
 /** fmt.Sprint of the arguments, each indirected as template printing does (Go's evalArgs). */
 export function evalArgs(args: readonly Val[]): string {
-  if (args.length === 1 && args[0] !== null && args[0].type === T.string) return args[0].raw as string;
+  // Each argument arrives as an interface{}: a nil one is Go's invalid reflect.Value (<no value>).
+  const concrete = args.map(indirectInterface);
+  if (concrete.length === 1 && concrete[0] !== null && concrete[0].type === T.string) return concrete[0].raw as string;
   return sprint(
-    args.map((a) => {
+    concrete.map((a) => {
       const p = printableValue(a);
       if (p === undefined) return a;
       return typeof p === 'string' ? new Value(T.string, p) : p;
@@ -68,7 +71,8 @@ export function jsEscape(s: string): string {
         continue;
     }
     if (r < 0x20) out += '\\u00' + r.toString(16).toUpperCase().padStart(2, '0');
-    else if (r < 0x80 || isPrint(r)) out += ch;
+    // A byte that is not UTF-8 decodes as U+FFFD, which is printable: Go copies the byte.
+    else if (r < 0x80 || isPrint(r) || rawByte(r) !== undefined) out += ch;
     else out += '\\u' + r.toString(16).toUpperCase().padStart(4, '0');
   }
   return out;
@@ -77,7 +81,7 @@ export function jsEscape(s: string): string {
 /** url.QueryEscape. */
 export function queryEscape(s: string): string {
   let out = '';
-  for (const b of Buffer.from(s, 'utf8')) {
+  for (const b of goBytes(s)) {
     const c = String.fromCharCode(b);
     if (/[A-Za-z0-9\-_.~]/.test(c)) out += c;
     else if (c === ' ') out += '+';
@@ -110,10 +114,6 @@ function prepareArg(value: Val, argType: GoType): Value {
   throw new GoError(`value has type ${value.type.name}; should be ${argType.name}`);
 }
 
-function utf8(s: string): Buffer {
-  return Buffer.from(s, 'utf8');
-}
-
 function index(args: Val[]): Val {
   let item = indirectInterface(args[0]!);
   if (item === null) throw new GoError('index of untyped nil');
@@ -129,7 +129,7 @@ function index(args: Val[]): Val {
       if (x === arr.length) throw new GoError('reflect: slice index out of range');
       item = new Value(t.elem!, arr[x], true);
     } else if (t.kind === 'string') {
-      const bytes = utf8(item.raw as string);
+      const bytes = goBytes(item.raw as string);
       const x = indexArg(idx, bytes.length);
       if (x === bytes.length) throw new GoError('reflect: string index out of range');
       item = new Value(T.uint8, bytes[x]!);
@@ -156,7 +156,7 @@ function slice(args: Val[]): Val {
   let bytes: Buffer | undefined;
   if (item.type.kind === 'string') {
     if (indexes.length === 3) throw new GoError('cannot 3-index slice a string');
-    bytes = utf8(item.raw as string);
+    bytes = goBytes(item.raw as string);
     len = bytes.length;
   } else if (item.type.kind === 'slice') {
     len = ((item.raw as unknown[] | null) ?? []).length;
@@ -167,7 +167,7 @@ function slice(args: Val[]): Val {
   indexes.forEach((x, i) => (idx[i] = indexArg(x, len)));
   if (idx[0]! > idx[1]!) throw new GoError(`invalid slice index: ${idx[0]} > ${idx[1]}`);
   if (indexes.length === 3 && idx[1]! > idx[2]!) throw new GoError(`invalid slice index: ${idx[1]} > ${idx[2]}`);
-  if (bytes) return new Value(item.type, bytes.subarray(idx[0], idx[1]).toString('utf8'));
+  if (bytes) return new Value(item.type, goStringOfBytes([...bytes.subarray(idx[0], idx[1])]));
   const arr = item.raw as unknown[] | null;
   return new Value(item.type, arr === null ? null : arr.slice(idx[0], idx[1]));
 }
@@ -216,6 +216,11 @@ function comparable(t: GoType): boolean {
 }
 
 function goEqual(t: GoType, a: unknown, b: unknown): boolean {
+  // time.Time compares its own fields: the zone pointer and the monotonic reading count (UTC != Local).
+  if (t.fmtFields) {
+    const fa = t.fmtFields(a);
+    return goEqual(fa.type, fa.raw, t.fmtFields(b).raw);
+  }
   if (t.kind === 'struct' && !t.opaque) {
     const ra = a as Record<string, unknown>;
     const rb = b as Record<string, unknown>;
@@ -285,21 +290,6 @@ function lessThan(a: Val, b: Val): boolean {
   if (k1 === 'bool' || k1 === 'complex') throw new GoError('invalid type for comparison');
   if (k1 === 'string') return compareGoStrings(x as string, y as string) < 0;
   return x < y;
-}
-
-/** Go string order: by UTF-8 bytes, i.e. by code point. */
-export function compareGoStrings(a: string, b: string): number {
-  if (a === b) return 0;
-  const ia = a[Symbol.iterator]();
-  const ib = b[Symbol.iterator]();
-  for (;;) {
-    const ca = ia.next();
-    const cb = ib.next();
-    if (ca.done) return cb.done ? 0 : -1;
-    if (cb.done) return 1;
-    const d = ca.value.codePointAt(0)! - cb.value.codePointAt(0)!;
-    if (d !== 0) return d;
-  }
 }
 
 const boolV = (b: boolean): Val => new Value(T.bool, b);

@@ -6,3 +6,4 @@ export { Value, GoError, GoType, T, type Val } from './values.js';
 export { sprint, sprintf, sprintln } from './fmt.js';
 export { extraFuncs } from './extra-funcs.js';
 export { marshalJSON, jsonEscape } from './json.js';
+export { goBytes, hasRawBytes } from './utf8.js';

@@ -1,10 +1,18 @@
 // Go's encoding/json over the Go value model: struct tags, omitempty, embedded structs,
 // sorted map keys, MarshalJSON hooks; strings are escaped by the shared src/event/go-json.ts.
-import { goJsonString, jsonEscape } from '../event/go-json.js';
+import { jsonEscape } from '../event/go-json.js';
 import { formatFloat } from './strconv.js';
+import { splitAtRawBytes } from './utf8.js';
 import { type Box, type Val, GoError, type GoType, isFloatKind, isIntKind, isUintKind, sortedMapKeys, Value } from './values.js';
 
 export { jsonEscape };
+
+/** Go's JSON string contents for a Go string: a byte that is not UTF-8 becomes the escape \ufffd. */
+export function goStringJsonEscape(s: string): string {
+  return splitAtRawBytes(s).map(jsonEscape).join('\\ufffd');
+}
+
+const jsonString = (s: string): string => `"${goStringJsonEscape(s)}"`;
 
 function jsonFloat(f: number, bits: 32 | 64): string {
   if (!Number.isFinite(f)) throw new GoError(`json: unsupported value: ${formatFloat(f, 'g', -1)}`);
@@ -55,7 +63,7 @@ export function marshalJSON(v: Val): string {
   if (t.marshalJSON) return t.marshalJSON(v.raw);
   const k = t.kind;
   if (k === 'bool') return v.raw ? 'true' : 'false';
-  if (k === 'string') return goJsonString(v.raw as string);
+  if (k === 'string') return jsonString(v.raw as string);
   if (isIntKind(k) || isUintKind(k)) return String(v.raw);
   if (isFloatKind(k)) return jsonFloat(v.raw as number, k === 'float32' ? 32 : 64);
   if (k === 'interface') return marshalJSON(v.raw as Val);
@@ -72,12 +80,12 @@ export function marshalJSON(v: Val): string {
   if (k === 'map') {
     const m = v.raw as Map<unknown, unknown> | null;
     if (m === null) return 'null';
-    return '{' + sortedMapKeys(m).map((key) => `${goJsonString(String(key))}:${marshalJSON(new Value(t.elem!, m.get(key)))}`).join(',') + '}';
+    return '{' + sortedMapKeys(m).map((key) => `${jsonString(String(key))}:${marshalJSON(new Value(t.elem!, m.get(key)))}`).join(',') + '}';
   }
   if (k === 'struct') {
     const parts = structFields(t, v.raw as Record<string, unknown>)
       .filter((f) => !(f.omitEmpty && isEmpty(f.value)))
-      .map((f) => `${goJsonString(f.key)}:${marshalJSON(f.value)}`);
+      .map((f) => `${jsonString(f.key)}:${marshalJSON(f.value)}`);
     return '{' + parts.join(',') + '}';
   }
   throw new GoError(`json: unsupported type: ${t.name}`);

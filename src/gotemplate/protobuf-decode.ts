@@ -6,6 +6,7 @@
 // wraps exactly where Go's does.
 import { goTimeFromUnix, type GoTime, zeroGoTime } from '../gotime/index.js';
 import { PROTO_MESSAGES } from './protobuf.js';
+import { goStringOfBytes } from './utf8.js';
 import { type Box, GoError, type GoType, normInt, zeroValue } from './values.js';
 
 type Raw = Record<string, unknown>;
@@ -111,7 +112,6 @@ function delimited(data: Bytes, at: bigint): { start: bigint; end: bigint } | st
 }
 
 const slice = (data: Bytes, from: bigint, to: bigint): number[] => data.slice(Number(from), Number(to));
-const goString = (bytes: Bytes): string => Buffer.from(bytes).toString('utf8');
 
 /** An integer field's value in its Go width (int32 fields keep the low 32 bits). */
 function integer(type: GoType, value: bigint): number | bigint {
@@ -129,8 +129,8 @@ function readMapEntry(data: Bytes, at: bigint, end: bigint): { key: string; valu
     if (fieldNum === 1n || fieldNum === 2n) {
       const text = delimited(data, tag.next);
       if (typeof text === 'string') return text;
-      if (fieldNum === 1n) key = goString(slice(data, text.start, text.end));
-      else value = goString(slice(data, text.start, text.end));
+      if (fieldNum === 1n) key = goStringOfBytes(slice(data, text.start, text.end));
+      else value = goStringOfBytes(slice(data, text.start, text.end));
       at = text.end;
     } else {
       const n = skipGenerated(data, at);
@@ -218,12 +218,12 @@ export function protobufDecoder(timestamp: GoType): {
       let err: string | null = null;
       switch (kind) {
         case 'string':
-          receiver()[name] = goString(bytes());
+          receiver()[name] = goStringOfBytes(bytes());
           break;
         case 'strings': {
           const record = receiver();
           // A new array: the old one may be the watched event's or a template variable's.
-          record[name] = [...((record[name] as string[] | null) ?? []), goString(bytes())];
+          record[name] = [...((record[name] as string[] | null) ?? []), goStringOfBytes(bytes())];
           break;
         }
         case 'bytes':

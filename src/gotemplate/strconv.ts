@@ -1,5 +1,6 @@
 // Go's strconv pieces that fmt and the template language need: float formatting with Go's
 // rounding (exact decimal, ties to even), Quote/QuoteRune, Unquote, and unicode.IsPrint.
+import { goStringOfBytes, rawByte } from './utf8.js';
 
 interface Decimal {
   digits: string; // no leading zeros; "" for zero
@@ -97,11 +98,75 @@ function fmtF(neg: boolean, d: Decimal, prec: number): string {
   return out;
 }
 
-/** strconv.FormatFloat(x, fmt, prec, 64) for fmt in e E f g G (prec -1 = shortest). */
-export function formatFloat(x: number, fmt: 'e' | 'E' | 'f' | 'g' | 'G', prec: number, bitSize: 32 | 64 = 64): string {
+/** The IEEE 754 fields of x as a float64 or float32: sign, mantissa with its implicit bit, unbiased exponent. */
+function floatBits(x: number, bitSize: 32 | 64): { neg: boolean; mant: bigint; exp: number; mantBits: number } {
+  const view = new DataView(new ArrayBuffer(8));
+  const [mantBits, expBits, bias] = bitSize === 64 ? [52, 11, -1023] : [23, 8, -127];
+  let bits: bigint;
+  if (bitSize === 64) {
+    view.setFloat64(0, x);
+    bits = view.getBigUint64(0);
+  } else {
+    view.setFloat32(0, x);
+    bits = BigInt(view.getUint32(0));
+  }
+  let exp = Number((bits >> BigInt(mantBits)) & ((1n << BigInt(expBits)) - 1n));
+  let mant = bits & ((1n << BigInt(mantBits)) - 1n);
+  if (exp === 0) exp++;
+  else mant |= 1n << BigInt(mantBits);
+  return { neg: bits >> BigInt(bitSize - 1) === 1n, mant, exp: exp + bias, mantBits };
+}
+
+/** strconv's %b: decimal mantissa, binary exponent (-ddddp±ddd). */
+function fmtB(x: number, bitSize: 32 | 64): string {
+  const { neg, mant, exp, mantBits } = floatBits(x, bitSize);
+  const e = exp - mantBits;
+  return `${neg ? '-' : ''}${mant}p${e >= 0 ? '+' : ''}${e}`;
+}
+
+/** strconv's %x/%X: -0x1.yyyyp±dd, rounded to prec hex digits (prec -1: as many as needed). */
+function fmtX(x: number, prec: number, fmt: 'x' | 'X', bitSize: 32 | 64): string {
+  const info = floatBits(x, bitSize);
+  let { mant, exp } = info;
+  if (mant === 0n) exp = 0;
+  const top = 1n << 60n;
+  mant <<= BigInt(60 - info.mantBits);
+  while (mant !== 0n && (mant & top) === 0n) {
+    mant <<= 1n;
+    exp--;
+  }
+  if (prec >= 0 && prec < 15) {
+    const shift = BigInt(prec * 4);
+    const extra = (mant << shift) & (top - 1n);
+    mant >>= 60n - shift;
+    if ((extra | (mant & 1n)) > 1n << 59n) mant++;
+    mant <<= 60n - shift;
+    if ((mant & (1n << 61n)) !== 0n) {
+      mant >>= 1n;
+      exp++;
+    }
+  }
+  const hex = (d: bigint): string => (fmt === 'X' ? d.toString(16).toUpperCase() : d.toString(16));
+  let out = `${info.neg ? '-' : ''}0${fmt}${(mant >> 60n) & 1n}`;
+  mant = (mant << 4n) & ((1n << 64n) - 1n);
+  if ((prec < 0 && mant !== 0n) || prec > 0) {
+    out += '.';
+    for (let i = 0; prec < 0 ? mant !== 0n : i < prec; i++) {
+      out += hex((mant >> 60n) & 15n);
+      mant = (mant << 4n) & ((1n << 64n) - 1n);
+    }
+  }
+  out += (fmt === 'X' ? 'P' : 'p') + (exp < 0 ? '-' : '+') + String(Math.abs(exp)).padStart(2, '0');
+  return out;
+}
+
+/** strconv.FormatFloat(x, fmt, prec, bitSize) for fmt in b e E f g G x X (prec -1 = shortest). */
+export function formatFloat(x: number, fmt: 'b' | 'e' | 'E' | 'f' | 'g' | 'G' | 'x' | 'X', prec: number, bitSize: 32 | 64 = 64): string {
   if (Number.isNaN(x)) return 'NaN';
   if (x === Infinity) return '+Inf';
   if (x === -Infinity) return '-Inf';
+  if (fmt === 'b') return fmtB(x, bitSize);
+  if (fmt === 'x' || fmt === 'X') return fmtX(x, prec, fmt, bitSize);
   const neg = x < 0 || Object.is(x, -0);
   const ax = Math.abs(x);
   const shortest = prec < 0;
@@ -184,7 +249,10 @@ function escapeRune(cp: number, quote: number, asciiOnly: boolean): string {
 /** strconv.Quote (or QuoteToASCII). */
 export function quote(s: string, asciiOnly = false): string {
   let out = '"';
-  for (const ch of s) out += escapeRune(ch.codePointAt(0)!, 0x22, asciiOnly);
+  for (const ch of s) {
+    const raw = rawByte(ch.codePointAt(0)!);
+    out += raw === undefined ? escapeRune(ch.codePointAt(0)!, 0x22, asciiOnly) : '\\x' + raw.toString(16).padStart(2, '0');
+  }
   return out + '"';
 }
 
@@ -198,8 +266,8 @@ export function quoteRune(cp: number, asciiOnly = false): string {
 export function canBackquote(s: string): boolean {
   for (const ch of s) {
     const cp = ch.codePointAt(0)!;
-    if (cp === 0xfeff) return false;
-    if ((cp < 0x20 && cp !== 9) || cp === 0x60 || cp === 0x7f || cp === 0xfffd) return false;
+    if (cp === 0xfeff || rawByte(cp) !== undefined) return false;
+    if ((cp < 0x20 && cp !== 9) || cp === 0x60 || cp === 0x7f) return false;
   }
   return true;
 }
@@ -252,7 +320,7 @@ export function unquote(lit: string): string {
   let out = '';
   let bytes: number[] = [];
   const flush = (): void => {
-    if (bytes.length) out += Buffer.from(bytes).toString('utf8');
+    if (bytes.length) out += goStringOfBytes(bytes);
     bytes = [];
   };
   let i = 0;

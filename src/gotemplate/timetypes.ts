@@ -43,6 +43,28 @@ zeroOpaque.set(TimeType, () => ({ sec: -62135596800, nsec: 0, loc: UTC }) satisf
 
 export const LocationType = new GoType('struct', 'time.Location');
 LocationType.opaque = true;
+
+/** time.Time's own fields, which fmt shows for verbs without a String method (printf "%d" .LastTimestamp). */
+const TimeFieldsType = new GoType('struct', 'time.Time');
+TimeFieldsType.fields = [
+  { name: 'wall', type: T.uint64, embedded: false, json: '' },
+  { name: 'ext', type: T.int64, embedded: false, json: '' },
+  { name: 'loc', type: LocationType.pointer(), embedded: false, json: '' },
+];
+/** Seconds from Go's zero time (January 1, year 1) to the Unix epoch, and to 1885 where wall seconds count from. */
+const UNIX_TO_INTERNAL = 62135596800n;
+const WALL_TO_INTERNAL = 59453308800n;
+TimeType.fmtFields = (raw) => {
+  const t = raw as GoTime;
+  const wallSec = BigInt(t.sec) + UNIX_TO_INTERNAL - WALL_TO_INTERNAL;
+  const monotonic = t.mono !== undefined && wallSec >= 0n && wallSec < 1n << 33n;
+  return new Value(TimeFieldsType, {
+    wall: monotonic ? (1n << 63n) | (wallSec << 30n) | BigInt(t.nsec) : BigInt(t.nsec),
+    ext: monotonic ? t.mono : BigInt(t.sec) + UNIX_TO_INTERNAL,
+    // Go keeps UTC as a nil *Location; every other zone (Local too, even named UTC) is a pointer.
+    loc: t.loc === UTC ? null : { v: t.loc },
+  });
+};
 export const MonthType = namedType('int', 'time.Month');
 export const WeekdayType = namedType('int', 'time.Weekday');
 export const DurationType = namedType('int64', 'time.Duration');
@@ -152,8 +174,10 @@ export function goTimeOf(v: Value): GoTime {
   return v.raw as GoTime;
 }
 
-/** Seconds from Go's zero time (January 1, year 1) to the Unix epoch. */
-const UNIX_TO_INTERNAL = 62135596800n;
+/** Go's UnixMilli/UnixMicro/UnixNano: seconds scaled plus the truncated fraction, wrapping in int64 (the zero time's UnixNano). */
+function unixIn(t: GoTime, perSecond: bigint): Value {
+  return int(BigInt.asIntN(64, BigInt(t.sec) * perSecond + BigInt(t.nsec) / (1000000000n / perSecond)), T.int64);
+}
 
 function fromUnixNano(ns: bigint, loc: Location): GoTime {
   const sec = ns / SECOND - (ns % SECOND < 0n ? 1n : 0n);
@@ -289,9 +313,9 @@ const timeMethods: Record<string, Method> = {
   }),
   UTC: method(false, [], [TimeType], (r) => timeValue(utc(goTimeOf(r)))),
   Unix: method(false, [], [T.int64], (r) => int(goTimeOf(r).sec, T.int64)),
-  UnixMicro: method(false, [], [T.int64], (r) => int(unixNano(goTimeOf(r)) / 1000n, T.int64)),
-  UnixMilli: method(false, [], [T.int64], (r) => int(unixNano(goTimeOf(r)) / 1000000n, T.int64)),
-  UnixNano: method(false, [], [T.int64], (r) => int(unixNano(goTimeOf(r)), T.int64)),
+  UnixMicro: method(false, [], [T.int64], (r) => unixIn(goTimeOf(r), 1000000n)),
+  UnixMilli: method(false, [], [T.int64], (r) => unixIn(goTimeOf(r), 1000n)),
+  UnixNano: method(false, [], [T.int64], (r) => unixIn(goTimeOf(r), 1000000000n)),
   UnmarshalBinary: method(true, [byteSlice], [T.error], (r, [b]) => unmarshalBinary(r, byteArg(b!))),
   UnmarshalJSON: method(true, [byteSlice], [T.error], (r, [b]) => {
     const text = goStringOfBytes(byteArg(b!));

@@ -42,3 +42,50 @@ export function goStringOfBytes(b: readonly number[]): string {
 export function rawByte(c: number): number | undefined {
   return c >= 0xdc80 && c <= 0xdcff ? c - 0xdc00 : undefined;
 }
+
+/** A character standing for a byte that is not UTF-8 (a lone surrogate U+DC80–U+DCFF). */
+const RAW_BYTE = /[\udc80-\udcff]/u;
+
+/** Whether a Go string holds bytes that are not UTF-8 (see goStringOfBytes). */
+export function hasRawBytes(s: string): boolean {
+  return RAW_BYTE.test(s);
+}
+
+/** The bytes of a Go string: goStringOfBytes' inverse. */
+export function goBytes(s: string): Buffer {
+  if (!hasRawBytes(s)) return Buffer.from(s, 'utf8');
+  const out: number[] = [];
+  for (const ch of s) {
+    const cp = ch.codePointAt(0)!;
+    const raw = rawByte(cp);
+    if (raw !== undefined && ch.length === 1) out.push(raw);
+    else out.push(...Buffer.from(ch, 'utf8'));
+  }
+  return Buffer.from(out);
+}
+
+/** Go's string order: byte by byte (code point order, unless a string holds bytes that are not UTF-8). */
+export function compareGoStrings(a: string, b: string): number {
+  if (a === b) return 0;
+  if (hasRawBytes(a) || hasRawBytes(b)) return Buffer.compare(goBytes(a), goBytes(b));
+  const ia = a[Symbol.iterator]();
+  const ib = b[Symbol.iterator]();
+  for (;;) {
+    const ca = ia.next();
+    const cb = ib.next();
+    if (ca.done) return cb.done ? 0 : -1;
+    if (cb.done) return 1;
+    const d = ca.value.codePointAt(0)! - cb.value.codePointAt(0)!;
+    if (d !== 0) return d;
+  }
+}
+
+/** The valid UTF-8 runs of a Go string, split at each byte that is not UTF-8. */
+export function splitAtRawBytes(s: string): string[] {
+  return s.split(/[\udc80-\udcff]/u);
+}
+
+/** A Go string re-read from its bytes: raw bytes that together form UTF-8 (print "\xe4" "\xb8\xad") become the character. */
+export function canonicalGoString(s: string): string {
+  return hasRawBytes(s) ? goStringOfBytes([...goBytes(s)]) : s;
+}

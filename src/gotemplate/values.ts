@@ -1,5 +1,6 @@
 // A small model of Go values, enough to honour text/template's and fmt's type rules: every
 // value carries its Go type (kind, name as reflect prints it, fields, methods).
+import { compareGoStrings } from './utf8.js';
 
 export type Kind =
   | 'bool'
@@ -58,6 +59,8 @@ export class GoType {
   fields: readonly Field[] = [];
   /** Struct whose internals are not a plain field list (time.Time): printing goes through methods only. */
   opaque = false;
+  /** For an opaque struct: the fields fmt prints when no String method applies (time.Time with %d). */
+  fmtFields?: (raw: unknown) => Value;
   /** A MarshalJSON method: the JSON text for a raw value of this type. */
   marshalJSON?: (raw: unknown) => string;
   /** reflect's PkgPath of a named type ("k8s.io/api/core/v1"); Go's runtime panics name it. */
@@ -254,7 +257,7 @@ function zeroStruct(t: GoType): Record<string, unknown> {
   return o;
 }
 
-/** Go's len() for strings: UTF-8 bytes. */
+/** Go's len() for strings: UTF-8 bytes (a byte that is not UTF-8 counts one, see goStringOfBytes). */
 export function byteLength(s: string): number {
   let n = 0;
   for (let i = 0; i < s.length; i++) {
@@ -264,7 +267,8 @@ export function byteLength(s: string): number {
     else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
       n += 4;
       i++;
-    } else n += 3;
+    } else if (c >= 0xdc80 && c <= 0xdcff) n += 1;
+    else n += 3;
   }
   return n;
 }
@@ -434,10 +438,10 @@ export function indirectInterface(v: Val): Val {
   return v.raw as Value | null;
 }
 
-/** Go map keys in fmt/template order: numbers numerically, strings lexically, false < true. */
+/** Go map keys in fmt/template order: numbers numerically, strings by UTF-8 bytes, false < true. */
 export function sortedMapKeys(m: Map<unknown, unknown>): unknown[] {
   return [...m.keys()].sort((a, b) => {
-    if (typeof a === 'string' && typeof b === 'string') return a < b ? -1 : a > b ? 1 : 0;
+    if (typeof a === 'string' && typeof b === 'string') return compareGoStrings(a, b);
     if (typeof a === 'boolean') return a === b ? 0 : a ? 1 : -1;
     if ((typeof a === 'number' || typeof a === 'bigint') && (typeof b === 'number' || typeof b === 'bigint')) return a < b ? -1 : a > b ? 1 : 0;
     return 0;

@@ -1,6 +1,6 @@
 // Runs one oracle case through our engine (shared by the golden and live-oracle tests).
 import type { OracleCase } from '../fixtures/go-template-oracle/corpus.js';
-import type { OracleResult } from '../fixtures/go-template-oracle/oracle.js';
+import { asOracleText, type OracleResult } from '../fixtures/go-template-oracle/oracle.js';
 import { goFormat, goTimeFromUnix, goTimeString, inZone, loadLocation, localFromEnv, parseKubeTime, setLocalLocation } from '../../src/gotime/index.js';
 import { eventToGoValue, extraFuncs, kubeEventerTemplateData, parseTemplate, TemplateError } from '../../src/gotemplate/index.js';
 import { sprint } from '../../src/gotemplate/fmt.js';
@@ -23,9 +23,9 @@ export function runCase(c: OracleCase): OracleResult {
     }
     const now = parseKubeTime(c.now)!;
     const data = c.data === 'event' ? eventToGoValue(c.event) : kubeEventerTemplateData(c.event, now);
-    return { id: c.id, output: parseTemplate('body', c.template, c.funcs === 'extra' ? extraFuncs : {}).execute(data) };
+    return { id: c.id, output: asOracleText(parseTemplate('body', c.template, c.funcs === 'extra' ? extraFuncs : {}).execute(data)) };
   } catch (err) {
-    if (err instanceof TemplateError) return { id: c.id, error: err.message };
+    if (err instanceof TemplateError) return { id: c.id, error: asOracleText(err.message) };
     throw err;
   }
 }

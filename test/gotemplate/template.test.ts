@@ -87,3 +87,10 @@ test('Unmarshal changes this render\'s copy of the event only: not the watched e
   assert.equal(parseTemplate('body', '{{ .Name }} {{ .Labels }} {{ .Finalizers }} {{ .Series.Count }}').execute(eventToGoValue(watched)), 'demo.1 map[app:demo] [f1] 3');
   assert.deepEqual(watched, before);
 });
+
+test('a time read from the clock (monotonic reading) compares as Go compares it, without throwing', () => {
+  const data = kubeEventerTemplateData(event); // no timestamps: LastTimestamp is time.Now()
+  const out = parseTemplate('body', '{{ eq .LastTimestamp .LastTimestamp }}|{{ eq .LastTimestamp (.LastTimestamp.Round 0) }}|{{ eq (.LastTimestamp.Round 0) (.LastTimestamp.Round 0) }}').execute(data);
+  // Round(0) strips the monotonic reading, which Go's == sees.
+  assert.equal(out, 'true|false|true');
+});

@@ -1,7 +1,7 @@
 // Pure: event → webhook body through the Go template engine. Templates are parsed once; every
 // render sees kube-eventer's data (Message without `"`, LastTimestamp filled in).
 import type { KubeEvent } from '../../event/types.js';
-import { DEFAULT_RENDER_LIMITS, extraFuncs, jsonEscape, kubeEventerTemplateData, parseTemplate, type Template } from '../../gotemplate/index.js';
+import { DEFAULT_RENDER_LIMITS, extraFuncs, goBytes, hasRawBytes, jsonEscape, kubeEventerTemplateData, parseTemplate, type Template } from '../../gotemplate/index.js';
 import type { GoTime } from '../../gotime/index.js';
 import type { BodyMode } from './options.js';
 
@@ -25,6 +25,14 @@ export interface WebhookEncoder {
    * `now` is the LastTimestamp fallback (default: the current time, as kube-eventer's time.Now()).
    */
   render(event: KubeEvent, now?: GoTime): string;
+}
+
+/**
+ * What is sent for a rendered body: its UTF-8, or, when the template made bytes that are not UTF-8
+ * (`slice .Message 0 10` cutting a character, `"\xff"`), exactly those bytes, as Go sends them.
+ */
+export function bodyBytes(body: string): string | Buffer {
+  return hasRawBytes(body) ? goBytes(body) : body;
 }
 
 /**

@@ -18,7 +18,7 @@ import { ROBOTS } from '../chat/robots.js';
 import type { LaneTuning, Sink } from '../../pipeline/sink.js';
 import type { ConfigMapReader, SinkContext, SinkParts } from '../context.js';
 import { laneSettingsFor } from '../../pipeline/lane-options.js';
-import { compileWebhookTemplate, DEFAULT_BODY_TEMPLATE, type WebhookEncoder } from './encoder.js';
+import { bodyBytes, compileWebhookTemplate, DEFAULT_BODY_TEMPLATE, type WebhookEncoder } from './encoder.js';
 import { CONFIGMAP_KEY, parseWebhookOptions, type ConfigMapRef, type WebhookOptions } from './options.js';
 
 function describeRef(ref: ConfigMapRef): string {
@@ -206,7 +206,7 @@ class WebhookSink implements Sink {
     }
     if (bodies.length === 0) return outcomes;
     const merged = robot.mergeBodies(bodies);
-    const request: HttpRequest = { url: this.options.endpoint, method: this.options.method, headers: this.headers, body: merged.body, signal };
+    const request: HttpRequest = { url: this.options.endpoint, method: this.options.method, headers: this.headers, body: bodyBytes(merged.body), signal };
     const outcome = await this.client.exchange(request, robot.checkReply);
     const sent = new Set(merged.merged);
     positions.forEach((position, k) => (outcomes[position] = sent.has(k) ? outcome : DEFERRED));
@@ -223,7 +223,7 @@ class WebhookSink implements Sink {
         const body = encoder.render(batch[i]!);
         // A robot refuses a text over its limit whole: it gets the text cut to fit instead.
         const fitted = this.robot === undefined ? body : this.robot.mergeBodies([body]).body;
-        requests.push({ url: this.options.endpoint, method: this.options.method, headers: this.headers, body: fitted, target: this.target });
+        requests.push({ url: this.options.endpoint, method: this.options.method, headers: this.headers, body: bodyBytes(fitted), target: this.target });
         rendered.push(i);
       } catch (err) {
         outcomes[i] = reject(redact(`${encoder.source}: ${(err as Error).message}`));

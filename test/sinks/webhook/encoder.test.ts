@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { KubeEvent } from '../../../src/event/types.js';
 import { loadLocation, parseKubeTime, setLocalLocation } from '../../../src/gotime/index.js';
-import { compileWebhookTemplate, DEFAULT_BODY_TEMPLATE, jsonStringContent } from '../../../src/sinks/webhook/encoder.js';
+import { bodyBytes, compileWebhookTemplate, DEFAULT_BODY_TEMPLATE, jsonStringContent } from '../../../src/sinks/webhook/encoder.js';
 import { podEvent } from '../../helpers/events.js';
 import { renderWithGo, type OracleCase } from '../../fixtures/go-template-oracle/webhook.js';
 
@@ -129,4 +129,11 @@ test('jsonStringContent escapes as Go does, quotes as \\u0022', () => {
 test('extra functions are available to templates', () => {
   const encoder = compileWebhookTemplate('{{ json .Message }} {{ .Reason | upper }} {{ .Reason | lower }} {{ quote .Type }} {{ .Action | default "none" }} {{ .Message | trunc 4 }}', { source: 'f', bodyMode: 'raw' });
   assert.equal(encoder.render(podEvent({ message: 'a\nb"c' })), '"a\\nbc" BACKOFF backoff "Warning" none a\nbc');
+});
+
+test('a template that cuts a character or writes "\\xff" sends those bytes, as Go does (not U+FFFD)', () => {
+  const encoder = compileWebhookTemplate('{{ slice .Message 0 3 }}|{{ "\\xff" }}|{{ len (slice .Message 0 3) }}|{{ print "\\xe4" "\\xb8\\xad" }}', { source: 'test', bodyMode: 'raw' });
+  const body = bodyBytes(encoder.render(podEvent({ message: 'a中文' })));
+  assert.deepEqual(body, Buffer.from([0x61, 0xe4, 0xb8, 0x7c, 0xff, 0x7c, 0x33, 0x7c, 0xe4, 0xb8, 0xad]));
+  assert.equal(bodyBytes('plain 中文'), 'plain 中文');
 });

@@ -3,27 +3,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { localFromEnv, parseKubeTime, setLocalLocation } from '../../../src/gotime/index.js';
-import { TemplateError } from '../../../src/gotemplate/index.js';
-import { compileWebhookTemplate } from '../../../src/sinks/webhook/encoder.js';
 import type { OracleCase, TemplateCase } from '../../fixtures/go-template-oracle/corpus.js';
 import type { OracleResult } from '../../fixtures/go-template-oracle/oracle.js';
+import { renderWithEncoder } from '../../fixtures/go-template-oracle/webhook.js';
 
 const read = <T>(name: string): T[] =>
   readFileSync(new URL(`../../gotemplate/golden/${name}`, import.meta.url), 'utf8')
     .split('\n')
     .filter((l) => l !== '')
     .map((l) => JSON.parse(l) as T);
-
-function render(c: TemplateCase): Omit<OracleResult, 'id'> {
-  setLocalLocation(localFromEnv({ TZ: c.tz }));
-  try {
-    return { output: compileWebhookTemplate(c.template, { source: 'body', bodyMode: 'raw' }).render(c.event, parseKubeTime(c.now)!) };
-  } catch (err) {
-    if (err instanceof TemplateError) return { error: err.message };
-    throw err;
-  }
-}
 
 test('every golden case with webhook data renders as Go renders it, upstream templates included', () => {
   const cases = read<OracleCase>('corpus.jsonl');
@@ -35,7 +23,7 @@ test('every golden case with webhook data renders as Go renders it, upstream tem
   for (const c of webhook) {
     const want = expected.get(c.id);
     assert.ok(want, `expected output for ${c.id}`);
-    const got = render(c);
+    const got = renderWithEncoder(c);
     if (got.output !== want.output || got.error !== want.error) mismatches.push(`${c.id}\n  go: ${JSON.stringify(want)}\n  ts: ${JSON.stringify(got)}`);
   }
   assert.equal(mismatches.length, 0, mismatches.slice(0, 10).join('\n'));
