@@ -64,6 +64,11 @@ function omitEmpty(out: Entry[], key: string, value: unknown): void {
   out.push([key, value]);
 }
 
+/** A *metav1.Time field (omitempty): absent or null → omitted; a zero time is still set, so written as null. */
+function pointerTime(out: Entry[], key: string, value: unknown): void {
+  if (typeof value === 'string') out.push([key, metaTimeJson(value)]);
+}
+
 function ownerReference(o: Record<string, unknown>): Fields {
   const out: Entry[] = [
     ['apiVersion', o.apiVersion ?? ''],
@@ -81,7 +86,7 @@ function managedField(m: Record<string, unknown>): Fields {
   omitEmpty(out, 'manager', m.manager);
   omitEmpty(out, 'operation', m.operation);
   omitEmpty(out, 'apiVersion', m.apiVersion);
-  omitEmpty(out, 'time', metaTimeJson(m.time as string | undefined));
+  pointerTime(out, 'time', m.time);
   omitEmpty(out, 'fieldsType', m.fieldsType);
   // FieldsV1 is raw JSON: Go re-encodes it as is (compacted or indented with the rest, HTML-escaped).
   if (m.fieldsV1 !== undefined && m.fieldsV1 !== null) out.push(['fieldsV1', rawJson(m.fieldsV1)]);
@@ -103,7 +108,7 @@ function objectMeta(md: ObjectMeta): Fields {
   omitEmpty(out, 'resourceVersion', md.resourceVersion);
   omitEmpty(out, 'generation', md.generation);
   out.push(['creationTimestamp', metaTimeJson(md.creationTimestamp)]);
-  omitEmpty(out, 'deletionTimestamp', metaTimeJson(md.deletionTimestamp));
+  pointerTime(out, 'deletionTimestamp', md.deletionTimestamp);
   if (typeof md.deletionGracePeriodSeconds === 'number') out.push(['deletionGracePeriodSeconds', md.deletionGracePeriodSeconds]);
   const labels = goSortedMap(md.labels);
   if (labels && labels.entries.length > 0) out.push(['labels', labels]);

@@ -21,6 +21,8 @@ const edgeCases: KubeEvent[] = [
     series: { count: 0, lastObservedTime: null, state: 'Ongoing' },
     related: {},
   },
+  // Pointer times set to the zero time are written as null, not omitted.
+  { metadata: { deletionTimestamp: '0001-01-01T00:00:00Z', managedFields: [{ manager: 'm', time: '0001-01-01T00:00:00Z' }, { manager: 'n', time: null }] }, involvedObject: {} },
 ];
 
 test('event JSON equals Go encoding/json byte for byte (compact, MarshalIndent with one space, map round trip)', async () => {
