@@ -38,9 +38,22 @@ function inGoKeyOrder<T>(items: readonly T[], key: (item: T) => string): T[] {
     .map(({ item }) => item);
 }
 
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+const LONE_SURROGATES = new RegExp(LONE_SURROGATE.source, 'g');
+
+/**
+ * Go decodes a lone surrogate escape in a map key as U+FFFD, so keys that differ only there are one
+ * key in Go's map, holding the value of the last one.
+ */
+function goMapEntries(m: Record<string, unknown>): Array<[string, unknown]> {
+  const entries = Object.entries(m);
+  if (!entries.some(([k]) => LONE_SURROGATE.test(k))) return entries;
+  return [...new Map(entries.map(([k, v]) => [k.replace(LONE_SURROGATES, '\ufffd'), v]))];
+}
+
 function goSortedMap(m: Record<string, unknown> | undefined, mapValue: (v: unknown) => unknown = (v) => v): Fields | undefined {
   if (m === undefined || m === null) return undefined;
-  return new Fields(inGoKeyOrder(Object.keys(m), (k) => k).map((k) => [k, mapValue(m[k])]));
+  return new Fields(inGoKeyOrder(goMapEntries(m), ([k]) => k).map(([k, v]) => [k, mapValue(v)]));
 }
 
 /** metav1.Time: RFC 3339 in UTC, whole seconds; zero → null. */

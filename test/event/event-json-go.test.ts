@@ -21,6 +21,8 @@ const edgeCases: KubeEvent[] = [
     series: { count: 0, lastObservedTime: null, state: 'Ongoing' },
     related: {},
   },
+  // Keys that Go decodes to the same key (a lone surrogate becomes U+FFFD): one entry, the last value.
+  { metadata: { labels: { '\ufffd': 'a', '\ud800': 'b', x: '1' }, annotations: { '\udc00': 'c', '\ud800': 'd' } }, involvedObject: {} },
   // Pointer times set to the zero time are written as null, not omitted.
   { metadata: { deletionTimestamp: '0001-01-01T00:00:00Z', managedFields: [{ manager: 'm', time: '0001-01-01T00:00:00Z' }, { manager: 'n', time: null }] }, involvedObject: {} },
 ];
