@@ -3,7 +3,7 @@
 import { eventJsonIndent } from '../../event/event-json.js';
 import { lastTimestamp } from '../../event/last-timestamp.js';
 import type { KubeEvent } from '../../event/types.js';
-import { unixNano } from '../../gotime/index.js';
+import { unixNano, type GoTime } from '../../gotime/index.js';
 
 export interface InfluxFormat {
   readonly withFields: boolean;
@@ -28,17 +28,17 @@ function byKey(a: [string, string], b: [string, string]): number {
 }
 
 export function encodeLine(measurement: string, tags: Record<string, string>, field: string, value: string, timeNs: bigint): string {
-  let line = escapeMeasurement(measurement);
+  let key = escapeMeasurement(measurement);
   const sorted = Object.entries(tags)
     .filter(([, v]) => v !== '')
     .sort(byKey);
-  for (const [k, v] of sorted) line += `,${escapeKey(k)}=${escapeKey(v)}`;
-  return `${line} ${escapeKey(field)}=${quoteString(value)} ${timeNs}\n`;
+  for (const [k, v] of sorted) key += `,${escapeKey(k)}=${escapeKey(v)}`;
+  return `${key} ${escapeKey(field)}=${quoteString(value)} ${timeNs}\n`;
 }
 
 /** kube-eventer's point for one event. */
-export function encodePoint(e: KubeEvent, format: InfluxFormat): string {
-  const time = unixNano(lastTimestamp(e));
+export function encodePoint(e: KubeEvent, format: InfluxFormat, now?: () => GoTime): string {
+  const time = unixNano(lastTimestamp(e, now));
   const isPod = e.involvedObject?.kind === 'Pod';
   if (format.withFields) {
     const tags: Record<string, string> = {

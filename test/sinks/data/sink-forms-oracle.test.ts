@@ -1,0 +1,18 @@
+// The payloads of the influxdb, eventbridge, sls, honeycomb, riemann and mongo sinks built from Event
+// data (and the Event JSON, elasticsearch, kafka and mysql forms) against real Go: the Go oracle
+// (test/fixtures/event-json-oracle) reproduces kube-eventer's code for each, with its libraries.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { KubeEvent } from '../../../src/event/types.js';
+import { payloadMismatches } from '../../event/payload-diff.js';
+import { streamEvent } from './helpers.js';
+
+/** Events whose payloads once differed from Go's (found by test/event/fuzz-event-payloads.ts). */
+const FOUND: KubeEvent[] = [];
+
+for (const tz of ['Asia/Shanghai', 'UTC', 'America/New_York']) {
+  test(`every sink's payload of 300 stream events and the cases found equals Go's, under ${tz}`, async () => {
+    const events = [...Array.from({ length: 300 }, (_, i) => streamEvent(i)), ...FOUND];
+    assert.deepEqual(await payloadMismatches(events.map((e) => JSON.stringify(e)), tz), []);
+  });
+}
