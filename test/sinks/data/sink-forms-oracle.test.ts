@@ -14,6 +14,9 @@ const FOUND: KubeEvent[] = [
   { metadata: { uid: 'u' }, involvedObject: {}, lastTimestamp: '9999-01-01T00:00:00Z' },
   { metadata: { uid: 'u' }, involvedObject: {}, lastTimestamp: '0001-01-01T00:00:00.5Z' },
   { metadata: { uid: 'u' }, involvedObject: {}, source: { host: 'h'.repeat(65_500) }, lastTimestamp: '2026-01-01T00:00:00Z' },
+  // eventbridge: the subject's resource is Go's one-to-one lower case (no final sigma, İ → i).
+  { metadata: {}, involvedObject: { kind: 'AΣ', name: 'n' } },
+  { metadata: {}, involvedObject: { kind: '\u0130', name: 'n' } },
 ];
 
 for (const tz of ['Asia/Shanghai', 'UTC', 'America/New_York']) {
