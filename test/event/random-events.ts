@@ -32,7 +32,7 @@ function toJson(v: Value): string {
 const PIECES = [
   'a', 'Z', '0', ' ', '<', '>', '&', '"', '\\', '/', '\u2028', '\u2029', '\n', '\t', '\r', '\b', '\f', '\u0000', '\u0001', '\u001f', '\u007f',
   '\u0080', '\u00e9', '\u00ff', '\u0100', '\u07ff', '\u0800', '\ufeff', '\ufffd', '\uffff', '\u{1f600}', '\u{10ffff}', '\u{10000}',
-  '\ud800', '\udbff', '\udc00', '\udfff', '%', '%s', '{{', '}}', '$', '\'', '`', '=', ',', ';', ':', '\u00a0', '\u200b',
+  '\ud800', '\udbff', '\udc00', '\udfff', '%', '%s', '{{', '}}', '$', '\'', '`', '=', ',', ';', ':', '\u00a0', '\u200b', '\u0130', '\u03a3', 'A\u03a3', '\u1e9e', '\u01c5', '\u212a', '\u0345',
   'kube-system', 'Pod', 'Back-off restarting failed container', '<script>alert(1)</script>', '&amp;', 'null', 'true', '-1', '1e3',
 ];
 
