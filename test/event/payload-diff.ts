@@ -2,9 +2,10 @@
 // fuzzing, test/event/event-payload-fuzz.*). Our side parses the line as the watch does (JSON.parse).
 import { eventJson, eventJsonIndent, eventJsonSorted } from '../../src/event/event-json.js';
 import { lastTimestamp } from '../../src/event/last-timestamp.js';
+import { lastOccurrence } from '../../src/event/occurrence.js';
 import type { KubeEvent } from '../../src/event/types.js';
-import { loadLocation, parseKubeTime, setLocalLocation } from '../../src/gotime/index.js';
-import { encodeDocument } from '../../src/sinks/elasticsearch/encoder.js';
+import { goTimeString, loadLocation, parseKubeTime, setLocalLocation } from '../../src/gotime/index.js';
+import { encodeDocument, indexName } from '../../src/sinks/elasticsearch/encoder.js';
 import { cloudEventAttributes } from '../../src/sinks/eventbridge/encoder.js';
 import { honeycombEvent } from '../../src/sinks/honeycomb/encoder.js';
 import { encodePoint } from '../../src/sinks/influxdb/encoder.js';
@@ -42,6 +43,8 @@ function goForms(g: GoEventForms): Forms {
     influx: g.influx, influxWithFields: g.influxWithFields, eventbridge: [g.ebSubject, g.ebType, g.ebTime].join('\n'), slsTime: String(g.slsTime),
     honeycomb: `{"data":${g.honeycombData},"time":${g.honeycombTime}}`, riemann: [g.riemannService, g.riemannFirst, g.riemannLast].join('\n'),
     mongo: [g.mongoFirst, g.mongoLast].join('\n'),
+    esIndex: g.esIndex,
+    logTime: g.mysqlLast,
   };
 }
 
@@ -54,7 +57,7 @@ function ourForms(line: string): Forms {
   const eb = cloudEventAttributes(e, CLOUD_EVENT_CONTEXT, now);
   const attributes = new Map(riemannAttributes(e, now));
   const mongo = mongoDocument(e, now);
-  return {
+  const forms: Forms = {
     compact: eventJson(e),
     indent: eventJsonIndent(e),
     sorted: eventJsonSorted(e),
@@ -69,7 +72,11 @@ function ourForms(line: string): Forms {
     honeycomb: honeycombEvent(e, now),
     riemann: [`${e.involvedObject.kind ?? ''}.${e.reason ?? ''}`, attributes.get('first-timestamp'), attributes.get('last-timestamp')].join('\n'),
     mongo: [mongo.first_occurrence_time?.getTime() ?? '', mongo.last_occurrence_time?.getTime() ?? ''].join('\n'),
+    esIndex: indexName(e, { index: 'heapster', clusterName: 'default', useNamespace: true, dataStream: false }, lastTimestamp(e, now)),
   };
+  // The log sink's time; with a series it deliberately shows the series' last observation.
+  if (!e.series) forms.logTime = goTimeString(lastOccurrence(e, now));
+  return forms;
 }
 
 /** Every form that differs, for lines Go decodes (a line Go rejects never reaches a sink). */
