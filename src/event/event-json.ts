@@ -51,9 +51,10 @@ function goMapEntries(m: Record<string, unknown>): Array<[string, unknown]> {
   return [...new Map(entries.map(([k, v]) => [k.replace(LONE_SURROGATES, '\ufffd'), v]))];
 }
 
-function goSortedMap(m: Record<string, unknown> | undefined, mapValue: (v: unknown) => unknown = (v) => v): Fields | undefined {
+/** A map[string]string; Go decodes a null value as "" (as it does a null element of a []string). */
+function goSortedMap(m: Record<string, unknown> | undefined): Fields | undefined {
   if (m === undefined || m === null) return undefined;
-  return new Fields(inGoKeyOrder(goMapEntries(m), ([k]) => k).map(([k, v]) => [k, mapValue(v)]));
+  return new Fields(inGoKeyOrder(goMapEntries(m), ([k]) => k).map(([k, v]) => [k, v ?? '']));
 }
 
 /** metav1.Time: RFC 3339 in UTC, whole seconds; zero → null. */
@@ -127,10 +128,11 @@ function objectMeta(md: ObjectMeta): Fields {
   if (labels && labels.entries.length > 0) out.push(['labels', labels]);
   const annotations = goSortedMap(md.annotations);
   if (annotations && annotations.entries.length > 0) out.push(['annotations', annotations]);
-  omitEmpty(out, 'ownerReferences', md.ownerReferences?.map((o) => ownerReference(o as Record<string, unknown>)));
-  omitEmpty(out, 'finalizers', md.finalizers);
+  // A null element of a struct list decodes as the zero struct, of a string list as "".
+  omitEmpty(out, 'ownerReferences', md.ownerReferences?.map((o) => ownerReference((o ?? {}) as Record<string, unknown>)));
+  omitEmpty(out, 'finalizers', md.finalizers?.map((f) => (f as string | null) ?? ''));
   omitEmpty(out, 'clusterName', md.clusterName);
-  omitEmpty(out, 'managedFields', md.managedFields?.map((m) => managedField(m as Record<string, unknown>)));
+  omitEmpty(out, 'managedFields', md.managedFields?.map((m) => managedField((m ?? {}) as Record<string, unknown>)));
   return new Fields(out);
 }
 
