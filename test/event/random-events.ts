@@ -90,7 +90,7 @@ export class EventGenerator {
     const { y, mo, d, h, mi, s } = this.date();
     if (y === 1 && this.chance(0.5)) return '0001-01-01T00:00:00' + fraction + 'Z';
     const p = (n: number, w = 2) => String(n).padStart(w, '0');
-    const zone = this.pick(['Z', 'Z', 'Z', '+08:00', '-05:00', '+05:45', '-00:00', '+14:00', '-12:00', 'z']);
+    const zone = this.pick(['Z', 'Z', 'Z', '+08:00', '-05:00', '+05:45', '-00:00', '+14:00', '-12:00']);
     return `${p(y, 4)}-${p(mo)}-${p(d)}T${p(h)}:${p(mi)}:${p(s)}${fraction}${zone}`;
   }
 
@@ -113,7 +113,7 @@ export class EventGenerator {
     const n = this.int(6);
     for (let i = 0; i < n; i++) {
       const key = this.pick(['app', 'a', 'B', '10', '2', '-1', '01', '4294967295', '', 'é', 'Z', '__proto__', 'constructor', 'toString', 'k8s.io/<x>', '\u{1f600}', '\ufffd', '\ud800'].concat(this.text()));
-      out[key] = this.text();
+      out[key] = this.chance(0.03) ? null : this.text();
     }
     return out;
   }
@@ -141,16 +141,18 @@ export class EventGenerator {
     if (this.chance(0.5)) m.labels = this.map();
     if (this.chance(0.3)) m.annotations = this.map();
     if (this.chance(0.2)) {
-      m.ownerReferences = Array.from({ length: this.int(3) }, () => {
+      m.ownerReferences = Array.from({ length: this.int(3) }, (): Value => {
+        if (this.chance(0.05)) return null;
         const o: Record<string, Value> = { apiVersion: this.text(), kind: this.text(), name: this.text(), uid: this.text() };
         if (this.chance(0.5)) o.controller = this.chance(0.5);
         if (this.chance(0.5)) o.blockOwnerDeletion = this.chance(0.5);
         return o;
       });
     }
-    if (this.chance(0.2)) m.finalizers = Array.from({ length: this.int(3) }, () => this.text());
+    if (this.chance(0.2)) m.finalizers = Array.from({ length: this.int(3) }, () => (this.chance(0.05) ? null : this.text()));
     if (this.chance(0.2)) {
-      m.managedFields = Array.from({ length: this.int(3) }, () => {
+      m.managedFields = Array.from({ length: this.int(3) }, (): Value => {
+        if (this.chance(0.05)) return null;
         const f: Record<string, Value> = {};
         for (const k of ['manager', 'operation', 'apiVersion', 'fieldsType']) this.str(f, k);
         if (this.chance(0.7)) f.time = this.time();
