@@ -38,9 +38,23 @@ function inGoKeyOrder<T>(items: readonly T[], key: (item: T) => string): T[] {
     .map(({ item }) => item);
 }
 
-function goSortedMap(m: Record<string, unknown> | undefined, mapValue: (v: unknown) => unknown = (v) => v): Fields | undefined {
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+const LONE_SURROGATES = new RegExp(LONE_SURROGATE.source, 'g');
+
+/**
+ * Go decodes a lone surrogate escape in a map key as U+FFFD, so keys that differ only there are one
+ * key in Go's map, holding the value of the last one.
+ */
+function goMapEntries(m: Record<string, unknown>): Array<[string, unknown]> {
+  const entries = Object.entries(m);
+  if (!entries.some(([k]) => LONE_SURROGATE.test(k))) return entries;
+  return [...new Map(entries.map(([k, v]) => [k.replace(LONE_SURROGATES, '\ufffd'), v]))];
+}
+
+/** A map[string]string; Go decodes a null value as "" (as it does a null element of a []string). */
+function goSortedMap(m: Record<string, unknown> | undefined): Fields | undefined {
   if (m === undefined || m === null) return undefined;
-  return new Fields(inGoKeyOrder(Object.keys(m), (k) => k).map((k) => [k, mapValue(m[k])]));
+  return new Fields(inGoKeyOrder(goMapEntries(m), ([k]) => k).map(([k, v]) => [k, v ?? '']));
 }
 
 /** metav1.Time: RFC 3339 in UTC, whole seconds; zero → null. */
@@ -64,6 +78,11 @@ function omitEmpty(out: Entry[], key: string, value: unknown): void {
   out.push([key, value]);
 }
 
+/** A *metav1.Time field (omitempty): absent or null → omitted; a zero time is still set, so written as null. */
+function pointerTime(out: Entry[], key: string, value: unknown): void {
+  if (typeof value === 'string') out.push([key, metaTimeJson(value)]);
+}
+
 function ownerReference(o: Record<string, unknown>): Fields {
   const out: Entry[] = [
     ['apiVersion', o.apiVersion ?? ''],
@@ -81,7 +100,7 @@ function managedField(m: Record<string, unknown>): Fields {
   omitEmpty(out, 'manager', m.manager);
   omitEmpty(out, 'operation', m.operation);
   omitEmpty(out, 'apiVersion', m.apiVersion);
-  omitEmpty(out, 'time', metaTimeJson(m.time as string | undefined));
+  pointerTime(out, 'time', m.time);
   omitEmpty(out, 'fieldsType', m.fieldsType);
   // FieldsV1 is raw JSON: Go re-encodes it as is (compacted or indented with the rest, HTML-escaped).
   if (m.fieldsV1 !== undefined && m.fieldsV1 !== null) out.push(['fieldsV1', rawJson(m.fieldsV1)]);
@@ -103,16 +122,17 @@ function objectMeta(md: ObjectMeta): Fields {
   omitEmpty(out, 'resourceVersion', md.resourceVersion);
   omitEmpty(out, 'generation', md.generation);
   out.push(['creationTimestamp', metaTimeJson(md.creationTimestamp)]);
-  omitEmpty(out, 'deletionTimestamp', metaTimeJson(md.deletionTimestamp));
+  pointerTime(out, 'deletionTimestamp', md.deletionTimestamp);
   if (typeof md.deletionGracePeriodSeconds === 'number') out.push(['deletionGracePeriodSeconds', md.deletionGracePeriodSeconds]);
   const labels = goSortedMap(md.labels);
   if (labels && labels.entries.length > 0) out.push(['labels', labels]);
   const annotations = goSortedMap(md.annotations);
   if (annotations && annotations.entries.length > 0) out.push(['annotations', annotations]);
-  omitEmpty(out, 'ownerReferences', md.ownerReferences?.map((o) => ownerReference(o as Record<string, unknown>)));
-  omitEmpty(out, 'finalizers', md.finalizers);
+  // A null element of a struct list decodes as the zero struct, of a string list as "".
+  omitEmpty(out, 'ownerReferences', md.ownerReferences?.map((o) => ownerReference((o ?? {}) as Record<string, unknown>)));
+  omitEmpty(out, 'finalizers', md.finalizers?.map((f) => (f as string | null) ?? ''));
   omitEmpty(out, 'clusterName', md.clusterName);
-  omitEmpty(out, 'managedFields', md.managedFields?.map((m) => managedField(m as Record<string, unknown>)));
+  omitEmpty(out, 'managedFields', md.managedFields?.map((m) => managedField((m ?? {}) as Record<string, unknown>)));
   return new Fields(out);
 }
 

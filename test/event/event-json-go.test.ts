@@ -21,6 +21,12 @@ const edgeCases: KubeEvent[] = [
     series: { count: 0, lastObservedTime: null, state: 'Ongoing' },
     related: {},
   },
+  // Keys that Go decodes to the same key (a lone surrogate becomes U+FFFD): one entry, the last value.
+  { metadata: { labels: { '\ufffd': 'a', '\ud800': 'b', x: '1' }, annotations: { '\udc00': 'c', '\ud800': 'd' } }, involvedObject: {} },
+  // null inside maps and lists: "" for strings, the zero struct for structs.
+  JSON.parse('{"metadata":{"labels":{"a":null,"b":"x"},"finalizers":[null,"f"],"ownerReferences":[null],"managedFields":[null]},"involvedObject":{}}') as KubeEvent,
+  // Pointer times set to the zero time are written as null, not omitted.
+  { metadata: { deletionTimestamp: '0001-01-01T00:00:00Z', managedFields: [{ manager: 'm', time: '0001-01-01T00:00:00Z' }, { manager: 'n', time: null }] }, involvedObject: {} },
 ];
 
 test('event JSON equals Go encoding/json byte for byte (compact, MarshalIndent with one space, map round trip)', async () => {

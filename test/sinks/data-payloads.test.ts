@@ -32,6 +32,9 @@ const edgeCases: KubeEvent[] = [
     related: { kind: 'Node', name: 'n' }, reportingComponent: 'rc', reportingInstance: 'ri',
   },
   { metadata: { uid: 'only-now' }, involvedObject: { kind: 'Pod' }, series: { count: 1 }, related: {} },
+  // A lastTimestamp with a fraction keeps it in EventTimestamp (and year 1 plus a fraction is not zero).
+  { metadata: {}, involvedObject: {}, lastTimestamp: '2038-03-16T17:03:50.206Z' },
+  { metadata: {}, involvedObject: {}, lastTimestamp: '0001-01-01T00:00:00.9Z' },
 ];
 
 async function compare(tz: string): Promise<void> {

@@ -1,6 +1,7 @@
 // Events → CloudEvents as kube-eventer builds them and as its SDK serialises them: a JSON array of
 // objects with alphabetically sorted keys, `data` the event's Go JSON (also key-sorted).
 import { createHash } from 'node:crypto';
+import { goCase } from '../../base/go-case.js';
 import { eventJsonSorted } from '../../event/event-json.js';
 import { goJsonString } from '../../event/go-json.js';
 import { lastTimestamp } from '../../event/last-timestamp.js';
@@ -24,7 +25,7 @@ export interface CloudEventContext {
 /** apimachinery's UnsafeGuessKindToResource, as kube-eventer's subject uses it. */
 export function guessResource(kind: string): string {
   if (kind === '') return '';
-  const singular = kind.toLowerCase();
+  const singular = goCase(kind, false);
   if (singular.endsWith('endpoints')) return singular;
   if (singular.endsWith('s')) return `${singular}es`;
   if (singular.endsWith('y')) return `${singular.slice(0, -1)}ies`;

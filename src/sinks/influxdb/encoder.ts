@@ -3,7 +3,7 @@
 import { eventJsonIndent } from '../../event/event-json.js';
 import { lastTimestamp } from '../../event/last-timestamp.js';
 import type { KubeEvent } from '../../event/types.js';
-import { unixNano } from '../../gotime/index.js';
+import { unixNano, type GoTime } from '../../gotime/index.js';
 
 export interface InfluxFormat {
   readonly withFields: boolean;
@@ -27,18 +27,36 @@ function byKey(a: [string, string], b: [string, string]): number {
   return a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0;
 }
 
+/** The nanosecond range InfluxDB stores (its two lowest and one highest values are reserved). */
+const MIN_NANO_TIME = -(2n ** 63n) + 2n;
+const MAX_NANO_TIME = 2n ** 63n - 2n;
+/** InfluxDB's longest series key plus field key. */
+const MAX_KEY_LENGTH = 65535;
+
+/**
+ * kube-eventer's client library writes a point InfluxDB cannot store as this comment line, which
+ * InfluxDB skips: the rest of the request is still written (a bad point would fail the whole write).
+ */
+function refusedPoint(reason: string, measurement: string): string {
+  return `# ERROR: ${reason} ${measurement}\n`;
+}
+
 export function encodeLine(measurement: string, tags: Record<string, string>, field: string, value: string, timeNs: bigint): string {
-  let line = escapeMeasurement(measurement);
+  if (timeNs < MIN_NANO_TIME || timeNs > MAX_NANO_TIME) return refusedPoint(`time outside range ${MIN_NANO_TIME} - ${MAX_NANO_TIME}`, measurement);
+  let key = escapeMeasurement(measurement);
   const sorted = Object.entries(tags)
     .filter(([, v]) => v !== '')
     .sort(byKey);
-  for (const [k, v] of sorted) line += `,${escapeKey(k)}=${escapeKey(v)}`;
-  return `${line} ${escapeKey(field)}=${quoteString(value)} ${timeNs}\n`;
+  for (const [k, v] of sorted) key += `,${escapeKey(k)}=${escapeKey(v)}`;
+  // The series key and field key with InfluxDB's 4-byte separator.
+  const keyLength = Buffer.byteLength(key) + 4 + Buffer.byteLength(field);
+  if (keyLength > MAX_KEY_LENGTH) return refusedPoint(`max key length exceeded: ${keyLength} > ${MAX_KEY_LENGTH}`, measurement);
+  return `${key} ${escapeKey(field)}=${quoteString(value)} ${timeNs}\n`;
 }
 
 /** kube-eventer's point for one event. */
-export function encodePoint(e: KubeEvent, format: InfluxFormat): string {
-  const time = unixNano(lastTimestamp(e));
+export function encodePoint(e: KubeEvent, format: InfluxFormat, now?: () => GoTime): string {
+  const time = unixNano(lastTimestamp(e, now));
   const isPod = e.involvedObject?.kind === 'Pod';
   if (format.withFields) {
     const tags: Record<string, string> = {

@@ -1,7 +1,7 @@
 // Events → Kafka messages, byte for byte what kube-eventer's kafka sink produces as the value:
 //   {"EventValue":"<EventJSONIndent>","EventTimestamp":"<RFC3339Nano UTC of the event time>",
 //    "EventTags":{"eventID":..,"hostname":..[,"pod_id":..,"pod_name":..]}}
-import { eventJsonIndent, metaTimeJson } from '../../event/event-json.js';
+import { eventJsonIndent } from '../../event/event-json.js';
 import { goJson } from '../../event/go-json.js';
 import { lastTimestamp } from '../../event/last-timestamp.js';
 import type { KubeEvent } from '../../event/types.js';
@@ -27,8 +27,7 @@ function eventTags(e: Readonly<KubeEvent>): Record<string, string> {
 export function encodeValue(e: Readonly<KubeEvent>, now?: () => GoTime): string {
   return goJson({
     EventValue: eventJsonIndent(e),
-    // A set lastTimestamp has whole seconds, so its JSON form is already RFC3339Nano in UTC.
-    EventTimestamp: metaTimeJson(e.lastTimestamp) ?? rfc3339NanoUTC(lastTimestamp(e, now)),
+    EventTimestamp: rfc3339NanoUTC(lastTimestamp(e, now)),
     EventTags: eventTags(e),
   });
 }

@@ -34,8 +34,8 @@ export function documentId(e: KubeEvent, last: GoTime): ObjectId {
   return new ObjectId(bytes);
 }
 
-export function encodeDocument(e: KubeEvent): MongoEventDocument {
-  const last = lastTimestamp(e);
+export function encodeDocument(e: KubeEvent, now?: () => GoTime): MongoEventDocument {
+  const last = lastTimestamp(e, now);
   const doc: MongoEventDocument = { _id: documentId(e, last) };
   const put = <K extends keyof MongoEventDocument>(key: K, value: MongoEventDocument[K] | undefined | '' | 0) => {
     if (value !== undefined && value !== '' && value !== 0) doc[key] = value as MongoEventDocument[K];
