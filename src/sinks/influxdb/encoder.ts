@@ -33,12 +33,15 @@ const MAX_NANO_TIME = 2n ** 63n - 2n;
 /** InfluxDB's longest series key plus field key. */
 const MAX_KEY_LENGTH = 65535;
 
+/** How a refused point's comment line starts. */
+export const REFUSED_POINT = '# ERROR: ';
+
 /**
  * kube-eventer's client library writes a point InfluxDB cannot store as this comment line, which
  * InfluxDB skips: the rest of the request is still written (a bad point would fail the whole write).
  */
 function refusedPoint(reason: string, measurement: string): string {
-  return `# ERROR: ${reason} ${measurement}\n`;
+  return `${REFUSED_POINT}${reason} ${measurement}\n`;
 }
 
 export function encodeLine(measurement: string, tags: Record<string, string>, field: string, value: string, timeNs: bigint): string {

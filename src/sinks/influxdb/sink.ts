@@ -11,7 +11,7 @@ import type { Sink } from '../../pipeline/sink.js';
 import type { SinkContext, SinkParts } from '../context.js';
 import { fillRequest, verdictForTaken } from '../fill-request.js';
 import { describeNetworkError } from '../network-error.js';
-import { encodePoint, type InfluxFormat } from './encoder.js';
+import { encodePoint, REFUSED_POINT, type InfluxFormat } from './encoder.js';
 import { parseInfluxOptions, type InfluxOptions } from './options.js';
 
 /** kube-eventer wrote 1000 points per request. */
@@ -147,7 +147,9 @@ class InfluxSink implements Sink {
     } catch (err) {
       failure = classifyFailure(err, target, signal);
     }
-    return failure === undefined ? outcomes : verdictForTaken(outcomes, failure);
+    // A point InfluxDB cannot store goes as kube-eventer's comment line (skipped, the rest is written); its event is refused, so logged and counted.
+    const verdicts = outcomes.map((o, k) => (k < lines.length && lines[k]!.startsWith(REFUSED_POINT) ? reject(`influxdb cannot store this event's point: ${lines[k]!.slice(REFUSED_POINT.length).trim()}`) : o));
+    return failure === undefined ? verdicts : verdictForTaken(verdicts, failure);
   }
 
   /** undefined when the write succeeded. */

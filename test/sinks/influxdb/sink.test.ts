@@ -61,6 +61,16 @@ describe('InfluxDB 1.x (real server)', () => {
     );
   });
 
+  test('an event InfluxDB cannot store (time before 1677) is refused and counted; the others of its write are stored', async () => {
+    const events = Array.from({ length: 5 }, (_, i) => streamEvent(5000 + i));
+    events[2] = { ...events[2]!, lastTimestamp: '1600-01-01T00:00:00Z' };
+    const registry = await deliver('db=range', events);
+    assert.equal(await metricSum(registry, 'eventer_sink_events_rejected_total'), 1);
+    assert.equal(await metricSum(registry, 'eventer_sink_events_sent_total'), 4);
+    const rows = await influx.rows('range', 'log/events');
+    assert.deepEqual(rows.map((r) => r.uid).sort(), events.filter((_, i) => i !== 2).map((e) => e.metadata.uid).sort());
+  });
+
   test('withfields=true, db and cluster_name; an existing database without a "default" policy gets one', async () => {
     await influx.query('', 'CREATE DATABASE "ops"', 'POST');
     const events = Array.from({ length: 50 }, (_, i) => streamEvent(i));
