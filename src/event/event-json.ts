@@ -58,7 +58,7 @@ function goSortedMap(m: Record<string, unknown> | undefined): Fields | undefined
 }
 
 /** metav1.Time: RFC 3339 in UTC, whole seconds; zero → null. */
-export function metaTimeJson(s: string | null | undefined): string | null {
+function metaTimeJson(s: string | null | undefined): string | null {
   const t = parseKubeTime(s);
   return t === null || isZeroGoTime(t) ? null : goFormat(utc(t), '2006-01-02T15:04:05Z07:00');
 }

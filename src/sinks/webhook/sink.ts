@@ -248,7 +248,7 @@ interface StartingTemplate {
  * How long startup retries a ConfigMap read that failed for a passing reason (an API server restarting,
  * a sidecar proxy not ready yet), before the failure counts as the ConfigMap's.
  */
-export const CONFIGMAP_STARTUP_RETRY_MS = 30_000;
+const CONFIGMAP_STARTUP_RETRY_MS = 30_000;
 
 /** Network errors and timeouts (no status) and transient statuses pass; a 403 or a 404 is an answer. */
 function isPassing(err: unknown): boolean {
