@@ -26,6 +26,8 @@ export class DeferredEvent {
   whole(): KubeEvent {
     if (this.parsed === undefined) {
       this.parsed = JSON.parse(`{${this.bytes!.toString('utf8', this.from, this.to)}`) as KubeEvent;
+      // null or absent: the empty ObjectReference Go decodes (the summary has it too).
+      this.parsed.involvedObject ??= {};
       this.bytes = undefined;
     }
     return this.parsed;

@@ -169,7 +169,8 @@ export class EventGenerator {
     // No kind/apiVersion: client-go's typed decoding clears TypeMeta, and so does our watch.
     const e: Record<string, Value> = {};
     e.metadata = this.metadata();
-    e.involvedObject = this.objectReference();
+    // null or absent: Go decodes the empty ObjectReference, and so does our watch.
+    if (!this.chance(0.04)) e.involvedObject = this.chance(0.04) ? null : this.objectReference();
     for (const k of ['reason', 'message']) this.str(e, k);
     if (this.chance(0.85)) {
       const s: Record<string, Value> = {};
