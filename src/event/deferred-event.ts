@@ -1,4 +1,4 @@
-import { keepExactInt64s } from './exact-int64.js';
+import { keepExactInt64s, OWN_METADATA } from './exact-int64.js';
 import type { EventSummary, KubeEvent } from './types.js';
 
 /**
@@ -28,7 +28,7 @@ export class DeferredEvent {
     if (this.parsed === undefined) {
       const text = `{${this.bytes!.toString('utf8', this.from, this.to)}`;
       this.parsed = JSON.parse(text) as KubeEvent;
-      keepExactInt64s(this.parsed, text, ['metadata']);
+      keepExactInt64s(this.parsed, text, OWN_METADATA);
       // null or absent: the empty ObjectReference Go decodes (the summary has it too).
       this.parsed.involvedObject ??= {};
       this.bytes = undefined;

@@ -15,6 +15,10 @@ export function isInt64Digits(value: unknown): value is string {
   return typeof value === 'string' && INTEGER.test(value);
 }
 
+/** Where an object's ObjectMeta is: an object's own, a watch notification's object's. */
+export const OWN_METADATA: readonly string[] = ['metadata'];
+export const WATCHED_METADATA: readonly string[] = ['object', 'metadata'];
+
 /** Marks int64 digits in JSON.stringify's output; no text can hold it by chance (random per process). */
 const MARK = `\u0000${randomBytes(8).toString('hex')}:`;
 const MARKED = new RegExp(`"\\\\u0000${MARK.slice(1)}(-?\\d+)"`, 'g');
@@ -36,10 +40,12 @@ export function stringifyExact(object: { readonly metadata?: ObjectMeta }): stri
  * exponent, beyond int64) stays as JSON.parse gave it.
  */
 export function keepExactInt64s(parsed: unknown, text: string, path: readonly string[]): void {
-  let meta = parsed as Record<string, unknown> | undefined;
-  for (const key of path) meta = typeof meta === 'object' && meta !== null ? (meta[key] as Record<string, unknown> | undefined) : undefined;
+  let meta = parsed;
+  for (let i = 0; i < path.length && typeof meta === 'object' && meta !== null; i++) meta = (meta as Record<string, unknown>)[path[i]!];
   if (typeof meta !== 'object' || meta === null) return;
   const md = meta as ObjectMeta;
+  // Most Events have neither field.
+  if (md.generation === undefined && md.deletionGracePeriodSeconds === undefined) return;
   for (const field of INT64_FIELDS) {
     const value = md[field];
     if (typeof value !== 'number' || Number.isSafeInteger(value)) continue;

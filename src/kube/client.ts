@@ -10,7 +10,7 @@ import { buildKubeConnection, type KubeConfigEnvironment, type KubeConnectionCon
 import { KubeApiError, type KubeApi, type Query, type RequestOptions, type WatchOptions } from './api.js';
 import { ListScanError, ListScanner } from './list-scanner.js';
 import { EventLineScanner } from './event-line-scanner.js';
-import { keepExactInt64s } from '../event/exact-int64.js';
+import { keepExactInt64s, OWN_METADATA, WATCHED_METADATA } from '../event/exact-int64.js';
 import { proxyAuthorization, stripBrackets, TunnelAgent } from '../base/proxy.js';
 import { runReflector, type ReflectorTuning } from './reflector.js';
 import type { ConfigMap, KubeList, KubeStatus, Lease, ListMeta, TypeMeta, WatchEvent, WatchEventType } from './types.js';
@@ -129,7 +129,7 @@ export class WatchLineDecoder<T> {
           const text = `{${line.slice(rest, -1)}`;
           try {
             const object = JSON.parse(text) as T;
-            keepExactInt64s(object, text, ['metadata']);
+            keepExactInt64s(object, text, OWN_METADATA);
             return { type: type as WatchEventType, object };
           } catch {
             // another layout (a member after the object): parsed whole below
@@ -208,7 +208,7 @@ function parseLine<T>(text: string): WatchEvent<T> | undefined {
     if (trimmed === text) throw err;
     event = JSON.parse(trimmed) as WatchEvent<T>;
   }
-  keepExactInt64s(event, text, ['object', 'metadata']);
+  keepExactInt64s(event, text, WATCHED_METADATA);
   return event;
 }
 

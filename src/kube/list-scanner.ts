@@ -1,7 +1,7 @@
 // Reads a Kubernetes list response (`{"kind":…,"metadata":{…},"items":[{…},{…},…]}`) as it streams in:
 // each item is parsed on its own as soon as its last byte arrives, so a list is never held whole (a
 // server that ignores `limit` may send every Event of a large cluster in one body).
-import { keepExactInt64s } from '../event/exact-int64.js';
+import { keepExactInt64s, OWN_METADATA } from '../event/exact-int64.js';
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
@@ -157,7 +157,7 @@ export class ListScanner<T> {
     } catch {
       throw new ListScanError('a list item is not valid JSON');
     }
-    keepExactInt64s(value, text, ['metadata']);
+    keepExactInt64s(value, text, OWN_METADATA);
     this.onItem(value);
   }
 
