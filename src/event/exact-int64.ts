@@ -77,7 +77,7 @@ function numberLiteral(text: string, path: readonly string[]): string | undefine
     if (c === QUOTE) {
       let end = i + 1;
       let escaped = false;
-      while (text.charCodeAt(end) !== QUOTE) {
+      while (end < text.length && text.charCodeAt(end) !== QUOTE) {
         if (text.charCodeAt(end) === BACKSLASH) {
           escaped = true;
           end++;
