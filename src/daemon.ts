@@ -104,7 +104,7 @@ export async function startDaemon(config: DaemonConfig, deps: DaemonDeps): Promi
     let detail: string;
     if (source === undefined) {
       state = deps.leaderElection ? 'standby' : 'starting';
-      detail = deps.leaderElection ? 'another replica holds the Lease' : 'not started';
+      detail = deps.leaderElection ? standby().reason : 'not started';
     } else {
       const health = source.health();
       const ready = source.ready();
@@ -126,15 +126,17 @@ export async function startDaemon(config: DaemonConfig, deps: DaemonDeps): Promi
       recent: recent.list(),
     };
   }
-  // A standby is alive and ready: were it unready, a Deployment's rolling update would wait forever
-  // for the new pod, which stands by while the old leader holds the Lease.
-  const standby = { healthy: true, reason: 'standby: another replica holds the Lease' };
+  // A standby is alive and ready while it can read the Lease: were it unready, a Deployment's rolling
+  // update would wait forever for the new pod, which stands by while the old leader holds the Lease.
+  // Cut off from the API server as long as a leader's watch may be, it fails as that leader would.
+  const starting = { healthy: true, reason: 'starting' };
+  const standby = () => elector?.standbyHealth(config.watchUnhealthyAfterMs) ?? starting;
   const http = await startHealthServer({
     host: config.healthzIp,
     port: config.healthzPort,
     registry,
-    liveness: [{ name: 'watch', check: () => source?.health() ?? standby }],
-    readiness: [{ name: 'initial list', check: () => source?.ready() ?? (deps.leaderElection ? standby : { healthy: false, reason: 'starting' }) }],
+    liveness: [{ name: 'watch', check: () => source?.health() ?? standby() }],
+    readiness: [{ name: 'initial list', check: () => source?.ready() ?? (deps.leaderElection ? standby() : { healthy: false, reason: 'starting' }) }],
     ...(config.statusPage ? { statusPage: () => renderStatusPage(statusSnapshot(), redact) } : {}),
   });
 

@@ -3,6 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import { keepExactInt64s, OWN_METADATA } from './event/exact-int64.js';
 import type { KubeEvent } from './event/types.js';
 import { TemplateError } from './gotemplate/index.js';
 import { bodyBytes, compileWebhookTemplate } from './sinks/webhook/encoder.js';
@@ -108,6 +109,7 @@ function parseEvent(path: string, text: string): KubeEvent {
     throw new UsageError(`${path}: not JSON: ${(err as Error).message}`);
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new UsageError(`${path}: expected one Event object`);
+  keepExactInt64s(value, text, OWN_METADATA);
   const obj = value as Record<string, unknown>;
   if (Array.isArray(obj.items)) throw new UsageError(`${path}: holds a list of ${obj.items.length} events; give one Event`);
   return { ...obj, metadata: (obj.metadata as KubeEvent['metadata']) ?? {}, involvedObject: (obj.involvedObject as KubeEvent['involvedObject']) ?? {} } as KubeEvent;

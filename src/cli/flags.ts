@@ -59,7 +59,7 @@ export const FLAG_SPECS: readonly FlagSpec[] = [
   { name: 'version', kind: 'bool', usage: 'print version info and exit', defaultText: 'false' },
   { name: 'log-format', kind: 'string', usage: 'log format: auto (text on a terminal, else json), text or json', defaultText: 'auto' },
   { name: 'shutdown-grace', kind: 'duration', usage: 'on SIGTERM/SIGINT, how long sinks may drain queued events', defaultText: '25s' },
-  { name: 'watch-unhealthy-after', kind: 'duration', usage: 'how long the event watch may be reconnecting before /healthz fails', defaultText: '1m0s' },
+  { name: 'watch-unhealthy-after', kind: 'duration', usage: 'how long the event watch may be reconnecting, or a standby (--leader-elect) unable to read the Lease, before /healthz fails', defaultText: '1m0s' },
   { name: 'watch-stall-timeout', kind: 'duration', usage: 'connected but no event or bookmark for this long means the watch is stuck and /healthz fails (0 = off)', defaultText: '5m0s' },
   { name: 'checkpoint', kind: 'string', usage: 'record what each sink delivered and resume there after a restart: configmap:<namespace>/<name> or file:<path>' },
   { name: 'leader-elect', kind: 'bool', usage: 'run several replicas; only the holder of a coordination.k8s.io Lease delivers', defaultText: 'false' },

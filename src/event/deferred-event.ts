@@ -1,3 +1,4 @@
+import { keepExactInt64s, OWN_METADATA } from './exact-int64.js';
 import type { EventSummary, KubeEvent } from './types.js';
 
 /**
@@ -25,7 +26,11 @@ export class DeferredEvent {
   /** The whole Event, parsed on the first call. */
   whole(): KubeEvent {
     if (this.parsed === undefined) {
-      this.parsed = JSON.parse(`{${this.bytes!.toString('utf8', this.from, this.to)}`) as KubeEvent;
+      const text = `{${this.bytes!.toString('utf8', this.from, this.to)}`;
+      this.parsed = JSON.parse(text) as KubeEvent;
+      keepExactInt64s(this.parsed, text, OWN_METADATA);
+      // null or absent: the empty ObjectReference Go decodes (the summary has it too).
+      this.parsed.involvedObject ??= {};
       this.bytes = undefined;
     }
     return this.parsed;

@@ -1,6 +1,7 @@
 // Go's encoding/json of a decoded core/v1 Event (k8s.io/api v0.17, as kube-eventer links it): the
 // payload kube-eventer's data sinks embed. Field order, omitempty rules and time formats follow the Go
 // struct tags; map keys are sorted as Go sorts them (byte order, so "10" before "2", unlike JS objects).
+import { isInt64Digits } from './exact-int64.js';
 import { goJsonString } from './go-json.js';
 import type { KubeEvent, ObjectMeta, ObjectReference } from './types.js';
 import { parseKubeTime, goFormat, utc, isZeroGoTime } from '../gotime/index.js';
@@ -10,10 +11,18 @@ class Fields {
   constructor(readonly entries: Array<[string, unknown]>) {}
 }
 
+/** An int64 beyond ±2^53, kept as its digits: written as the number it is. */
+class Int64 {
+  constructor(readonly digits: string) {}
+}
+
+const int64 = (value: unknown): unknown => (isInt64Digits(value) ? new Int64(value) : value);
+
 function write(value: unknown, indent: string | undefined, depth: number): string {
   if (value === null || value === undefined) return 'null';
   if (typeof value === 'string') return goJsonString(value);
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (value instanceof Int64) return value.digits;
   const items: string[] = [];
   const isObject = value instanceof Fields;
   if (isObject) {
@@ -120,10 +129,11 @@ function objectMeta(md: ObjectMeta): Fields {
   omitEmpty(out, 'selfLink', md.selfLink);
   omitEmpty(out, 'uid', md.uid);
   omitEmpty(out, 'resourceVersion', md.resourceVersion);
-  omitEmpty(out, 'generation', md.generation);
+  omitEmpty(out, 'generation', int64(md.generation));
   out.push(['creationTimestamp', metaTimeJson(md.creationTimestamp)]);
   pointerTime(out, 'deletionTimestamp', md.deletionTimestamp);
-  if (typeof md.deletionGracePeriodSeconds === 'number') out.push(['deletionGracePeriodSeconds', md.deletionGracePeriodSeconds]);
+  const grace = md.deletionGracePeriodSeconds;
+  if (typeof grace === 'number' || isInt64Digits(grace)) out.push(['deletionGracePeriodSeconds', int64(grace)]);
   const labels = goSortedMap(md.labels);
   if (labels && labels.entries.length > 0) out.push(['labels', labels]);
   const annotations = goSortedMap(md.annotations);
@@ -213,12 +223,14 @@ function sortedFields(value: unknown): unknown {
     const entries = inGoKeyOrder(value.entries, ([k]) => k);
     return new Fields(entries.map(([k, v]) => [k, sortedFields(v)]));
   }
+  // interface{} holds a JSON number as a float64: the nearest double, as Number() parses it.
+  if (value instanceof Int64) return Number(value.digits);
   return Array.isArray(value) ? value.map(sortedFields) : value;
 }
 
 /**
  * The event after a round trip through Go's map[string]interface{} (eventbridge's SDK re-encodes the
- * event so): the same values with every object's keys sorted.
+ * event so): the same values with every object's keys sorted, and int64s beyond ±2^53 rounded.
  */
 export function eventJsonSorted(e: KubeEvent): string {
   return write(sortedFields(eventFields(e)), undefined, 0);

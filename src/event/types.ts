@@ -8,10 +8,12 @@ export interface ObjectMeta {
   selfLink?: string;
   uid?: string;
   resourceVersion?: string;
-  generation?: number;
+  /** int64: beyond ±2^53, its exact digits (a string; see exact-int64.ts). */
+  generation?: number | string;
   creationTimestamp?: string | null;
   deletionTimestamp?: string | null;
-  deletionGracePeriodSeconds?: number;
+  /** int64, as generation. */
+  deletionGracePeriodSeconds?: number | string;
   labels?: Record<string, string>;
   annotations?: Record<string, string>;
   ownerReferences?: unknown[];

@@ -1,8 +1,9 @@
 // The core/v1 Event as kube-eventer's webhook template sees it: a *v1.Event Go value.
+import { isInt64Digits } from '../event/exact-int64.js';
 import type { KubeEvent, ObjectReference } from '../event/types.js';
 import { type GoTime, nowGoTime, parseKubeTime, zeroGoTime } from '../gotime/index.js';
 import { EventType, metaTimeRaw } from './gotypes.js';
-import { Value } from './values.js';
+import { normInt, Value } from './values.js';
 
 function time(s: string | null | undefined): { Time: GoTime } {
   return metaTimeRaw(parseKubeTime(s) ?? zeroGoTime);
@@ -98,6 +99,11 @@ const LAZY_EVENT = lazyFields<KubeEvent>({ ...LAZY_EVENT_SHARED, LastTimestamp: 
 /** kube-eventer's data always sets LastTimestamp: a plain field, not one whose setter redefines it. */
 const LAZY_KUBE_EVENTER_EVENT = lazyFields<KubeEvent>(LAZY_EVENT_SHARED);
 
+/** An int64 field's raw value: beyond ±2^53 the Event holds its digits, the template a bigint. */
+function int64(value: number | string): unknown {
+  return isInt64Digits(value) ? normInt(BigInt(value)) : value;
+}
+
 /** The raw Go struct of a decoded core/v1 Event (timestamps in the Local zone, TypeMeta empty). */
 function eventRaw(e: KubeEvent, lazy: object = LAZY_EVENT): Record<string, unknown> {
   const md = e.metadata ?? {};
@@ -109,8 +115,8 @@ function eventRaw(e: KubeEvent, lazy: object = LAZY_EVENT): Record<string, unkno
   meta.SelfLink = md.selfLink ?? '';
   meta.UID = md.uid ?? '';
   meta.ResourceVersion = md.resourceVersion ?? '';
-  meta.Generation = md.generation ?? 0;
-  meta.DeletionGracePeriodSeconds = md.deletionGracePeriodSeconds === undefined ? null : { v: md.deletionGracePeriodSeconds };
+  meta.Generation = int64(md.generation ?? 0);
+  meta.DeletionGracePeriodSeconds = md.deletionGracePeriodSeconds === undefined ? null : { v: int64(md.deletionGracePeriodSeconds) };
   meta.Finalizers = md.finalizers ?? null;
   meta.ClusterName = md.clusterName ?? '';
   const raw = Object.create(lazy) as Record<string | symbol, unknown>;

@@ -10,6 +10,7 @@ import { buildKubeConnection, type KubeConfigEnvironment, type KubeConnectionCon
 import { KubeApiError, type KubeApi, type Query, type RequestOptions, type WatchOptions } from './api.js';
 import { ListScanError, ListScanner } from './list-scanner.js';
 import { EventLineScanner } from './event-line-scanner.js';
+import { keepExactInt64s, OWN_METADATA, WATCHED_METADATA } from '../event/exact-int64.js';
 import { proxyAuthorization, stripBrackets, TunnelAgent } from '../base/proxy.js';
 import { runReflector, type ReflectorTuning } from './reflector.js';
 import type { ConfigMap, KubeList, KubeStatus, Lease, ListMeta, TypeMeta, WatchEvent, WatchEventType } from './types.js';
@@ -125,8 +126,11 @@ export class WatchLineDecoder<T> {
       if (typeEnd > 0 && line.startsWith(prefix, typeEnd) && line.charCodeAt(rest) === 34 && line.charCodeAt(line.length - 1) === 125) {
         const type = line.slice(9, typeEnd);
         if (!type.includes('\\')) {
+          const text = `{${line.slice(rest, -1)}`;
           try {
-            return { type: type as WatchEventType, object: JSON.parse(`{${line.slice(rest, -1)}`) as T };
+            const object = JSON.parse(text) as T;
+            keepExactInt64s(object, text, OWN_METADATA);
+            return { type: type as WatchEventType, object };
           } catch {
             // another layout (a member after the object): parsed whole below
           }
@@ -195,14 +199,17 @@ export class WatchLineDecoder<T> {
 
 /** One line's event; undefined for a blank line. Surrounding whitespace is checked only when the fast parse fails. */
 function parseLine<T>(text: string): WatchEvent<T> | undefined {
+  let event: WatchEvent<T>;
   try {
-    return JSON.parse(text) as WatchEvent<T>;
+    event = JSON.parse(text) as WatchEvent<T>;
   } catch (err) {
     const trimmed = text.trim();
     if (trimmed === '') return undefined;
     if (trimmed === text) throw err;
-    return JSON.parse(trimmed) as WatchEvent<T>;
+    event = JSON.parse(trimmed) as WatchEvent<T>;
   }
+  keepExactInt64s(event, text, WATCHED_METADATA);
+  return event;
 }
 
 /** Chunks waiting for the consumer before the socket is paused. */

@@ -26,6 +26,8 @@ const CLOSE_BRACE = 125;
 /** repeatedValue keeps strings up to this long, this many at most (then starts over). */
 const MAX_REPEATED_LENGTH = 64;
 const MAX_REPEATED = 4096;
+/** The involved object of an Event that has none (null or absent), shared: summaries are never changed. */
+const NO_OBJECT: EventSummary['involvedObject'] = Object.freeze({});
 /** Nesting past this is left to JSON.parse (the line is parsed whole). */
 const MAX_DEPTH = 128;
 
@@ -332,7 +334,8 @@ export class EventLineScanner {
     this.newline = i + 1;
     const summary: EventSummary = {
       metadata: metadata as EventSummary['metadata'],
-      involvedObject: involvedObject as EventSummary['involvedObject'],
+      // null or absent: the empty ObjectReference Go decodes; any other value is not an Event's.
+      involvedObject: (involvedObject ?? NO_OBJECT) as EventSummary['involvedObject'],
       reason: reason as string | undefined,
       message: message as string | undefined,
       type: type as string | undefined,

@@ -192,6 +192,8 @@ export class LeaderElector {
   private reportedLeader = '';
   private lastFailure = '';
   private leading = false;
+  /** Monotonic time the Lease was last read or written (a 404 alone does not count: nobody may lead then). */
+  private lastContactAt = performance.now();
 
   constructor(
     private readonly client: KubeRequester,
@@ -228,6 +230,20 @@ export class LeaderElector {
   /** True from onStartedLeading until leadership ends (before the Lease is released). */
   isLeader(): boolean {
     return this.leading;
+  }
+
+  /**
+   * Liveness of a replica that does not lead: it must read the Lease to notice a leader's end, so one
+   * that has not for `unhealthyAfterMs` (at least one full retry: jittered pause plus a request timeout,
+   * so a slow but working API server never fails it) is cut off and could never take over.
+   */
+  standbyHealth(unhealthyAfterMs: number): { healthy: boolean; reason: string } {
+    const { retryPeriodMs, renewDeadlineMs, leaseNamespace, leaseName } = this.opts;
+    const bound = Math.max(unhealthyAfterMs, (1 + JITTER_FACTOR) * retryPeriodMs + (this.opts.requestTimeoutMs ?? renewDeadlineMs));
+    const silentMs = performance.now() - this.lastContactAt;
+    if (silentMs < bound) return { healthy: true, reason: `standby: ${this.holder ?? 'no replica'} holds the Lease` };
+    const cause = this.lastFailure === '' ? '' : ` (last error: ${this.lastFailure})`;
+    return { healthy: false, reason: `standby: Lease ${leaseNamespace}/${leaseName} not read for ${(silentMs / 1000).toFixed(1)} s${cause}` };
   }
 
   /** client-go's IsLeader: the last observed record names this replica (drives the algorithm). */
@@ -330,6 +346,7 @@ export class LeaderElector {
       }
     }
     this.lease = current;
+    this.lastContactAt = performance.now();
     const record = recordOf(current.spec);
     const raw = JSON.stringify(record);
     if (raw !== this.observedRaw) this.observe(record, raw);
@@ -390,6 +407,7 @@ export class LeaderElector {
     const path = method === 'POST' ? leasesPath(leaseNamespace) : this.leasePath;
     const stored = await this.client.requestJson<Lease>(method, path, { body, signal, timeoutMs });
     this.lease = stored;
+    this.lastContactAt = performance.now();
     this.observe(recordOf(stored.spec));
   }
 

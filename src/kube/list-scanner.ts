@@ -1,6 +1,7 @@
 // Reads a Kubernetes list response (`{"kind":…,"metadata":{…},"items":[{…},{…},…]}`) as it streams in:
 // each item is parsed on its own as soon as its last byte arrives, so a list is never held whole (a
 // server that ignores `limit` may send every Event of a large cluster in one body).
+import { keepExactInt64s, OWN_METADATA } from '../event/exact-int64.js';
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
@@ -150,11 +151,13 @@ export class ListScanner<T> {
     const parts = this.item!;
     this.item = undefined;
     let value: T;
+    const text = Buffer.concat(parts, this.itemLength).toString('utf8');
     try {
-      value = JSON.parse(Buffer.concat(parts, this.itemLength).toString('utf8')) as T;
+      value = JSON.parse(text) as T;
     } catch {
       throw new ListScanError('a list item is not valid JSON');
     }
+    keepExactInt64s(value, text, OWN_METADATA);
     this.onItem(value);
   }
 

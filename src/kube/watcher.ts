@@ -112,8 +112,8 @@ function isKubeEvent(object: unknown): object is KubeEvent {
     (o.kind === undefined || o.kind === 'Event') &&
     typeof o.metadata?.uid === 'string' &&
     typeof o.metadata.resourceVersion === 'string' &&
-    typeof o.involvedObject === 'object' &&
-    o.involvedObject !== null
+    // null or absent decodes in Go as the empty ObjectReference (see asTyped); anything else fails to.
+    (o.involvedObject == null || typeof o.involvedObject === 'object')
   );
 }
 
@@ -121,13 +121,16 @@ const EVENT_TYPE_META = { kind: 'Event', apiVersion: 'v1' } as const;
 
 /**
  * As kube-eventer's typed client has it: no TypeMeta, whether the Event came from a watch or a list
- * (the watch drops the usual one while parsing, see WatchOptions.omitTypeMeta).
- * Copied without them rather than `delete`d, which would turn the object into a slow dictionary.
+ * (the watch drops the usual one while parsing, see WatchOptions.omitTypeMeta), and an involvedObject
+ * that is null or absent is the empty one Go decodes, so the Event is delivered with empty kind,
+ * namespace and name. Copied rather than `delete`d, which would turn the object into a slow dictionary.
  */
-function withoutTypeMeta(event: WatchedEvent): WatchedEvent {
-  if (event instanceof DeferredEvent || (!('kind' in event) && !('apiVersion' in event))) return event;
+export function asTyped(event: WatchedEvent): WatchedEvent {
+  if (event instanceof DeferredEvent) return event;
+  const typeMeta = 'kind' in event || 'apiVersion' in event;
+  if (!typeMeta && event.involvedObject != null) return event;
   const { kind: _kind, apiVersion: _apiVersion, ...rest } = event as KubeEvent & { kind?: string; apiVersion?: string };
-  return rest;
+  return rest.involvedObject == null ? { ...rest, involvedObject: {} } : rest;
 }
 
 function byResourceVersion(a: KubeEvent, b: KubeEvent): number {
@@ -337,7 +340,7 @@ export class EventWatcher {
 
   /** Hands an Event on; returns a promise only when the handler did (the daemon's never waits). */
   private deliver(change: EventChange, event: WatchedEvent): void | Promise<void> {
-    const typed = withoutTypeMeta(event);
+    const typed = asTyped(event);
     try {
       const pending = this.onEvent!(change, typed, this.lastData);
       if (pending !== undefined) return pending.catch((err: unknown) => this.handlerFailed(err, typed));

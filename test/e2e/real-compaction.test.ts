@@ -3,71 +3,14 @@
 // resourceVersion, so the resumed watch gets a real 410 Expired and the daemon relists. Every Event
 // must be delivered exactly once.
 import assert from 'node:assert/strict';
-import { connect, createServer, type Server, type Socket } from 'node:net';
-import { after, before, test } from 'node:test';
-import { deliveries, eventually, startRealCluster, startStream, webhookSink, type RealCluster } from './real-cluster.js';
+import { test } from 'node:test';
+import { deliveries, eventually, startStream, webhookSink } from './real-cluster.js';
+import { relayedCluster } from './relay.js';
 
-/** Forwards TCP (TLS passes through untouched) to the API server; `cut()` drops every connection and refuses new ones until `restore()`. */
-class Relay {
-  private readonly sockets = new Set<Socket>();
-  private refusing = false;
-  private constructor(private readonly server: Server) {}
-
-  static async start(target: URL): Promise<Relay> {
-    const server = createServer((client) => {
-      if (relay.refusing) {
-        client.destroy();
-        return;
-      }
-      const upstream = connect(Number(target.port), target.hostname);
-      for (const [a, b] of [[client, upstream], [upstream, client]] as const) {
-        relay.sockets.add(a);
-        a.on('error', () => b.destroy());
-        a.on('close', () => {
-          relay.sockets.delete(a);
-          b.destroy();
-        });
-        a.pipe(b);
-      }
-    });
-    const relay = new Relay(server);
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    return relay;
-  }
-
-  get url(): string {
-    return `https://127.0.0.1:${(this.server.address() as { port: number }).port}`;
-  }
-
-  cut(): void {
-    this.refusing = true;
-    for (const socket of this.sockets) socket.destroy();
-  }
-
-  restore(): void {
-    this.refusing = false;
-  }
-
-  async close(): Promise<void> {
-    this.cut();
-    await new Promise((resolve) => this.server.close(resolve));
-  }
-}
-
-let cluster: RealCluster;
-let relay: Relay;
-
-before(async () => {
-  cluster = await startRealCluster();
-  relay = await Relay.start(new URL(cluster.cp.server));
-});
-
-after(async () => {
-  await relay?.close();
-  await cluster?.stop();
-});
+const setup = relayedCluster();
 
 test('etcd compacted while the watch is cut during a 20/s stream, twice: real 410s, every Event delivered exactly once', async () => {
+  const { cluster, relay } = setup;
   const receiver = await cluster.receiver();
   const daemon = await cluster.startDaemon([await cluster.sourceFlag(relay.url), webhookSink(receiver, 10)]);
   await daemon.waitForLog(/"msg":"Starting eventer"/);

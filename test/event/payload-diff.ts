@@ -1,9 +1,12 @@
 // Compares each payload our sinks build from an Event with the Go oracle's form of it (differential
-// fuzzing, test/event/event-payload-fuzz.*). Our side parses the line as the watch does (JSON.parse).
+// fuzzing, test/event/event-payload-fuzz.*). Our side parses the line as the watch does (JSON.parse with
+// int64s kept exact, then what the watch makes of a parsed Event).
 import { eventJson, eventJsonIndent, eventJsonSorted } from '../../src/event/event-json.js';
 import { lastTimestamp } from '../../src/event/last-timestamp.js';
 import { lastOccurrence } from '../../src/event/occurrence.js';
+import { keepExactInt64s } from '../../src/event/exact-int64.js';
 import type { KubeEvent } from '../../src/event/types.js';
+import { asTyped } from '../../src/kube/watcher.js';
 import { goTimeString, loadLocation, parseKubeTime, setLocalLocation } from '../../src/gotime/index.js';
 import { encodeDocument, indexName } from '../../src/sinks/elasticsearch/encoder.js';
 import { cloudEventAttributes } from '../../src/sinks/eventbridge/encoder.js';
@@ -51,7 +54,9 @@ function goForms(g: GoEventForms): Forms {
 const CLOUD_EVENT_CONTEXT = { region: 'cn-hangzhou', accountId: '1234', clusterId: 'c1', eventBusName: 'default' };
 
 function ourForms(line: string): Forms {
-  const e = JSON.parse(line) as KubeEvent;
+  const parsed: unknown = JSON.parse(line);
+  keepExactInt64s(parsed, line, ['metadata']);
+  const e = asTyped(parsed as KubeEvent) as KubeEvent;
   const now = () => parseKubeTime(FUZZ_NOW)!;
   const row = encodeRow(e, 'kube-eventer', now);
   const eb = cloudEventAttributes(e, CLOUD_EVENT_CONTEXT, now);

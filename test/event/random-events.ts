@@ -76,8 +76,10 @@ export class EventGenerator {
     return this.pick<Value>([0, 1, 2, -1, 7, 2147483647, -2147483648, 1000, this.int(100000), null]);
   }
 
-  /** int64 values JSON.parse keeps exactly (beyond ±2^53 they round; see docs/divergences.md). */
+  /** int64 values, the edges of JSON.parse's exact range (±2^53) and of int64 included; past int64 Go refuses the Event. */
   private int64(): Value {
+    const beyond = ['9007199254740993', '-9007199254740993', '9223372036854775807', '-9223372036854775808', '12345678901234567', '9223372036854775808'];
+    if (this.chance(0.3)) return new Raw(this.pick(beyond));
     return this.pick<Value>([0, 1, -1, 30, 2147483647, 2147483648, 9007199254740991, -9007199254740991, this.int(1e9), null]);
   }
 
@@ -169,7 +171,8 @@ export class EventGenerator {
     // No kind/apiVersion: client-go's typed decoding clears TypeMeta, and so does our watch.
     const e: Record<string, Value> = {};
     e.metadata = this.metadata();
-    e.involvedObject = this.objectReference();
+    // null or absent: Go decodes the empty ObjectReference, and so does our watch.
+    if (!this.chance(0.04)) e.involvedObject = this.chance(0.04) ? null : this.objectReference();
     for (const k of ['reason', 'message']) this.str(e, k);
     if (this.chance(0.85)) {
       const s: Record<string, Value> = {};

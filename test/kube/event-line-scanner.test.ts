@@ -144,11 +144,14 @@ function decode(line: string, deferEvents: boolean): Decoded {
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 const pick = (v: unknown, keys: readonly string[]) => (isObject(v) ? Object.fromEntries(keys.map((k) => [k, v[k]])) : v);
 
+/** An involvedObject null or absent is the empty one Go decodes: a deferred Event has it so, summary and whole. */
+const asGoDecodes = (v: unknown) => (isObject(v) && v.involvedObject == null ? { ...v, involvedObject: {} } : v);
+
 /** What the summary must hold, read from the whole object. */
 function expectedSummary(object: Record<string, unknown>): unknown {
   return {
     metadata: pick(object.metadata, ['namespace', 'uid', 'resourceVersion']),
-    involvedObject: pick(object.involvedObject, ['kind', 'namespace', 'name']),
+    involvedObject: object.involvedObject == null ? {} : pick(object.involvedObject, ['kind', 'namespace', 'name']),
     reason: object.reason,
     message: object.message,
     type: object.type,
@@ -173,9 +176,10 @@ function compare(line: string): boolean {
     assert.equal(event.type, expected.type);
     if (event.object instanceof DeferredEvent) {
       came = true;
+      const decoded = asGoDecodes(expected.object) as Record<string, unknown>;
       assert.deepEqual(event.object.summary, expectedSummary(expected.object as Record<string, unknown>), line);
       assert.deepEqual(event.object.metadata, event.object.summary.metadata);
-      assert.deepEqual(event.object.whole(), expected.object, line);
+      assert.deepEqual(event.object.whole(), decoded, line);
       assert.equal(event.object.whole(), event.object.whole(), 'parsed once');
       // The watch tells Events from other kinds by a kind the summary cannot show: a deferred one has none.
       assert.ok(!('kind' in event.object.whole()) && !('apiVersion' in event.object.whole()), line);

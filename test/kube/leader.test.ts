@@ -170,6 +170,16 @@ describe('leader election against the fake API server', () => {
     api = await startFakeApiServer();
     client = clientFor(api);
   };
+  /** The client, except that while `hangs()` no request is answered: each ends at its abort or timeout. */
+  const hangingWhile = (hangs: () => boolean): KubeRequester => ({
+    requestJson: <T>(method: string, path: string, options: RequestOptions = {}): Promise<T> => {
+      if (!hangs()) return client.requestJson<T>(method, path, options);
+      return new Promise<T>((_, reject) => {
+        const timer = setTimeout(() => reject(new Error('request timed out')), options.timeoutMs);
+        options.signal?.addEventListener('abort', () => (clearTimeout(timer), reject(options.signal?.reason)), { once: true });
+      });
+    },
+  });
   afterEach(async () => {
     for (const r of running.splice(0)) {
       r.controller.abort();
@@ -312,12 +322,7 @@ describe('leader election against the fake API server', () => {
   test('a hanging API server cannot keep a leader past its renew deadline', async () => {
     await setup();
     let hang = false;
-    const hanging: KubeRequester = {
-      requestJson: <T>(method: string, path: string, options: RequestOptions = {}): Promise<T> => {
-        if (!hang) return client.requestJson<T>(method, path, options);
-        return new Promise<T>((_, reject) => options.signal?.addEventListener('abort', () => reject(options.signal?.reason), { once: true }));
-      },
-    };
+    const hanging = hangingWhile(() => hang);
     const a = replica(hanging, 'replica-a', new LeadershipLedger());
     await a.started;
     const hangingSince = Date.now();
@@ -339,6 +344,34 @@ describe('leader election against the fake API server', () => {
     assert.deepEqual(skewed.leaders, ['replica-a']);
     assert.equal(leaseOf(api).spec?.holderIdentity, 'replica-a');
     assert.equal(ledger.max, 1);
+  });
+
+  test('standby health: never fails while the Lease is read, fails once a hanging API server keeps it from the Lease', async () => {
+    await setup();
+    let hang = false;
+    const hanging = hangingWhile(() => hang);
+    const ledger = new LeadershipLedger();
+    const a = replica(client, 'replica-a', ledger);
+    await a.started;
+    const b = replica(hanging, 'replica-b', ledger);
+    // The shortest bound asked for: the one attempt can take (jittered pause plus a request timeout) wins.
+    const health = () => b.elector.standbyHealth(1);
+    const unhealthy: string[] = [];
+    const target = api.counts.update + 12;
+    await waitUntil(() => {
+      const h = health();
+      if (!h.healthy) unhealthy.push(h.reason);
+      return api.counts.update >= target;
+    }, 'over two seconds of renewals', 5000);
+    assert.deepEqual(unhealthy, [], 'a standby that reads the Lease stays healthy');
+    assert.equal(health().reason, 'standby: replica-a holds the Lease');
+
+    hang = true;
+    await waitUntil(() => !health().healthy, 'the cut-off standby fails', 5000);
+    assert.match(health().reason, /^standby: Lease kube-system\/kube-eventer not read for \d+\.\d s \(last error: get: request timed out\)$/);
+    hang = false;
+    await waitUntil(() => health().healthy, 'the standby recovers', 5000);
+    assert.equal(b.startedAt, undefined, 'replica-a kept leading');
   });
 
   test('a standby that starts while the Lease is free acquires it at once; no Lease yet is created', async () => {

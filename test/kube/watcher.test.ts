@@ -221,11 +221,39 @@ for (const mode of [false, true]) describe(mode ? 'EventWatcher, Events parsed o
   test('objects that are not Events are skipped and counted', async () => {
     const h = await harness();
     await h.watcher.whenSynced();
-    h.api.putObject('events', { metadata: { name: 'broken', namespace: 'default' }, kind: 'Event' });
+    // An involvedObject Go cannot decode into an ObjectReference.
+    h.api.putObject('events', { metadata: { name: 'broken', namespace: 'default' }, kind: 'Event', involvedObject: 'web-1' });
     const good = h.api.createEvent();
     await waitUntil(() => h.deliveries.length === 1, 'the good event');
     assert.equal(h.deliveries[0]!.event.metadata.uid, good.metadata.uid);
     assert.equal(await metric(h.registry, 'eventer_watch_skipped_objects_total'), 1);
+  });
+
+  test('an involvedObject null or absent is delivered empty, as Go decodes it; on a relist too', async () => {
+    const h = await harness();
+    await h.watcher.whenSynced();
+    const withNull = h.api.createEvent({ reason: 'NullObject' });
+    h.api.putObject('events', { ...withNull, involvedObject: null } as unknown as Record<string, unknown>);
+    h.api.putObject('events', { metadata: { name: 'no-object', namespace: 'default' }, kind: 'Event', apiVersion: 'v1', reason: 'NoObject' });
+    await waitUntil(() => h.deliveries.length === 3, 'three deliveries');
+    assert.deepEqual(
+      h.deliveries.map((d) => [d.event.reason, d.event.involvedObject]),
+      [
+        ['NullObject', withNull.involvedObject],
+        ['NullObject', {}],
+        ['NoObject', {}],
+      ],
+    );
+    assert.equal(await metric(h.registry, 'eventer_watch_skipped_objects_total'), 0);
+
+    // Missed while the watch was down and the history compacted: the relist forwards them the same way.
+    h.api.dropWatches();
+    h.api.putObject('events', { metadata: { name: 'relisted', namespace: 'default' }, kind: 'Event', involvedObject: null, reason: 'Relisted' });
+    h.api.compact();
+    await waitUntil(() => h.deliveries.length === 4, 'the relisted Event');
+    assert.deepEqual(h.deliveries[3]!.event.involvedObject, {});
+    assert.equal(await metric(h.registry, 'eventer_watch_relists_total'), 1);
+    assert.equal(await metric(h.registry, 'eventer_watch_skipped_objects_total'), 0);
   });
 
   test('API errors back off exponentially, then recover and reset', async () => {

@@ -1,3 +1,4 @@
+import { stringifyExact } from '../../event/exact-int64.js';
 import type { KubeEvent } from '../../event/types.js';
 import { lastOccurrence, occurrences } from '../../event/occurrence.js';
 import { goTimeString } from '../../gotime/index.js';
@@ -21,7 +22,7 @@ export function formatTextLine(e: KubeEvent): string {
 
 /** The event exactly as the API server sent it, one JSON object per line. */
 export function formatJsonLine(e: KubeEvent): string {
-  return JSON.stringify(e) + '\n';
+  return stringifyExact(e) + '\n';
 }
 
 export function encodeBatch(events: readonly KubeEvent[], format: LogFormat): string {
