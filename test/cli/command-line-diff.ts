@@ -21,9 +21,14 @@ export interface Mismatch {
 
 type Grouped = Record<string, string[]>;
 
+/**
+ * Values by key in order. A key holding bytes that are not UTF-8 (U+FFFD once decoded) has its values
+ * sorted: Go keeps `%FF` and `%82` apart, and the oracle merges them as we do.
+ */
 function grouped(pairs: ReadonlyArray<readonly [string, string]>): Grouped {
   const out: Grouped = {};
-  for (const [k, v] of pairs) (out[k] ??= []).push(v);
+  for (const [k, v] of pairs) (out[k.replace(/\uFFFD+/g, '\uFFFD')] ??= []).push(v);
+  for (const [k, list] of Object.entries(out)) if (k.includes('\uFFFD')) list.sort();
   return out;
 }
 
