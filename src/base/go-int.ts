@@ -77,3 +77,9 @@ export function parseGoInt(text: string, options: GoIntOptions): GoIntResult {
   if ('error' in magnitude || (negative ? magnitude.value > cutoff : magnitude.value >= cutoff)) return RANGE;
   return { value: negative ? -magnitude.value : magnitude.value };
 }
+
+/** strconv.Atoi, as kube-eventer reads its integer options (`+5`, `007`); undefined when Go refuses it. */
+export function goAtoi(text: string): number | undefined {
+  const r = parseGoInt(text, { base: 10 });
+  return 'value' in r ? Number(r.value) : undefined;
+}

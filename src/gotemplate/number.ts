@@ -3,7 +3,8 @@
 import { ItemType } from './lex.js';
 import type { NumberNode } from './node.js';
 import { quote, unquoteChar } from './strconv.js';
-import { parseGoInt, underscoreOK } from '../base/go-int.js';
+import { parseGoFloat } from '../base/go-float.js';
+import { parseGoInt } from '../base/go-int.js';
 
 /** strconv.ParseInt/ParseUint with base 0 (as bigint); undefined on syntax error or overflow. */
 function goInteger(text: string, unsigned: boolean): bigint | undefined {
@@ -11,27 +12,6 @@ function goInteger(text: string, unsigned: boolean): bigint | undefined {
   return 'value' in r ? r.value : undefined;
 }
 
-/** strconv.ParseFloat(s, 64) for the syntax the lexer can produce; undefined on error. */
-function parseGoFloat(text: string): number | undefined {
-  let s = text;
-  if (s.includes('_') && !underscoreOK(s)) return undefined;
-  s = s.replace(/_/g, '');
-  let sign = 1;
-  if (s[0] === '+' || s[0] === '-') {
-    sign = s[0] === '-' ? -1 : 1;
-    s = s.slice(1);
-  }
-  if (/^0[xX]/.test(s)) {
-    const m = /^0[xX]([0-9a-fA-F]*)(?:\.([0-9a-fA-F]*))?[pP]([+-]?[0-9]+)$/.exec(s);
-    if (!m || (m[1] === '' && (m[2] ?? '') === '')) return undefined;
-    const mant = parseInt((m[1] || '0') + (m[2] ?? ''), 16);
-    return sign * mant * 2 ** (Number(m[3]) - 4 * (m[2] ?? '').length);
-  }
-  if (!/^([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$/.test(s)) return undefined;
-  const v = Number(s);
-  if (!Number.isFinite(v)) return undefined;
-  return sign * v;
-}
 
 function isInt64Float(f: number): boolean {
   return Number.isInteger(f) && f >= -9223372036854775808 && f < 9223372036854775808;

@@ -3,6 +3,7 @@
 import { ConfigError } from '../../src/base/errors.js';
 import { parseGoBool } from '../../src/base/go-bool.js';
 import { parseGoDuration, parseGoDurationNs } from '../../src/base/go-duration.js';
+import { parseGoFloat } from '../../src/base/go-float.js';
 import { parseGoInt } from '../../src/base/go-int.js';
 import { expandEnv, parseQuery, parseUri } from '../../src/base/uri.js';
 import { FLAG_SPECS, parseCommandLine } from '../../src/cli/flags.js';
@@ -77,6 +78,17 @@ function goInt(text: string, options: Parameters<typeof parseGoInt>[1]): { value
   return 'value' in r ? { value: r.value.toString() } : { error: true };
 }
 
+/** strconv.FormatFloat(f, 'g', -1, 64): shortest digits, %e when the exponent is below -4 or from 6. */
+function goFloatText(f: number): string {
+  if (Number.isNaN(f)) return 'NaN';
+  if (!Number.isFinite(f)) return f > 0 ? '+Inf' : '-Inf';
+  if (Object.is(f, -0)) return '-0';
+  const [mantissa, exponent] = f.toExponential().split('e') as [string, string];
+  const exp = Number(exponent);
+  if (exp >= -4 && exp < 6) return String(f);
+  return `${mantissa}e${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(2, '0')}`;
+}
+
 function goScalar(g: GoScalar): { value: string } | { error: true } {
   return g.error === null ? { value: g.value } : { error: true };
 }
@@ -146,8 +158,10 @@ function compared(request: GoRequest, go: unknown): { ours: unknown; go: unknown
       return { ours: scalar(parseGoBool(request.value)?.toString()), go: goScalar(go as GoScalar) };
     case 'duration':
       return { ours: scalar(parseGoDurationNs(request.value)?.toString()), go: goScalar(go as GoScalar) };
-    case 'float':
-      return { ours: { skipped: true }, go: { skipped: true } };
+    case 'float': {
+      const f = parseGoFloat(request.value);
+      return { ours: scalar(f === undefined ? undefined : goFloatText(f)), go: goScalar(go as GoScalar) };
+    }
     case 'flags':
       return { ours: ourCommandLine(request.argv, request.env), go: goCommandLine(go as GoFlags) };
   }

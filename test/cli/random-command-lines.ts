@@ -126,7 +126,11 @@ export class CommandLineGenerator extends SeededPicks {
   }
 
   float(): string {
-    return this.pick(['60', '1.5', '-1', '.5', '5.', '1e3', '1E-3', '0x1p-2', '0x10', 'inf', '+Inf', 'Infinity', 'NaN', 'nan', '1_000', '', ' 1', '1e400', '4.9e-324', '1e-400', '0', '-0', '00.5', '1.2.3']);
+    if (this.chance(0.5)) {
+      return this.pick(['60', '1.5', '-1', '.5', '5.', '1e3', '1E-3', '0x1p-2', '0x10', 'inf', '+Inf', 'Infinity', 'NaN', 'nan', '+nan', '-inf', 'infx', '1_000', '1__0', '_1', '0x_1p0', '0x1p', '0b1', '0o7', '', ' 1', '1e400', '4.9e-324', '1e-400', '0', '-0', '00.5', '1.2.3', '0x1p1024', '1e6', '123456789', '0.00001', '3.4e38']);
+    }
+    const digits = () => String(this.int(10 ** (1 + this.int(8))));
+    return `${this.pick(['', '-', '+'])}${digits()}${this.chance(0.5) ? `.${digits()}` : ''}${this.chance(0.3) ? `e${this.pick(['', '-', '+'])}${this.int(30)}` : ''}`;
   }
 
   /** An argv in Go's flag forms, with kube-eventer's own flags and klog's. */

@@ -1,9 +1,10 @@
 // Options of the elasticsearch sink: kube-eventer's (same names, same defaults) plus API keys, data
 // streams, OpenSearch and control over the index template.
 import { ConfigError } from '../../base/errors.js';
+import { parseGoFloat } from '../../base/go-float.js';
 import { expandEnv, option, options, type SinkUri } from '../../base/uri.js';
 import { registerSecret } from '../../base/redact.js';
-import { boolOption, intOption, rejectUnknownOptions } from '../options.js';
+import { boolOption, intOption, rejectMalformedQuery, rejectUnknownOptions } from '../options.js';
 
 /** What `ver` names: an Elasticsearch major or an OpenSearch major. */
 export type EsFlavor = { readonly distribution: 'elasticsearch'; readonly major: 5 | 6 | 7 | 8 | 9 } | { readonly distribution: 'opensearch'; readonly major: 1 | 2 | 3 };
@@ -102,6 +103,7 @@ function apiKeyAuthorization(key: string): string {
 
 export function parseEsOptions(uri: SinkUri): EsOptions {
   rejectUnknownOptions(uri, ES_OPTIONS);
+  rejectMalformedQuery(uri);
   for (const name of ES_OPTIONS) {
     if (name !== 'nodes' && options(uri, name).length > 1) throw new ConfigError(`sink elasticsearch: option ${name} is given more than once`);
   }
@@ -156,8 +158,8 @@ export function parseEsOptions(uri: SinkUri): EsOptions {
   const timeoutText = option(uri, 'startupHealthcheckTimeout');
   let startupTimeoutMs = 5000;
   if (timeoutText !== undefined) {
-    const seconds = Number(timeoutText);
-    if (timeoutText.trim() === '' || !Number.isFinite(seconds) || seconds <= 0 || seconds > 3600) {
+    const seconds = parseGoFloat(timeoutText) ?? NaN;
+    if (!(seconds > 0 && seconds <= 3600)) {
       throw new ConfigError(`sink elasticsearch: option startupHealthcheckTimeout=${JSON.stringify(timeoutText)} must be a number of seconds greater than 0`);
     }
     startupTimeoutMs = seconds * 1000;
