@@ -41,3 +41,8 @@ test('kafka and elasticsearch stop on what url.ParseQuery refuses, naming the op
   assert.throws(() => parseEsOptions(sink('elasticsearch:http://e:9200?index=a;b')), /sink elasticsearch: failed to parse url's query string: invalid semicolon/);
   assert.throws(() => parseEsOptions(sink('elasticsearch:http://e:9200?ind%x=a')), /invalid URL escape in the option name "ind%x"/);
 });
+
+test("the URI's user information is Go's: split on the last @ and the first :, unescaped", () => {
+  const o = parseEsOptions(sink('elasticsearch:http://elastic:p@ss:w%2Fd@h:9200'));
+  assert.deepEqual([o.nodes[0]!.host, o.authorization], ['h:9200', `Basic ${Buffer.from('elastic:p@ss:w/d').toString('base64')}`]);
+});

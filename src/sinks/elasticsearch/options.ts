@@ -2,7 +2,7 @@
 // streams, OpenSearch and control over the index template.
 import { ConfigError } from '../../base/errors.js';
 import { parseGoFloat } from '../../base/go-float.js';
-import { expandEnv, option, options, type SinkUri } from '../../base/uri.js';
+import { option, options, type SinkUri } from '../../base/uri.js';
 import { registerSecret } from '../../base/redact.js';
 import { boolOption, intOption, rejectMalformedQuery, rejectUnknownOptions } from '../options.js';
 
@@ -84,10 +84,11 @@ function parseNode(text: string, what: string): URL {
   return url;
 }
 
-/** `user:password@` of the URI form (the parsed URI keeps only the host). */
+/** `user:password@` of the URI form, escaped for a URL. */
 function userinfo(uri: SinkUri): string {
-  const m = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/([^@/?#]*)@/.exec(expandEnv(uri.raw));
-  return m === null ? '' : `${m[1]}@`;
+  if (uri.user === undefined) return '';
+  const password = uri.user.password === undefined ? '' : `:${encodeURIComponent(uri.user.password)}`;
+  return `${encodeURIComponent(uri.user.name)}${password}@`;
 }
 
 function basicAuthorization(user: string, secret: string): string {
