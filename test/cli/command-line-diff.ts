@@ -8,6 +8,7 @@ import { parseGoInt } from '../../src/base/go-int.js';
 import { expandEnv, parseQuery, parseUri } from '../../src/base/uri.js';
 import { FLAG_SPECS, parseCommandLine } from '../../src/cli/flags.js';
 import { FlagError } from '../../src/cli/goflag.js';
+import { rejectMalformedQuery } from '../../src/sinks/options.js';
 import { goAnswers, type GoFlagKind, type GoFlags, type GoQuery, type GoRequest, type GoScalar, type GoUri } from '../fixtures/uri-oracle/oracle.js';
 import { FUZZ_ENV } from './random-command-lines.js';
 
@@ -67,6 +68,16 @@ function goUri(g: GoUri) {
   if (g.error !== null) return { error: /^missing uri key/.test(g.error) ? 'missing uri key' : urlProblem(g.error, false) };
   if (g.empty) return { key: g.key, empty: true };
   return { key: g.key, empty: false, expanded: g.expanded, scheme: g.scheme, opaque: g.opaque, user: g.user, password: g.password, host: g.host, path: g.path, rawQuery: g.rawQuery, query: g.query ?? {} };
+}
+
+function queryRefused(rawQuery: string): boolean {
+  try {
+    rejectMalformedQuery({ ...parseUri('kafka:', '--sink', {}), rawQuery });
+    return false;
+  } catch (err) {
+    if (err instanceof ConfigError) return true;
+    throw err;
+  }
 }
 
 function scalar(value: string | undefined): { value: string } | { error: true } {
@@ -147,7 +158,9 @@ function compared(request: GoRequest, go: unknown): { ours: unknown; go: unknown
     case 'query': {
       const q = parseQuery(request.value);
       const g = go as GoQuery;
-      return { ours: { values: grouped(q.pairs), error: q.firstError ?? null }, go: { values: g.values, error: g.error } };
+      // kafka and elasticsearch refuse exactly what ParseQuery reports.
+      const strict = queryRefused(request.value);
+      return { ours: { values: grouped(q.pairs), error: q.firstError ?? null, strict }, go: { values: g.values, error: g.error, strict: g.error !== null } };
     }
     case 'atoi':
       return { ours: goInt(request.value, { base: 10 }), go: goScalar(go as GoScalar) };
