@@ -174,6 +174,11 @@ type GoUrl = Omit<SinkUri, 'key' | 'raw' | 'query'>;
 
 class UrlError extends Error {}
 
+/** `invalid port ":x" after host` → `invalid port after host`. */
+function withoutQuotedText(message: string): string {
+  return message.replace(/ "(?:[^"\\]|\\.)*"/g, '');
+}
+
 function orThrow(r: { text: string } | { error: string }): string {
   if ('error' in r) throw new UrlError(r.error);
   return r.text;
@@ -288,12 +293,16 @@ export function parseUri(value: string, flagName: string, env: NodeJS.ProcessEnv
   const raw = colon < 0 ? '' : value.slice(colon + 1);
   if (key === '') throw new ConfigError(`${flagName}: missing uri key in '${redact(value)}'`);
   if (raw === '') return { key, raw, scheme: '', opaque: '', user: undefined, host: '', path: '', rawPath: '', rawQuery: '', fragment: '', query: [] };
+  const expanded = expandEnv(raw, env);
   let parts: GoUrl;
   try {
-    parts = parseGoUrl(expandEnv(raw, env));
+    parts = parseGoUrl(expanded);
   } catch (err) {
-    if (err instanceof UrlError) throw new ConfigError(`${flagName}=${key}: ${err.message}`);
-    throw err;
+    if (!(err instanceof UrlError)) throw err;
+    // Text from the environment is often a Secret: then say what is wrong without quoting it.
+    const unquoted = withoutQuotedText(err.message);
+    const problem = expanded === raw || unquoted === err.message ? err.message : `${unquoted} (in text from the environment, not shown)`;
+    throw new ConfigError(`${flagName}=${key}: ${problem}`);
   }
   return { key, raw, ...parts, query: parseQuery(parts.rawQuery).pairs };
 }

@@ -123,3 +123,10 @@ test("ParseQuery's error: the last semicolon error over any escape error, a bad 
   assert.equal(parseQuery('a=%7f%&b;c').firstError, 'invalid semicolon separator in query');
   assert.equal(parseQuery('a=%é1').firstError, 'invalid URL escape "%é"');
 });
+
+test('a parse error in text from the environment is named without quoting it (it may be a Secret)', () => {
+  const env = { PW: 's3cretpw', TOKEN: 'ab%zzcd' };
+  assert.throws(() => parseUri('webhook:https://user:$PW/send', '--sink', env), (e: Error) => e.message === '--sink=webhook: invalid port after host (in text from the environment, not shown)');
+  assert.throws(() => parseUri('webhook:https://h/$TOKEN', '--sink', env), (e: Error) => e.message === '--sink=webhook: invalid URL escape (in text from the environment, not shown)');
+  assert.throws(() => parseUri('webhook:https://user:pw/send', '--sink', env), /invalid port ":pw" after host/);
+});

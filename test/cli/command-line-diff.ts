@@ -64,8 +64,15 @@ function ourUri(value: string, env: Readonly<Record<string, string>>) {
   }
 }
 
-function goUri(g: GoUri) {
-  if (g.error !== null) return { error: /^missing uri key/.test(g.error) ? 'missing uri key' : urlProblem(g.error, false) };
+function goUri(g: GoUri, value: string) {
+  if (g.error !== null) {
+    if (/^missing uri key/.test(g.error)) return { error: 'missing uri key' };
+    // We do not quote text that came from the environment.
+    const fromEnv = g.expanded !== value.slice(value.indexOf(':') + 1);
+    const problem = urlProblem(g.error, false);
+    const unquoted = problem.replace(/ "(?:[^"\\]|\\.)*"/g, '');
+    return { error: fromEnv && unquoted !== problem ? `${unquoted} (in text from the environment, not shown)` : problem };
+  }
   if (g.empty) return { key: g.key, empty: true };
   return { key: g.key, empty: false, expanded: g.expanded, scheme: g.scheme, opaque: g.opaque, user: g.user, password: g.password, host: g.host, path: g.path, rawQuery: g.rawQuery, query: g.query ?? {} };
 }
@@ -154,7 +161,7 @@ function goCommandLine(g: GoFlags) {
 function compared(request: GoRequest, go: unknown): { ours: unknown; go: unknown } {
   switch (request.op) {
     case 'uri':
-      return { ours: ourUri(request.value, request.env), go: goUri(go as GoUri) };
+      return { ours: ourUri(request.value, request.env), go: goUri(go as GoUri, request.value) };
     case 'query': {
       const q = parseQuery(request.value);
       const g = go as GoQuery;

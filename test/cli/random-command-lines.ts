@@ -24,7 +24,7 @@ const WORDS = ['a', 'token', 'brokers', 'level', 'Warning', 'x', 'label', 'nodes
 const ESCAPES = ['%41', '%2F', '%2f', '%25', '%20', '%23', '%26', '%3D', '%3B', '%C3%A9', '%FF', '%e2%82', '%zz', '%4', '%', '%%', '%G1', '%0A', '%00'];
 const SPECIALS = ['+', ';', '#', '?', '&', '=', ':', '@', '/', '//', ' ', '\t', '"', '<', '>', '{', '}', '|', '\\', '^', '`', '[', ']', "'", '(', ')', '*', '!', ',', '~', '\u0001', '\u007f', '\u00a0'];
 const DOLLARS = ['$TOKEN', '${TOKEN}', '$HOST', '${PORT}', '$UNSET', '${UNSET}', '$EMPTY', '$PCT', '$HASH', '$Q', '$SP', '$1', '${1}', '$$', '$', '${', '${}', '${TOKEN', '$-', '${#}', '$é', '${U}', '$USER_1', '${USER_1}x', '$@'];
-const HOSTS = ['h', 'example.com', 'h:8080', 'h:', 'h:abc', 'h:0x50', 'h:99999', '1.2.3.4:5', '[::1]', '[::1]:9200', '[::1', '[::1]x', '[::1]:x', '[fe80::1%25en0]:80', '[fe80::1%en0]', 'ex%41mple.com', 'ex%zzmple', 'a b', 'h_o-s.t', '$HOST', '${HOST}', 'h:${PORT}', '', 'é.example', '::1', 'h:80:90', '[v1.x]'];
+const HOSTS = ['h', 'example.com', 'h:8080', 'h:', 'h:abc', 'h:0x50', 'h:99999', '1.2.3.4:5', '[::1]', '[::1]:9200', '[::1', '[::1]x', '[::1]:x', '[fe80::1%25en0]:80', '[fe80::1%en0]', 'ex%41mple.com', 'ex%zzmple', 'a b', 'h_o-s.t', '$HOST', '${HOST}', 'h:${PORT}', 'h:$TOKEN', 'h$PCT', '[$TOKEN]', '', 'é.example', '::1', 'h:80:90', '[v1.x]'];
 const USERS = ['u', 'u:p', 'u:p@x', 'u%40:p%3A', 'u:p%zz', ':p', 'u:', '$USER_1', '${USER_1}:${TOKEN}', 'ü:p', 'u p', 'u:p:q', '%'];
 const SCHEMES = ['http', 'https', 'HTTP', 'tcp', 'mongodb', 'a+b.c-d', '1http', 'ht_tp', ''];
 const KEYS = ['kafka', 'webhook', 'log', 'elasticsearch', 'influxdb', 'mysql', 'mongo', 'dingtalk', 'kubernetes', 'sls', '', 'a b', 'é'];
