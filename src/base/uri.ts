@@ -120,9 +120,9 @@ function unescape(s: string, mode: Escaping): { text: string } | { error: string
       const hex = s.slice(i + 1, i + 3);
       if (!/^[0-9A-Fa-f]{2}$/.test(hex)) return escapeError(s.slice(i));
       const byte = parseInt(hex, 16);
-      // Hosts may escape only non-ASCII bytes (and a zone's %25); a zone only what a host may hold.
+      // Hosts may escape only non-ASCII bytes (and a zone's %25); a zone only ASCII a host may hold, or a space.
       if (mode === 'host' && byte < 0x80 && hex !== '25') return escapeError(s.slice(i));
-      if (mode === 'zone' && hex !== '25' && byte !== 0x20 && byte < 0x80 && !validInHost(String.fromCharCode(byte))) {
+      if (mode === 'zone' && hex !== '25' && byte !== 0x20 && (byte >= 0x80 || !validInHost(String.fromCharCode(byte)))) {
         return escapeError(s.slice(i));
       }
       bytes.push(byte);

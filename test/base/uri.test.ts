@@ -103,6 +103,9 @@ test('IPv6 literals: a valid IPv6 address, a zone after %25, not IPv4', () => {
   assert.throws(() => parseUri('influxdb:http://[1.2.3.4]:8086', '--sink'), /invalid IPv6 host/);
   assert.throws(() => parseUri('influxdb:http://[::ffff:1.2.3.4]', '--sink'), /invalid IPv6 host/);
   assert.throws(() => parseUri('influxdb:http://[h]:8086', '--sink'), /invalid host/);
+  // A zone may escape a space, not a byte beyond ASCII.
+  assert.equal(parseUri('influxdb:http://[fe80::1%25en%200]:8086', '--sink').host, '[fe80::1%en 0]:8086');
+  assert.throws(() => parseUri('influxdb:http://[fe80::1%25%C3%A9]:8086', '--sink'), /invalid URL escape "%C3"/);
 });
 
 test('userinfo: split on the last @ and the first :, unescaped, checked', () => {
