@@ -147,7 +147,7 @@ export function goUnescape(s: string, plusIsSpace: boolean): string | undefined 
 }
 
 /** Go url.ParseQuery: pairs with `;` or bad escapes are dropped, and Go's error reported beside them. */
-export function parseQuery(rawQuery: string): { pairs: Array<[string, string]>; firstError?: string } {
+export function parseQuery(rawQuery: string): { pairs: Array<[string, string]>; error?: string } {
   const pairs: Array<[string, string]> = [];
   let error: string | undefined;
   for (const part of rawQuery.split('&')) {
@@ -166,7 +166,7 @@ export function parseQuery(rawQuery: string): { pairs: Array<[string, string]>; 
     }
     pairs.push([k.text, v.text]);
   }
-  return error === undefined ? { pairs } : { pairs, firstError: error };
+  return error === undefined ? { pairs } : { pairs, error };
 }
 
 /** The URL parts of a SinkUri. */

@@ -49,7 +49,7 @@ test('query decoding follows Go: + is space, %XX decoded, ; and bad escapes drop
     ['header', 'Content-Type=application/json'],
     ['flag', ''],
   ]);
-  assert.match(q.firstError!, /semicolon/);
+  assert.match(q.error!, /semicolon/);
 });
 
 test('a fragment truncates the query', () => {
@@ -122,9 +122,9 @@ test('the fragment is unescaped (a bad escape fails) and may hold what the URL m
 });
 
 test("ParseQuery's error: the last semicolon error over any escape error, a bad escape shown by its 3 bytes", () => {
-  assert.equal(parseQuery('a=%zz&b=1').firstError, 'invalid URL escape "%zz"');
-  assert.equal(parseQuery('a=%7f%&b;c').firstError, 'invalid semicolon separator in query');
-  assert.equal(parseQuery('a=%é1').firstError, 'invalid URL escape "%é"');
+  assert.equal(parseQuery('a=%zz&b=1').error, 'invalid URL escape "%zz"');
+  assert.equal(parseQuery('a=%7f%&b;c').error, 'invalid semicolon separator in query');
+  assert.equal(parseQuery('a=%é1').error, 'invalid URL escape "%é"');
 });
 
 test('a parse error in text from the environment is named without quoting it (it may be a Secret)', () => {

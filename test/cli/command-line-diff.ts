@@ -167,7 +167,7 @@ function compared(request: GoRequest, go: unknown): { ours: unknown; go: unknown
       const g = go as GoQuery;
       // kafka and elasticsearch refuse exactly what ParseQuery reports.
       const strict = queryRefused(request.value);
-      return { ours: { values: grouped(q.pairs), error: q.firstError ?? null, strict }, go: { values: g.values, error: g.error, strict: g.error !== null } };
+      return { ours: { values: grouped(q.pairs), error: q.error ?? null, strict }, go: { values: g.values, error: g.error, strict: g.error !== null } };
     }
     case 'atoi':
       return { ours: goInt(request.value, { base: 10 }), go: goScalar(go as GoScalar) };
