@@ -1,22 +1,20 @@
-// Go's integer literals as strconv.ParseInt/ParseUint read them with base 0, which is what the flag
-// package's Int and Uint flags use: `--healthz-port=010` is port 8 in kube-eventer.
+// Go's strconv integer parsing: ParseInt/ParseUint with base 0 (Go literals, what the flag package's Int
+// and Uint flags use: `--healthz-port=010` is port 8 in kube-eventer) or base 10 (Atoi, klog's -v).
 
-const PREFIX_BASES: Record<string, number> = { x: 16, o: 8, b: 2 };
-const DIGITS: Record<number, RegExp> = { 2: /^[01]+$/, 8: /^[0-7]+$/, 10: /^[0-9]+$/, 16: /^[0-9a-fA-F]+$/ };
-
-/** Go's strconv underscoreOK: each `_` sits between digits (a base prefix counts as a digit). */
-function underscoresOk(body: string): boolean {
-  let i = 0;
+/** Go's underscoreOK: underscores only between digits (a base prefix counts as a digit). */
+export function underscoreOK(text: string): boolean {
+  const s = text[0] === '+' || text[0] === '-' ? text.slice(1) : text;
   let saw: 'start' | 'digit' | 'underscore' | 'other' = 'start';
+  let i = 0;
   let hex = false;
-  if (body.length >= 2 && body[0] === '0' && PREFIX_BASES[body[1]!.toLowerCase()] !== undefined) {
+  if (s.length >= 2 && s[0] === '0' && 'bBoOxX'.includes(s[1]!)) {
     i = 2;
     saw = 'digit';
-    hex = body[1]!.toLowerCase() === 'x';
+    hex = s[1] === 'x' || s[1] === 'X';
   }
-  for (; i < body.length; i++) {
-    const c = body[i]!;
-    if (/[0-9]/.test(c) || (hex && /[a-fA-F]/.test(c))) saw = 'digit';
+  for (; i < s.length; i++) {
+    const c = s[i]!;
+    if ((c >= '0' && c <= '9') || (hex && /[a-fA-F]/.test(c))) saw = 'digit';
     else if (c === '_') {
       if (saw !== 'digit') return false;
       saw = 'underscore';
@@ -28,30 +26,60 @@ function underscoresOk(body: string): boolean {
   return saw !== 'underscore';
 }
 
-/**
- * Go's strconv.ParseInt (signed) or ParseUint (unsigned) with base 0: `0x1F`, `0o17`, `017`, `0b101`,
- * `1_000`. With `decimalOnly`, base 10 as klog's `-v` reads it. Undefined when Go would report a
- * syntax error or the value is beyond a safe integer.
- */
-export function parseGoInteger(text: string, unsigned: boolean, decimalOnly = false): number | undefined {
-  const signed = !unsigned && (text[0] === '-' || text[0] === '+');
-  const negative = signed && text[0] === '-';
-  let body = signed ? text.slice(1) : text;
-  let base = 10;
-  if (!decimalOnly) {
-    if (!underscoresOk(body)) return undefined;
-    const prefixBase = body[0] === '0' ? PREFIX_BASES[body[1]?.toLowerCase() ?? ''] : undefined;
-    if (prefixBase !== undefined) {
-      base = prefixBase;
-      body = body.slice(2);
-    } else if (body.length > 1 && body[0] === '0') {
-      base = 8;
-      body = body.slice(1);
-    }
-    body = body.replaceAll('_', '');
+/** A value, or the flag package's wording of strconv's error. */
+export type GoIntResult = { readonly value: bigint } | { readonly error: 'parse error' | 'value out of range' };
+
+export interface GoIntOptions {
+  readonly unsigned?: boolean;
+  /** 0: Go literals (`0x1F`, `0o17`, `017`, `0b101`, `1_000`); 10: decimal digits only. */
+  readonly base: 0 | 10;
+  readonly bits?: 32 | 64;
+}
+
+const SYNTAX = { error: 'parse error' } as const;
+const RANGE = { error: 'value out of range' } as const;
+
+/** strconv.ParseUint: a range error is reported as soon as the value overflows, as Go does. */
+function parseUnsigned(text: string, base0: boolean, bits: number): GoIntResult {
+  if (text === '') return SYNTAX;
+  let s = text;
+  let base = 10n;
+  if (base0 && s[0] === '0') {
+    const prefix = s.length >= 3 ? { b: 2n, o: 8n, x: 16n }[s[1]!.toLowerCase()] : undefined;
+    [base, s] = prefix === undefined ? [8n, s.slice(1)] : [prefix, s.slice(2)];
   }
-  if (!DIGITS[base]!.test(body)) return undefined;
-  const magnitude = parseInt(body, base);
-  if (!Number.isSafeInteger(magnitude)) return undefined;
-  return negative ? -magnitude : magnitude;
+  const max = (1n << BigInt(bits)) - 1n;
+  let n = 0n;
+  let underscores = false;
+  for (const c of s) {
+    if (c === '_' && base0) {
+      underscores = true;
+      continue;
+    }
+    const d = /^[0-9a-zA-Z]$/.test(c) ? BigInt(parseInt(c, 36)) : base;
+    if (d >= base) return SYNTAX;
+    n = n * base + d;
+    if (n > max) return RANGE;
+  }
+  if (underscores && !underscoreOK(text)) return SYNTAX;
+  return { value: n };
+}
+
+/** strconv.ParseInt (or ParseUint when `unsigned`) with Go's syntax and range errors. */
+export function parseGoInt(text: string, options: GoIntOptions): GoIntResult {
+  const bits = options.bits ?? 64;
+  if (options.unsigned) return parseUnsigned(text, options.base === 0, bits);
+  if (text === '') return SYNTAX;
+  const negative = text[0] === '-';
+  const magnitude = parseUnsigned(text[0] === '+' || negative ? text.slice(1) : text, options.base === 0, bits);
+  if ('error' in magnitude && magnitude.error === 'parse error') return magnitude;
+  const cutoff = 1n << BigInt(bits - 1);
+  if ('error' in magnitude || (negative ? magnitude.value > cutoff : magnitude.value >= cutoff)) return RANGE;
+  return { value: negative ? -magnitude.value : magnitude.value };
+}
+
+/** strconv.Atoi, as kube-eventer reads its integer options (`+5`, `007`); undefined when Go refuses it. */
+export function goAtoi(text: string): number | undefined {
+  const r = parseGoInt(text, { base: 10 });
+  return 'value' in r ? Number(r.value) : undefined;
 }

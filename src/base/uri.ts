@@ -1,3 +1,4 @@
+import { isIP, isIPv6 } from 'node:net';
 import { ConfigError } from './errors.js';
 import { redact } from './redact.js';
 
@@ -10,7 +11,11 @@ export interface SinkUri {
   /** The text after `KEY:` as given, before env expansion (never logged: may hold secrets). */
   readonly raw: string;
   readonly scheme: string;
-  /** `host[:port]` as written. */
+  /** The text after `scheme:` when it does not start with `/` (`mailto:x`): Go keeps no host or path then. */
+  readonly opaque: string;
+  /** `user[:password]@` before the host, unescaped (the password is a secret). */
+  readonly user: { readonly name: string; readonly password?: string } | undefined;
+  /** `host[:port]`, unescaped as Go does (only non-ASCII bytes may be escaped in a host). */
   readonly host: string;
   /** Decoded. */
   readonly path: string;
@@ -18,6 +23,8 @@ export interface SinkUri {
   readonly rawPath: string;
   /** Everything after the first `?` up to a `#` (not decoded). */
   readonly rawQuery: string;
+  /** After the first `#`, unescaped: Go drops it, options included. */
+  readonly fragment: string;
   /** Decoded query pairs in order, repeated keys kept (Go url.ParseQuery rules). */
   readonly query: ReadonlyArray<readonly [string, string]>;
 }
@@ -89,65 +96,173 @@ export function unsetEnvNames(s: string, env: NodeJS.ProcessEnv = process.env): 
   return unset;
 }
 
-function unhex(c: string): number {
-  return parseInt(c, 16);
+type Escaping = 'path' | 'query' | 'host' | 'zone' | 'userinfo' | 'fragment';
+
+const HOST_SUB_DELIMS = "!$&'()*+,;=:[]<>\"";
+
+/** Go's shouldEscape for the modes unescape checks: a host or zone byte outside these is refused. */
+function validInHost(c: string): boolean {
+  return /[A-Za-z0-9\-_.~]/.test(c) || HOST_SUB_DELIMS.includes(c);
 }
 
-/** Go url.QueryUnescape / PathUnescape; returns undefined on a bad `%` escape. */
-export function goUnescape(s: string, plusIsSpace: boolean): string | undefined {
+/** Go's EscapeError text: the three bytes from a `%`. */
+function escapeError(from: string): { error: string } {
+  const bytes = Buffer.from(from.slice(0, 3), 'utf8').subarray(0, 3);
+  return { error: `invalid URL escape ${JSON.stringify(bytes.toString('utf8'))}` };
+}
+
+/** Go url's unescape: the decoded text, or the EscapeError/InvalidHostError message. */
+function unescape(s: string, mode: Escaping): { text: string } | { error: string } {
   const bytes: number[] = [];
   for (let i = 0; i < s.length; i++) {
     const c = s[i]!;
     if (c === '%') {
-      const h = s.slice(i + 1, i + 3);
-      if (!/^[0-9A-Fa-f]{2}$/.test(h)) return undefined;
-      bytes.push(unhex(h));
+      const hex = s.slice(i + 1, i + 3);
+      if (!/^[0-9A-Fa-f]{2}$/.test(hex)) return escapeError(s.slice(i));
+      const byte = parseInt(hex, 16);
+      // Hosts may escape only non-ASCII bytes (and a zone's %25); a zone only ASCII a host may hold, or a space.
+      if (mode === 'host' && byte < 0x80 && hex !== '25') return escapeError(s.slice(i));
+      if (mode === 'zone' && hex !== '25' && byte !== 0x20 && (byte >= 0x80 || !validInHost(String.fromCharCode(byte)))) {
+        return escapeError(s.slice(i));
+      }
+      bytes.push(byte);
       i += 2;
-    } else if (c === '+' && plusIsSpace) {
+    } else if (c === '+' && mode === 'query') {
       bytes.push(0x20);
     } else {
-      for (const b of Buffer.from(c, 'utf8')) bytes.push(b);
+      if ((mode === 'host' || mode === 'zone') && c < '\x80' && !validInHost(c)) return { error: `invalid character ${JSON.stringify(c)} in host name` };
+      // Whole code points: the two halves of a surrogate pair are one character.
+      const char = String.fromCodePoint(s.codePointAt(i)!);
+      for (const b of Buffer.from(char, 'utf8')) bytes.push(b);
+      i += char.length - 1;
     }
   }
-  return Buffer.from(bytes).toString('utf8');
+  return { text: Buffer.from(bytes).toString('utf8') };
 }
 
-/** Go url.ParseQuery: pairs with `;` or bad escapes are dropped (Go reports but keeps going). */
-export function parseQuery(rawQuery: string): { pairs: Array<[string, string]>; firstError?: string } {
+/** Go url.QueryUnescape / PathUnescape; returns undefined on a bad `%` escape. */
+export function goUnescape(s: string, plusIsSpace: boolean): string | undefined {
+  const r = unescape(s, plusIsSpace ? 'query' : 'path');
+  return 'text' in r ? r.text : undefined;
+}
+
+/** Go url.ParseQuery: pairs with `;` or bad escapes are dropped, and Go's error reported beside them. */
+export function parseQuery(rawQuery: string): { pairs: Array<[string, string]>; error?: string } {
   const pairs: Array<[string, string]> = [];
-  let firstError: string | undefined;
+  let error: string | undefined;
   for (const part of rawQuery.split('&')) {
-    if (part === '') continue;
     if (part.includes(';')) {
-      firstError ??= 'invalid semicolon separator in query';
+      // Go keeps the last semicolon error over any escape error.
+      error = 'invalid semicolon separator in query';
       continue;
     }
+    if (part === '') continue;
     const eq = part.indexOf('=');
-    const k = goUnescape(eq < 0 ? part : part.slice(0, eq), true);
-    const v = goUnescape(eq < 0 ? '' : part.slice(eq + 1), true);
-    if (k === undefined || v === undefined) {
-      firstError ??= `invalid URL escape in ${JSON.stringify(part.replace(/=.*/, '=…'))}`;
+    const k = unescape(eq < 0 ? part : part.slice(0, eq), 'query');
+    const v = unescape(eq < 0 ? '' : part.slice(eq + 1), 'query');
+    if ('error' in k || 'error' in v) {
+      error ??= 'error' in k ? k.error : (v as { error: string }).error;
       continue;
     }
-    pairs.push([k, v]);
+    pairs.push([k.text, v.text]);
   }
-  return firstError === undefined ? { pairs } : { pairs, firstError };
+  return error === undefined ? { pairs } : { pairs, error };
 }
 
-/** Splits a Go-style URL into scheme, host, path, query; throws ConfigError like url.Parse fails. */
-function parseGoUrl(s: string, what: string): Omit<SinkUri, 'key' | 'raw' | 'query'> {
-  // eslint-disable-next-line no-control-regex -- Go's url.Parse refuses ASCII control characters
-  if (/[\x00-\x1f\x7f]/.test(s)) throw new ConfigError(`${what}: invalid control character in URL`);
+/** The URL parts of a SinkUri. */
+type GoUrl = Omit<SinkUri, 'key' | 'raw' | 'query'>;
+
+class UrlError extends Error {}
+
+/** `invalid port ":x" after host` → `invalid port after host`. */
+function withoutQuotedText(message: string): string {
+  return message.replace(/ "(?:[^"\\]|\\.)*"/g, '');
+}
+
+function orThrow(r: { text: string } | { error: string }): string {
+  if ('error' in r) throw new UrlError(r.error);
+  return r.text;
+}
+
+/** An IPv6 address (isIPv6 holds) as its eight 16-bit groups. */
+function ipv6Groups(address: string): number[] {
+  const dotted = /([0-9]+)\.([0-9]+)\.([0-9]+)\.([0-9]+)$/.exec(address);
+  const text = dotted ? `${address.slice(0, dotted.index)}${((+dotted[1]! << 8) | +dotted[2]!).toString(16)}:${((+dotted[3]! << 8) | +dotted[4]!).toString(16)}` : address;
+  const [head = '', tail] = text.split('::');
+  const groups = (part: string) => (part === '' ? [] : part.split(':').map((g) => parseInt(g, 16)));
+  const first = groups(head);
+  const last = tail === undefined ? [] : groups(tail);
+  return [...first, ...Array<number>(8 - first.length - last.length).fill(0), ...last];
+}
+
+/** Go's netip.ParseAddr accepting the address of an IPv6 literal: IPv6 (a zone allowed), not IPv4-mapped. */
+function ipLiteralProblem(text: string): string | undefined {
+  const zone = text.indexOf('%');
+  const address = zone < 0 ? text : text.slice(0, zone);
+  if (isIP(address) === 4 && zone < 0) return 'invalid IPv6 host';
+  if (!isIPv6(address) || zone === text.length - 1) return 'invalid host';
+  const g = ipv6Groups(address);
+  return g.slice(0, 5).every((x) => x === 0) && g[5] === 0xffff ? 'invalid IPv6 host' : undefined;
+}
+
+/** Go's parseHost: `host[:port]` or `[ipv6%25zone]:port`, unescaped. */
+function parseHost(host: string): string {
+  const validPort = (p: string) => p === '' || /^:[0-9]*$/.test(p);
+  const open = host.lastIndexOf('[');
+  if (open >= 0) {
+    const close = host.lastIndexOf(']');
+    if (close < 0) throw new UrlError("missing ']' in host");
+    const colonPort = host.slice(close + 1);
+    if (!validPort(colonPort)) throw new UrlError(`invalid port ${JSON.stringify(colonPort)} after host`);
+    const port = orThrow(unescape(colonPort, 'host'));
+    const literal = host.slice(open + 1, close);
+    const zone = literal.indexOf('%25');
+    const name = zone < 0 ? orThrow(unescape(literal, 'host')) : orThrow(unescape(literal.slice(0, zone), 'host')) + orThrow(unescape(literal.slice(zone), 'zone'));
+    const problem = ipLiteralProblem(name);
+    if (problem !== undefined) throw new UrlError(problem);
+    return `[${name}]${port}`;
+  }
+  const colon = host.lastIndexOf(':');
+  if (colon >= 0 && !validPort(host.slice(colon))) throw new UrlError(`invalid port ${JSON.stringify(host.slice(colon))} after host`);
+  return orThrow(unescape(host, 'host'));
+}
+
+const USERINFO = /^[A-Za-z0-9\-._:~!$&'()*+,;=%@]*$/;
+
+/** Go's parseAuthority: `[userinfo@]host`. */
+function parseAuthority(authority: string): Pick<GoUrl, 'user' | 'host'> {
+  const at = authority.lastIndexOf('@');
+  const host = parseHost(authority.slice(at + 1));
+  if (at < 0) return { user: undefined, host };
+  const userinfo = authority.slice(0, at);
+  if (!USERINFO.test(userinfo)) throw new UrlError('invalid userinfo');
+  const colon = userinfo.indexOf(':');
+  const name = orThrow(unescape(colon < 0 ? userinfo : userinfo.slice(0, colon), 'userinfo'));
+  if (colon < 0) return { user: { name }, host };
+  return { user: { name, password: orThrow(unescape(userinfo.slice(colon + 1), 'userinfo')) }, host };
+}
+
+/** Go's url.Parse (Go 1.25); throws UrlError with Go's message. */
+function parseGoUrl(s: string): GoUrl {
   const hash = s.indexOf('#');
-  const rest0 = hash >= 0 ? s.slice(0, hash) : s;
-  let rest = rest0;
+  const beforeFragment = hash < 0 ? s : s.slice(0, hash);
+  // eslint-disable-next-line no-control-regex -- Go's url.Parse refuses ASCII control characters
+  if (/[\x00-\x1f\x7f]/.test(beforeFragment)) throw new UrlError('invalid control character in URL');
+  const url = parseBeforeFragment(beforeFragment);
+  return { ...url, fragment: hash < 0 ? '' : orThrow(unescape(s.slice(hash + 1), 'fragment')) };
+}
+
+function parseBeforeFragment(beforeFragment: string): GoUrl {
+  const none = { scheme: '', opaque: '', user: undefined, host: '', path: '', rawPath: '', rawQuery: '', fragment: '' };
+  if (beforeFragment === '*') return { ...none, path: '*', rawPath: '*' };
+  let rest = beforeFragment;
   let scheme = '';
-  const m = /^([A-Za-z][A-Za-z0-9+.-]*):/.exec(rest);
+  const m = /^[A-Za-z][A-Za-z0-9+.-]*:/.exec(rest);
   if (m) {
-    scheme = m[1]!.toLowerCase();
+    scheme = m[0].slice(0, -1).toLowerCase();
     rest = rest.slice(m[0].length);
   } else if (rest.startsWith(':')) {
-    throw new ConfigError(`${what}: missing protocol scheme`);
+    throw new UrlError('missing protocol scheme');
   }
   let rawQuery = '';
   const q = rest.indexOf('?');
@@ -155,25 +270,17 @@ function parseGoUrl(s: string, what: string): Omit<SinkUri, 'key' | 'raw' | 'que
     rawQuery = rest.slice(q + 1);
     rest = rest.slice(0, q);
   }
-  let host = '';
-  if (rest.startsWith('//')) {
+  if (!rest.startsWith('/')) {
+    if (scheme !== '') return { ...none, scheme, opaque: rest, rawQuery };
+    if (rest.split('/', 1)[0]!.includes(':')) throw new UrlError('first path segment in URL cannot contain colon');
+  }
+  let authority: Pick<GoUrl, 'user' | 'host'> = { user: undefined, host: '' };
+  if ((scheme !== '' || !rest.startsWith('///')) && rest.startsWith('//')) {
     const slash = rest.indexOf('/', 2);
-    const authority = slash >= 0 ? rest.slice(2, slash) : rest.slice(2);
-    rest = slash >= 0 ? rest.slice(slash) : '';
-    const at = authority.lastIndexOf('@');
-    host = at >= 0 ? authority.slice(at + 1) : authority;
-    const port = /^(\[[^\]]*\]|[^:]*)(?::(.*))?$/.exec(host);
-    if (port?.[2] !== undefined && !/^[0-9]*$/.test(port[2])) {
-      throw new ConfigError(`${what}: invalid port ":${port[2]}" after host`);
-    }
-    if (/[\s<>"{}|\\^`]/.test(host)) throw new ConfigError(`${what}: invalid character in host name`);
+    authority = parseAuthority(slash < 0 ? rest.slice(2) : rest.slice(2, slash));
+    rest = slash < 0 ? '' : rest.slice(slash);
   }
-  const path = goUnescape(rest, false);
-  if (path === undefined) {
-    const bad = /%(?![0-9A-Fa-f]{2}).{0,2}/.exec(rest)?.[0] ?? '%';
-    throw new ConfigError(`${what}: invalid URL escape ${JSON.stringify(bad)}`);
-  }
-  return { scheme, host, path, rawPath: rest, rawQuery };
+  return { ...none, scheme, ...authority, path: orThrow(unescape(rest, 'path')), rawPath: rest, rawQuery };
 }
 
 /**
@@ -185,8 +292,17 @@ export function parseUri(value: string, flagName: string, env: NodeJS.ProcessEnv
   const key = colon < 0 ? value : value.slice(0, colon);
   const raw = colon < 0 ? '' : value.slice(colon + 1);
   if (key === '') throw new ConfigError(`${flagName}: missing uri key in '${redact(value)}'`);
-  if (raw === '') return { key, raw, scheme: '', host: '', path: '', rawPath: '', rawQuery: '', query: [] };
+  if (raw === '') return { key, raw, scheme: '', opaque: '', user: undefined, host: '', path: '', rawPath: '', rawQuery: '', fragment: '', query: [] };
   const expanded = expandEnv(raw, env);
-  const parts = parseGoUrl(expanded, `${flagName}=${key}`);
+  let parts: GoUrl;
+  try {
+    parts = parseGoUrl(expanded);
+  } catch (err) {
+    if (!(err instanceof UrlError)) throw err;
+    // Text from the environment is often a Secret: then say what is wrong without quoting it.
+    const unquoted = withoutQuotedText(err.message);
+    const problem = expanded === raw || unquoted === err.message ? err.message : `${unquoted} (in text from the environment, not shown)`;
+    throw new ConfigError(`${flagName}=${key}: ${problem}`);
+  }
   return { key, raw, ...parts, query: parseQuery(parts.rawQuery).pairs };
 }

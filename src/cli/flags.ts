@@ -1,8 +1,8 @@
 import { ConfigError } from '../base/errors.js';
 import { parseGoBool } from '../base/go-bool.js';
 import { FlagError, parseGoFlags, type FlagSpec } from './goflag.js';
-import { formatGoDuration, parseGoDuration } from '../base/go-duration.js';
-import { parseGoInteger } from '../base/go-int.js';
+import { formatGoDuration, parseGoDurationNs } from '../base/go-duration.js';
+import { parseGoInt } from '../base/go-int.js';
 import { expandEnv, parseUri, unsetEnvNames, type SinkUri } from '../base/uri.js';
 import { LEADER_ELECTION_DEFAULTS } from '../kube/leader.js';
 
@@ -68,7 +68,7 @@ export const FLAG_SPECS: readonly FlagSpec[] = [
   { name: 'leader-elect-retry-period', kind: 'duration', usage: 'how often to try to acquire or renew the Lease', defaultText: goDurationOfMs(LEADER_ELECTION_DEFAULTS.retryPeriodMs) },
   { name: 'leader-elect-resource-name', kind: 'string', usage: 'name of the Lease', defaultText: LEADER_ELECTION_DEFAULTS.leaseName },
   { name: 'leader-elect-resource-namespace', kind: 'string', usage: "namespace of the Lease (default: the pod's namespace)" },
-  { name: 'v', kind: 'int', usage: 'log level verbosity (klog)', defaultText: '0' },
+  { name: 'v', kind: 'level', usage: 'log level verbosity (klog)', defaultText: '0' },
   { name: 'log_file_max_size', kind: 'uint', usage: 'klog flag, accepted and ignored', defaultText: '1800' },
   ...KLOG_BOOL.map((name): FlagSpec => ({ name, kind: 'bool', usage: 'klog flag, accepted and ignored' })),
   ...KLOG_STRING.map((name): FlagSpec => ({ name, kind: 'string', usage: 'klog flag, accepted and ignored' })),
@@ -84,20 +84,18 @@ function last(values: Map<string, string[]>, name: string): string | undefined {
   return list?.[list.length - 1];
 }
 
-function durationFlag(values: Map<string, string[]>, name: string, fallbackNs: number): number {
+// parseGoFlags has checked every value: these read them back.
+function durationFlag(values: Map<string, string[]>, name: string, fallbackNs: number): bigint {
   const text = last(values, name);
-  if (text === undefined) return fallbackNs;
-  const ns = parseGoDuration(text);
-  if (ns === undefined) throw new FlagError(`invalid value ${JSON.stringify(text)} for flag -${name}: parse error`);
-  return ns;
+  return text === undefined ? BigInt(fallbackNs) : parseGoDurationNs(text)!;
 }
 
-function intFlag(values: Map<string, string[]>, name: string, fallback: number, unsigned: boolean, decimalOnly = false): number {
+const msOf = (ns: bigint) => Number(ns) / 1e6;
+
+function intFlag(values: Map<string, string[]>, name: string, fallback: bigint, options: Parameters<typeof parseGoInt>[1]): bigint {
   const text = last(values, name);
   if (text === undefined) return fallback;
-  const n = parseGoInteger(text, unsigned, decimalOnly);
-  if (n === undefined) throw new FlagError(`invalid value ${JSON.stringify(text)} for flag -${name}: parse error`);
-  return n;
+  return (parseGoInt(text, options) as { value: bigint }).value;
 }
 
 function parseUriFlag(value: string, flag: string): SinkUri {
@@ -114,7 +112,9 @@ function parseUriFlag(value: string, flag: string): SinkUri {
  * ConfigError = validation that kube-eventer reports with klog.Fatal (exit 255).
  */
 export function parseCommandLine(args: readonly string[]): Command {
-  const parsed = parseGoFlags(args, FLAG_SPECS);
+  const parsed = parseGoFlags(args, FLAG_SPECS, (spec, value) => {
+    if (spec.kind === 'list') parseUriFlag(value, spec.name);
+  });
   if (parsed.help) return { kind: 'help' };
   const v = parsed.values;
 
@@ -122,7 +122,7 @@ export function parseCommandLine(args: readonly string[]): Command {
   const sinkUris = (v.get('sink') ?? []).map((s) => parseUriFlag(s, 'sink'));
   const sourceUris = sourceTexts.map((s) => parseUriFlag(s, 'source'));
   const frequencyNs = durationFlag(v, 'frequency', 30e9);
-  const healthzPort = intFlag(v, 'healthz-port', 8084, true);
+  const healthzPort = intFlag(v, 'healthz-port', 8084n, { base: 0, unsigned: true });
   const shutdownGraceNs = durationFlag(v, 'shutdown-grace', 25e9);
   const unhealthyNs = durationFlag(v, 'watch-unhealthy-after', 60e9);
   const stallNs = durationFlag(v, 'watch-stall-timeout', 300e9);
@@ -142,10 +142,7 @@ export function parseCommandLine(args: readonly string[]): Command {
     // As in Go, an unset variable expands to nothing: say so, since a missing Secret key looks like a bad token.
     for (const name of unsetEnvNames(uri.raw)) warnings.push(`--${flag}=${uri.key}: $${name} is not set in the environment, so it expands to nothing`);
   }
-  // klog's Level reads -v in base 10.
-  const verbosity = intFlag(v, 'v', 0, false, true);
-  intFlag(v, 'max_procs', 0, false);
-  intFlag(v, 'log_file_max_size', 1800, true);
+  const verbosity = Number(intFlag(v, 'v', 0n, { base: 10, bits: 32 }));
   const logFormat = last(v, 'log-format') ?? 'auto';
   if (logFormat !== 'auto' && logFormat !== 'text' && logFormat !== 'json') {
     throw new FlagError(`invalid value ${JSON.stringify(logFormat)} for flag -log-format: must be auto, text or json`);
@@ -154,15 +151,15 @@ export function parseCommandLine(args: readonly string[]): Command {
   if (v.has('version') && parseGoBool(last(v, 'version')!)) return { kind: 'version' };
 
   if (healthzPort > 65534) throw new ConfigError(`invalid port supplied for healthz ${healthzPort}`);
-  if (frequencyNs < 5e9) {
+  if (frequencyNs < 5_000_000_000n) {
     throw new ConfigError(`frequency needs to be no less than 5s, supplied ${formatGoDuration(frequencyNs)}`);
   }
-  if (frequencyNs > 180e9) {
+  if (frequencyNs > 180_000_000_000n) {
     throw new ConfigError(`frequency needs to be no greater than 3m0s, supplied ${formatGoDuration(frequencyNs)}`);
   }
-  if (shutdownGraceNs < 0) throw new ConfigError(`shutdown-grace must not be negative, supplied ${formatGoDuration(shutdownGraceNs)}`);
-  if (unhealthyNs <= 0) throw new ConfigError(`watch-unhealthy-after must be positive, supplied ${formatGoDuration(unhealthyNs)}`);
-  if (stallNs < 0) throw new ConfigError(`watch-stall-timeout must not be negative, supplied ${formatGoDuration(stallNs)}`);
+  if (shutdownGraceNs < 0n) throw new ConfigError(`shutdown-grace must not be negative, supplied ${formatGoDuration(shutdownGraceNs)}`);
+  if (unhealthyNs <= 0n) throw new ConfigError(`watch-unhealthy-after must be positive, supplied ${formatGoDuration(unhealthyNs)}`);
+  if (stallNs < 0n) throw new ConfigError(`watch-stall-timeout must not be negative, supplied ${formatGoDuration(stallNs)}`);
   if (sourceUris.length !== 1) throw new ConfigError('Wrong number of sources specified');
   if (sourceUris[0]!.key !== 'kubernetes') {
     throw new ConfigError(`Source not recognized: ${sourceUris[0]!.key} (the only source is kubernetes)`);
@@ -173,22 +170,22 @@ export function parseCommandLine(args: readonly string[]): Command {
     config: {
       source: sourceUris[0]!,
       sinks: sinkUris,
-      frequencyMs: frequencyNs / 1e6,
+      frequencyMs: msOf(frequencyNs),
       healthzIp: last(v, 'healthz-ip') ?? '0.0.0.0',
-      healthzPort,
+      healthzPort: Number(healthzPort),
       eventMetrics: parseGoBool(last(v, 'event-metrics') ?? 'true')!,
       statusPage: parseGoBool(last(v, 'status-page') ?? 'true')!,
       verbosity,
       logFormat,
-      shutdownGraceMs: shutdownGraceNs / 1e6,
-      watchUnhealthyAfterMs: unhealthyNs / 1e6,
-      watchStallTimeoutMs: stallNs / 1e6,
+      shutdownGraceMs: msOf(shutdownGraceNs),
+      watchUnhealthyAfterMs: msOf(unhealthyNs),
+      watchStallTimeoutMs: msOf(stallNs),
       checkpoint: last(v, 'checkpoint'),
       leaderElection: leaderElect
         ? {
-            leaseDurationMs: leaseDurationNs / 1e6,
-            renewDeadlineMs: renewDeadlineNs / 1e6,
-            retryPeriodMs: retryPeriodNs / 1e6,
+            leaseDurationMs: msOf(leaseDurationNs),
+            renewDeadlineMs: msOf(renewDeadlineNs),
+            retryPeriodMs: msOf(retryPeriodNs),
             leaseName: last(v, 'leader-elect-resource-name') ?? LEADER_ELECTION_DEFAULTS.leaseName,
             leaseNamespace: last(v, 'leader-elect-resource-namespace') ?? '',
           }
@@ -202,7 +199,7 @@ export function parseCommandLine(args: readonly string[]): Command {
 export function usageText(program = 'kube-eventer'): string {
   const lines = [`Usage of ${program}:`];
   for (const spec of FLAG_SPECS) {
-    const type = spec.kind === 'bool' ? '' : spec.kind === 'list' ? ' value' : ` ${spec.kind}`;
+    const type = spec.kind === 'bool' ? '' : spec.kind === 'list' || spec.kind === 'level' ? ' value' : ` ${spec.kind}`;
     const def = spec.defaultText && spec.defaultText !== 'false' && spec.defaultText !== '[]' && spec.defaultText !== '0'
       ? ` (default ${spec.kind === 'string' ? JSON.stringify(spec.defaultText) : spec.defaultText})`
       : '';

@@ -1,6 +1,7 @@
 import { ConfigError } from '../base/errors.js';
 import { parseGoDuration } from '../base/go-duration.js';
 import { option, type SinkUri } from '../base/uri.js';
+import { goAtoi } from '../base/go-int.js';
 import type { LaneTuning } from './sink.js';
 import { DEFAULT_LANE_SETTINGS, type LaneSettings, type OverflowPolicy } from './lane.js';
 
@@ -29,8 +30,8 @@ export function isLaneOption(name: string): boolean {
 function positiveInt(uri: SinkUri, name: string, max: number): number | undefined {
   const text = option(uri, name);
   if (text === undefined) return undefined;
-  const n = Number(text);
-  if (!/^[0-9]+$/.test(text) || n < 1 || n > max) {
+  const n = goAtoi(text);
+  if (n === undefined || n < 1 || n > max) {
     throw new ConfigError(`sink ${uri.key}: option ${name}=${JSON.stringify(text)} must be an integer from 1 to ${max}`);
   }
   return n;

@@ -1,6 +1,7 @@
 import { ConfigError } from '../base/errors.js';
 import { parseGoBool } from '../base/go-bool.js';
-import { option, type SinkUri } from '../base/uri.js';
+import { goAtoi } from '../base/go-int.js';
+import { goUnescape, option, type SinkUri } from '../base/uri.js';
 import { isLaneOption } from '../pipeline/lane-options.js';
 
 /** Stops startup on an option the sink does not know (a typo would otherwise pass silently). */
@@ -37,8 +38,27 @@ export function choiceOption<T extends string>(uri: SinkUri, name: string, choic
 export function intOption(uri: SinkUri, name: string, fallback: number, min: number, max: number): number {
   const text = option(uri, name);
   if (text === undefined) return fallback;
-  if (!/^-?[0-9]+$/.test(text) || Number(text) < min || Number(text) > max) {
+  const n = goAtoi(text);
+  if (n === undefined || n < min || n > max) {
     throw new ConfigError(`sink ${uri.key}: option ${name}=${JSON.stringify(text)} must be an integer from ${min} to ${max}`);
   }
-  return Number(text);
+  return n;
+}
+
+/**
+ * kafka and elasticsearch read their options with url.ParseQuery and fail on its error: a `;` or a bad
+ * `%` escape. The option is named by its key, never by its value (it may be a password).
+ */
+export function rejectMalformedQuery(uri: SinkUri): void {
+  const fail = (problem: string) => {
+    throw new ConfigError(`sink ${uri.key}: failed to parse url's query string: ${problem}`);
+  };
+  const parts = uri.rawQuery.split('&');
+  if (parts.some((part) => part.includes(';'))) fail('invalid semicolon separator in query (write ";" as %3B)');
+  for (const part of parts) {
+    const eq = part.indexOf('=');
+    const key = eq < 0 ? part : part.slice(0, eq);
+    if (goUnescape(key, true) === undefined) fail(`invalid URL escape in the option name ${JSON.stringify(key)}`);
+    if (goUnescape(part.slice(eq + 1), true) === undefined) fail(`invalid URL escape in the value of option ${key}`);
+  }
 }

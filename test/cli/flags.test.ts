@@ -160,3 +160,31 @@ test('a $VAR in a --sink that the environment lacks is warned about by name (it 
 test('leader election defaults are client-go\'s (LEADER_ELECTION_DEFAULTS)', () => {
   assert.deepEqual(run(SRC, '--leader-elect').leaderElection, { leaseDurationMs: 15_000, renewDeadlineMs: 10_000, retryPeriodMs: 2_000, leaseName: 'kube-eventer', leaseNamespace: '' });
 });
+
+// Differences the command-line fuzzer (test/cli/command-line-fuzz.test.ts) found against Go's flag package.
+
+test('each value is checked as Go reads it, so the first bad argument is the one reported', () => {
+  assert.throws(() => parseCommandLine([SRC, '--healthz-port=x', '--frequency=y']), /^FlagError: invalid value "x" for flag -healthz-port: parse error$/);
+  assert.throws(() => parseCommandLine([SRC, '-v=x', '--sink=:bad']), /^FlagError: invalid value "x" for flag -v: strconv\.ParseInt: parsing "x": invalid syntax$/);
+  assert.throws(() => parseCommandLine([SRC, '--max_procs=', '-=']), /invalid value "" for flag -max_procs: parse error/);
+});
+
+test('durations beyond int64 nanoseconds are flag errors; the largest is printed exactly', () => {
+  assert.throws(() => parseCommandLine([SRC, '--frequency=9999999999h']), (e: Error) => e instanceof FlagError && e.message === 'invalid value "9999999999h" for flag -frequency: parse error');
+  assert.throws(() => parseCommandLine([SRC, '--frequency=9223372036854775808ns']), FlagError);
+  assert.throws(() => run(SRC, '--frequency=9223372036854775807ns'), (e: Error) => e instanceof ConfigError && e.message === 'frequency needs to be no greater than 3m0s, supplied 2562047h47m16.854775807s');
+  assert.equal(parseGoDuration('-9223372036854775808ns'), -9223372036854775808);
+  assert.equal(formatGoDuration(-(2n ** 63n)), '-2562047h47m16.854775808s');
+});
+
+test('integers in the whole int64/uint64 range, Go\'s range error beyond, klog -v in 32 bits', () => {
+  run(SRC, '--max_procs=9007199254740993', '--log_file_max_size=18446744073709551615');
+  assert.throws(() => run(SRC, '--healthz-port=18446744073709551615'), (e: Error) => e instanceof ConfigError && e.message === 'invalid port supplied for healthz 18446744073709551615');
+  assert.throws(() => run(SRC, '--healthz-port=18446744073709551616'), (e: Error) => e instanceof FlagError && e.message === 'invalid value "18446744073709551616" for flag -healthz-port: value out of range');
+  assert.throws(() => run(SRC, '-v=2147483648'), (e: Error) => e instanceof FlagError && e.message === 'invalid value "2147483648" for flag -v: strconv.ParseInt: parsing "2147483648": value out of range');
+  assert.equal(run(SRC, '-v=-2147483648').verbosity, -2147483648);
+});
+
+test('values in flag errors are quoted as Go\'s %q', () => {
+  assert.throws(() => run(SRC, '--healthz-port=\u0007'), (e: Error) => e.message === 'invalid value "\\a" for flag -healthz-port: parse error');
+});

@@ -35,6 +35,16 @@ for (const c of cases) {
   });
 }
 
+test('a --sink that does not parse because of a Secret from the environment is reported without the Secret', async () => {
+  const r = await runDaemon([SRC, '--sink=webhook:https://robot:$WEBHOOK_PASSWORD/send', '--sink=kafka:?brokers=127.0.0.1:1&password=$KAFKA_PASSWORD'], {
+    WEBHOOK_PASSWORD: TOKEN,
+    KAFKA_PASSWORD: TOKEN,
+  });
+  assert.equal(r.code, 2, r.stderr);
+  assert.match(r.stderr, /invalid value for flag -sink: --sink=webhook: invalid port after host \(in text from the environment, not shown\)/);
+  assert.ok(!(r.stdout + r.stderr).includes(TOKEN), `token leaked: ${r.stderr}`);
+});
+
 test('--version prints kube-eventer\'s line followed by two newlines', async () => {
   const r = await runDaemon(['--version']);
   assert.equal(r.code, 0);

@@ -36,24 +36,28 @@ const PIECES = [
   'kube-system', 'Pod', 'Back-off restarting failed container', '<script>alert(1)</script>', '&amp;', 'null', 'true', '-1', '1e3',
 ];
 
-export class EventGenerator {
-  private readonly rnd: () => number;
+/** Seeded choices for generators. */
+export class SeededPicks {
+  protected readonly rnd: () => number;
 
   constructor(seed: number) {
     this.rnd = seededRandom(seed);
   }
 
-  private int(n: number): number {
+  protected int(n: number): number {
     return Math.floor(this.rnd() * n);
   }
 
-  private chance(p: number): boolean {
+  protected chance(p: number): boolean {
     return this.rnd() < p;
   }
 
-  private pick<T>(items: readonly T[]): T {
+  protected pick<T>(items: readonly T[]): T {
     return items[this.int(items.length)]!;
   }
+}
+
+export class EventGenerator extends SeededPicks {
 
   text(): string {
     const r = this.rnd();

@@ -1,9 +1,10 @@
 // Options of the elasticsearch sink: kube-eventer's (same names, same defaults) plus API keys, data
 // streams, OpenSearch and control over the index template.
 import { ConfigError } from '../../base/errors.js';
-import { expandEnv, option, options, type SinkUri } from '../../base/uri.js';
+import { parseGoFloat } from '../../base/go-float.js';
+import { option, options, type SinkUri } from '../../base/uri.js';
 import { registerSecret } from '../../base/redact.js';
-import { boolOption, intOption, rejectUnknownOptions } from '../options.js';
+import { boolOption, intOption, rejectMalformedQuery, rejectUnknownOptions } from '../options.js';
 
 /** What `ver` names: an Elasticsearch major or an OpenSearch major. */
 export type EsFlavor = { readonly distribution: 'elasticsearch'; readonly major: 5 | 6 | 7 | 8 | 9 } | { readonly distribution: 'opensearch'; readonly major: 1 | 2 | 3 };
@@ -83,10 +84,11 @@ function parseNode(text: string, what: string): URL {
   return url;
 }
 
-/** `user:password@` of the URI form (the parsed URI keeps only the host). */
+/** `user:password@` of the URI form, escaped for a URL. */
 function userinfo(uri: SinkUri): string {
-  const m = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/([^@/?#]*)@/.exec(expandEnv(uri.raw));
-  return m === null ? '' : `${m[1]}@`;
+  if (uri.user === undefined) return '';
+  const password = uri.user.password === undefined ? '' : `:${encodeURIComponent(uri.user.password)}`;
+  return `${encodeURIComponent(uri.user.name)}${password}@`;
 }
 
 function basicAuthorization(user: string, secret: string): string {
@@ -102,6 +104,7 @@ function apiKeyAuthorization(key: string): string {
 
 export function parseEsOptions(uri: SinkUri): EsOptions {
   rejectUnknownOptions(uri, ES_OPTIONS);
+  rejectMalformedQuery(uri);
   for (const name of ES_OPTIONS) {
     if (name !== 'nodes' && options(uri, name).length > 1) throw new ConfigError(`sink elasticsearch: option ${name} is given more than once`);
   }
@@ -156,8 +159,8 @@ export function parseEsOptions(uri: SinkUri): EsOptions {
   const timeoutText = option(uri, 'startupHealthcheckTimeout');
   let startupTimeoutMs = 5000;
   if (timeoutText !== undefined) {
-    const seconds = Number(timeoutText);
-    if (timeoutText.trim() === '' || !Number.isFinite(seconds) || seconds <= 0 || seconds > 3600) {
+    const seconds = parseGoFloat(timeoutText) ?? NaN;
+    if (!(seconds > 0 && seconds <= 3600)) {
       throw new ConfigError(`sink elasticsearch: option startupHealthcheckTimeout=${JSON.stringify(timeoutText)} must be a number of seconds greater than 0`);
     }
     startupTimeoutMs = seconds * 1000;

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { ConfigError } from '../../base/errors.js';
 import { option, options, type SinkUri } from '../../base/uri.js';
 import { registerSecret } from '../../base/redact.js';
-import { boolOption, choiceOption, intOption, rejectUnknownOptions } from '../options.js';
+import { boolOption, choiceOption, intOption, rejectMalformedQuery, rejectUnknownOptions } from '../options.js';
 
 export const COMPRESSIONS = ['none', 'gzip', 'snappy', 'lz4', 'zstd'] as const;
 export type Compression = (typeof COMPRESSIONS)[number];
@@ -80,6 +80,7 @@ function parseBroker(text: string): string {
 
 export function parseKafkaOptions(uri: SinkUri): KafkaOptions {
   rejectUnknownOptions(uri, KAFKA_OPTIONS);
+  rejectMalformedQuery(uri);
   // kube-eventer takes one broker per repeated key; a comma list is split too (it was not, upstream).
   const brokers = options(uri, 'brokers').flatMap((v) => v.split(',')).filter((b) => b.trim() !== '').map(parseBroker);
   if (brokers.length === 0) fail('There is no broker assigned for connecting kafka (give brokers=host:9092, repeated or comma-separated)');

@@ -1,5 +1,6 @@
 // riemann options: kube-eventer's URI host (default riemann-heapster:5555), ttl, batchsize, tags, state.
 import { ConfigError } from '../../base/errors.js';
+import { parseGoFloat } from '../../base/go-float.js';
 import { option, options, type SinkUri } from '../../base/uri.js';
 import { FILTER_OPTIONS } from '../../filter/filter.js';
 import { intOption, rejectUnknownOptions } from '../options.js';
@@ -30,8 +31,9 @@ export function parseRiemannOptions(uri: SinkUri): RiemannOptions {
   const port = m?.[2] === undefined ? 5555 : Number(m[2]);
   if (!m || port < 1 || port > 65535) throw new ConfigError(`sink riemann: ${JSON.stringify(hostPort)} is not host:port (use riemann:tcp://host:5555)`);
   const ttlText = option(uri, 'ttl');
-  const ttl = ttlText === undefined ? 60 : Number(ttlText);
-  if (ttlText !== undefined && (ttlText.trim() === '' || !Number.isFinite(ttl) || ttl < 0 || Math.abs(ttl) > 3.4e38)) {
+  // strconv.ParseFloat as kube-eventer; inf and NaN refused.
+  const ttl = ttlText === undefined ? 60 : (parseGoFloat(ttlText) ?? NaN);
+  if (ttlText !== undefined && (!Number.isFinite(ttl) || ttl < 0 || ttl > 3.4e38)) {
     throw new ConfigError(`sink riemann: option ttl=${JSON.stringify(ttlText)} must be a non-negative number of seconds`);
   }
   const batchSize = intOption(uri, 'batchsize', 1000, 1, 100_000);

@@ -1,7 +1,7 @@
 // webhook sink options: kube-eventer's (method, header, custom_body_configmap[_namespace], the
 // filters) with its defaults, plus ours. Everything is validated here, before anything starts.
 import { ConfigError } from '../../base/errors.js';
-import { expandEnv, goUnescape, option, options, type SinkUri } from '../../base/uri.js';
+import { goUnescape, option, options, type SinkUri } from '../../base/uri.js';
 import { FILTER_OPTIONS } from '../../filter/filter.js';
 import { isSecretName, looksLikeCredential, redact, registerSecret } from '../../base/redact.js';
 import { isLaneOption, LANE_OPTION_NAMES } from '../../pipeline/lane-options.js';
@@ -112,21 +112,12 @@ function parseHeaders(uri: SinkUri): Array<[string, string]> {
   return [...byName.values()];
 }
 
-/**
- * `http://user:password@host/…`: Go's client sends these as Basic credentials unless an
- * Authorization header is set; SinkUri keeps only the host, so read them from the URI text.
- */
-function basicAuth(uri: SinkUri, env: NodeJS.ProcessEnv): [string, string] | undefined {
-  const authority = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/([^/?#]*)/.exec(expandEnv(uri.raw, env))?.[1] ?? '';
-  const at = authority.lastIndexOf('@');
-  if (at < 0) return undefined;
-  const userinfo = authority.slice(0, at);
-  const colon = userinfo.indexOf(':');
-  const user = goUnescape(colon < 0 ? userinfo : userinfo.slice(0, colon), false);
-  const password = colon < 0 ? '' : goUnescape(userinfo.slice(colon + 1), false);
-  if (user === undefined || password === undefined) throw new ConfigError(`${SINK}: invalid escape in the user information of the URL`);
+/** `http://user:password@host/…`: Go's client sends these as Basic credentials unless an Authorization header is set. */
+function basicAuth(uri: SinkUri): [string, string] | undefined {
+  if (uri.user === undefined) return undefined;
+  const password = uri.user.password ?? '';
   registerSecret(password);
-  const credentials = Buffer.from(`${user}:${password}`).toString('base64');
+  const credentials = Buffer.from(`${uri.user.name}:${password}`).toString('base64');
   registerSecret(credentials);
   return ['Authorization', `Basic ${credentials}`];
 }
@@ -233,14 +224,13 @@ function rejectSemicolons(uri: SinkUri): void {
   }
 }
 
-/** `env` is what the URI was expanded with (user information is read from the raw text). */
-export function parseWebhookOptions(uri: SinkUri, env: NodeJS.ProcessEnv = process.env): WebhookOptions {
+export function parseWebhookOptions(uri: SinkUri): WebhookOptions {
   const endpoint = endpointUrl(uri, isWebhookOption, SINK);
   // Hook ids and tokens in the path (Feishu, Slack) are credentials: mask them wherever they appear.
   for (const segment of uri.path.split('/')) if (looksLikeCredential(segment)) registerSecret(segment);
   rejectSemicolons(uri);
   const headers = parseHeaders(uri);
-  const credentials = basicAuth(uri, env);
+  const credentials = basicAuth(uri);
   if (credentials !== undefined && !headers.some(([name]) => name.toLowerCase() === 'authorization')) headers.push(credentials);
   const replyCheck = parseReplyCheck(uri, endpoint);
   return {

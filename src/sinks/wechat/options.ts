@@ -1,5 +1,6 @@
 // wechat sink options: kube-eventer's (corp_id, corp_secret, agent_id, to_user, label) and api_base.
 import { ConfigError } from '../../base/errors.js';
+import { goAtoi } from '../../base/go-int.js';
 import { registerSecret } from '../../base/redact.js';
 import { option, type SinkUri } from '../../base/uri.js';
 import { FILTER_OPTIONS } from '../../filter/filter.js';
@@ -23,8 +24,8 @@ export interface WeChatOptions {
 
 function parseAgentId(uri: SinkUri): number {
   const text = requiredOption(uri, 'agent_id', 'you must provide wechat agentid');
-  const n = Number(text);
-  if (!/^[0-9]+$/.test(text) || n < 1 || n > 2 ** 31 - 1) {
+  const n = goAtoi(text);
+  if (n === undefined || n < 1 || n > 2 ** 31 - 1) {
     throw new ConfigError(`sink wechat: option agent_id=${JSON.stringify(text)} must be the application's AgentId, a positive integer`);
   }
   return n;

@@ -28,7 +28,7 @@ test('every recipe flag is a valid webhook sink URI that names its ConfigMap', (
   const flags = [...recipes.matchAll(/^--sink=(webhook:\S+)$/gm)].map((m) => m[1]!);
   assert.equal(flags.length, 4);
   for (const flag of flags) {
-    const options = parseWebhookOptions(parseUri(flag, '--sink', {}), {});
+    const options = parseWebhookOptions(parseUri(flag, '--sink', {}));
     assert.equal(options.method, 'POST');
     assert.equal(options.bodyMode, 'json');
     assert.equal(options.configMap?.namespace, 'kube-system');
@@ -42,7 +42,7 @@ test('every robot webhook flag in the README names a recipe ConfigMap (robots re
   const flags = [...readme.matchAll(/--sink='?(webhook:[^'\s]+)/g)].map((m) => m[1]!);
   assert.ok(flags.length > 0, 'the README shows a webhook flag');
   for (const flag of flags) {
-    const options = parseWebhookOptions(parseUri(flag, '--sink', {}), {});
+    const options = parseWebhookOptions(parseUri(flag, '--sink', {}));
     if (options.replyCheck === 'status') continue;
     assert.ok(options.configMap !== undefined && recipeNames.includes(options.configMap.name), `${flag} sends the built-in body to a ${options.replyCheck} robot`);
   }

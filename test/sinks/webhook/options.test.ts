@@ -6,7 +6,7 @@ import { ConfigError } from '../../../src/base/errors.js';
 import { parseUri } from '../../../src/base/uri.js';
 import { isWebhookOption, parseWebhookOptions } from '../../../src/sinks/webhook/options.js';
 
-const parse = (rest: string, env: NodeJS.ProcessEnv = {}) => parseWebhookOptions(parseUri(`webhook:${rest}`, '--sink', env), env);
+const parse = (rest: string, env: NodeJS.ProcessEnv = {}) => parseWebhookOptions(parseUri(`webhook:${rest}`, '--sink', env));
 
 function configError(rest: string, pattern: RegExp, secret?: string): void {
   assert.throws(
