@@ -205,15 +205,19 @@ function ipLiteralProblem(text: string): string | undefined {
   return g.slice(0, 5).every((x) => x === 0) && g[5] === 0xffff ? 'invalid IPv6 host' : undefined;
 }
 
+export const INVALID_PORT = "invalid port after host (not shown, it may be a password: user:password needs '@host' after it)";
+
 /** Go's parseHost: `host[:port]` or `[ipv6%25zone]:port`, unescaped. */
 function parseHost(host: string): string {
   const validPort = (p: string) => p === '' || /^:[0-9]*$/.test(p);
+  // Go quotes the port; not shown here: text after `user:` with no `@host` (a typo) is a password.
+  const badPort = () => new UrlError(INVALID_PORT);
   const open = host.lastIndexOf('[');
   if (open >= 0) {
     const close = host.lastIndexOf(']');
     if (close < 0) throw new UrlError("missing ']' in host");
     const colonPort = host.slice(close + 1);
-    if (!validPort(colonPort)) throw new UrlError(`invalid port ${JSON.stringify(colonPort)} after host`);
+    if (!validPort(colonPort)) throw badPort();
     const port = orThrow(unescape(colonPort, 'host'));
     const literal = host.slice(open + 1, close);
     const zone = literal.indexOf('%25');
@@ -223,7 +227,7 @@ function parseHost(host: string): string {
     return `[${name}]${port}`;
   }
   const colon = host.lastIndexOf(':');
-  if (colon >= 0 && !validPort(host.slice(colon))) throw new UrlError(`invalid port ${JSON.stringify(host.slice(colon))} after host`);
+  if (colon >= 0 && !validPort(host.slice(colon))) throw badPort();
   return orThrow(unescape(host, 'host'));
 }
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { expandEnv, option, options, parseQuery, parseUri } from '../../src/base/uri.js';
+import { expandEnv, option, options, parseQuery, parseUri, INVALID_PORT } from '../../src/base/uri.js';
 import { ConfigError } from '../../src/base/errors.js';
 
 test('splits on the first colon and parses a Go URL', () => {
@@ -37,7 +37,7 @@ test('a bad escape in the path fails like Go url.Parse', () => {
 });
 
 test('non-numeric port fails', () => {
-  assert.throws(() => parseUri('kubernetes:https://host:abc', '--source'), /invalid port ":abc"/);
+  assert.throws(() => parseUri('kubernetes:https://host:abc', '--source'), /invalid port after host \(not shown/);
 });
 
 test('query decoding follows Go: + is space, %XX decoded, ; and bad escapes dropped, order kept', () => {
@@ -129,7 +129,8 @@ test("ParseQuery's error: the last semicolon error over any escape error, a bad 
 
 test('a parse error in text from the environment is named without quoting it (it may be a Secret)', () => {
   const env = { PW: 's3cretpw', TOKEN: 'ab%zzcd' };
-  assert.throws(() => parseUri('webhook:https://user:$PW/send', '--sink', env), (e: Error) => e.message === '--sink=webhook: invalid port after host (in text from the environment, not shown)');
+  assert.throws(() => parseUri('webhook:https://user:$PW/send', '--sink', env), (e: Error) => e.message === `--sink=webhook: ${INVALID_PORT}` && !e.message.includes('s3cretpw'));
   assert.throws(() => parseUri('webhook:https://h/$TOKEN', '--sink', env), (e: Error) => e.message === '--sink=webhook: invalid URL escape (in text from the environment, not shown)');
-  assert.throws(() => parseUri('webhook:https://user:pw/send', '--sink', env), /invalid port ":pw" after host/);
+  // Typed in the flag, a password where the port goes (no @host) is not shown either.
+  assert.throws(() => parseUri('webhook:https://user:hunter2/send', '--sink', env), (e: Error) => e.message === `--sink=webhook: ${INVALID_PORT}`);
 });

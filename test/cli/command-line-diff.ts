@@ -5,7 +5,7 @@ import { parseGoBool } from '../../src/base/go-bool.js';
 import { parseGoDuration, parseGoDurationNs } from '../../src/base/go-duration.js';
 import { parseGoFloat } from '../../src/base/go-float.js';
 import { parseGoInt } from '../../src/base/go-int.js';
-import { expandEnv, parseQuery, parseUri } from '../../src/base/uri.js';
+import { expandEnv, parseQuery, parseUri, INVALID_PORT } from '../../src/base/uri.js';
 import { FLAG_SPECS, parseCommandLine } from '../../src/cli/flags.js';
 import { FlagError } from '../../src/cli/goflag.js';
 import { rejectMalformedQuery } from '../../src/sinks/options.js';
@@ -69,7 +69,8 @@ function goUri(g: GoUri, value: string) {
     if (/^missing uri key/.test(g.error)) return { error: 'missing uri key' };
     // We do not quote text that came from the environment.
     const fromEnv = g.expanded !== value.slice(value.indexOf(':') + 1);
-    const problem = urlProblem(g.error, false);
+    // Nor the invalid port, which may be a password.
+    const problem = /^invalid port ".*" after host$/s.test(urlProblem(g.error, false)) ? INVALID_PORT : urlProblem(g.error, false);
     const unquoted = problem.replace(/ "(?:[^"\\]|\\.)*"/g, '');
     return { error: fromEnv && unquoted !== problem ? `${unquoted} (in text from the environment, not shown)` : problem };
   }
