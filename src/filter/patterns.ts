@@ -89,6 +89,16 @@ export function compileRegexp(sinkKey: string, option: string, pattern: string):
   }
 }
 
+const LONE_SURROGATE = /\p{Surrogate}/gu;
+
+/**
+ * Go decodes a lone surrogate escape in the API server's JSON as U+FFFD; JSON.parse keeps it, and the
+ * regexp would then see a code point no Go string holds (`\p{Cs}`, `[^\x{FFFD}]`).
+ */
+function wellFormed(value: string): string {
+  return value.replace(LONE_SURROGATE, '\ufffd');
+}
+
 /** `search` finds a pattern anywhere (Go regexp.MatchString); `full` must match the whole value. */
 export type MatchMode = 'search' | 'full';
 
@@ -126,7 +136,8 @@ export class PatternMatcher {
 
   private run(value: string): boolean {
     const full = this.mode === 'full';
-    for (const re of this.regexps) if (full ? re.matches(value) : re.test(value)) return true;
+    const text = wellFormed(value);
+    for (const re of this.regexps) if (full ? re.matches(text) : re.test(text)) return true;
     return false;
   }
 }

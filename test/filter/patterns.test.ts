@@ -69,3 +69,14 @@ test('patterns of one list may reuse a group name, as each is its own regexp in 
     assert.equal(m.test('Killing'), false);
   }
 });
+
+test('a lone surrogate in a value is U+FFFD, as Go decodes it from the API server JSON', () => {
+  const replacement = compilePatternOption('webhook', 'reason', ['\\p{So}x'], 'search', false)!;
+  assert.equal(replacement.test('\udc00x'), true);
+  const surrogate = compilePatternOption('webhook', 'exclude_reasons', ['\\p{Cs}.*', '\\x{D800}'], 'full', true)!;
+  assert.equal(surrogate.test('\ud800'), false);
+  assert.equal(surrogate.test('a\udc00'), false);
+  const full = compilePatternOption('webhook', 'exclude_reasons', ['a\\x{FFFD}b'], 'full', true)!;
+  assert.equal(full.test('a\ud83db'), true);
+  assert.equal(full.test('a\ud83d\ude00b'), false);
+});
