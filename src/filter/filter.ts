@@ -131,13 +131,16 @@ export function parseFilterOptions(uri: SinkUri, flavour: FilterFlavour): Filter
   };
 }
 
+const NOT_PRINTABLE_ASCII = /[^\x20-\x7e]/;
+
 /** Kinds seen so far, lower-cased once each (kinds are few, so this stays small). */
 function kindMatcher(kinds: ReadonlySet<string>): (kind: string) => boolean {
   const memo = new Map<string, boolean>();
   return (kind) => {
     let known = memo.get(kind);
     if (known === undefined) {
-      known = kinds.has(kind.toLowerCase());
+      // Kinds are printable ASCII; toLowerCase would also turn the Kelvin sign into `k`.
+      known = !NOT_PRINTABLE_ASCII.test(kind) && kinds.has(kind.toLowerCase());
       if (memo.size >= 4096) memo.clear();
       memo.set(kind, known);
     }

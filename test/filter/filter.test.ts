@@ -124,6 +124,12 @@ test('kinds: exact names, compared without case', () => {
   assert.equal(passes('kinds=Deployment,Node', 'webhook', nodeEvent), true);
 });
 
+test('kinds: only ASCII letters differ by case (the Kelvin sign is no k)', () => {
+  assert.equal(passes('kinds=Kind', 'webhook', event({ kind: '\u212aind' })), false);
+  assert.equal(passes('kinds=StatefulSet', 'webhook', event({ kind: 'Statefulſet' })), false);
+  assert.equal(passes('kinds=KIND', 'robot', event({ kind: 'kind' })), true);
+});
+
 test('cluster-scoped objects: filtered on the Event namespace by default (fixes #238 for webhook)', () => {
   assert.equal(passes('namespaces=default', 'webhook', nodeEvent), true);
   assert.equal(passes('namespaces=default', 'robot', nodeEvent), true);
