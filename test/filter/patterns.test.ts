@@ -26,7 +26,8 @@ test('compileRegexp accepts Go RE2 syntax and rejects what Go rejects', () => {
     ['(?<!a)b', 'invalid named capture'],
     ['\\8', 'invalid escape sequence: `\\8`'],
     ['a**', 'invalid nested repetition operator: `**`'],
-    ['(?P<n>a)(?P<n>b)', 'duplicate capture group name'],
+    ['(?P<n>a)(?P<n>b)(', 'missing closing )'],
+    ['(?P<n>a)(?P<é>b)', 'invalid named capture'],
   ] as const) {
     assert.throws(
       () => compileRegexp('webhook', 'reason', pattern),
@@ -36,6 +37,14 @@ test('compileRegexp accepts Go RE2 syntax and rejects what Go rejects', () => {
         err.message.includes(reason),
     );
   }
+});
+
+test('a group name given twice in one pattern is accepted, as by Go', () => {
+  const m = compilePatternOption('webhook', 'reason', ['(?P<n>Back)(?<n>Off)|(?P<n>Fail)(?P<_0>ed)'], 'full', false)!;
+  assert.equal(m.test('BackOff'), true);
+  assert.equal(m.test('Failed'), true);
+  assert.equal(m.test('Back'), false);
+  assert.ok(compileRegexp('webhook', 'reason', '[(?P<n>](?P<n>a)').test('(a'));
 });
 
 test('an open \\Q in one pattern does not swallow the next', () => {
