@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import type { RE2JS } from 're2js';
 import { ConfigError } from '../base/errors.js';
+import { goUnicodeClasses, UnknownUnicodeClass } from './go-unicode-classes.js';
 
 type Re2js = typeof import('re2js');
 let re2js: Re2js | undefined;
@@ -110,9 +111,9 @@ function renameRepeatedGroups(pattern: string): string {
 export function compileRegexp(sinkKey: string, option: string, pattern: string): RE2JS {
   const { RE2JS, RE2JSException } = loadRe2js();
   try {
-    return RE2JS.compile(renameRepeatedGroups(pattern));
+    return RE2JS.compile(renameRepeatedGroups(goUnicodeClasses(pattern)));
   } catch (err) {
-    if (!(err instanceof RE2JSException)) throw err;
+    if (!(err instanceof RE2JSException || err instanceof UnknownUnicodeClass)) throw err;
     const reason = err.message.replace(/^error parsing regexp: /, '');
     throw new ConfigError(`${sinkKey}: option ${option}: invalid regexp ${JSON.stringify(pattern)}: ${reason}`);
   }
@@ -171,7 +172,7 @@ export class PatternMatcher {
 
 /** One regexp for all the patterns; each pattern's group keeps a leading `(?i)` scoped to that pattern. */
 function compileAlternatives(patterns: readonly string[]): RE2JS {
-  return loadRe2js().RE2JS.compile(renameRepeatedGroups(patterns.map((p) => `(?:${closeQuote(p)})`).join('|')));
+  return loadRe2js().RE2JS.compile(renameRepeatedGroups(patterns.map((p) => `(?:${closeQuote(goUnicodeClasses(p))})`).join('|')));
 }
 
 /** Splits, validates and compiles every value of a repeatable regexp option; undefined when none is given. */

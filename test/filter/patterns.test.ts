@@ -89,3 +89,23 @@ test('a lone surrogate in a value is U+FFFD, as Go decodes it from the API serve
   assert.equal(full.test('a\ud83db'), true);
   assert.equal(full.test('a\ud83d\ude00b'), false);
 });
+
+test('\\p names read as Go 1.25 reads them: any case, aliases, ASCII; multi-word scripts and other properties refused', () => {
+  const accepts = (pattern: string, value: string) => compileRegexp('webhook', 'reason', pattern).test(value);
+  assert.equal(accepts('^\\p{greek}$', 'Σ'), true);
+  assert.equal(accepts('^\\p{Letter}\\pl\\p{cased letter}\\p{other-symbol}$', 'abc😀'), true);
+  assert.equal(accepts('^\\p{^greek}$', 'Σ'), false);
+  assert.equal(accepts('^[\\p{digit}x]+$', 'x1٣'), true);
+  assert.equal(accepts('^\\p{ASCII}+$', 'Pod'), true);
+  assert.equal(accepts('^\\P{ascii}$', 'ſ'), true);
+  assert.equal(accepts('(?i)^\\P{ascii}$', 'ſ'), false); // folded into ASCII, as Go does
+  assert.equal(accepts('(?i)^[\\p{ASCII}]$', '\u212a'), true);
+  assert.equal(accepts('^\\Q\\p{Foo}\\E$', '\\p{Foo}'), true);
+  for (const pattern of ['\\p{Old_Italic}', '\\p{Alphabetic}', '\\p{White_Space}', '\\p{Garay}', '[\\p{L&}]']) {
+    assert.throws(
+      () => compileRegexp('webhook', 'reason', pattern),
+      (err: unknown) => err instanceof ConfigError && err.message.includes(`invalid regexp ${JSON.stringify(pattern)}: invalid character class range`),
+      pattern,
+    );
+  }
+});
