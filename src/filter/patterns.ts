@@ -119,14 +119,19 @@ export function compileRegexp(sinkKey: string, option: string, pattern: string):
   }
 }
 
-const LONE_SURROGATE = /\p{Surrogate}/gu;
+/** ES2024 String methods (Node ≥ 20) that the ES2022 lib this project compiles against lacks. */
+interface WellFormedString {
+  isWellFormed(): boolean;
+  toWellFormed(): string;
+}
 
 /**
  * Go decodes a lone surrogate escape in the API server's JSON as U+FFFD; JSON.parse keeps it, and the
  * regexp would then see a code point no Go string holds (`\p{Cs}`, `[^\x{FFFD}]`).
  */
 function wellFormed(value: string): string {
-  return value.replace(LONE_SURROGATE, '\ufffd');
+  const text = value as unknown as WellFormedString;
+  return text.isWellFormed() ? value : text.toWellFormed();
 }
 
 /** `search` finds a pattern anywhere (Go regexp.MatchString); `full` must match the whole value. */
