@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs and builds what the test suite needs. Idempotent; quiet when everything is present.
-# - Go (>= 1.24): the text/template oracle, the URI oracle (with Go 1.25.3 from the module proxy) and the real kube-apiserver + etcd are built from the Go module proxy.
+# - Go (>= 1.24): the text/template oracle and the real kube-apiserver + etcd are built from the Go module proxy; the URI and filter oracles with Go 1.25.3, kube-eventer's (the go command fetches it).
 # - openssl: TLS tests make their certificates at run time.
 # - podman + runc + mmdebstrap: the product image is built and run (test/fixtures/image).
 # - promtool: the chart's alert rules are checked and unit-tested (test/fixtures/promtool).
@@ -35,6 +35,8 @@ echo "== Go event oracle (event JSON and the sls, eventbridge, kafka, mysql, ela
 bash test/fixtures/event-json-oracle/build.sh >/dev/null
 echo "== Go URI and command-line oracle (--sink/--source values, flags and option values are checked against Go 1.25.3)"
 bash test/fixtures/uri-oracle/build.sh >/dev/null
+echo "== Go filter oracle (the sinks' event filters are checked against Go's regexp and net/url)"
+bash test/fixtures/filter-oracle/build.sh >/dev/null
 
 # The real control plane takes minutes to build cold; build it once here, not inside a test's timeout.
 echo "== control plane (kube-apiserver + etcd) for the e2e tests"

@@ -52,6 +52,13 @@ const NAMESPACE_NAME = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 /** A Kubernetes kind (Go identifier style, as in `Pod`, `HorizontalPodAutoscaler`). */
 const KIND_NAME = /^[A-Za-z][A-Za-z0-9]*$/;
 
+const BLANKS = /^\p{White_Space}+|\p{White_Space}+$/gu;
+
+/** Trims Unicode white space (what Go's strings.TrimSpace removes: NEL yes, a byte-order mark no). */
+function trimBlanks(text: string): string {
+  return text.replace(BLANKS, '');
+}
+
 function single(uri: SinkUri, name: string): string | undefined {
   const values = options(uri, name);
   if (values.length > 1) {
@@ -63,7 +70,7 @@ function single(uri: SinkUri, name: string): string | undefined {
 function parseLevel(uri: SinkUri, flavour: FilterFlavour): ReadonlySet<string> | undefined {
   const level = single(uri, 'level');
   if (level === undefined) return flavour === 'robot' ? WARNING_ONLY : undefined;
-  switch (level.trim().toLowerCase()) {
+  switch (trimBlanks(level).toLowerCase()) {
     case 'warning':
       return WARNING_ONLY;
     case 'normal':
@@ -82,7 +89,7 @@ function parseLevel(uri: SinkUri, flavour: FilterFlavour): ReadonlySet<string> |
 function nameList(uri: SinkUri, option: string, valid: RegExp, what: string): string[] | undefined {
   const names = options(uri, option)
     .flatMap((v) => v.split(','))
-    .map((v) => v.trim())
+    .map(trimBlanks)
     .filter((v) => v !== '');
   for (const name of names) {
     if (!valid.test(name)) {
@@ -124,13 +131,16 @@ export function parseFilterOptions(uri: SinkUri, flavour: FilterFlavour): Filter
   };
 }
 
+const NOT_PRINTABLE_ASCII = /[^\x20-\x7e]/;
+
 /** Kinds seen so far, lower-cased once each (kinds are few, so this stays small). */
 function kindMatcher(kinds: ReadonlySet<string>): (kind: string) => boolean {
   const memo = new Map<string, boolean>();
   return (kind) => {
     let known = memo.get(kind);
     if (known === undefined) {
-      known = kinds.has(kind.toLowerCase());
+      // Kinds are printable ASCII; toLowerCase would also turn the Kelvin sign into `k`.
+      known = !NOT_PRINTABLE_ASCII.test(kind) && kinds.has(kind.toLowerCase());
       if (memo.size >= 4096) memo.clear();
       memo.set(kind, known);
     }

@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import type { RE2JS } from 're2js';
 import { ConfigError } from '../base/errors.js';
+import { goUnicodeClasses, UnknownUnicodeClass } from './go-unicode-classes.js';
 
 type Re2js = typeof import('re2js');
 let re2js: Re2js | undefined;
@@ -16,37 +17,39 @@ export function splitPatternList(value: string): string[] {
   const items: string[] = [];
   let depth = 0;
   let start = 0;
-  let i = 0;
-  while (i < value.length) {
-    const c = value[i]!;
-    if (c === '\\') {
-      if (value[i + 1] === 'Q') {
-        const end = value.indexOf('\\E', i + 2);
-        i = end < 0 ? value.length : end + 2;
-      } else {
-        i += 2;
-      }
-      continue;
-    }
-    if (c === '[') {
-      i = skipClass(value, i);
-      continue;
-    }
-    if (c === '{') {
-      const repeat = /^\{\d+(?:,\d*)?\}/.exec(value.slice(i));
-      i += repeat ? repeat[0].length : 1;
-      continue;
-    }
+  for (let i = 0; i < value.length; i = pieceEnd(value, i)) {
+    const c = value[i];
     if (c === '(') depth++;
     else if (c === ')' && depth > 0) depth--;
     else if (c === ',' && depth === 0) {
       items.push(value.slice(start, i));
       start = i + 1;
     }
-    i++;
   }
   items.push(value.slice(start));
   return items.filter((item) => item !== '');
+}
+
+/**
+ * Index just past the piece of RE2 syntax at `i`: an escape, a `\Q…\E` literal (to the end when left
+ * open), a character class, a `{n,m}` repeat, or else one character.
+ */
+function pieceEnd(s: string, i: number): number {
+  switch (s[i]) {
+    case '\\': {
+      if (s[i + 1] !== 'Q') return i + 2;
+      const end = s.indexOf('\\E', i + 2);
+      return end < 0 ? s.length : end + 2;
+    }
+    case '[':
+      return skipClass(s, i);
+    case '{': {
+      const repeat = /^\{\d+(?:,\d*)?\}/.exec(s.slice(i));
+      return i + (repeat ? repeat[0].length : 1);
+    }
+    default:
+      return i + 1;
+  }
 }
 
 /** Index just past a character class starting at `open` (RE2 rules: a leading `]` is literal). */
@@ -66,27 +69,69 @@ function skipClass(s: string, open: number): number {
 
 /** A `\\Q` literal left open runs to the end of a pattern; close it so it cannot swallow the next one. */
 function closeQuote(pattern: string): string {
-  for (let i = 0; i < pattern.length; i++) {
-    if (pattern[i] !== '\\') continue;
-    if (pattern[i + 1] === 'Q') {
-      const end = pattern.indexOf('\\E', i + 2);
-      if (end < 0) return `${pattern}\\E`;
-      i = end + 1;
-    } else i++;
+  for (let i = 0; i < pattern.length; i = pieceEnd(pattern, i)) {
+    if (pattern.startsWith('\\Q', i) && !pattern.includes('\\E', i + 2)) return `${pattern}\\E`;
   }
   return pattern;
+}
+
+/** A named group's opening, `(?P<name>` or `(?<name>`, with a name Go accepts. */
+const NAMED_GROUP = /^\(\?P?<(\w+)>/;
+
+/**
+ * Go accepts a group name given twice (`(?P<r>a)|(?P<r>b)`), RE2/J refuses it: later uses get fresh
+ * names (captures are never read).
+ */
+function renameRepeatedGroups(pattern: string): string {
+  const seen = new Set<string>();
+  let out = '';
+  let fresh = 0;
+  let i = 0;
+  while (i < pattern.length) {
+    const group = pattern[i] === '(' ? NAMED_GROUP.exec(pattern.slice(i)) : null;
+    if (group === null) {
+      const end = pieceEnd(pattern, i);
+      out += pattern.slice(i, end);
+      i = end;
+      continue;
+    }
+    let name = group[1]!;
+    if (seen.has(name)) {
+      do name = `_${fresh++}`;
+      while (pattern.includes(`<${name}>`));
+      out += `(?P<${name}>`;
+    } else out += group[0];
+    seen.add(name);
+    i += group[0].length;
+  }
+  return out;
 }
 
 /** Compiles one pattern with Go RE2 syntax; a bad one is a ConfigError naming option, pattern and reason. */
 export function compileRegexp(sinkKey: string, option: string, pattern: string): RE2JS {
   const { RE2JS, RE2JSException } = loadRe2js();
   try {
-    return RE2JS.compile(pattern);
+    return RE2JS.compile(renameRepeatedGroups(goUnicodeClasses(pattern)));
   } catch (err) {
-    if (!(err instanceof RE2JSException)) throw err;
+    if (!(err instanceof RE2JSException || err instanceof UnknownUnicodeClass)) throw err;
     const reason = err.message.replace(/^error parsing regexp: /, '');
     throw new ConfigError(`${sinkKey}: option ${option}: invalid regexp ${JSON.stringify(pattern)}: ${reason}`);
   }
+}
+
+/** ES2024 String methods (Node ≥ 20) that the ES2022 lib this project compiles against lacks. */
+interface WellFormedString {
+  isWellFormed(): boolean;
+  toWellFormed(): string;
+}
+
+/**
+ * Go decodes a lone surrogate escape in the API server's JSON as U+FFFD; JSON.parse keeps it, and the
+ * regexp would then see a code point no Go string holds (`\p{Cs}`, `[^\x{FFFD}]`).
+ */
+function wellFormed(value: string): string {
+  const text = value as unknown as WellFormedString;
+  return text.isWellFormed() ? value : text.toWellFormed();
 }
 
 /** `search` finds a pattern anywhere (Go regexp.MatchString); `full` must match the whole value. */
@@ -96,12 +141,12 @@ export type MatchMode = 'search' | 'full';
 const MEMO_LIMIT = 4096;
 
 /**
- * One compiled alternation of the patterns (one regexp per pattern when their group names collide).
+ * One compiled alternation of the patterns.
  * With `memo`, results are remembered per value, so low-cardinality fields (reason, kind, namespace)
  * cost one Map lookup after first sight.
  */
 export class PatternMatcher {
-  private readonly regexps: readonly RE2JS[];
+  private readonly regexp: RE2JS;
   private readonly memo: Map<string, boolean> | undefined;
 
   constructor(
@@ -109,7 +154,7 @@ export class PatternMatcher {
     private readonly mode: MatchMode,
     memo: boolean,
   ) {
-    this.regexps = compileAlternatives(patterns);
+    this.regexp = compileAlternatives(patterns);
     this.memo = memo ? new Map() : undefined;
   }
 
@@ -125,25 +170,14 @@ export class PatternMatcher {
   }
 
   private run(value: string): boolean {
-    const full = this.mode === 'full';
-    for (const re of this.regexps) if (full ? re.matches(value) : re.test(value)) return true;
-    return false;
+    const text = wellFormed(value);
+    return this.mode === 'full' ? this.regexp.matches(text) : this.regexp.test(text);
   }
 }
 
-/**
- * Each pattern is already valid, so joining them fails only when two reuse a group name
- * (`(?P<r>a),(?P<r>b)`), which kube-eventer accepts because it compiles each alone: so do we then.
- */
-function compileAlternatives(patterns: readonly string[]): RE2JS[] {
-  const { RE2JS, RE2JSException } = loadRe2js();
-  try {
-    // Each pattern's group keeps a leading `(?i)` scoped to that pattern.
-    return [RE2JS.compile(patterns.map((p) => `(?:${closeQuote(p)})`).join('|'))];
-  } catch (err) {
-    if (!(err instanceof RE2JSException)) throw err;
-    return patterns.map((p) => RE2JS.compile(p));
-  }
+/** One regexp for all the patterns; each pattern's group keeps a leading `(?i)` scoped to that pattern. */
+function compileAlternatives(patterns: readonly string[]): RE2JS {
+  return loadRe2js().RE2JS.compile(renameRepeatedGroups(patterns.map((p) => `(?:${closeQuote(goUnicodeClasses(p))})`).join('|')));
 }
 
 /** Splits, validates and compiles every value of a repeatable regexp option; undefined when none is given. */

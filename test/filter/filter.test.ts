@@ -98,6 +98,14 @@ test('namespaces: comma lists, repeated options add up, blanks and empty items i
   assert.equal(passes(q, 'webhook', event({ objectNamespace: 'd' })), false);
 });
 
+test('blanks are Unicode white space, as Go reads it (NEL is one, a byte-order mark is not)', () => {
+  assert.equal(passes('namespaces=prod%C2%85,%E3%80%80default', 'webhook', event({ objectNamespace: 'default' })), true);
+  assert.equal(passes('level=Normal%C2%85', 'robot', normal), true);
+  configError(() => filterFor('namespaces=prod%EF%BB%BF', 'webhook'), 'namespaces');
+  configError(() => filterFor('kinds=%EF%BB%BFPod', 'webhook'), 'kinds');
+  configError(() => filterFor('level=%EF%BB%BFWarning', 'robot'), 'level');
+});
+
 test('an empty namespaces= or kinds= value is no filter (kube-eventer webhook rejected everything)', () => {
   assert.equal(filterFor('namespaces=', 'webhook'), undefined);
   assert.equal(filterFor('kinds=&namespaces=,', 'webhook'), undefined);
@@ -114,6 +122,12 @@ test('kinds: exact names, compared without case', () => {
   assert.equal(passes('kinds=pod', 'webhook', event({ kind: 'Pod' })), true);
   assert.equal(passes('kinds=Pod', 'webhook', event({ kind: 'PodDisruptionBudget' })), false);
   assert.equal(passes('kinds=Deployment,Node', 'webhook', nodeEvent), true);
+});
+
+test('kinds: only ASCII letters differ by case (the Kelvin sign is no k)', () => {
+  assert.equal(passes('kinds=Kind', 'webhook', event({ kind: '\u212aind' })), false);
+  assert.equal(passes('kinds=StatefulSet', 'webhook', event({ kind: 'Statefulſet' })), false);
+  assert.equal(passes('kinds=KIND', 'robot', event({ kind: 'kind' })), true);
 });
 
 test('cluster-scoped objects: filtered on the Event namespace by default (fixes #238 for webhook)', () => {
