@@ -91,6 +91,8 @@ function durationFlag(values: Map<string, string[]>, name: string, fallbackNs: n
 }
 
 const msOf = (ns: bigint) => Number(ns) / 1e6;
+/** The longest delay Node's timers keep (2^31-1 ms, about 24.8 days). */
+const MAX_TIMER_NS = 2_147_483_647n * 1_000_000n;
 
 function intFlag(values: Map<string, string[]>, name: string, fallback: bigint, options: Parameters<typeof parseGoInt>[1]): bigint {
   const text = last(values, name);
@@ -156,6 +158,10 @@ export function parseCommandLine(args: readonly string[]): Command {
   }
   if (frequencyNs > 180_000_000_000n) {
     throw new ConfigError(`frequency needs to be no greater than 3m0s, supplied ${formatGoDuration(frequencyNs)}`);
+  }
+  // Our own flags drive timers: Node fires a timer longer than 2^31-1 ms at once, so refuse such values.
+  for (const [name, ns] of [['shutdown-grace', shutdownGraceNs], ['watch-unhealthy-after', unhealthyNs], ['watch-stall-timeout', stallNs], ['leader-elect-lease-duration', leaseDurationNs], ['leader-elect-renew-deadline', renewDeadlineNs], ['leader-elect-retry-period', retryPeriodNs]] as const) {
+    if (ns > MAX_TIMER_NS) throw new ConfigError(`${name} needs to be no greater than ${formatGoDuration(MAX_TIMER_NS)}, supplied ${formatGoDuration(ns)}`);
   }
   if (shutdownGraceNs < 0n) throw new ConfigError(`shutdown-grace must not be negative, supplied ${formatGoDuration(shutdownGraceNs)}`);
   if (unhealthyNs <= 0n) throw new ConfigError(`watch-unhealthy-after must be positive, supplied ${formatGoDuration(unhealthyNs)}`);

@@ -188,3 +188,10 @@ test('integers in the whole int64/uint64 range, Go\'s range error beyond, klog -
 test('values in flag errors are quoted as Go\'s %q', () => {
   assert.throws(() => run(SRC, '--healthz-port=\u0007'), (e: Error) => e.message === 'invalid value "\\a" for flag -healthz-port: parse error');
 });
+
+test("our timer flags refuse what Node's timers cannot keep (over 2^31-1 ms): 720h would have fired at once", () => {
+  for (const flag of ['shutdown-grace', 'watch-unhealthy-after', 'watch-stall-timeout', 'leader-elect-lease-duration', 'leader-elect-renew-deadline', 'leader-elect-retry-period']) {
+    assert.throws(() => run(SRC, `--${flag}=720h`), (e: Error) => e instanceof ConfigError && e.message === `${flag} needs to be no greater than 596h31m23.647s, supplied 720h0m0s`, flag);
+  }
+  assert.equal(run(SRC, '--shutdown-grace=596h31m23.647s').shutdownGraceMs, 2 ** 31 - 1);
+});

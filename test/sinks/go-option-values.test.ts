@@ -42,6 +42,29 @@ test('kafka and elasticsearch stop on what url.ParseQuery refuses, naming the op
   assert.throws(() => parseEsOptions(sink('elasticsearch:http://e:9200?ind%x=a')), /invalid URL escape in the option name "ind%x"/);
 });
 
+test('an option name or value that a $VAR brought (a Secret with & or %) is not quoted in the error', () => {
+  const env = { KPASS: 'Xy7&Qz%9Lm', TOKEN: 'abc123&SECRETTAIL99' };
+  const fromEnv = (value: string) => parseUri(value, '--sink', env);
+  const shown = (f: () => unknown) => {
+    try {
+      f();
+    } catch (err) {
+      return (err as Error).message;
+    }
+    assert.fail('accepted');
+  };
+  const kafka = shown(() => parseKafkaOptions(fromEnv('kafka:?brokers=k:9092&user=u&password=$KPASS')));
+  assert.match(kafka, /invalid URL escape in the option name \(text from the environment, not shown/);
+  assert.ok(!kafka.includes('Qz'), kafka);
+  const es = shown(() => parseEsOptions(fromEnv('elasticsearch:http://e:9200?esUserName=u&esUserSecret=$KPASS')));
+  assert.ok(!es.includes('Qz'), es);
+  const unknown = shown(() => parseRiemannOptions(fromEnv('riemann:tcp://r:5555?ttl=$TOKEN')));
+  assert.match(unknown, /unknown option \(text from the environment, not shown/);
+  assert.ok(!unknown.includes('SECRETTAIL'), unknown);
+  // Typed in the flag, the option is named as before.
+  assert.match(shown(() => parseRiemannOptions(fromEnv('riemann:tcp://r:5555?tll=5'))), /unknown option "tll"/);
+});
+
 test("the URI's user information is Go's: split on the last @ and the first :, unescaped", () => {
   const o = parseEsOptions(sink('elasticsearch:http://elastic:p@ss:w%2Fd@h:9200'));
   assert.deepEqual([o.nodes[0]!.host, o.authorization], ['h:9200', `Basic ${Buffer.from('elastic:p@ss:w/d').toString('base64')}`]);
