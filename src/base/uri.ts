@@ -23,8 +23,6 @@ export interface SinkUri {
   readonly rawPath: string;
   /** Everything after the first `?` up to a `#` (not decoded). */
   readonly rawQuery: string;
-  /** After the first `#`, unescaped: Go drops it, options included. */
-  readonly fragment: string;
   /** Decoded query pairs in order, repeated keys kept (Go url.ParseQuery rules). */
   readonly query: ReadonlyArray<readonly [string, string]>;
 }
@@ -253,11 +251,13 @@ function parseGoUrl(s: string): GoUrl {
   // eslint-disable-next-line no-control-regex -- Go's url.Parse refuses ASCII control characters
   if (/[\x00-\x1f\x7f]/.test(beforeFragment)) throw new UrlError('invalid control character in URL');
   const url = parseBeforeFragment(beforeFragment);
-  return { ...url, fragment: hash < 0 ? '' : orThrow(unescape(s.slice(hash + 1), 'fragment')) };
+  // The fragment is dropped (options after a `#` included), but a bad escape in it fails as in Go.
+  if (hash >= 0) orThrow(unescape(s.slice(hash + 1), 'fragment'));
+  return url;
 }
 
 function parseBeforeFragment(beforeFragment: string): GoUrl {
-  const none = { scheme: '', opaque: '', user: undefined, host: '', path: '', rawPath: '', rawQuery: '', fragment: '' };
+  const none = { scheme: '', opaque: '', user: undefined, host: '', path: '', rawPath: '', rawQuery: '' };
   if (beforeFragment === '*') return { ...none, path: '*', rawPath: '*' };
   let rest = beforeFragment;
   let scheme = '';
@@ -296,7 +296,7 @@ export function parseUri(value: string, flagName: string, env: NodeJS.ProcessEnv
   const key = colon < 0 ? value : value.slice(0, colon);
   const raw = colon < 0 ? '' : value.slice(colon + 1);
   if (key === '') throw new ConfigError(`${flagName}: missing uri key in '${redact(value)}'`);
-  if (raw === '') return { key, raw, scheme: '', opaque: '', user: undefined, host: '', path: '', rawPath: '', rawQuery: '', fragment: '', query: [] };
+  if (raw === '') return { key, raw, scheme: '', opaque: '', user: undefined, host: '', path: '', rawPath: '', rawQuery: '', query: [] };
   const expanded = expandEnv(raw, env);
   let parts: GoUrl;
   try {

@@ -115,10 +115,10 @@ test('userinfo: split on the last @ and the first :, unescaped, checked', () => 
   assert.throws(() => parseUri('elasticsearch:http://u{x}@h', '--sink'), /invalid userinfo/);
 });
 
-test('the fragment is unescaped (a bad escape fails) and may hold what the URL may not', () => {
+test('the fragment is dropped, options included, but a bad escape in it fails; it may hold what the URL may not', () => {
   assert.throws(() => parseUri('log:?a=1#%zz', '--sink'), /invalid URL escape "%zz"/);
-  const u = parseUri('log:?a=1#x\u0001y', '--sink');
-  assert.deepEqual([u.rawQuery, u.fragment], ['a=1', 'x\u0001y']);
+  const u = parseUri('log:?a=1#x\u0001y&b=2', '--sink');
+  assert.deepEqual([u.rawQuery, u.query], ['a=1', [['a', '1']]]);
 });
 
 test("ParseQuery's error: the last semicolon error over any escape error, a bad escape shown by its 3 bytes", () => {
