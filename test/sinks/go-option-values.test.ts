@@ -7,6 +7,7 @@ import { ConfigError } from '../../src/base/errors.js';
 import { parseUri } from '../../src/base/uri.js';
 import { laneSettingsFor } from '../../src/pipeline/lane-options.js';
 import { parseEsOptions } from '../../src/sinks/elasticsearch/options.js';
+import { parseInfluxOptions } from '../../src/sinks/influxdb/options.js';
 import { parseKafkaOptions } from '../../src/sinks/kafka/options.js';
 import { parseRiemannOptions } from '../../src/sinks/riemann/options.js';
 import { parseWeChatOptions } from '../../src/sinks/wechat/options.js';
@@ -21,6 +22,21 @@ test('integer options take what strconv.Atoi takes: a sign (%2B: a raw + is a sp
   for (const bad of ['5_00', '0x10', ' 5', '5.0', '']) {
     assert.throws(() => parseRiemannOptions(sink(`riemann:tcp://r:5555?batchsize=${encodeURIComponent(bad)}`)), ConfigError, bad);
   }
+});
+
+test("wechat to_user takes kube-eventer's `alice|bob` (WeChat Work's own separator) as well as `alice,bob`", () => {
+  for (const users of ['alice|bob', 'alice,bob', ' alice | bob ,']) {
+    assert.deepEqual(parseWeChatOptions(sink(`wechat:?corp_id=c&corp_secret=s&agent_id=1&to_user=${encodeURIComponent(users)}`)).format.toUsers, ['alice', 'bob'], users);
+  }
+});
+
+test("influxdb retention takes Heapster's documented days and weeks (7d) as well as Go durations", () => {
+  const retention = (text: string) => {
+    const { target } = parseInfluxOptions(sink(`influxdb:http://i:8086?retention=${text}`));
+    return target.api === 'v1' ? target.retention : undefined;
+  };
+  assert.deepEqual(['7d', '2w', '720h', '0'].map(retention), ['604800s', '1209600s', '2592000s', 'INF']);
+  for (const bad of ['7days', '1d2h', '30m']) assert.throws(() => retention(bad), /option retention=/, bad);
 });
 
 test('number options take what strconv.ParseFloat takes, and nothing else', () => {

@@ -47,13 +47,19 @@ export interface InfluxOptions {
   readonly clusterName: string;
 }
 
-/** A Go duration as InfluxQL writes one: whole seconds, or INF for 0 (kube-eventer's default, keep forever). */
+const DAYS_OR_WEEKS = /^(\d+)([dw])$/;
+
+/**
+ * The policy's duration as InfluxQL writes one: whole seconds, or INF for 0 (the default, keep forever).
+ * A Go duration (`720h`) or, as Heapster's docs for this option show, days or weeks (`7d`, `2w`):
+ * kube-eventer took any text and never used it.
+ */
 function retentionDuration(text: string | undefined): string {
   if (text === undefined) return 'INF';
   const trimmed = text.trim();
-  // kube-eventer parses this option as a Go duration; a bare 0 means forever.
-  const ns = trimmed === '0' ? 0 : parseGoDuration(trimmed);
-  if (ns === undefined || ns < 0) throw new ConfigError(`sink influxdb: option retention=${JSON.stringify(text)} must be a duration such as 720h (0 = keep forever)`);
+  const days = DAYS_OR_WEEKS.exec(trimmed);
+  const ns = trimmed === '0' ? 0 : days ? Number(days[1]) * (days[2] === 'w' ? 7 : 1) * 86_400e9 : parseGoDuration(trimmed);
+  if (ns === undefined || ns < 0) throw new ConfigError(`sink influxdb: option retention=${JSON.stringify(text)} must be a duration such as 720h or 30d (0 = keep forever)`);
   if (ns === 0) return 'INF';
   if (ns < 3600e9) throw new ConfigError(`sink influxdb: option retention=${JSON.stringify(text)} is shorter than InfluxDB's minimum of 1h`);
   return `${Math.round(ns / 1e9)}s`;

@@ -31,10 +31,13 @@ function parseAgentId(uri: SinkUri): number {
   return n;
 }
 
-/** `to_user=alice,bob`: trimmed, empty items dropped; none means `@all`, as in kube-eventer. */
+/**
+ * `to_user=alice,bob` (or `alice|bob`, which kube-eventer passed on as one `touser` that WeChat Work splits
+ * at the `|`): trimmed, empty items dropped; none means `@all`, as in kube-eventer.
+ */
 function parseUsers(uri: SinkUri): string[] {
   const users = (option(uri, 'to_user') ?? '')
-    .split(',')
+    .split(/[,|]/)
     .map((u) => u.trim())
     .filter((u) => u !== '');
   for (const user of users) {

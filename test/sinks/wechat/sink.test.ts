@@ -28,7 +28,7 @@ test('options: every mistake stops startup with the option named and the secret 
   await assertConfigError(build(base), /option agent_id is required \(you must provide wechat agentid\)/, SECRET);
   await assertConfigError(build(`${base}&agent_id=10x`), /option agent_id="10x" must be the application's AgentId/, SECRET);
   await assertConfigError(build(`${base}&agent_id=0`), /agent_id="0"/, SECRET);
-  await assertConfigError(build(`${base}&agent_id=1&to_user=alice|bob`), /to_user: "alice\|bob" is not a WeChat Work member id/, SECRET);
+  await assertConfigError(build(`${base}&agent_id=1&to_user=alice,bob!`), /to_user: "bob!" is not a WeChat Work member id/, SECRET);
   await assertConfigError(build(`${base}&agent_id=1&api_base=ftp://x`), /option api_base="ftp:\/\/x" must be an http\(s\) URL/, SECRET);
   await assertConfigError(build(`${base}&agent_id=1&api_base=https://x/?a=1`), /option api_base/, SECRET);
   await assertConfigError(build(`${base}&agent_id=1&touser=alice`), /unknown option "touser"/, SECRET);
