@@ -114,15 +114,15 @@ function parseUriFlag(value: string, flag: string): SinkUri {
  * ConfigError = validation that kube-eventer reports with klog.Fatal (exit 255).
  */
 export function parseCommandLine(args: readonly string[]): Command {
+  // The URIs are parsed as they are read (a bad one is a flag error at its place, as in Go), once.
+  const sourceUris: SinkUri[] = [];
+  const sinkUris: SinkUri[] = [];
   const parsed = parseGoFlags(args, FLAG_SPECS, (spec, value) => {
-    if (spec.kind === 'list') parseUriFlag(value, spec.name);
+    if (spec.kind === 'list') (spec.name === 'source' ? sourceUris : sinkUris).push(parseUriFlag(value, spec.name));
   });
   if (parsed.help) return { kind: 'help' };
   const v = parsed.values;
 
-  const sourceTexts = v.get('source') ?? [];
-  const sinkUris = (v.get('sink') ?? []).map((s) => parseUriFlag(s, 'sink'));
-  const sourceUris = sourceTexts.map((s) => parseUriFlag(s, 'source'));
   const frequencyNs = durationFlag(v, 'frequency', 30e9);
   const healthzPort = intFlag(v, 'healthz-port', 8084n, { base: 0, unsigned: true });
   const shutdownGraceNs = durationFlag(v, 'shutdown-grace', 25e9);

@@ -2,7 +2,7 @@
 // payload kube-eventer's data sinks embed. Field order, omitempty rules and time formats follow the Go
 // struct tags; map keys are sorted as Go sorts them (byte order, so "10" before "2", unlike JS objects).
 import { isInt64Digits } from './exact-int64.js';
-import { goJsonString } from './go-json.js';
+import { goDecodedString, goJsonString } from './go-json.js';
 import type { KubeEvent, ObjectMeta, ObjectReference } from './types.js';
 import { parseKubeTime, goFormat, utc, isZeroGoTime } from '../gotime/index.js';
 
@@ -47,17 +47,14 @@ function inGoKeyOrder<T>(items: readonly T[], key: (item: T) => string): T[] {
     .map(({ item }) => item);
 }
 
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
-const LONE_SURROGATES = new RegExp(LONE_SURROGATE.source, 'g');
-
 /**
  * Go decodes a lone surrogate escape in a map key as U+FFFD, so keys that differ only there are one
  * key in Go's map, holding the value of the last one.
  */
 function goMapEntries(m: Record<string, unknown>): Array<[string, unknown]> {
   const entries = Object.entries(m);
-  if (!entries.some(([k]) => LONE_SURROGATE.test(k))) return entries;
-  return [...new Map(entries.map(([k, v]) => [k.replace(LONE_SURROGATES, '\ufffd'), v]))];
+  if (entries.every(([k]) => goDecodedString(k) === k)) return entries;
+  return [...new Map(entries.map(([k, v]) => [goDecodedString(k), v]))];
 }
 
 /** A map[string]string; Go decodes a null value as "" (as it does a null element of a []string). */

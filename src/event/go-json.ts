@@ -43,3 +43,18 @@ export function goJson(value: unknown): string {
   const out = JSON.stringify(value);
   return NEEDS_FIX.test(out) ? out.replace(FIXES, fix) : out;
 }
+
+/** ES2024 String methods (Node ≥ 20) that the ES2022 lib this project compiles against lacks. */
+interface WellFormedString {
+  isWellFormed(): boolean;
+  toWellFormed(): string;
+}
+
+/**
+ * The string Go's JSON decoder gives for what JSON.parse gave: Go decodes a lone surrogate escape as
+ * U+FFFD, JSON.parse keeps it.
+ */
+export function goDecodedString(value: string): string {
+  const text = value as unknown as WellFormedString;
+  return text.isWellFormed() ? value : text.toWellFormed();
+}

@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import type { RE2JS } from 're2js';
 import { ConfigError } from '../base/errors.js';
+import { goDecodedString } from '../event/go-json.js';
 import { goUnicodeClasses, UnknownUnicodeClass } from './go-unicode-classes.js';
 
 type Re2js = typeof import('re2js');
@@ -119,21 +120,6 @@ export function compileRegexp(sinkKey: string, option: string, pattern: string):
   }
 }
 
-/** ES2024 String methods (Node ≥ 20) that the ES2022 lib this project compiles against lacks. */
-interface WellFormedString {
-  isWellFormed(): boolean;
-  toWellFormed(): string;
-}
-
-/**
- * Go decodes a lone surrogate escape in the API server's JSON as U+FFFD; JSON.parse keeps it, and the
- * regexp would then see a code point no Go string holds (`\p{Cs}`, `[^\x{FFFD}]`).
- */
-function wellFormed(value: string): string {
-  const text = value as unknown as WellFormedString;
-  return text.isWellFormed() ? value : text.toWellFormed();
-}
-
 /** `search` finds a pattern anywhere (Go regexp.MatchString); `full` must match the whole value. */
 export type MatchMode = 'search' | 'full';
 
@@ -170,7 +156,8 @@ export class PatternMatcher {
   }
 
   private run(value: string): boolean {
-    const text = wellFormed(value);
+    // A lone surrogate would be a code point no Go string holds (`\p{Cs}`, `[^\x{FFFD}]`).
+    const text = goDecodedString(value);
     return this.mode === 'full' ? this.regexp.matches(text) : this.regexp.test(text);
   }
 }
